@@ -1,0 +1,36 @@
+# Two commands for a fresh Debian 12 machine: `make serve` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: serve test lint typecheck contracts postgis clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+postgis:
+	@scripts/ensure-postgis
+
+serve: $(STAMP) postgis
+	$(BIN)/lamina serve --host $(HOST) --port $(PORT)
+
+contracts: $(STAMP)
+	$(BIN)/python -m contracts.codegen
+
+lint: $(STAMP)
+	$(BIN)/python -m contracts.codegen --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+test: $(STAMP) postgis lint
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,1 @@
+"""Lamina's HTTP server: the wiring layer above contracts, spatial and tiling."""

@@ -1,0 +1,65 @@
+"""``create_app(settings)``: the only place where the pieces are wired together."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+
+from server.auth.provider import AccountCache, provide_principal
+from server.auth.tokens import load_signing_key
+from server.db.pool import db_pool, provide_anonymous_conn, provide_conn
+from server.errors import EXCEPTION_HANDLERS
+from server.http import ROUTES
+from server.http.catalog import operation_id_creator
+from server.http.common import provide_paging
+from server.paths import strip_json_suffix
+from server.settings import Settings
+from server.version import VERSION
+
+
+@asynccontextmanager
+async def auth_state(app: Litestar) -> AsyncIterator[None]:
+    """Signing key and account cache, shared by every request of this worker."""
+    async with app.state.pool.acquire() as conn:
+        app.state.signing_key = await load_signing_key(conn)
+    app.state.accounts = AccountCache(app.state.settings.auth_cache_seconds)
+    yield
+
+
+def create_app(settings: Settings) -> Litestar:
+    """Build the ASGI application for ``settings`` (which must name a database)."""
+    if not settings.database_url:
+        raise ValueError("settings.database_url is required (the CLI resolves the embedded one)")
+    app = Litestar(
+        route_handlers=ROUTES,
+        lifespan=[db_pool, auth_state],
+        dependencies={
+            "conn": Provide(provide_conn),
+            "anonymous_conn": Provide(provide_anonymous_conn),
+            "me": Provide(provide_principal),
+            "paging": Provide(provide_paging, sync_to_thread=False),
+        },
+        state=State({"settings": settings, "server_id": secrets.token_hex(8)}),
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=OpenAPIConfig(
+            title="Lamina",
+            version=VERSION,
+            description="Cytomine-compatible annotation and imaging server",
+            path="/schema",
+            operation_id_creator=operation_id_creator,
+            render_plugins=[ScalarRenderPlugin()],
+        ),
+        debug=False,
+    )
+    app.asgi_handler = strip_json_suffix(app.asgi_handler)
+    return app
+
+
+__all__ = ["create_app"]

@@ -1,0 +1,13 @@
+"""ASGI entry point for external servers: ``uvicorn server.asgi:app``.
+
+The only module with an import-time side effect; tests and the CLI call ``create_app``.
+"""
+
+from __future__ import annotations
+
+import os
+
+from server.app import create_app
+from server.settings import load_settings
+
+app = create_app(load_settings(os.environ))

@@ -1,0 +1,1 @@
+"""Authentication: API-key signatures, OIDC tokens, and the caller of each request."""

@@ -1,0 +1,100 @@
+"""Cytomine API keys: ``authorization: CYTOMINE <public>:<base64 HMAC-SHA1>``.
+
+Two strings to sign are in use and both are accepted:
+- ``METHOD\\nMD5\\ncontent-type\\ndate`` (cytomine-python-client 4.x);
+- the same followed by ``\\n<path>[?query]`` (older clients and Cytomine's Java core).
+Each is also tried with an empty content-type, as the Java core does, because some
+clients sign without it. Unlike Cytomine, a Date far from the server clock is refused,
+so a captured signature cannot be replayed later.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+from contracts.errors import Unauthorized
+
+SCHEME = "CYTOMINE "
+
+
+class SignedRequest:
+    """The parts of a request a signature may cover."""
+
+    def __init__(
+        self,
+        *,
+        method: str,
+        content_md5: str,
+        content_type: str,
+        date: str,
+        path_and_query: str,
+    ) -> None:
+        self.method = method.upper()
+        self.content_md5 = content_md5
+        self.content_type = content_type
+        self.date = date
+        self.path_and_query = path_and_query
+
+    def candidates(self) -> list[str]:
+        """Every accepted string to sign for this request."""
+        out = []
+        for ctype in dict.fromkeys((self.content_type, "")):
+            head = f"{self.method}\n{self.content_md5}\n{ctype}\n{self.date}"
+            out += [head, f"{head}\n{self.path_and_query}"]
+        return out
+
+
+def parse_authorization(value: str) -> tuple[str, str]:
+    """Split ``CYTOMINE pub:sig`` into (public key, signature)."""
+    body = value[len(SCHEME) :].strip()
+    public, sep, signature = body.partition(":")
+    if not sep or not public or not signature:
+        raise Unauthorized("Malformed CYTOMINE authorization header")
+    return public, signature
+
+
+def sign(private_key: str, string_to_sign: str) -> str:
+    """Base64 HMAC-SHA1 of the string, keyed with the private key (both UTF-8)."""
+    digest = hmac.new(
+        private_key.encode("utf-8"), string_to_sign.encode("utf-8"), hashlib.sha1
+    ).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+def signature_matches(private_key: str, signature: str, request: SignedRequest) -> bool:
+    """True when one accepted string to sign gives ``signature``."""
+    found = False
+    for candidate in request.candidates():
+        found |= hmac.compare_digest(sign(private_key, candidate), signature)
+    return found
+
+
+def check_date(date: str, *, now: datetime | None = None, skew_seconds: int) -> None:
+    """Refuse a missing, unreadable or stale ``date`` header."""
+    if not date:
+        raise Unauthorized("The date header is required with a CYTOMINE signature")
+    try:
+        sent = parsedate_to_datetime(date)
+    except (TypeError, ValueError) as exc:
+        raise Unauthorized("The date header is not an HTTP date") from exc
+    if sent.tzinfo is None:
+        sent = sent.replace(tzinfo=UTC)
+    current = now or datetime.now(UTC)
+    if abs((current - sent).total_seconds()) > skew_seconds:
+        raise Unauthorized(
+            f"The date header is more than {skew_seconds} s away from the server clock"
+        )
+
+
+__all__ = [
+    "SCHEME",
+    "SignedRequest",
+    "check_date",
+    "parse_authorization",
+    "sign",
+    "signature_matches",
+]

@@ -1,0 +1,209 @@
+"""``lamina``: serve, migrate and manage accounts.
+
+With no database URL configured, every command uses the embedded PostGIS cluster in the
+data directory, creating and starting it as needed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+import asyncpg
+import msgspec
+
+from server.auth.principal import ADMIN, GUEST, SUPER_ADMIN, USER
+from server.db.cluster import Cluster, ClusterError
+from server.db.migrate import migrate_url
+from server.db.store.accounts import count_accounts, create_account
+from server.settings import Settings, load_settings
+
+RANKS = {"guest": GUEST, "user": USER, "admin": ADMIN, "superadmin": SUPER_ADMIN}
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    base = load_settings(os.environ)
+    overrides = {
+        k: v
+        for k, v in {
+            "database_url": args.database_url,
+            "data_dir": args.data_dir,
+            "host": getattr(args, "host", None),
+            "port": getattr(args, "port", None),
+            "workers": getattr(args, "workers", None),
+        }.items()
+        if v is not None
+    }
+    return msgspec.structs.replace(base, **overrides)
+
+
+def _database(settings: Settings) -> tuple[str, Cluster | None]:
+    """URL of the configured database, or of the embedded cluster (started if needed)."""
+    if settings.database_url:
+        return settings.database_url, None
+    cluster = Cluster(Path(settings.data_dir))
+    was_running = cluster.running
+    url = cluster.ensure()
+    return url, (None if was_running else cluster)
+
+
+async def _bootstrap(url: str) -> None:
+    """Migrate; on an empty database create the first admin and print its keys once."""
+    await migrate_url(url)
+    conn = await asyncpg.connect(url)
+    try:
+        if await count_accounts(conn):
+            return
+        from server.auth.passwords import new_password
+
+        password = new_password()
+        admin = await create_account(
+            conn, username="admin", password=password, rank=SUPER_ADMIN, origin="BOOTSTRAP"
+        )
+    finally:
+        await conn.close()
+    print("First start: created the super admin account (shown once, keep it safe)")
+    print(f"  username:   {admin.username}\n  password:   {password}")
+    print(f"  publicKey:  {admin.public_key}\n  privateKey: {admin.private_key}", flush=True)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    url, started = _database(settings)
+    try:
+        asyncio.run(_bootstrap(url))
+        settings = msgspec.structs.replace(settings, database_url=url)
+        _run_server(settings)
+    finally:
+        if started is not None:
+            started.stop()
+    return 0
+
+
+def _run_server(settings: Settings) -> None:
+    import uvicorn
+
+    common = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": settings.log_level,
+        "http": "httptools",
+        "loop": "uvloop",
+        "proxy_headers": True,
+    }
+    print(f"Lamina listening on http://{settings.host}:{settings.port}", flush=True)
+    if settings.workers > 1:
+        os.environ["LAMINA_DATABASE_URL"] = settings.database_url or ""
+        uvicorn.run("server.asgi:app", workers=settings.workers, **common)  # type: ignore[arg-type]
+    else:
+        from server.app import create_app
+
+        uvicorn.run(create_app(settings), **common)  # type: ignore[arg-type]
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    url, started = _database(_settings(args))
+    try:
+        applied = asyncio.run(migrate_url(url))
+    finally:
+        if started is not None:
+            started.stop()
+    print(msgspec.json.encode({"applied": applied}).decode())
+    return 0
+
+
+def cmd_user_create(args: argparse.Namespace) -> int:
+    url, started = _database(_settings(args))
+
+    async def run() -> bytes:
+        await migrate_url(url)
+        conn = await asyncpg.connect(url)
+        try:
+            rank = SUPER_ADMIN if args.admin else RANKS[args.role]
+            account = await create_account(
+                conn,
+                username=args.username,
+                password=args.password,
+                rank=rank,
+                firstname=args.firstname,
+                lastname=args.lastname,
+                email=args.email,
+            )
+        finally:
+            await conn.close()
+        return msgspec.json.encode(account)
+
+    try:
+        print(asyncio.run(run()).decode())
+    finally:
+        if started is not None:
+            started.stop()
+    return 0
+
+
+def cmd_db_url(args: argparse.Namespace) -> int:
+    url, _ = _database(_settings(args))
+    print(url)
+    return 0
+
+
+def cmd_db_stop(args: argparse.Namespace) -> int:
+    Cluster(Path(_settings(args).data_dir)).stop()
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    p = argparse.ArgumentParser(prog="lamina", description=__doc__)
+    p.add_argument("--database-url", help="PostgreSQL URL (default: embedded cluster)")
+    p.add_argument("--data-dir", help="embedded cluster directory (default: .lamina)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the HTTP server")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int)
+    serve.set_defaults(func=cmd_serve)
+
+    db = sub.add_parser("db", help="database commands").add_subparsers(dest="db", required=True)
+    db.add_parser("migrate", help="apply pending migrations").set_defaults(func=cmd_migrate)
+    db.add_parser("url", help="start the embedded cluster, print its URL").set_defaults(
+        func=cmd_db_url
+    )
+    db.add_parser("stop", help="stop the embedded cluster").set_defaults(func=cmd_db_stop)
+
+    user = sub.add_parser("user", help="accounts").add_subparsers(dest="user", required=True)
+    create = user.add_parser("create", help="create an account and print its API keys as JSON")
+    create.add_argument("--username", required=True)
+    create.add_argument("--password")
+    create.add_argument("--admin", action="store_true", help="super admin (all roles)")
+    create.add_argument("--role", choices=sorted(RANKS), default="user")
+    create.add_argument("--firstname")
+    create.add_argument("--lastname")
+    create.add_argument("--email")
+    create.set_defaults(func=cmd_user_create)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``lamina`` console script."""
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ClusterError as exc:
+        print(f"lamina: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - domain errors print their message
+        from contracts.errors import DomainError
+
+        if isinstance(exc, DomainError):
+            print(f"lamina: {exc.message}", file=sys.stderr)
+            return 1
+        raise
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Database access: pool, migrations, SQL files and store functions."""

@@ -1,0 +1,1 @@
+"""Store functions: one async function per query, raising domain errors."""

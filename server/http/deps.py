@@ -1,0 +1,22 @@
+"""Names of the app-wide dependencies, as handlers annotate them."""
+
+from __future__ import annotations
+
+from typing import TypeAlias
+
+import asyncpg
+from litestar.di import NamedDependency
+
+from server.auth.principal import Principal
+from server.http.common import Paging
+
+Conn: TypeAlias = NamedDependency[asyncpg.Connection]
+"""``conn``: one pooled connection for an authenticated request."""
+AnonymousConn: TypeAlias = NamedDependency[asyncpg.Connection]
+"""``anonymous_conn``: a connection for routes that need no credentials (login...)."""
+Me: TypeAlias = NamedDependency[Principal]
+"""``me``: the authenticated caller (401 when there is none)."""
+Pages: TypeAlias = NamedDependency[Paging]
+"""``paging``: ``max`` and ``offset`` of a list request."""
+
+__all__ = ["AnonymousConn", "Conn", "Me", "Pages"]

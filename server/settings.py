@@ -1,0 +1,49 @@
+"""Server settings: one frozen Struct, read from ``LAMINA_*`` variables or built directly."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import msgspec
+
+PREFIX = "LAMINA_"
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Everything the server needs; ``create_app(settings)`` receives it whole."""
+
+    database_url: str | None = None
+    """PostgreSQL URL; when unset the embedded cluster in ``data_dir`` is used."""
+    data_dir: str = ".lamina"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str | None = None
+    """Base URL clients reach the server at (absolute URLs, token issuer)."""
+    pool_min: int = 1
+    pool_max: int = 10
+    statement_timeout_ms: int = 30_000
+    date_skew_seconds: int = 300
+    """API-key signatures whose Date is further from the server clock are refused."""
+    access_token_seconds: int = 300
+    refresh_token_seconds: int = 1800
+    sso_session_seconds: int = 36_000
+    auth_cache_seconds: float = 5.0
+    workers: int = 1
+    log_level: str = "info"
+
+    @property
+    def base_url(self) -> str:
+        """Public base URL without a trailing slash."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+
+def load_settings(environ: Mapping[str, str]) -> Settings:
+    """Build settings from ``LAMINA_*`` variables; an unknown variable fails at start-up."""
+    raw = {k[len(PREFIX) :].lower(): v for k, v in environ.items() if k.startswith(PREFIX)}
+    try:
+        return msgspec.convert(raw, Settings, strict=False)
+    except msgspec.ValidationError as exc:
+        raise SystemExit(f"invalid {PREFIX}* setting: {exc}") from exc
+
+
+__all__ = ["PREFIX", "Settings", "load_settings"]
