@@ -14,11 +14,11 @@ from litestar.openapi.plugins import ScalarRenderPlugin
 
 from server.auth.provider import AccountCache, provide_principal
 from server.auth.tokens import load_signing_key
+from server.db.listing import provide_list_params
 from server.db.pool import db_pool, provide_anonymous_conn, provide_conn
 from server.errors import EXCEPTION_HANDLERS
 from server.http import ROUTES
 from server.http.catalog import operation_id_creator
-from server.http.common import provide_paging
 from server.paths import strip_json_suffix
 from server.settings import Settings
 from server.version import VERSION
@@ -44,7 +44,7 @@ def create_app(settings: Settings) -> Litestar:
             "conn": Provide(provide_conn),
             "anonymous_conn": Provide(provide_anonymous_conn),
             "me": Provide(provide_principal),
-            "paging": Provide(provide_paging, sync_to_thread=False),
+            "list_params": Provide(provide_list_params, sync_to_thread=False),
         },
         state=State({"settings": settings, "server_id": secrets.token_hex(8)}),
         exception_handlers=EXCEPTION_HANDLERS,

@@ -1,11 +1,10 @@
-"""Request helpers shared by every controller: paging, flags, command envelopes."""
+"""Request helpers shared by every controller: flags, id lists, command envelopes."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
 import msgspec
-from litestar.params import QueryParameter
 
 from contracts.errors import Invalid
 from server.db.store.commands import Action
@@ -13,26 +12,6 @@ from server.db.store.commands import Action
 E = TypeVar("E")
 
 _VERB = {"ADD": ("Add", "added"), "EDIT": ("Edit", "edited"), "DELETE": ("Delete", "deleted")}
-
-
-class Paging(msgspec.Struct, frozen=True):
-    """``max`` (0 = everything) and ``offset`` of a list request."""
-
-    max: int
-    offset: int
-
-    @property
-    def limit(self) -> int | None:
-        """SQL LIMIT: NULL means no limit."""
-        return self.max or None
-
-
-def provide_paging(
-    max_: Annotated[int, QueryParameter(name="max", ge=0)] = 0,
-    offset: Annotated[int, QueryParameter(ge=0)] = 0,
-) -> Paging:
-    """Dependency reading ``max`` and ``offset`` (Cytomine defaults: all rows from 0)."""
-    return Paging(max=max_, offset=offset)
 
 
 _TRUE = {"true", "1", "yes", "on"}
@@ -107,4 +86,4 @@ def _attr_of(struct: type[Any], wire: str) -> str:
     raise KeyError(wire)
 
 
-__all__ = ["Paging", "envelope", "flag", "id_list", "provide_paging", "required"]
+__all__ = ["envelope", "flag", "id_list", "required"]

@@ -8,7 +8,7 @@ import asyncpg
 from litestar.di import NamedDependency
 
 from server.auth.principal import Principal
-from server.http.common import Paging
+from server.db.listing import ListParams
 
 Conn: TypeAlias = NamedDependency[asyncpg.Connection]
 """``conn``: one pooled connection for an authenticated request."""
@@ -16,7 +16,7 @@ AnonymousConn: TypeAlias = NamedDependency[asyncpg.Connection]
 """``anonymous_conn``: a connection for routes that need no credentials (login...)."""
 Me: TypeAlias = NamedDependency[Principal]
 """``me``: the authenticated caller (401 when there is none)."""
-Pages: TypeAlias = NamedDependency[Paging]
-"""``paging``: ``max`` and ``offset`` of a list request."""
+Lists: TypeAlias = NamedDependency[ListParams]
+"""``list_params``: ``max``, ``offset``, ``sort``, ``order`` and ``field[op]`` filters."""
 
-__all__ = ["AnonymousConn", "Conn", "Me", "Pages"]
+__all__ = ["AnonymousConn", "Conn", "Lists", "Me"]
