@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 ORIGINAL_PATH = "lamina.original_path"
@@ -19,7 +20,7 @@ def strip_json_suffix(app: ASGIApp) -> ASGIApp:
     """Wrap ``app`` so that ``/api/project/1.json`` is routed as ``/api/project/1``."""
 
     async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        if scope["type"] == ScopeType.HTTP:
             path: str = scope["path"]
             # Some servers (and test clients) leave the query string in raw_path.
             raw: bytes = (scope.get("raw_path") or path.encode()).split(b"?", 1)[0]

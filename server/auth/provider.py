@@ -69,7 +69,8 @@ async def _from_api_key(request: Request[Any, Any, Any], state: State, header: s
     apikey.check_date(date, skew_seconds=settings.date_skew_seconds)
     row = await state.accounts.get(state.pool, q.PRINCIPAL_BY_PUBLIC_KEY, public)
     principal = _principal(row)
-    path = request.scope.get("extensions", {}).get(ORIGINAL_PATH) or request.url.path
+    extensions = request.scope.get("extensions") or {}
+    path = str(extensions.get(ORIGINAL_PATH) or request.url.path)
     query = request.scope.get("query_string", b"").decode("latin-1")
     signed = apikey.SignedRequest(
         method=request.method,
@@ -93,7 +94,7 @@ def _query_token(request: Request[Any, Any, Any]) -> str | None:
     if not request.route_handler.opt.get("query_token"):
         return None
     for name in QUERY_TOKEN_PARAMS:
-        value = request.query_params.get(name)
+        value = str(request.query_params.get(name) or "")
         if value:
             return value.removeprefix("Bearer ").strip()
     return None

@@ -17,14 +17,16 @@ def _decoder(type_: Any) -> msgspec.json.Decoder[Any]:
 
 def one(text: str | bytes, type_: type[T]) -> T:
     """Decode one JSON object into ``type_``."""
-    return _decoder(type_).decode(text)  # type: ignore[no-any-return]
+    decoded: T = _decoder(type_).decode(text)  # type: ignore[arg-type]
+    return decoded
 
 
 def many(text: str | bytes | None, type_: type[T]) -> list[T]:
     """Decode a JSON array (NULL from an empty ``json_agg`` is an empty list)."""
     if text is None:
         return []
-    return _decoder(list[type_]).decode(text)  # type: ignore[valid-type, no-any-return]
+    decoded: list[T] = _decoder(list[type_]).decode(text)  # type: ignore[valid-type]
+    return decoded
 
 
 __all__ = ["many", "one"]

@@ -55,7 +55,7 @@ def envelope(
     verb, past = _VERB[action]
     key = obj.ENVELOPE_KEY
     label = getattr(obj, "name", None) or getattr(obj, "username", None) or obj.id
-    return envelope_type(
+    return envelope_type(  # type: ignore[call-arg]
         **{key: obj},
         message=f"{simple} {label} {past}",
         callback={
