@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -70,7 +71,17 @@ async def _bootstrap(url: str) -> None:
     print(f"  publicKey:  {admin.public_key}\n  privateKey: {admin.private_key}", flush=True)
 
 
+def _exit_on_sigterm() -> None:
+    """Turn SIGTERM into SystemExit, so the embedded cluster is stopped on the way out.
+
+    uvicorn re-raises the signal it caught once it has shut down; with the default
+    handler that would kill the process before our ``finally`` runs.
+    """
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    _exit_on_sigterm()
     settings = _settings(args)
     url, started = _database(settings)
     try:
