@@ -14,6 +14,8 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 ORIGINAL_PATH = "lamina.original_path"
 _SUFFIX = ".json"
+# The OpenAPI document is a real file name, not a Cytomine route.
+_KEEP = "/schema/"
 
 
 def strip_json_suffix(app: ASGIApp) -> ASGIApp:
@@ -27,7 +29,7 @@ def strip_json_suffix(app: ASGIApp) -> ASGIApp:
             extensions: dict[str, Any] = scope.setdefault("extensions", {}) or {}
             extensions[ORIGINAL_PATH] = raw.decode("latin-1")
             scope["extensions"] = extensions
-            if path.endswith(_SUFFIX) and len(path) > len(_SUFFIX) + 1:
+            if path.endswith(_SUFFIX) and not path.startswith(_KEEP):
                 scope["path"] = path[: -len(_SUFFIX)]
                 if raw.endswith(b".json"):
                     scope["raw_path"] = raw[: -len(_SUFFIX)]

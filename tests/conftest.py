@@ -7,19 +7,26 @@ database gets ``CREATE DATABASE … TEMPLATE`` (a fraction of a second). Set
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import os
 import shutil
 import tempfile
+from collections import deque
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
+from argon2 import PasswordHasher
+from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from server.app import create_app
+from server.auth import passwords
+from server.auth.tokens import load_signing_key
 from server.db.cluster import Cluster
 from server.db.migrate import migrate_url
 from server.db.store.accounts import NewAccount, create_account
@@ -62,7 +69,6 @@ def pg_server() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def pg_template(pg_server: str) -> str:
     """A migrated template database; returns the maintenance URL."""
-    import asyncio
 
     async def build() -> None:
         conn = await asyncpg.connect(pg_server)
@@ -73,25 +79,86 @@ def pg_template(pg_server: str) -> str:
             await conn.close()
         await migrate_url(_with_db(pg_server, TEMPLATE))
 
+        # One signing key for every test database: generating RSA keys per test is slow.
+        conn = await asyncpg.connect(_with_db(pg_server, TEMPLATE))
+        try:
+            await load_signing_key(conn)
+        finally:
+            await conn.close()
+
     asyncio.run(build())
     return pg_server
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing() -> Iterator[None]:
+    """Cheap Argon2 parameters for the suite (production ones cost ~0.2 s per hash here)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+        )
+        yield
+
+
+class _Clones:
+    """Databases cloned from the template one step ahead, in a background thread.
+
+    A clone costs ~0.4 s of server work; preparing the next one while a test runs hides it.
+    """
+
+    def __init__(self, maintenance_url: str) -> None:
+        self.url = maintenance_url
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clone")
+        self.ready: deque[tuple[Future[None], str]] = deque()
+
+    def _run(self, sql: str) -> None:
+        async def go() -> None:
+            conn = await asyncpg.connect(self.url)
+            try:
+                await conn.execute(sql)
+            finally:
+                await conn.close()
+
+        asyncio.run(go())
+
+    def _submit(self) -> tuple[Future[None], str]:
+        name = f"t_{os.getpid()}_{next(_counter)}"
+        return self.worker.submit(self._run, f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}"), name
+
+    def take(self) -> str:
+        """Name of a fresh clone; the next one starts at once."""
+        if not self.ready:
+            self.ready.append(self._submit())
+        future, name = self.ready.popleft()
+        self.ready.append(self._submit())
+        future.result()
+        return name
+
+    def drop(self, name: str) -> None:
+        self.worker.submit(self._run, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    def close(self) -> None:
+        for future, name in self.ready:
+            future.result()
+            self.drop(name)
+        self.worker.shutdown(wait=True)
+
+
+@pytest.fixture(scope="session")
+def clones(pg_template: str) -> Iterator[_Clones]:
+    factory = _Clones(pg_template)
+    try:
+        yield factory
+    finally:
+        factory.close()
+
+
 @pytest.fixture
-async def database_url(pg_template: str) -> AsyncIterator[str]:
+def database_url(pg_template: str, clones: _Clones) -> Iterator[str]:
     """A fresh database cloned from the template, dropped after the test."""
-    name = f"t_{os.getpid()}_{next(_counter)}"
-    conn = await asyncpg.connect(pg_template)
-    try:
-        await conn.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
-    finally:
-        await conn.close()
+    name = clones.take()
     yield _with_db(pg_template, name)
-    conn = await asyncpg.connect(pg_template)
-    try:
-        await conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    finally:
-        await conn.close()
+    clones.drop(name)
 
 
 @pytest.fixture
@@ -107,6 +174,12 @@ async def db(database_url: str) -> AsyncIterator[asyncpg.Connection]:
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     return Settings(database_url=database_url, auth_cache_seconds=0.0)
+
+
+@pytest.fixture
+def app() -> Litestar:
+    """The application over a placeholder URL, for route inspection (nothing connects)."""
+    return create_app(Settings(database_url="postgresql://unused@/unused"))
 
 
 @pytest.fixture

@@ -4,8 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.http import health, users
+from server.http import (
+    health,
+    iam,
+    iam_account,
+    iam_session,
+    ontologies,
+    project_layers,
+    project_members,
+    projects,
+    relations,
+    roles,
+    storages,
+    terms,
+    users,
+)
 
 ROUTES: list[Any] = [*health.ROUTES, *users.ROUTES]
+ROUTES += [*ontologies.ROUTES, *terms.ROUTES, *relations.ROUTES]
+ROUTES += [*iam.ROUTES, *iam_account.ROUTES, *iam_session.ROUTES]
+ROUTES += [*roles.ROUTES, *storages.ROUTES]
+ROUTES += [*projects.ROUTES, *project_members.ROUTES, *project_layers.ROUTES]
 
 __all__ = ["ROUTES"]

@@ -33,7 +33,7 @@ async def create_account(
     creator_id: int | None = None,
     origin: str = "SYSTEM",
 ) -> NewAccount:
-    """Insert an account with a fresh key pair and every role up to ``rank``."""
+    """Insert an account with a fresh key pair, every role up to ``rank`` and a storage."""
     if not username.strip():
         raise Invalid("username must not be empty")
     if rank > SUPER_ADMIN or rank < 1:
@@ -58,6 +58,8 @@ async def create_account(
         except asyncpg.UniqueViolationError as exc:
             raise Conflict(f"User {username} already exists") from exc
         await conn.execute(q.ACCOUNT_GRANT_ROLES_UP_TO, user_id, rank)
+        # Cytomine gives every new account a storage of its own to upload into.
+        await conn.execute(q.STORAGE_INSERT, f"{username.strip()} storage", user_id)
     return NewAccount(id=user_id, username=username.strip(), public_key=public, private_key=private)
 
 

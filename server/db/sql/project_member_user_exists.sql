@@ -1,0 +1,3 @@
+-- Whether an account exists.
+-- $1 user_id bigint -> bool
+SELECT EXISTS (SELECT 1 FROM sec_user WHERE id = $1)

@@ -1,0 +1,193 @@
+"""SSO sessions, authorization codes, login tokens and API keys of the built-in IdP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anyio
+import asyncpg
+import msgspec
+
+from server.auth import oidc
+from server.auth.passwords import new_key_pair, verify_password
+from server.db import queries as q
+
+
+class CodeGrant(msgspec.Struct, kw_only=True):
+    """What an authorization code was issued for."""
+
+    session_id: str
+    client_id: str
+    redirect_uri: str
+    code_challenge: str | None
+    code_challenge_method: str | None
+    nonce: str | None
+    scope: str | None
+    valid: bool
+
+
+async def check_password(conn: asyncpg.Connection, username: str, password: str) -> int | None:
+    """Id of the enabled account whose password matches, else None."""
+    row = await conn.fetchrow(q.ACCOUNT_BY_USERNAME, username)
+    if row is None or not row["enabled"]:
+        return None
+    # Argon2 is deliberately slow: keep it off the event loop.
+    ok = await anyio.to_thread.run_sync(verify_password, row["password_hash"], password)
+    return int(row["id"]) if ok else None
+
+
+async def open_session(
+    conn: asyncpg.Connection, user_id: int, *, lifetime: int, cookie: str | None = None
+) -> oidc.Account:
+    """Start an SSO session; ``cookie`` is the browser secret, when there is one."""
+    sid = oidc.new_secret()
+    cookie_hash = oidc.digest(cookie) if cookie else None
+    await conn.execute(q.IAM_SESSION_INSERT, sid, user_id, cookie_hash, lifetime)
+    account = await session_account(conn, sid)
+    assert account is not None
+    return account
+
+
+async def session_account(conn: asyncpg.Connection, sid: str) -> oidc.Account | None:
+    """The account of a live session, or None when it ended or expired."""
+    row = await conn.fetchrow(q.IAM_SESSION_ACCOUNT, sid)
+    return None if row is None else oidc.Account(**dict(row))
+
+
+async def session_by_cookie(conn: asyncpg.Connection, cookie: str | None) -> str | None:
+    """The live session behind an SSO cookie value."""
+    if not cookie:
+        return None
+    sid: str | None = await conn.fetchval(q.IAM_SESSION_BY_COOKIE, oidc.digest(cookie))
+    return sid
+
+
+async def end_session(
+    conn: asyncpg.Connection, *, sid: str | None = None, cookie: str | None = None
+) -> None:
+    """End the session named by id or by cookie (logout)."""
+    cookie_hash = oidc.digest(cookie) if cookie else None
+    await conn.execute(q.IAM_SESSION_END, sid, cookie_hash)
+
+
+async def new_code(conn: asyncpg.Connection, sid: str, request: dict[str, str]) -> str:
+    """Issue a one-time code for ``sid`` and the authorization ``request`` parameters."""
+    code = oidc.new_secret()
+    await conn.execute(
+        q.IAM_CODE_INSERT,
+        oidc.digest(code),
+        sid,
+        request.get("client_id", ""),
+        request.get("redirect_uri", ""),
+        request.get("code_challenge") or None,
+        request.get("code_challenge_method") or None,
+        request.get("nonce") or None,
+        request.get("scope") or None,
+        oidc.CODE_SECONDS,
+    )
+    return code
+
+
+async def take_code(conn: asyncpg.Connection, code: str) -> CodeGrant | None:
+    """Consume a code (single use); None when unknown or already used."""
+    row = await conn.fetchrow(q.IAM_CODE_TAKE, oidc.digest(code))
+    return None if row is None else CodeGrant(**dict(row))
+
+
+async def update_account(conn: asyncpg.Connection, user_id: int, body: dict[str, Any]) -> None:
+    """Apply an Account REST update (first/last name, email, isDeveloper)."""
+    attributes = body.get("attributes") or {}
+    developer = attributes.get("isDeveloper") if isinstance(attributes, dict) else None
+    if isinstance(developer, list):
+        developer = developer[0] if developer else None
+    is_developer = None if developer is None else str(developer).lower() in ("1", "true")
+    await conn.execute(
+        q.IAM_ACCOUNT_UPDATE,
+        user_id,
+        _text(body.get("firstName")),
+        _text(body.get("lastName")),
+        _text(body.get("email")),
+        is_developer,
+    )
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+async def profile(conn: asyncpg.Connection, user_id: int) -> oidc.Account | None:
+    """Profile facts of an account for the Account REST API (no session)."""
+    row = await conn.fetchrow(q.IAM_ACCOUNT_PROFILE, user_id)
+    return None if row is None else oidc.Account(**dict(row))
+
+
+async def credentials(conn: asyncpg.Connection, user_id: int) -> asyncpg.Record | None:
+    """Whether the account has a password, and since when."""
+    return await conn.fetchrow(q.IAM_ACCOUNT_CREDENTIALS, user_id)
+
+
+async def new_login_token(conn: asyncpg.Connection, username: str, minutes: int) -> str | None:
+    """A one-time login token for ``username``; None when the account is unknown."""
+    token = oidc.new_secret()
+    found = await conn.fetchval(
+        q.IAM_LOGIN_TOKEN_INSERT, oidc.digest(token), username, minutes * 60
+    )
+    return None if found is None else token
+
+
+async def take_login_token(conn: asyncpg.Connection, username: str, token: str) -> int | None:
+    """Consume a login token; the account id when it was valid."""
+    user_id: int | None = await conn.fetchval(q.IAM_LOGIN_TOKEN_TAKE, oidc.digest(token), username)
+    return user_id
+
+
+async def keys_by_id(
+    conn: asyncpg.Connection, user_id: int, *, caller: int, admin: bool
+) -> asyncpg.Record | None:
+    """API keys of ``user_id`` when the caller may read them."""
+    return await conn.fetchrow(q.USER_KEYS_BY_ID, user_id, caller, admin)
+
+
+async def keys_by_public_key(
+    conn: asyncpg.Connection, public_key: str, *, caller: int, admin: bool
+) -> asyncpg.Record | None:
+    """API keys of the owner of ``public_key`` when the caller may read them."""
+    return await conn.fetchrow(q.USER_KEYS_BY_PUBLIC_KEY, public_key, caller, admin)
+
+
+async def regenerate_keys(conn: asyncpg.Connection, user_id: int) -> asyncpg.Record:
+    """A fresh API key pair for the account."""
+    public, private = new_key_pair()
+    row = await conn.fetchrow(q.USER_KEYS_REGENERATE, user_id, public, private)
+    assert row is not None
+    return row
+
+
+async def set_admin_session(
+    conn: asyncpg.Connection, user_id: int, *, is_open: bool
+) -> asyncpg.Record:
+    """Open or close the admin session of the account; returns rank and the new state."""
+    row = await conn.fetchrow(q.USER_ADMIN_SESSION_SET, user_id, is_open)
+    assert row is not None
+    return row
+
+
+__all__ = [
+    "CodeGrant",
+    "check_password",
+    "credentials",
+    "end_session",
+    "keys_by_id",
+    "keys_by_public_key",
+    "new_code",
+    "new_login_token",
+    "open_session",
+    "profile",
+    "regenerate_keys",
+    "session_account",
+    "session_by_cookie",
+    "set_admin_session",
+    "take_code",
+    "take_login_token",
+    "update_account",
+]

@@ -1,0 +1,120 @@
+"""Keycloak Account REST subset (``{IAM}/account``) and the Web UI's ``/configuration.json``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import State
+from litestar.params import JSONBody
+
+from contracts.errors import NotFound
+from server.auth import oidc
+from server.db.store import iam
+from server.http.deps import Conn, Me
+from server.http.iam import base_url
+
+# Keys of the Web UI's configuration template, with the values a Lamina origin needs.
+_UI_DEFAULTS: dict[str, Any] = {
+    "DIGITAL_ZOOM_INCREMENT": 4,
+    "VIEWER_ANNOTATIONS_REFRESH_INTERVAL": 10000,
+    "MEMBERS_ACTIVITY_REFRESH_INTERVAL": 30000,
+    "STORAGE_REFRESH_INTERVAL": 10000,
+    "ONGOING_UPLOAD_REFRESH_INTERVAL": 500,
+    "WS_POSITION_KEEP_ALIVE_INTERVAL": 10000,
+    "CYTOMINE_COMMERCIAL_VERSION": "2025.1",
+    "APPENGINE_ENABLED": False,
+}
+
+
+def _representation(account: oidc.Account) -> dict[str, Any]:
+    return {
+        "id": str(account.id),
+        "username": account.username,
+        "firstName": account.firstname or "",
+        "lastName": account.lastname or "",
+        "email": account.email or "",
+        "emailVerified": True,
+        "attributes": {
+            "locale": [oidc.locale(account.language)],
+            "isDeveloper": ["1" if account.is_developer else "0"],
+        },
+    }
+
+
+class AccountController(Controller):
+    """The caller's own account, authenticated by the Bearer token."""
+
+    path = f"{oidc.REALM_PATH}/account"
+    tags = ["Authentication & session"]
+    include_in_schema = False
+
+    @get("/")
+    async def show(self, conn: Conn, me: Me) -> dict[str, Any]:
+        """Keycloak's account representation."""
+        account = await iam.profile(conn, me.id)
+        if account is None:
+            raise NotFound("User", me.id)
+        return _representation(account)
+
+    @post("/", status_code=204)
+    async def update(self, conn: Conn, me: Me, data: JSONBody[dict[str, Any]]) -> None:
+        """Update first/last name, email and the ``isDeveloper`` attribute."""
+        await iam.update_account(conn, me.id, data)
+
+    @get("/credentials")
+    async def credentials(self, conn: Conn, me: Me) -> list[dict[str, Any]]:
+        """Credential types of the account (a password when it has one)."""
+        row = await iam.credentials(conn, me.id)
+        stored = []
+        if row is not None and row["has_password"]:
+            stored = [
+                {
+                    "credential": {
+                        "id": f"password-{me.id}",
+                        "type": "password",
+                        "createdDate": row["created"],
+                        "credentialData": "{}",
+                    }
+                }
+            ]
+        return [
+            {
+                "type": "password",
+                "category": "basic-authentication",
+                "displayName": "password-display-name",
+                "helptext": "password-help-text",
+                "iconCssClass": "kcAuthenticatorDefaultClass",
+                "updateAction": "UPDATE_PASSWORD",
+                "removeable": False,
+                "userCredentialMetadatas": stored,
+            }
+        ]
+
+
+class UiConfigurationController(Controller):
+    """``/configuration.json``, read by the Web UI at start-up."""
+
+    path = "/configuration"
+    tags = ["Configuration"]
+    include_in_schema = False
+
+    @get("/", sync_to_thread=False)
+    def configuration(self, request: Request[Any, Any, State]) -> Response[dict[str, Any]]:
+        """Where the UI finds the core, the IdP and the image server (all this origin)."""
+        base = base_url(request)
+        body = {
+            **_UI_DEFAULTS,
+            "CORE_URL": base,
+            "IAM_URL": f"{base}/iam",
+            "PIMS_URL": base,
+            "APPENGINE_URL": f"{base}/app-engine",
+            "CBIR_URL": f"{base}/cbir",
+            "SAM_URL": f"{base}/sam",
+        }
+        return Response(body, headers={"cache-control": "no-cache"})
+
+
+ROUTES = [AccountController, UiConfigurationController]
+
+__all__ = ["ROUTES"]

@@ -1,0 +1,122 @@
+"""Grants of the token endpoint, with OAuth 2 error bodies (not Cytomine's error shape)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import asyncpg
+from litestar import MediaType, Request, Response
+from litestar.datastructures import State
+from litestar.types import ExceptionHandlersMap
+
+from contracts.errors import Unauthorized
+from server.auth import oidc, tokens
+from server.db.store import iam
+from server.settings import Settings
+
+
+class OAuthError(Exception):
+    """An RFC 6749 error: ``{"error", "error_description"}`` with its status."""
+
+    def __init__(self, status: int, error: str, description: str) -> None:
+        super().__init__(description)
+        self.status = status
+        self.error = error
+        self.description = description
+
+
+def oauth_error(_: Request[Any, Any, Any], exc: OAuthError) -> Response[dict[str, str]]:
+    """OAuth errors as Keycloak answers them."""
+    return Response(
+        {"error": exc.error, "error_description": exc.description},
+        status_code=exc.status,
+        media_type=MediaType.JSON,
+        headers={"cache-control": "no-store"},
+    )
+
+
+OAUTH_ERRORS: ExceptionHandlersMap = {OAuthError: oauth_error}
+
+Form = dict[str, str]
+
+
+def _lifetimes(state: State) -> tuple[int, int]:
+    settings: Settings = state.settings
+    return settings.access_token_seconds, settings.refresh_token_seconds
+
+
+def _wants_id_token(scope: str | None) -> bool:
+    return "openid" in (scope or "").split()
+
+
+async def _password(conn: asyncpg.Connection, state: State, form: Form, iss: str) -> Any:
+    user_id = await iam.check_password(conn, form.get("username", ""), form.get("password", ""))
+    if user_id is None:
+        raise OAuthError(401, "invalid_grant", "Invalid user credentials")
+    settings: Settings = state.settings
+    account = await iam.open_session(conn, user_id, lifetime=settings.sso_session_seconds)
+    return oidc.token_set(
+        state.signing_key,
+        account,
+        issuer=iss,
+        lifetimes=_lifetimes(state),
+        with_id_token=_wants_id_token(form.get("scope")),
+    )
+
+
+async def _authorization_code(conn: asyncpg.Connection, state: State, form: Form, iss: str) -> Any:
+    code = await iam.take_code(conn, form.get("code", ""))
+    if code is None or not code.valid:
+        raise OAuthError(400, "invalid_grant", "Code not valid")
+    if code.client_id != form.get("client_id"):
+        raise OAuthError(400, "invalid_grant", "Auth error")
+    if code.redirect_uri != form.get("redirect_uri"):
+        raise OAuthError(400, "invalid_grant", "Incorrect redirect_uri")
+    verifier = form.get("code_verifier")
+    if not oidc.pkce_matches(verifier, code.code_challenge, code.code_challenge_method):
+        raise OAuthError(400, "invalid_grant", "PKCE verification failed")
+    account = await iam.session_account(conn, code.session_id)
+    if account is None:
+        raise OAuthError(400, "invalid_grant", "Session not active")
+    return oidc.token_set(
+        state.signing_key, account, issuer=iss, lifetimes=_lifetimes(state), nonce=code.nonce
+    )
+
+
+async def _refresh_token(conn: asyncpg.Connection, state: State, form: Form, iss: str) -> Any:
+    try:
+        claims = tokens.verify(state.signing_key, form.get("refresh_token", ""), typ=tokens.REFRESH)
+    except Unauthorized as exc:
+        raise OAuthError(400, "invalid_grant", "Invalid refresh token") from exc
+    account = await iam.session_account(conn, str(claims.get("sid", "")))
+    if account is None or str(account.id) != claims.get("sub"):
+        raise OAuthError(400, "invalid_grant", "Session not active")
+    return oidc.token_set(
+        state.signing_key,
+        account,
+        issuer=iss,
+        lifetimes=_lifetimes(state),
+        with_id_token=_wants_id_token(claims.get("scope")),
+    )
+
+
+Grant = Callable[[asyncpg.Connection, State, Form, str], Awaitable[Any]]
+_GRANTS: dict[str, Grant] = {
+    "password": _password,
+    "authorization_code": _authorization_code,
+    "refresh_token": _refresh_token,
+}
+
+
+async def grant(conn: asyncpg.Connection, state: State, form: Form, *, issuer: str) -> Any:
+    """Run the grant named by ``grant_type``; the token set as a dict."""
+    if form.get("client_id") != oidc.CLIENT_ID:
+        raise OAuthError(401, "invalid_client", "Invalid client or Invalid client credentials")
+    handler = _GRANTS.get(form.get("grant_type", ""))
+    if handler is None:
+        raise OAuthError(400, "unsupported_grant_type", "Unsupported grant_type")
+    return await handler(conn, state, form, issuer)
+
+
+__all__ = ["OAUTH_ERRORS", "OAuthError", "grant", "oauth_error"]

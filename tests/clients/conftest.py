@@ -1,0 +1,63 @@
+"""Fixtures for tests that drive an official client over real HTTP.
+
+``live_server`` runs the application under uvicorn on a free 127.0.0.1 port, over the same
+fresh test database as the ``db`` fixture (so accounts made with ``alice``, ``admin``... exist),
+and yields its base URL. The server runs in a thread with its own event loop. The database
+fixtures are async, so request ``live_server`` from ``pytest.mark.anyio`` tests.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+import uvicorn
+
+from server.app import create_app
+from server.settings import Settings
+
+_START_TIMEOUT_S = 30.0
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def live_server(database_url: str) -> Iterator[str]:
+    """Base URL (``http://127.0.0.1:<port>``) of a running server over the test database."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    settings = Settings(
+        database_url=database_url,
+        host="127.0.0.1",
+        port=port,
+        public_url=base,
+        auth_cache_seconds=0.0,
+    )
+    config = uvicorn.Config(
+        create_app(settings),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        ws="none",
+        lifespan="on",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="live-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + _START_TIMEOUT_S
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the live server did not start")
+        time.sleep(0.05)
+    try:
+        yield base
+    finally:
+        server.should_exit = True
+        thread.join(timeout=_START_TIMEOUT_S)
