@@ -7,9 +7,13 @@ handed to it.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
+import stat
 import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -56,13 +60,43 @@ def _chown(path: Path) -> None:
         shutil.chown(path, "postgres", "postgres")
 
 
+# Unix socket paths are limited to 107 bytes; keep room for "/.s.PGSQL.5432".
+_MAX_SOCKET_DIR = 90
+# Where clusters go when the postgres account cannot reach the requested directory.
+FALLBACK_ROOT = Path("/var/lib/lamina")
+
+
+def _reachable_by_others(path: Path) -> bool:
+    """True when every existing ancestor of ``path`` lets other accounts traverse it."""
+    for parent in path.parents:
+        if parent.exists() and not parent.stat().st_mode & stat.S_IXOTH:
+            return False
+    return True
+
+
+def _storage_root(root: Path) -> Path:
+    """Where the files of ``root`` really live.
+
+    As root, the server runs as ``postgres``, which cannot enter a directory such as
+    ``/root/...``; the cluster then lives under ``/var/lib/lamina`` instead, keyed by the
+    requested path, so the same checkout finds the same data again.
+    """
+    if os.geteuid() != 0 or _reachable_by_others(root):
+        return root
+    return FALLBACK_ROOT / hashlib.sha256(str(root).encode()).hexdigest()[:16]
+
+
 class Cluster:
     """One data directory: ``pgdata`` for the server, ``run`` for its socket."""
 
     def __init__(self, root: Path, *, fast_unsafe: bool = False) -> None:
-        self.root = root.resolve()
+        self.requested = root.resolve()
+        self.root = _storage_root(self.requested)
         self.pgdata = self.root / "pgdata"
         self.socket_dir = self.root / "run"
+        if len(str(self.socket_dir)) > _MAX_SOCKET_DIR:
+            digest = hashlib.sha256(str(self.root).encode()).hexdigest()[:16]
+            self.socket_dir = Path(tempfile.gettempdir()) / f"lamina-{digest}"
         self.log = self.root / "postgres.log"
         self.fast_unsafe = fast_unsafe
         self.bin = bindir()
@@ -86,6 +120,12 @@ class Cluster:
         for d in (self.root, self.socket_dir):
             d.mkdir(parents=True, exist_ok=True)
             _chown(d)
+        if self.root != self.requested:
+            print(
+                f"The postgres account cannot reach {self.requested}: the cluster lives in "
+                f"{self.root}",
+                file=sys.stderr,
+            )
         self.log.touch()
         _chown(self.log)
         _run(
@@ -106,6 +146,9 @@ class Cluster:
         """Start the server (no TCP listener) and wait until it accepts connections."""
         if self.running:
             return
+        # The socket directory may sit in a temporary folder that was cleaned since.
+        self.socket_dir.mkdir(parents=True, exist_ok=True)
+        _chown(self.socket_dir)
         opts = ["-c", "listen_addresses=", "-k", str(self.socket_dir), "-p", str(PORT)]
         if self.fast_unsafe:
             opts += FAST_UNSAFE
