@@ -7,22 +7,20 @@ parameters follow from ``$7``::
     -- $1 filter jsonpath, $2 filter vars jsonb, $3 sort key text, $4 descending bool,
     -- $5 limit bigint (NULL = all), $6 offset bigint, $7 ... endpoint parameters
     -- -> size bigint, items text (JSON array of wire objects)
-    WITH matched AS (
-        SELECT to_jsonb(v) AS doc
-        FROM api_project AS v
-        WHERE <endpoint conditions and ACL, using $7...>
-            AND jsonb_path_exists(to_jsonb(v), $1::jsonpath, $2::jsonb)
+    SELECT size, items
+    FROM api_page(
+        ARRAY(
+            SELECT to_jsonb(v)
+            FROM api_project AS v
+            WHERE <endpoint conditions and ACL, using $7...>
+        ),
+        $1::jsonpath, $2::jsonb, $3, $4, $5, $6
     )
-    SELECT
-        (SELECT count(*) FROM matched) AS size,
-        (SELECT json_agg(p.doc ORDER BY p.n)::text FROM (
-            SELECT doc, row_number() OVER (
-                ORDER BY CASE WHEN $4 THEN doc -> $3 END DESC NULLS LAST,
-                    CASE WHEN NOT $4 THEN doc -> $3 END ASC NULLS LAST,
-                    (doc ->> 'id')::bigint DESC
-            ) AS n
-            FROM matched ORDER BY n LIMIT $5 OFFSET $6
-        ) AS p) AS items
+
+``api_page`` (migration 0007) filters the documents, counts them and returns the requested
+slice ordered by the sort key's jsonb value, NULLs last, then id descending; an optional
+eighth argument names keys that exist only to filter and sort on and are removed from
+the answer (``ARRAY['currentUserRole']``).
 
 Filters become a SQL/JSON path over the wire object, e.g. ``name[ilike]=acc`` ->
 ``$ ? (@."name" like_regex "acc" flag "i")``: field names are checked against the

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 import msgspec
+from litestar import Request
 
 from contracts.errors import Invalid
 from server.db.store.commands import Action
@@ -68,6 +69,11 @@ def envelope(
     )
 
 
+def forget_accounts(request: Request[Any, Any, Any]) -> None:
+    """Drop cached credentials after a change of roles, lock state or keys."""
+    request.app.state.accounts.clear()
+
+
 def required(body: Any, *, also: tuple[str, ...] = ()) -> None:
     """Refuse a create body that lacks a field the catalog marks as required."""
     missing = []
@@ -86,4 +92,4 @@ def _attr_of(struct: type[Any], wire: str) -> str:
     raise KeyError(wire)
 
 
-__all__ = ["envelope", "flag", "id_list", "required"]
+__all__ = ["envelope", "flag", "forget_accounts", "id_list", "required"]

@@ -13,6 +13,13 @@ from server.http.common import envelope
 from server.http.deps import Conn, Lists, Me
 
 
+def _user_of(data: c.ProjectRepresentativeUserInput | c.ProjectDefaultLayerInput) -> int:
+    """The member a create body names; its ``project`` is not required (the path has it)."""
+    if data.user is None:
+        raise Invalid("Missing required field(s): user", {"missing": ["user"]})
+    return data.user
+
+
 class ProjectRepresentativeController(Controller):
     """Representative (contact) users of a project."""
 
@@ -35,9 +42,7 @@ class ProjectRepresentativeController(Controller):
         data: JSONBody[c.ProjectRepresentativeUserInput],
     ) -> c.ProjectRepresentativeUserEnvelope:
         """Make a member a representative; the path's project wins over the body's."""
-        if data.user is None:
-            raise Invalid("Missing required field(s): user", {"missing": ["user"]})
-        obj, command = await layers.add_representative(conn, me, project_id, data.user)
+        obj, command = await layers.add_representative(conn, me, project_id, _user_of(data))
         return envelope(c.ProjectRepresentativeUserEnvelope, obj, action="ADD", command=command)
 
     @delete("/", status_code=200)
@@ -86,8 +91,7 @@ class ProjectDefaultLayerController(Controller):
         data: JSONBody[c.ProjectDefaultLayerInput],
     ) -> c.ProjectDefaultLayerEnvelope:
         """Declare a member's layer shown or hidden by default."""
-        if data.user is None:
-            raise Invalid("Missing required field(s): user", {"missing": ["user"]})
+        _user_of(data)
         obj, command = await layers.add_default_layer(conn, me, project_id, data)
         return envelope(c.ProjectDefaultLayerEnvelope, obj, action="ADD", command=command)
 

@@ -10,13 +10,8 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from contracts import _generated as c
 from contracts.envelopes import Page
 from server.db.store import roles
-from server.http.common import envelope, flag
+from server.http.common import envelope, flag, forget_accounts
 from server.http.deps import Conn, Lists, Me
-
-
-def _forget_accounts(request: Request[Any, Any, Any]) -> None:
-    """Drop cached credentials: a role change must apply on the next request."""
-    request.app.state.accounts.clear()
 
 
 class RoleController(Controller):
@@ -67,7 +62,7 @@ class UserRoleController(Controller):
     ) -> c.SecUserSecRoleEnvelope:
         """Give a role to a user (admin; ROLE_SUPER_ADMIN only from a super admin)."""
         obj, command = await roles.add_link(conn, me, user_id, data)
-        _forget_accounts(request)
+        forget_accounts(request)
         return envelope(c.SecUserSecRoleEnvelope, obj, action="ADD", command=command)
 
     @get("/{role_id:int}")
@@ -88,7 +83,7 @@ class UserRoleController(Controller):
     ) -> c.SecUserSecRoleEnvelope:
         """Take a role away from a user (admin)."""
         obj, command = await roles.delete_link(conn, me, user_id, role_id)
-        _forget_accounts(request)
+        forget_accounts(request)
         return envelope(c.SecUserSecRoleEnvelope, obj, action="DELETE", command=command)
 
     @put("/{role_id:int}/define")
@@ -102,7 +97,7 @@ class UserRoleController(Controller):
     ) -> Page[c.SecRole]:
         """Make the user hold exactly this role and those below it (admin)."""
         held = await roles.define(conn, me, user_id, role_id)
-        _forget_accounts(request)
+        forget_accounts(request)
         return held
 
 

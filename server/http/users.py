@@ -12,7 +12,7 @@ from contracts import _generated as c
 from contracts.envelopes import CurrentUser, DataMessage, Message, Page
 from contracts.errors import Forbidden, Invalid
 from server.db.store import users
-from server.http.common import envelope, flag
+from server.http.common import envelope, flag, forget_accounts
 from server.http.deps import Conn, Lists, Me
 
 
@@ -35,9 +35,13 @@ async def _password(request: Request[Any, Any, Any], query_value: str | None) ->
     return query_value
 
 
-def _forget_accounts(request: Request[Any, Any, Any]) -> None:
-    """Drop cached credentials after a change of roles, lock state or keys."""
-    request.app.state.accounts.clear()
+async def _set_enabled(
+    conn: Conn, me: Me, request: Request[Any, Any, Any], user_id: int, *, enabled: bool
+) -> c.UserEnvelope:
+    """Lock or unlock an account; cached credentials go so the change applies at once."""
+    obj, command = await users.set_enabled(conn, me, user_id, enabled=enabled)
+    forget_accounts(request)
+    return envelope(c.UserEnvelope, obj, action="EDIT", command=command)
 
 
 class UserController(Controller):
@@ -67,7 +71,7 @@ class UserController(Controller):
     ) -> c.UserEnvelope:
         """Create an account (admin); it gets a storage of its own."""
         obj, command = await users.create(conn, me, data)
-        _forget_accounts(request)
+        forget_accounts(request)
         return envelope(c.UserEnvelope, obj, action="ADD", command=command)
 
     @get("/current")
@@ -105,7 +109,7 @@ class UserController(Controller):
     ) -> c.UserEnvelope:
         """Edit a profile (oneself or admin)."""
         obj, command = await users.update(conn, me, user_id, data)
-        _forget_accounts(request)
+        forget_accounts(request)
         return envelope(c.UserEnvelope, obj, action="EDIT", command=command)
 
     @delete("/{user_id:int}", status_code=200)
@@ -114,7 +118,7 @@ class UserController(Controller):
     ) -> c.UserEnvelope:
         """Delete an account (admin)."""
         obj, command = await users.delete(conn, me, user_id)
-        _forget_accounts(request)
+        forget_accounts(request)
         return envelope(c.UserEnvelope, obj, action="DELETE", command=command)
 
     @get("/{user_id:int}/friends")
@@ -136,18 +140,14 @@ class UserController(Controller):
         self, conn: Conn, me: Me, request: Request[Any, Any, Any], user_id: FromPath[int]
     ) -> c.UserEnvelope:
         """Disable an account (admin)."""
-        obj, command = await users.set_enabled(conn, me, user_id, enabled=False)
-        _forget_accounts(request)
-        return envelope(c.UserEnvelope, obj, action="EDIT", command=command)
+        return await _set_enabled(conn, me, request, user_id, enabled=False)
 
     @delete("/{user_id:int}/lock", status_code=200)
     async def unlock(
         self, conn: Conn, me: Me, request: Request[Any, Any, Any], user_id: FromPath[int]
     ) -> c.UserEnvelope:
         """Enable an account again (admin)."""
-        obj, command = await users.set_enabled(conn, me, user_id, enabled=True)
-        _forget_accounts(request)
-        return envelope(c.UserEnvelope, obj, action="EDIT", command=command)
+        return await _set_enabled(conn, me, request, user_id, enabled=True)
 
     @put("/{user_id:int}/password")
     async def password(

@@ -8,65 +8,45 @@
 -- -> size bigint, items text (JSON array of Project objects plus the requested extras)
 -- "currentUserRole" (manager/contributor) is only there to filter and sort on; it is
 -- removed from the answer.
-WITH matched AS (
-    SELECT
-        to_jsonb(v)
-        || jsonb_build_object(
-            'currentUserRole',
-            CASE WHEN coalesce(me.is_manager, false) THEN 'manager' ELSE 'contributor' END
-        )
-        || CASE WHEN $10 THEN jsonb_build_object(
-            'membersCount',
-            (SELECT count(*) FROM project_member AS pm WHERE pm.project_id = v.id)
-        ) ELSE '{}'::jsonb END
-        || CASE WHEN $11 THEN jsonb_build_object(
-            'lastActivity',
-            (SELECT epoch_ms(max(c.created)) FROM command AS c WHERE c.project_id = v.id)
-        ) ELSE '{}'::jsonb END
-        || CASE WHEN $12 THEN jsonb_build_object('description', '') ELSE '{}'::jsonb END
-        || CASE WHEN $13 THEN jsonb_build_object(
-            'currentUserRoles',
-            jsonb_build_object(
-                'admin', coalesce(me.is_manager, false),
-                'representative', EXISTS (
-                    SELECT 1 FROM project_representative_user AS r
-                    WHERE r.project_id = v.id AND r.user_id = $8
+SELECT size, items
+FROM api_page(
+    ARRAY(
+        SELECT
+            to_jsonb(v)
+            || jsonb_build_object(
+                'currentUserRole',
+                CASE WHEN coalesce(me.is_manager, false) THEN 'manager' ELSE 'contributor' END
+            )
+            || CASE WHEN $10 THEN jsonb_build_object(
+                'membersCount',
+                (SELECT count(*) FROM project_member AS pm WHERE pm.project_id = v.id)
+            ) ELSE '{}'::jsonb END
+            || CASE WHEN $11 THEN jsonb_build_object(
+                'lastActivity',
+                (SELECT epoch_ms(max(c.created)) FROM command AS c WHERE c.project_id = v.id)
+            ) ELSE '{}'::jsonb END
+            || CASE WHEN $12 THEN jsonb_build_object('description', '') ELSE '{}'::jsonb END
+            || CASE WHEN $13 THEN jsonb_build_object(
+                'currentUserRoles',
+                jsonb_build_object(
+                    'admin', coalesce(me.is_manager, false),
+                    'representative', EXISTS (
+                        SELECT 1 FROM project_representative_user AS r
+                        WHERE r.project_id = v.id AND r.user_id = $8
+                    )
+                )
+            ) ELSE '{}'::jsonb END
+        FROM api_project AS v
+        LEFT JOIN project_member AS me ON me.project_id = v.id AND me.user_id = $8
+        WHERE
+            ($9 OR me.user_id IS NOT NULL)
+            AND (
+                $7::bigint IS NULL OR EXISTS (
+                    SELECT 1 FROM project_member AS mm
+                    WHERE mm.project_id = v.id AND mm.user_id = $7
                 )
             )
-        ) ELSE '{}'::jsonb END AS doc
-    FROM api_project AS v
-    LEFT JOIN project_member AS me ON me.project_id = v.id AND me.user_id = $8
-    WHERE
-        ($9 OR me.user_id IS NOT NULL)
-        AND (
-            $7::bigint IS NULL OR EXISTS (
-                SELECT 1 FROM project_member AS mm
-                WHERE mm.project_id = v.id AND mm.user_id = $7
-            )
-        )
-        AND ($14::bigint IS NULL OR v.ontology = $14)
-),
-
-filtered AS (
-    SELECT doc FROM matched
-    WHERE jsonb_path_exists(doc, $1::jsonpath, $2::jsonb)
+            AND ($14::bigint IS NULL OR v.ontology = $14)
+    ),
+    $1::jsonpath, $2::jsonb, $3, $4, $5, $6, ARRAY['currentUserRole']
 )
-
-SELECT
-    (SELECT count(*) FROM filtered) AS size,
-    (
-        SELECT json_agg(p.doc - 'currentUserRole' ORDER BY p.n)::text
-        FROM (
-            SELECT
-                doc,
-                row_number() OVER (
-                    ORDER BY
-                        CASE WHEN $4 THEN doc -> $3 END DESC NULLS LAST,
-                        CASE WHEN NOT $4 THEN doc -> $3 END ASC NULLS LAST,
-                        (doc ->> 'id')::bigint DESC
-                ) AS n
-            FROM filtered
-            ORDER BY n
-            LIMIT $5 OFFSET $6
-        ) AS p
-    ) AS items

@@ -4,32 +4,15 @@
 -- $5 limit bigint, $6 offset bigint,
 -- $7 term_id bigint, $8 position integer (NULL = either, 1 = parent side, 2 = child side)
 -- -> size bigint, items text (JSON array of RelationTerm objects)
-WITH matched AS (
-    SELECT to_jsonb(v) AS doc
-    FROM api_relation_term AS v
-    WHERE (
-        ($8::integer IS NULL AND (v.term1 = $7 OR v.term2 = $7))
-        OR ($8 = 1 AND v.term1 = $7)
-        OR ($8 = 2 AND v.term2 = $7)
-    )
-        AND jsonb_path_exists(to_jsonb(v), $1::jsonpath, $2::jsonb)
+SELECT size, items
+FROM api_page(
+    ARRAY(
+        SELECT to_jsonb(v)
+        FROM api_relation_term AS v
+        WHERE
+            ($8::integer IS NULL AND (v.term1 = $7 OR v.term2 = $7))
+            OR ($8 = 1 AND v.term1 = $7)
+            OR ($8 = 2 AND v.term2 = $7)
+    ),
+    $1::jsonpath, $2::jsonb, $3, $4, $5, $6
 )
-
-SELECT
-    (SELECT count(*) FROM matched) AS size,
-    (
-        SELECT json_agg(p.doc ORDER BY p.n)::text
-        FROM (
-            SELECT
-                doc,
-                row_number() OVER (
-                    ORDER BY
-                        CASE WHEN $4 THEN doc -> $3 END DESC NULLS LAST,
-                        CASE WHEN NOT $4 THEN doc -> $3 END ASC NULLS LAST,
-                        (doc ->> 'id')::bigint DESC
-                ) AS n
-            FROM matched
-            ORDER BY n
-            LIMIT $5 OFFSET $6
-        ) AS p
-    ) AS items

@@ -3,13 +3,12 @@
 -- $5 limit bigint, $6 offset bigint, $7 storage_id bigint, $8 caller_id bigint,
 -- $9 caller_is_admin bool
 -- -> size bigint, items text (JSON array of User objects)
-WITH matched AS (
-    SELECT d.doc
-    FROM (
+SELECT size, items
+FROM api_page(
+    ARRAY(
         SELECT
             to_jsonb(v)
             || CASE WHEN $9 OR v.id = $8 THEN '{}'::jsonb ELSE '{"email": null}'::jsonb END
-            AS doc
         FROM api_user AS v
         WHERE
             EXISTS (
@@ -17,25 +16,6 @@ WITH matched AS (
                 WHERE m.storage_id = $7 AND m.user_id = v.id
             )
             OR EXISTS (SELECT 1 FROM storage AS s WHERE s.id = $7 AND s.user_id = v.id)
-    ) AS d
-    WHERE jsonb_path_exists(d.doc, $1::jsonpath, $2::jsonb)
+    ),
+    $1::jsonpath, $2::jsonb, $3, $4, $5, $6
 )
-
-SELECT
-    (SELECT count(*) FROM matched) AS size,
-    (
-        SELECT json_agg(p.doc ORDER BY p.n)::text
-        FROM (
-            SELECT
-                doc,
-                row_number() OVER (
-                    ORDER BY
-                        CASE WHEN $4 THEN doc -> $3 END DESC NULLS LAST,
-                        CASE WHEN NOT $4 THEN doc -> $3 END ASC NULLS LAST,
-                        (doc ->> 'id')::bigint DESC
-                ) AS n
-            FROM matched
-            ORDER BY n
-            LIMIT $5 OFFSET $6
-        ) AS p
-    ) AS items

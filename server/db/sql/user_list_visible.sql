@@ -4,36 +4,16 @@
 -- $5 limit bigint, $6 offset bigint, $7 caller_id bigint, $8 caller_is_admin bool,
 -- $9 with_roles bool
 -- -> size bigint, items text (JSON array of User objects)
-WITH matched AS (
-    SELECT d.doc
-    FROM (
+SELECT size, items
+FROM api_page(
+    ARRAY(
         SELECT
             to_jsonb(v)
             || CASE WHEN $8 OR v.id = $7 THEN '{}'::jsonb ELSE '{"email": null}'::jsonb END
             || CASE WHEN $9 THEN jsonb_build_object('role', r.authority) ELSE '{}'::jsonb END
-            AS doc
         FROM api_user AS v
         JOIN user_rank AS ur ON ur.user_id = v.id
         LEFT JOIN sec_role AS r ON r.rank = ur.rank
-    ) AS d
-    WHERE jsonb_path_exists(d.doc, $1::jsonpath, $2::jsonb)
+    ),
+    $1::jsonpath, $2::jsonb, $3, $4, $5, $6
 )
-
-SELECT
-    (SELECT count(*) FROM matched) AS size,
-    (
-        SELECT json_agg(p.doc ORDER BY p.n)::text
-        FROM (
-            SELECT
-                doc,
-                row_number() OVER (
-                    ORDER BY
-                        CASE WHEN $4 THEN doc -> $3 END DESC NULLS LAST,
-                        CASE WHEN NOT $4 THEN doc -> $3 END ASC NULLS LAST,
-                        (doc ->> 'id')::bigint DESC
-                ) AS n
-            FROM matched
-            ORDER BY n
-            LIMIT $5 OFFSET $6
-        ) AS p
-    ) AS items

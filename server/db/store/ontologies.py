@@ -30,24 +30,21 @@ def forbidden(kind: str, ident: int) -> Forbidden:
     )
 
 
-async def access(conn: asyncpg.Connection, me: Principal, ontology_id: int) -> asyncpg.Record:
-    """The caller's rights on an ontology; 404 if it does not exist, 403 if unreadable."""
+async def access(
+    conn: asyncpg.Connection, me: Principal, ontology_id: int, *, write: bool = False
+) -> asyncpg.Record:
+    """The caller's rights on an ontology; 404 if it does not exist, 403 if not allowed."""
     row = await conn.fetchrow(q.ONTOLOGY_ACCESS, ontology_id, me.id, me.is_admin, me.is_guest)
     if row is None:
         raise NotFound("Ontology", ontology_id)
-    if not row["readable"]:
+    if not row["writable" if write else "readable"]:
         raise forbidden("Ontology", ontology_id)
     return row
 
 
 async def check_write(conn: asyncpg.Connection, me: Principal, ontology_id: int) -> asyncpg.Record:
     """Like ``access`` but also require the right to change the ontology."""
-    row = await conn.fetchrow(q.ONTOLOGY_ACCESS, ontology_id, me.id, me.is_admin, me.is_guest)
-    if row is None:
-        raise NotFound("Ontology", ontology_id)
-    if not row["writable"]:
-        raise forbidden("Ontology", ontology_id)
-    return row
+    return await access(conn, me, ontology_id, write=True)
 
 
 async def list_all(conn: asyncpg.Connection, me: Principal, params: ListParams) -> Page[c.Ontology]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+from typing import Any
+
 import asyncpg
 
 from contracts import _generated as c
@@ -57,7 +60,7 @@ async def add_representative(
                 f"User {user_id} is already representative of the project {project_id}"
             ) from exc
         if ident is None:
-            raise Invalid(f"Error: the user {user_id} is not into the project {project_id}")
+            raise _not_member(user_id, project_id)
         obj = await _representative(conn, project_id, ident, None)
         command = await commands.record(
             conn, user_id=me.id, action="ADD", obj=obj, project_id=project_id
@@ -118,6 +121,28 @@ def _duplicate(user_id: int | None, project_id: int) -> Conflict:
     return Conflict(f"User {user_id} has already default layer of the project {project_id}")
 
 
+async def _save_layer(
+    conn: asyncpg.Connection,
+    me: Principal,
+    project_id: int,
+    user_id: int | None,
+    action: commands.Action,
+    write: Awaitable[Any],
+) -> tuple[DefaultLayer, int]:
+    """Await an insert or update that returns the layer's id (NULL: no member); record it."""
+    try:
+        ident = await write
+    except asyncpg.UniqueViolationError as exc:
+        raise _duplicate(user_id, project_id) from exc
+    if ident is None:
+        raise _not_member(user_id, project_id)
+    obj = await _layer(conn, project_id, ident)
+    command = await commands.record(
+        conn, user_id=me.id, action=action, obj=obj, project_id=project_id
+    )
+    return obj, command
+
+
 async def add_default_layer(
     conn: asyncpg.Connection, me: Principal, project_id: int, body: c.ProjectDefaultLayerInput
 ) -> tuple[DefaultLayer, int]:
@@ -126,19 +151,10 @@ async def add_default_layer(
     async with conn.transaction():
         await acl.manageable(conn, me, project_id)
         await require_user(conn, body.user)
-        try:
-            ident = await conn.fetchval(
-                q.PROJECT_DEFAULT_LAYER_INSERT, project_id, body.user, body.hide_by_default
-            )
-        except asyncpg.UniqueViolationError as exc:
-            raise _duplicate(body.user, project_id) from exc
-        if ident is None:
-            raise _not_member(body.user, project_id)
-        obj = await _layer(conn, project_id, ident)
-        command = await commands.record(
-            conn, user_id=me.id, action="ADD", obj=obj, project_id=project_id
+        write = conn.fetchval(
+            q.PROJECT_DEFAULT_LAYER_INSERT, project_id, body.user, body.hide_by_default
         )
-    return obj, command
+        return await _save_layer(conn, me, project_id, body.user, "ADD", write)
 
 
 async def update_default_layer(
@@ -152,19 +168,10 @@ async def update_default_layer(
     async with conn.transaction():
         await acl.manageable(conn, me, project_id)
         await _layer(conn, project_id, ident)
-        try:
-            changed = await conn.fetchval(
-                q.PROJECT_DEFAULT_LAYER_UPDATE, project_id, ident, body.user, body.hide_by_default
-            )
-        except asyncpg.UniqueViolationError as exc:
-            raise _duplicate(body.user, project_id) from exc
-        if changed is None:
-            raise _not_member(body.user, project_id)
-        obj = await _layer(conn, project_id, ident)
-        command = await commands.record(
-            conn, user_id=me.id, action="EDIT", obj=obj, project_id=project_id
+        write = conn.fetchval(
+            q.PROJECT_DEFAULT_LAYER_UPDATE, project_id, ident, body.user, body.hide_by_default
         )
-    return obj, command
+        return await _save_layer(conn, me, project_id, body.user, "EDIT", write)
 
 
 async def delete_default_layer(
