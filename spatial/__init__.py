@@ -1,5 +1,87 @@
-"""Pure geometry: WKT parsing and validation, bbox and tile maths (no I/O)."""
+"""Pure geometry: WKT parsing and validation, frames and measures, bbox and tile maths (no I/O)."""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from spatial.bbox import (
+    TILE_SIZE,
+    Bbox,
+    max_zoom,
+    parse_bbox,
+    pixels_per_tile_pixel,
+    tile_counts,
+    tile_envelope,
+)
+from spatial.errors import InvalidBbox, InvalidGeometry, InvalidResolution, TileOutOfRange
+from spatial.frames import (
+    Affine,
+    Measurement,
+    flip_y,
+    flip_y_pipeline,
+    measure,
+    pipeline,
+    point_to_bottom_left,
+    point_to_top_left,
+    scale,
+    scale_pipeline,
+    to_bottom_left,
+    to_micrometres,
+    to_pixels,
+    to_top_left,
+)
+from spatial.geometry import (
+    DEFAULT_MAX_VERTICES,
+    MAX_COORDINATE,
+    ParsedBatch,
+    ParsedLocation,
+    check_geometries,
+    check_location,
+    check_locations,
+    parse_location,
+    parse_locations,
+    polygonal_part,
+    to_wkb,
+    to_wkb_many,
+)
+from spatial.simplify import MAX_NUMBER_OF_POINTS, simplify_location
+
+__all__ = [
+    "Affine",
+    "Bbox",
+    "DEFAULT_MAX_VERTICES",
+    "InvalidBbox",
+    "InvalidGeometry",
+    "InvalidResolution",
+    "MAX_COORDINATE",
+    "MAX_NUMBER_OF_POINTS",
+    "Measurement",
+    "ParsedBatch",
+    "ParsedLocation",
+    "TILE_SIZE",
+    "TileOutOfRange",
+    "check_geometries",
+    "check_location",
+    "check_locations",
+    "flip_y",
+    "flip_y_pipeline",
+    "max_zoom",
+    "measure",
+    "parse_bbox",
+    "parse_location",
+    "parse_locations",
+    "pipeline",
+    "pixels_per_tile_pixel",
+    "point_to_bottom_left",
+    "point_to_top_left",
+    "polygonal_part",
+    "scale",
+    "scale_pipeline",
+    "simplify_location",
+    "tile_counts",
+    "tile_envelope",
+    "to_bottom_left",
+    "to_micrometres",
+    "to_pixels",
+    "to_top_left",
+    "to_wkb",
+    "to_wkb_many",
+]
