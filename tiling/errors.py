@@ -1,0 +1,56 @@
+"""Errors raised by the tiling package; each belongs to a contracts.errors family."""
+
+from __future__ import annotations
+
+from contracts.errors import Invalid, NotFound
+
+
+class TileOutOfRange(NotFound):
+    """A tile, zoom or level outside the image pyramid (404)."""
+
+    def __init__(self, what: str, value: object) -> None:
+        super().__init__(what, value)
+
+
+class AssociatedImageNotFound(NotFound):
+    """The slide has no associated image with that name (404)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__("AssociatedImage", name)
+
+
+class RegionTooLarge(Invalid):
+    """A window, crop or output size beyond the published maximum (400)."""
+
+    def __init__(self, what: str, size: int, limit: int) -> None:
+        super().__init__(
+            f"{what} of {size} pixels exceeds the maximum of {limit} pixels",
+            {"size": size, "limit": limit},
+        )
+
+
+class InvalidRegion(Invalid):
+    """A region that is empty or lies outside the image (400)."""
+
+
+class UnsupportedFormat(Invalid):
+    """An image format or quality the server does not produce (400)."""
+
+
+class InvalidImageRequest(Invalid):
+    """A malformed IIIF or DeepZoom request (400)."""
+
+
+class UnreadableImage(Invalid):
+    """A file no tile source can read (400)."""
+
+
+__all__ = [
+    "AssociatedImageNotFound",
+    "InvalidImageRequest",
+    "InvalidRegion",
+    "RegionTooLarge",
+    "TileOutOfRange",
+    "UnreadableImage",
+    "UnsupportedFormat",
+]
