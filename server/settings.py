@@ -15,6 +15,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     database_url: str | None = None
     """PostgreSQL URL; when unset the embedded cluster in ``data_dir`` is used."""
     data_dir: str = ".lamina"
+    storage_dir: str = ".lamina/files"
     host: str = "127.0.0.1"
     port: int = 8000
     public_url: str | None = None

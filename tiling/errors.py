@@ -41,11 +41,23 @@ class InvalidImageRequest(Invalid):
     """A malformed IIIF or DeepZoom request (400)."""
 
 
+ERROR_FORMAT = 11
+"""Cytomine status of an uploaded file that no reader recognises."""
+ERROR_INTEGRITY = 61
+"""Cytomine status of a file that opens but whose pixels cannot be read."""
+
+
 class UnreadableImage(Invalid):
-    """A file no tile source can read (400)."""
+    """A file no tile source can read (400); ``upload_status`` is Cytomine's upload code."""
+
+    def __init__(self, message: str, *, upload_status: int = ERROR_FORMAT) -> None:
+        super().__init__(message, {"status": upload_status})
+        self.upload_status = upload_status
 
 
 __all__ = [
+    "ERROR_FORMAT",
+    "ERROR_INTEGRITY",
     "AssociatedImageNotFound",
     "InvalidImageRequest",
     "InvalidRegion",

@@ -32,7 +32,11 @@ def _ceil_div(a: int, b: int) -> int:
 
 
 def zoom_count(width: int, height: int, tile: int = TILE) -> int:
-    """Number of tiers (Cytomine ``zoom``) of the normalized pyramid of an image."""
+    """Number of tiers of the normalized pyramid; ImageInstance ``zoom`` is this minus one.
+
+    The Web UI builds its grid with resolutions ``2^zoom … 1``, so the API's ``zoom`` field
+    is the index of the full-resolution tier, not the count of tiers.
+    """
     count, w, h = 1, width, height
     while w > tile or h > tile:
         w, h, count = _ceil_div(w, 2), _ceil_div(h, 2), count + 1

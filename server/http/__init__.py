@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from server.http import (
+    abstract_images,
     health,
     iam,
     iam_account,
     iam_session,
+    image_instances,
     ontologies,
     project_layers,
     project_members,
@@ -17,6 +19,7 @@ from server.http import (
     roles,
     storages,
     terms,
+    upload,
     users,
 )
 
@@ -25,5 +28,6 @@ ROUTES += [*ontologies.ROUTES, *terms.ROUTES, *relations.ROUTES]
 ROUTES += [*iam.ROUTES, *iam_account.ROUTES, *iam_session.ROUTES]
 ROUTES += [*roles.ROUTES, *storages.ROUTES]
 ROUTES += [*projects.ROUTES, *project_members.ROUTES, *project_layers.ROUTES]
+ROUTES += [*upload.ROUTES, *abstract_images.ROUTES, *image_instances.ROUTES]
 
 __all__ = ["ROUTES"]

@@ -1,0 +1,3 @@
+-- Delete an abstract image and its slices (refused by the database while a project uses it).
+-- $1 abstract_image_id bigint
+DELETE FROM abstract_image WHERE id = $1

@@ -1,0 +1,169 @@
+"""Image instances (an abstract image placed in a project) and their slice instances."""
+
+from __future__ import annotations
+
+import asyncpg
+import msgspec
+
+from contracts import _generated as c
+from contracts.envelopes import Page
+from contracts.errors import Conflict, Forbidden, Invalid, NotFound
+from server.auth.principal import Principal
+from server.db import queries as q
+from server.db import rows
+from server.db.listing import ListParams, fetch_page
+from server.db.store import acl, commands, images
+
+
+class InstanceFilter(msgspec.Struct, frozen=True, kw_only=True):
+    """Which image instances a list covers."""
+
+    project: int | None = None
+    base_image: int | None = None
+    member: int | None = None
+
+
+async def get(conn: asyncpg.Connection, me: Principal, instance_id: int) -> c.ImageInstance:
+    """One image instance whose project the caller reads."""
+    row = await conn.fetchrow(q.IMAGE_INSTANCE_GET, instance_id, me.id, me.is_admin)
+    if row is None:
+        if await conn.fetchrow(q.IMAGE_INSTANCE_PROJECT, instance_id) is not None:
+            raise Forbidden(f"You don't have the right to read image instance {instance_id}")
+        raise NotFound("ImageInstance", instance_id)
+    return rows.one(row["obj"], c.ImageInstance)
+
+
+async def list_instances(
+    conn: asyncpg.Connection, me: Principal, params: ListParams, where: InstanceFilter
+) -> Page[c.ImageInstance]:
+    """Image instances the caller reads, narrowed by ``where``."""
+    if where.project is not None:
+        await acl.readable(conn, me, where.project)
+    if where.base_image is not None:
+        await images.get(conn, me, where.base_image)
+    return await fetch_page(
+        conn,
+        q.IMAGE_INSTANCE_LIST,
+        params,
+        c.ImageInstance,
+        me.id,
+        me.is_admin,
+        where.project,
+        where.base_image,
+        where.member,
+    )
+
+
+async def add(
+    conn: asyncpg.Connection,
+    me: Principal,
+    base_image: int,
+    project_id: int,
+    instance_filename: str | None = None,
+) -> tuple[c.ImageInstance, int]:
+    """Put an abstract image into a project (project write access, image readable)."""
+    await acl.writable(conn, me, project_id)
+    await images.get(conn, me, base_image)
+    async with conn.transaction():
+        try:
+            instance_id = await conn.fetchval(
+                q.IMAGE_INSTANCE_INSERT, base_image, project_id, me.id, instance_filename
+            )
+        except asyncpg.UniqueViolationError as exc:
+            raise Conflict(
+                f"Image {base_image} is already in project {project_id}",
+                {"baseImage": base_image, "project": project_id},
+            ) from exc
+        instance = await get(conn, me, instance_id)
+        command = await commands.record(
+            conn, user_id=me.id, action="ADD", obj=instance, project_id=project_id
+        )
+    return instance, command
+
+
+async def update(
+    conn: asyncpg.Connection, me: Principal, instance_id: int, body: c.ImageInstanceInput
+) -> tuple[c.ImageInstance, int]:
+    """Change the name or optics of an image instance (project write access)."""
+    current = await get(conn, me, instance_id)
+    (await acl.project_access(conn, me, current.project)).require_edit(current.user)
+    if body.magnification is not None and body.magnification <= 0:
+        raise Invalid("magnification must be positive")
+    name = body.instance_filename.strip() if body.instance_filename else None
+    async with conn.transaction():
+        await conn.execute(
+            q.IMAGE_INSTANCE_UPDATE,
+            instance_id,
+            name,
+            body.physical_size_x,
+            body.physical_size_y,
+            body.physical_size_z,
+            body.magnification,
+            body.fps,
+        )
+        instance = await get(conn, me, instance_id)
+        command = await commands.record(
+            conn, user_id=me.id, action="EDIT", obj=instance, project_id=instance.project
+        )
+    return instance, command
+
+
+async def delete(
+    conn: asyncpg.Connection, me: Principal, instance_id: int
+) -> tuple[c.ImageInstance, int]:
+    """Remove an image from its project (project write access; own image if restricted)."""
+    instance = await get(conn, me, instance_id)
+    (await acl.project_access(conn, me, instance.project)).require_edit(instance.user)
+    async with conn.transaction():
+        command = await commands.record(
+            conn, user_id=me.id, action="DELETE", obj=instance, project_id=instance.project
+        )
+        await conn.execute(q.IMAGE_INSTANCE_DELETE, instance_id)
+    return instance, command
+
+
+async def slice_get(conn: asyncpg.Connection, me: Principal, slice_id: int) -> c.SliceInstance:
+    """One slice instance whose project the caller reads."""
+    text = await conn.fetchval(q.SLICE_INSTANCE_GET, slice_id, me.id, me.is_admin)
+    if text is None:
+        raise NotFound("SliceInstance", slice_id)
+    return rows.one(text, c.SliceInstance)
+
+
+async def slices(
+    conn: asyncpg.Connection, me: Principal, instance_id: int, params: ListParams
+) -> Page[c.SliceInstance]:
+    """Slice instances of an image instance, by rank."""
+    await get(conn, me, instance_id)
+    ordered = msgspec.structs.replace(
+        params, sort=params.sort or "rank", order=params.order or "asc"
+    )
+    return await fetch_page(conn, q.SLICE_INSTANCE_LIST, ordered, c.SliceInstance, instance_id)
+
+
+async def slice_at(
+    conn: asyncpg.Connection,
+    me: Principal,
+    instance_id: int,
+    plane: tuple[int, int, int] | None = None,
+) -> c.SliceInstance:
+    """The slice at (channel, z, time), or the reference slice when ``plane`` is None."""
+    await get(conn, me, instance_id)
+    channel, z_stack, time = plane if plane is not None else (None, None, None)
+    text = await conn.fetchval(q.SLICE_INSTANCE_AT, instance_id, channel, z_stack, time)
+    if text is None:
+        raise NotFound("SliceInstance", f"image={instance_id}, plane={plane}")
+    return rows.one(text, c.SliceInstance)
+
+
+__all__ = [
+    "InstanceFilter",
+    "add",
+    "delete",
+    "get",
+    "list_instances",
+    "slice_at",
+    "slice_get",
+    "slices",
+    "update",
+]

@@ -1,0 +1,185 @@
+"""Uploaded file, abstract image and abstract slice services (data routes only)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, delete, get, put
+from litestar.datastructures import State
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+
+from contracts import _generated as c
+from contracts.envelopes import Page, page
+from contracts.errors import NotFound
+from server import ingest
+from server.db.store import images, uploads
+from server.db.store.images import AbstractImageFilter
+from server.db.store.uploads import UploadListFilter
+from server.http.common import envelope, flag
+from server.http.deps import Conn, Lists, Me
+
+
+class UploadedFileController(Controller):
+    """Records of files put into storages."""
+
+    path = "/api/uploadedfile"
+    tags = ["Uploaded file"]
+
+    @get("/")
+    async def list_uploads(
+        self,
+        conn: Conn,
+        me: Me,
+        list_params: Lists,
+        all_: Annotated[str | None, QueryParameter(name="all")] = None,
+        only_roots: Annotated[str | None, QueryParameter(name="onlyRoots")] = None,
+        parent: FromQuery[int | None] = None,
+        root: FromQuery[int | None] = None,
+    ) -> Page[c.UploadedFile]:
+        """Uploaded files of the caller's storages (``all`` for admins; tree filters)."""
+        tree = UploadListFilter(
+            all_=flag(all_, name="all"),
+            only_roots=flag(only_roots, name="onlyRoots"),
+            parent=parent,
+            root=root,
+        )
+        return await uploads.list_uploads(conn, me, list_params, tree)
+
+    @get("/{uploaded_file_id:int}")
+    async def show(self, conn: Conn, me: Me, uploaded_file_id: FromPath[int]) -> c.UploadedFile:
+        """One uploaded file."""
+        return await uploads.get(conn, me, uploaded_file_id)
+
+    @delete("/{uploaded_file_id:int}", status_code=200)
+    async def remove(
+        self, conn: Conn, me: Me, state: State, uploaded_file_id: FromPath[int]
+    ) -> c.UploadedFileEnvelope:
+        """Delete an uploaded file, what was made from it, and its bytes."""
+        obj, command, path = await uploads.delete(conn, me, uploaded_file_id)
+        await ingest.remove_stored(state.storage_root, path)
+        return envelope(c.UploadedFileEnvelope, obj, action="DELETE", command=command)
+
+    @get("/{uploaded_file_id:int}/abstractimage")
+    async def abstract_image(
+        self, conn: Conn, me: Me, list_params: Lists, uploaded_file_id: FromPath[int]
+    ) -> c.AbstractImage:
+        """The abstract image made from an uploaded file."""
+        await uploads.get(conn, me, uploaded_file_id)
+        found = await images.list_images(
+            conn, me, list_params, AbstractImageFilter(uploaded_file=uploaded_file_id)
+        )
+        if not found.collection:
+            raise NotFound("AbstractImage", f"uploadedFile={uploaded_file_id}")
+        return found.collection[0]
+
+    @get("/{uploaded_file_id:int}/abstractslice")
+    async def abstract_slices(
+        self, conn: Conn, me: Me, list_params: Lists, uploaded_file_id: FromPath[int]
+    ) -> Page[c.AbstractSlice]:
+        """Abstract slices made from an uploaded file."""
+        return await images.slices_of_upload(conn, me, uploaded_file_id, list_params)
+
+
+class AbstractImageController(Controller):
+    """Stored images, independent of projects."""
+
+    path = "/api"
+    tags = ["Abstract image"]
+
+    @get("/abstractimage")
+    async def list_images(
+        self, conn: Conn, me: Me, list_params: Lists, project: FromQuery[int | None] = None
+    ) -> Page[c.AbstractImage]:
+        """Abstract images of the caller's storages; ``project`` adds ``inProject``."""
+        return await images.list_images(conn, me, list_params, AbstractImageFilter(project=project))
+
+    @get("/abstractimage/unused")
+    async def unused(self, conn: Conn, me: Me, list_params: Lists) -> Page[c.AbstractImage]:
+        """Abstract images of the caller's storages used in no project."""
+        where = AbstractImageFilter(unused_only=True)
+        return await images.list_images(conn, me, list_params, where)
+
+    @get("/abstractimage/{image_id:int}")
+    async def show(self, conn: Conn, me: Me, image_id: FromPath[int]) -> c.AbstractImage:
+        """One abstract image."""
+        return await images.get(conn, me, image_id)
+
+    @put("/abstractimage/{image_id:int}")
+    async def update(
+        self, conn: Conn, me: Me, image_id: FromPath[int], data: JSONBody[c.AbstractImageInput]
+    ) -> c.AbstractImageEnvelope:
+        """Change the resolution, magnification or name of an abstract image."""
+        obj, command = await images.update(conn, me, image_id, data)
+        return envelope(c.AbstractImageEnvelope, obj, action="EDIT", command=command)
+
+    @delete("/abstractimage/{image_id:int}", status_code=200)
+    async def remove(self, conn: Conn, me: Me, image_id: FromPath[int]) -> c.AbstractImageEnvelope:
+        """Delete an abstract image that no project uses."""
+        obj, command = await images.delete(conn, me, image_id)
+        return envelope(c.AbstractImageEnvelope, obj, action="DELETE", command=command)
+
+    @get("/abstractimage/{image_id:int}/user")
+    async def uploader(self, conn: Conn, me: Me, image_id: FromPath[int]) -> c.User:
+        """Who uploaded the file behind the image."""
+        return await images.uploader(conn, me, image_id)
+
+    @get("/abstractimage/{image_id:int}/companionfile")
+    async def companion_files(
+        self, conn: Conn, me: Me, list_params: Lists, image_id: FromPath[int]
+    ) -> Page[c.CompanionFile]:
+        """Companion files of an abstract image."""
+        return await images.companion_files(conn, me, list_params, image_id=image_id)
+
+    @get("/uploadedfile/{uploaded_file_id:int}/companionfile")
+    async def upload_companion_files(
+        self, conn: Conn, me: Me, list_params: Lists, uploaded_file_id: FromPath[int]
+    ) -> Page[c.CompanionFile]:
+        """Companion files of an uploaded file."""
+        return await images.companion_files(
+            conn, me, list_params, uploaded_file_id=uploaded_file_id
+        )
+
+    @get("/imageserver/format")
+    async def formats(self, me: Me) -> Page[ImageFormat]:
+        """Formats this server reads (through large-image's tile sources)."""
+        return page(list(FORMATS), size=len(FORMATS), offset=0, max_=0)
+
+    @get("/abstractimage/{image_id:int}/abstractslice")
+    async def slices(
+        self, conn: Conn, me: Me, list_params: Lists, image_id: FromPath[int]
+    ) -> Page[c.AbstractSlice]:
+        """Abstract slices of an abstract image, by rank."""
+        return await images.slices_of_image(conn, me, image_id, list_params)
+
+    @get("/abstractslice/{slice_id:int}")
+    async def slice(self, conn: Conn, me: Me, slice_id: FromPath[int]) -> c.AbstractSlice:
+        """One abstract slice."""
+        return await images.slice_get(conn, me, slice_id)
+
+
+class ImageFormat(msgspec.Struct, frozen=True, kw_only=True):
+    """One entry of the supported format list."""
+
+    id: str
+    name: str
+    remarks: str = ""
+    convertible: bool = False
+    plugin: str = "large-image"
+
+
+FORMATS = (
+    ImageFormat(id="TIFF", name="Pyramidal TIFF", plugin="large-image-source-tiff"),
+    ImageFormat(id="SVS", name="Aperio SVS", plugin="large-image-source-openslide"),
+    ImageFormat(id="NDPI", name="Hamamatsu NDPI", plugin="large-image-source-openslide"),
+    ImageFormat(id="MRXS", name="3DHistech MRXS", plugin="large-image-source-openslide"),
+    ImageFormat(id="SCN", name="Leica SCN", plugin="large-image-source-openslide"),
+    ImageFormat(id="VMS", name="Hamamatsu VMS", plugin="large-image-source-openslide"),
+    ImageFormat(id="BIF", name="Ventana BIF", plugin="large-image-source-openslide"),
+    ImageFormat(id="DICOM", name="DICOM WSI", plugin="large-image-source-openslide"),
+    ImageFormat(id="PNG", name="PNG", plugin="large-image-source-pil"),
+    ImageFormat(id="JPEG", name="JPEG", plugin="large-image-source-pil"),
+)
+
+
+ROUTES = [UploadedFileController, AbstractImageController]

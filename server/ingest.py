@@ -1,0 +1,296 @@
+"""Image ingest: stream uploads to the storage root, read them with large-image, record them.
+
+Files live under ``settings.storage_dir`` as ``<storage>/<uploaded file>/<name>``; the
+database keeps that relative path. Metadata reading is blocking, so it runs in a thread
+under ``app.state.ingest_limiter`` (created here, in the ``ingest_state`` lifespan).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import anyio
+import asyncpg
+import msgspec
+from litestar import Litestar
+from multipart import (  # type: ignore[import-untyped]
+    MultipartError,
+    PushMultipartParser,
+    parse_options_header,
+)
+
+from contracts import _generated as c
+from contracts.errors import DomainError, Invalid
+from server.auth.principal import Principal
+from server.db import queries as q
+from server.db.store import image_instances, images, uploads
+from server.settings import Settings
+from tiling import config, metadata
+from tiling.errors import UnreadableImage
+
+ERROR_DEPLOYMENT = 41
+FILE_FIELDS = ("files[]", "files", "file")
+_WRITE_CHUNK = 1 << 20
+_UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
+
+
+class Received(msgspec.Struct, frozen=True, kw_only=True):
+    """One uploaded file, streamed to a temporary path under the storage root."""
+
+    original_filename: str
+    content_type: str | None
+    size: int
+    temp_path: str
+
+
+class UploadTarget(msgspec.Struct, frozen=True, kw_only=True):
+    """Where an upload goes: its storage, the projects to add it to, its properties."""
+
+    storage_id: int
+    projects: tuple[int, ...] = ()
+    properties: dict[str, str] = {}
+
+
+class UploadedImage(msgspec.Struct, kw_only=True):
+    """An abstract image made by an upload and its instances in projects."""
+
+    image: c.AbstractImage
+    image_instances: list[c.ImageInstance] = msgspec.field(name="imageInstances")
+
+
+class UploadResult(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """One element of the ``/upload`` answer, as Cytomine's image server shapes it."""
+
+    status: int
+    name: str
+    size: int
+    uploaded_file: c.UploadedFile = msgspec.field(name="uploadedFile")
+    images: list[UploadedImage]
+    error: str | None = None
+
+
+@asynccontextmanager
+async def ingest_state(app: Litestar) -> AsyncIterator[None]:
+    """Storage root, large-image configuration, the metadata limiter and the server URL."""
+    settings: Settings = app.state.settings
+    root = Path(settings.storage_dir).resolve()
+    await anyio.to_thread.run_sync(lambda: (root / ".incoming").mkdir(parents=True, exist_ok=True))
+    config.configure()
+    app.state.storage_root = root
+    app.state.ingest_limiter = anyio.CapacityLimiter(max(1, os.cpu_count() or 1))
+    async with app.state.pool.acquire() as conn:
+        await conn.execute(q.IMAGE_SERVER_SET_URL, settings.base_url)
+    yield
+
+
+def boundary_of(content_type: str) -> str:
+    """The multipart boundary of a request (400 when it is not multipart)."""
+    mime, options = parse_options_header(content_type or "")
+    if mime != "multipart/form-data" or not options.get("boundary"):
+        raise Invalid("The upload must be multipart/form-data with a files[] field")
+    return str(options["boundary"])
+
+
+async def receive(chunks: AsyncIterator[bytes], boundary: str, root: Path) -> list[Received]:
+    """Stream every file part to ``root/.incoming`` without holding it in memory."""
+    received: list[Received] = []
+    state: dict[str, Any] = {}
+    try:
+        with PushMultipartParser(boundary) as parser:
+            async for chunk in chunks:
+                for event in parser.parse(chunk):
+                    await _on_event(event, state, root, received)
+            for event in parser.parse(b""):
+                await _on_event(event, state, root, received)
+    except BaseException as exc:
+        await _abandon(state, received)
+        if isinstance(exc, MultipartError):
+            raise Invalid("The multipart body is malformed or incomplete") from exc
+        raise
+    if not received:
+        raise Invalid("No file in the upload: send it in the files[] field")
+    return received
+
+
+async def _abandon(state: dict[str, Any], received: list[Received]) -> None:
+    """Remove what an interrupted upload left: the part being written and finished ones."""
+    if state.get("file") is not None:
+        await state["file"].aclose()
+        await anyio.Path(state["temp"]).unlink(missing_ok=True)
+    await discard(received)
+
+
+async def _on_event(event: Any, state: dict[str, Any], root: Path, out: list[Received]) -> None:
+    if event is None:
+        if state.get("file") is not None:
+            await _close_part(state, out)
+        state.clear()
+    elif isinstance(event, (bytes, bytearray)):
+        if state.get("file") is not None:
+            state["buffer"] += event
+            if len(state["buffer"]) >= _WRITE_CHUNK:
+                await state["file"].write(bytes(state["buffer"]))
+                state["buffer"].clear()
+    elif event.filename and event.name in FILE_FIELDS:
+        temp = root / ".incoming" / uuid.uuid4().hex
+        state.update(segment=event, temp=temp, buffer=bytearray())
+        state["file"] = await anyio.open_file(temp, "wb")
+
+
+async def _close_part(state: dict[str, Any], out: list[Received]) -> None:
+    await state["file"].write(bytes(state["buffer"]))
+    await state["file"].aclose()
+    segment = state["segment"]
+    out.append(
+        Received(
+            original_filename=PurePosixPath(segment.filename.replace("\\", "/")).name or "upload",
+            content_type=segment.content_type,
+            size=segment.size,
+            temp_path=str(state["temp"]),
+        )
+    )
+
+
+async def discard(received: list[Received]) -> None:
+    """Remove temporary files that were not moved into a storage."""
+    for item in received:
+        await anyio.Path(item.temp_path).unlink(missing_ok=True)
+
+
+def safe_name(original: str) -> str:
+    """A file name safe to put on disk, keeping the extension readers rely on."""
+    cleaned = _UNSAFE.sub("_", original).strip(" .") or "upload"
+    return cleaned[-200:]
+
+
+async def store(
+    conn: asyncpg.Connection, me: Principal, item: Received, target: UploadTarget, root: Path
+) -> int:
+    """Record the upload and move its bytes to their place; returns the uploaded file id."""
+    name = safe_name(item.original_filename)
+    ext = PurePosixPath(name).suffix.lstrip(".").lower() or None
+    new = uploads.NewUpload(
+        storage_id=target.storage_id,
+        original_filename=item.original_filename,
+        filename=name,
+        ext=ext,
+        content_type=item.content_type,
+        size=item.size,
+        projects=target.projects,
+    )
+    uploaded_file_id = await uploads.insert(conn, me, new)
+    relative = f"{target.storage_id}/{uploaded_file_id}/{name}"
+    await anyio.to_thread.run_sync(_move, item.temp_path, root / relative)
+    await uploads.set_status(conn, uploaded_file_id, uploads.DETECTING_FORMAT, path=relative)
+    return uploaded_file_id
+
+
+def _move(source: str, destination: Path) -> None:
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    Path(source).replace(destination)
+
+
+async def remove_stored(root: Path, relative: str | None) -> None:
+    """Delete the directory holding a stored file (no-op for a missing path)."""
+    if not relative:
+        return
+    folder = (root / relative).parent
+    if root not in folder.parents:
+        return
+    await anyio.to_thread.run_sync(lambda: shutil.rmtree(folder, ignore_errors=True))
+
+
+async def deploy(
+    conn: asyncpg.Connection,
+    me: Principal,
+    uploaded_file_id: int,
+    target: UploadTarget,
+    state: Any,
+) -> UploadResult:
+    """Read the stored file's metadata and create its images; failures end in an error status."""
+    upload = await uploads.get(conn, me, uploaded_file_id)
+    path = state.storage_root / (upload.path or "")
+    try:
+        meta = await anyio.to_thread.run_sync(
+            metadata.read_metadata, str(path), limiter=state.ingest_limiter
+        )
+        made = await _create_images(conn, me, upload, meta, target)
+    except UnreadableImage as exc:
+        return await _fail(conn, me, upload, exc.upload_status, exc.message, state.storage_root)
+    except DomainError as exc:
+        return await _fail(conn, me, upload, ERROR_DEPLOYMENT, exc.message, state.storage_root)
+    except asyncpg.PostgresError:
+        message = "The image could not be registered"
+        return await _fail(conn, me, upload, ERROR_DEPLOYMENT, message, state.storage_root)
+    done = await uploads.get(conn, me, uploaded_file_id)
+    return UploadResult(
+        status=200,
+        name=done.original_filename or "",
+        size=done.size,
+        uploaded_file=done,
+        images=[made],
+    )
+
+
+async def _create_images(
+    conn: asyncpg.Connection,
+    me: Principal,
+    upload: c.UploadedFile,
+    meta: metadata.ImageMetadata,
+    target: UploadTarget,
+) -> UploadedImage:
+    async with conn.transaction():
+        name = upload.original_filename or upload.filename or ""
+        image_id = await images.insert(conn, upload.id, name, meta, target.properties)
+        added = [
+            (await image_instances.add(conn, me, image_id, project_id))[0]
+            for project_id in target.projects
+        ]
+        await uploads.set_status(conn, upload.id, uploads.DEPLOYED)
+        image = await images.get(conn, me, image_id)
+    return UploadedImage(image=image, image_instances=added)
+
+
+async def _fail(
+    conn: asyncpg.Connection,
+    me: Principal,
+    upload: c.UploadedFile,
+    status: int,
+    message: str,
+    root: Path,
+) -> UploadResult:
+    await remove_stored(root, upload.path)
+    await uploads.set_status(conn, upload.id, status, message=message)
+    failed = await uploads.get(conn, me, upload.id)
+    return UploadResult(
+        status=400,
+        name=failed.original_filename or "",
+        size=failed.size,
+        uploaded_file=failed,
+        images=[],
+        error=message,
+    )
+
+
+__all__ = [
+    "ERROR_DEPLOYMENT",
+    "Received",
+    "UploadResult",
+    "UploadTarget",
+    "UploadedImage",
+    "boundary_of",
+    "deploy",
+    "discard",
+    "ingest_state",
+    "receive",
+    "remove_stored",
+    "safe_name",
+    "store",
+]

@@ -1,0 +1,60 @@
+"""The official cytomine-python-client uploads a slide and finds it in its project."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from server.db.store.accounts import NewAccount
+from tests.clients.test_python_client import client_python  # noqa: F401 - shared fixture
+from tests.server.image_helpers import HEIGHT, WIDTH, write_pyramid
+
+pytestmark = [pytest.mark.anyio, pytest.mark.pg, pytest.mark.client]
+
+DRIVER = Path(__file__).resolve().parent / "python" / "upload.py"
+
+
+@pytest.fixture(autouse=True)
+def _storage_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The live server keeps files under its relative default root: make it a temp dir."""
+    monkeypatch.chdir(tmp_path)
+
+
+async def test_python_client_uploads_a_slide_and_lists_it(
+    live_server: str,
+    admin: NewAccount,
+    client_python: Path,  # noqa: F811 - the imported fixture
+    tmp_path: Path,
+) -> None:
+    slide = write_pyramid(tmp_path / "slide.tif")
+    done = subprocess.run(
+        [
+            str(client_python),
+            str(DRIVER),
+            live_server,
+            admin.public_key,
+            admin.private_key,
+            str(slide),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {
+        "uploaded_status": 100,
+        "uploaded_images": 1,
+        "listed": [
+            {
+                "width": WIDTH,
+                "height": HEIGHT,
+                "zoom": 3,
+                "tileSize": 256,
+                "instanceFilename": "slide.tif",
+            }
+        ],
+    }
