@@ -19,6 +19,7 @@ from server.db.pool import db_pool, provide_anonymous_conn, provide_conn
 from server.errors import EXCEPTION_HANDLERS
 from server.http import ROUTES
 from server.http.catalog import operation_id_creator
+from server.imaging import imaging_state
 from server.ingest import ingest_state
 from server.paths import strip_json_suffix
 from server.settings import Settings
@@ -40,7 +41,7 @@ def create_app(settings: Settings) -> Litestar:
         raise ValueError("settings.database_url is required (the CLI resolves the embedded one)")
     app = Litestar(
         route_handlers=ROUTES,
-        lifespan=[db_pool, auth_state, ingest_state],
+        lifespan=[db_pool, auth_state, ingest_state, imaging_state],
         dependencies={
             "conn": Provide(provide_conn),
             "anonymous_conn": Provide(provide_anonymous_conn),

@@ -6,12 +6,16 @@ from typing import Any
 
 from server.http import (
     abstract_images,
+    deepzoom,
     health,
     iam,
     iam_account,
     iam_session,
+    iiif,
+    image_files,
     image_instances,
     ontologies,
+    pictures,
     project_layers,
     project_members,
     projects,
@@ -20,6 +24,7 @@ from server.http import (
     storages,
     terms,
     upload,
+    user_annotations,
     users,
 )
 
@@ -29,5 +34,8 @@ ROUTES += [*iam.ROUTES, *iam_account.ROUTES, *iam_session.ROUTES]
 ROUTES += [*roles.ROUTES, *storages.ROUTES]
 ROUTES += [*projects.ROUTES, *project_members.ROUTES, *project_layers.ROUTES]
 ROUTES += [*upload.ROUTES, *abstract_images.ROUTES, *image_instances.ROUTES]
+
+ROUTES += [*image_files.ROUTES, *pictures.ROUTES, *iiif.ROUTES, *deepzoom.ROUTES]
+ROUTES += [*user_annotations.ROUTES]
 
 __all__ = ["ROUTES"]

@@ -16,8 +16,9 @@ from server import ingest
 from server.db.store import images, uploads
 from server.db.store.images import AbstractImageFilter
 from server.db.store.uploads import UploadListFilter
-from server.http.common import envelope, flag
+from server.http.common import envelope
 from server.http.deps import Conn, Lists, Me
+from server.params import flag
 
 
 class UploadedFileController(Controller):

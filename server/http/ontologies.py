@@ -12,8 +12,9 @@ from contracts import _generated as c
 from contracts.envelopes import Page
 from server.db.store import ontologies
 from server.db.store.ontologies import OntologyLight
-from server.http.common import envelope, flag
+from server.http.common import envelope
 from server.http.deps import Conn, Lists, Me
+from server.params import flag
 
 
 class ExportedTerm(msgspec.Struct, kw_only=True):

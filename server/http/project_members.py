@@ -20,8 +20,8 @@ from server.db.store.project_members import (
     MemberUser,
     OnlineUser,
 )
-from server.http.common import flag
 from server.http.deps import Conn, Lists, Me
+from server.params import flag
 
 # Activity columns are empty until activity is recorded: sorting on them keeps id order.
 _EMPTY_SORTS = {"lastImageName": "id", "lastConnection": "id", "frequency": "id"}

@@ -18,8 +18,9 @@ from server.db.store.projects import (
     ProjectBody,
     ProjectRow,
 )
-from server.http.common import envelope, flag, required
+from server.http.common import envelope, required
 from server.http.deps import Conn, Lists, Me
+from server.params import flag
 
 
 class ProjectController(Controller):

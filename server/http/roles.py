@@ -10,8 +10,9 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from contracts import _generated as c
 from contracts.envelopes import Page
 from server.db.store import roles
-from server.http.common import envelope, flag, forget_accounts
+from server.http.common import envelope, forget_accounts
 from server.http.deps import Conn, Lists, Me
+from server.params import flag
 
 
 class RoleController(Controller):

@@ -10,8 +10,9 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from contracts import _generated as c
 from contracts.envelopes import DataMessage, Message, Page
 from server.db.store import storages
-from server.http.common import envelope, flag
+from server.http.common import envelope
 from server.http.deps import Conn, Lists, Me
+from server.params import flag
 
 OK = DataMessage(data=Message(message="OK"))
 

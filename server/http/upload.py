@@ -13,8 +13,8 @@ from contracts.errors import Invalid
 from server import ingest
 from server.auth.principal import Principal
 from server.db.store import acl, storages, uploads
-from server.http.common import flag, id_list
 from server.http.deps import Conn, Me
+from server.params import flag, id_list
 
 Query = Annotated[str | None, QueryParameter()]
 

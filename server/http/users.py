@@ -12,8 +12,9 @@ from contracts import _generated as c
 from contracts.envelopes import CurrentUser, DataMessage, Message, Page
 from contracts.errors import Forbidden, Invalid
 from server.db.store import users
-from server.http.common import envelope, flag, forget_accounts
+from server.http.common import envelope, forget_accounts
 from server.http.deps import Conn, Lists, Me
+from server.params import flag
 
 
 class PasswordBody(msgspec.Struct, kw_only=True):

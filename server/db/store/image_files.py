@@ -1,0 +1,52 @@
+"""Resolve an image, slice or abstract image id to its stored file, with the read check."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import asyncpg
+import msgspec
+
+from contracts.errors import Forbidden, NotFound
+from server.db import queries as q
+
+Kind = Literal["imageinstance", "sliceinstance", "abstractimage", "abstractslice"]
+
+_QUERIES: dict[str, tuple[str, str]] = {
+    "imageinstance": (q.IMAGE_FILE_BY_INSTANCE, "ImageInstance"),
+    "sliceinstance": (q.IMAGE_FILE_BY_SLICE, "SliceInstance"),
+    "abstractimage": (q.IMAGE_FILE_BY_ABSTRACT, "AbstractImage"),
+    "abstractslice": (q.IMAGE_FILE_BY_ABSTRACT_SLICE, "AbstractSlice"),
+}
+
+
+class ImageFile(msgspec.Struct, frozen=True, kw_only=True):
+    """Where an image's pixels live (relative to the storage root) and their version."""
+
+    path: str
+    width: int
+    height: int
+    version: str
+    filename: str
+
+
+async def resolve(
+    conn: asyncpg.Connection, kind: Kind, object_id: int, user_id: int, bypass: bool
+) -> ImageFile:
+    """The file of ``kind`` ``object_id``; NotFound, or Forbidden when the caller cannot read."""
+    sql, class_name = _QUERIES[kind]
+    row = await conn.fetchrow(sql, object_id, user_id, bypass)
+    if row is None or row["path"] is None:
+        raise NotFound(class_name, object_id)
+    if not row["allowed"]:
+        raise Forbidden(f"You don't have the right to read {class_name} {object_id}")
+    return ImageFile(
+        path=row["path"],
+        width=row["width"],
+        height=row["height"],
+        version=row["version"],
+        filename=row["filename"],
+    )
+
+
+__all__ = ["ImageFile", "Kind", "resolve"]

@@ -1,0 +1,67 @@
+"""DeepZoom for OpenSeadragon: ``/dzi/{id}.dzi`` and ``/dzi/{id}_files/{level}/{col}_{row}.{fmt}``.
+
+Ids are image instance ids; credentials are the API's (header, query token, or a signed URL
+query that OpenSeadragon can append to every tile with its ``queryParams`` option).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get
+from litestar.datastructures import State
+from litestar.params import FromPath
+
+from contracts.errors import NotFound
+from server import imaging
+from server.http.pictures import int_of
+from tiling import deepzoom
+
+CORS = {"Access-Control-Allow-Origin": "*"}
+_OPT = {"query_token": True}
+
+
+@get("/dzi/{name:str}", opt=_OPT, tags=["DeepZoom"])
+async def dzi_descriptor(
+    request: Request[Any, Any, Any], state: State, name: FromPath[str]
+) -> Response[Any]:
+    """The ``.dzi`` XML descriptor of an image instance."""
+    stem, dot, ext = name.rpartition(".")
+    if not dot or ext != "dzi":
+        raise NotFound("DeepZoom image", name)
+    instance_id = int_of(stem, "id")
+    access = await imaging.open_image(request, state, "imageinstance", instance_id)
+    xml = deepzoom.dzi_xml(access.file.width, access.file.height)
+    tag = imaging.tag_of(access, "dzi")
+    headers = {**imaging.cache_headers(access, tag), **CORS}
+    return Response(content=xml.encode(), media_type="application/xml", headers=headers)
+
+
+@get("/dzi/{files:str}/{level:int}/{tile:str}", opt=_OPT, tags=["DeepZoom"])
+async def dzi_tile(
+    request: Request[Any, Any, Any],
+    state: State,
+    files: FromPath[str],
+    level: FromPath[int],
+    tile: FromPath[str],
+) -> Response[Any]:
+    """One DeepZoom tile (level 0 is 1x1, the last level full resolution)."""
+    if not files.endswith("_files"):
+        raise NotFound("DeepZoom image", files)
+    instance_id = int_of(files.removesuffix("_files"), "id")
+    _, col, row, fmt = deepzoom.parse_tile_path(f"{level}/{tile}")
+    access = await imaging.open_image(request, state, "imageinstance", instance_id)
+    deepzoom.tile_plan(access.file.width, access.file.height, level, col, row)
+    return await imaging.picture(
+        request,
+        state,
+        access,
+        ("dzi", level, col, row, fmt),
+        lambda path: deepzoom.tile(path, level, col, row, fmt),
+        extra_headers=CORS,
+    )
+
+
+ROUTES: list[Any] = [dzi_descriptor, dzi_tile]
+
+__all__ = ["ROUTES"]

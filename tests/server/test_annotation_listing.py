@@ -1,0 +1,215 @@
+"""Annotation listing and search, bulk creation, and the plan of the viewer's bbox query."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+import pytest
+from litestar.testing import AsyncTestClient
+
+from server.db import queries as q
+from server.db.store.accounts import NewAccount, create_account
+from tests.server.annotation_helpers import World, create, make_image, make_world
+from tests.server.annotation_helpers import square as sq
+from tests.server.project_helpers import auth
+
+pytestmark = [pytest.mark.anyio, pytest.mark.pg]
+
+
+@pytest.fixture
+async def world(
+    client: AsyncTestClient, db: asyncpg.Connection, alice: NewAccount, bob: NewAccount
+) -> World:
+    return await make_world(client, db, alice, bob)
+
+
+@pytest.fixture
+async def grid(client: AsyncTestClient, alice: NewAccount, bob: NewAccount, world: World) -> World:
+    """Nine squares on a 100-px grid: alice's carry term 0 on the diagonal, bob's have none."""
+    for i in range(3):
+        for j in range(3):
+            who = alice if i == j else bob
+            terms = [world.terms[0]] if i == j else []
+            await create(client, who, world.image, sq(100 * i + 5, 100 * j + 5), term=terms)
+    return world
+
+
+async def listing(client: AsyncTestClient, who: NewAccount, **params: Any) -> dict[str, Any]:
+    r = await client.get("/api/annotation.json", params=params, auth=auth(who))
+    assert r.status_code == 200, r.text
+    return r.json()  # type: ignore[no-any-return]
+
+
+def corners(found: dict[str, Any]) -> set[tuple[int, int]]:
+    """Lower-left corners of the squares of a listing (needs showWKT)."""
+    out = set()
+    for item in found["collection"]:
+        first = item["location"].split("((")[1].split(",")[0].split()
+        out.add((int(float(first[0])), int(float(first[1]))))
+    return out
+
+
+@pytest.mark.parametrize(
+    "bbox",
+    ["0,0,150,150", "POLYGON ((0 0, 150 0, 150 150, 0 150, 0 0))"],
+)
+async def test_bbox_keeps_the_annotations_meeting_the_window(
+    client: AsyncTestClient, alice: NewAccount, grid: World, bbox: str
+) -> None:
+    found = await listing(client, alice, image=grid.image, bbox=bbox, showWKT="true", max=0)
+    assert corners(found) == {(5, 5), (5, 105), (105, 5), (105, 105)}
+    assert found["size"] == 4
+
+
+async def test_bbox_polygon_is_exact_not_just_its_envelope(
+    client: AsyncTestClient, alice: NewAccount, grid: World
+) -> None:
+    triangle = "POLYGON ((0 0, 250 0, 0 250, 0 0))"
+    found = await listing(client, alice, image=grid.image, bbox=triangle, showWKT=True)
+    assert corners(found) == {(5, 5), (5, 105), (105, 5), (205, 5), (5, 205), (105, 105)}
+
+
+async def test_term_and_no_term_filters(
+    client: AsyncTestClient, alice: NewAccount, grid: World
+) -> None:
+    tagged = await listing(client, alice, project=grid.project, term=grid.terms[0])
+    untagged = await listing(client, alice, project=grid.project, noTerm="true")
+    assert (tagged["size"], untagged["size"]) == (3, 6)
+    assert all(item["term"] == [grid.terms[0]] for item in tagged["collection"])
+
+
+async def test_user_filter_and_default_groups(
+    client: AsyncTestClient, alice: NewAccount, bob: NewAccount, grid: World
+) -> None:
+    found = await listing(client, alice, image=grid.image, users=f"{bob.id}")
+    assert found["size"] == 6
+    assert {item["user"] for item in found["collection"]} == {bob.id}
+    assert "location" not in found["collection"][0]
+    assert {"id", "class", "created", "term", "cropURL"} <= set(found["collection"][0])
+
+
+async def test_show_flags_pick_the_groups(
+    client: AsyncTestClient, alice: NewAccount, grid: World
+) -> None:
+    found = await listing(client, alice, image=grid.image, showBasic="True", showGIS="True")
+    assert set(found["collection"][0]) == {
+        "id",
+        "class",
+        "area",
+        "areaUnit",
+        "perimeter",
+        "perimeterUnit",
+        "centroid",
+    }
+
+
+async def test_pages_are_stable_and_newest_first(
+    client: AsyncTestClient, alice: NewAccount, grid: World
+) -> None:
+    pages = [await listing(client, alice, image=grid.image, max=4, offset=o) for o in (0, 4, 8)]
+    ids = [item["id"] for p in pages for item in p["collection"]]
+    assert ids == sorted(ids, reverse=True) and len(set(ids)) == 9
+    assert [p["perPage"] for p in pages] == [4, 4, 1]
+    assert pages[0]["totalPages"] == 3
+
+
+async def test_search_takes_a_json_body_as_the_js_client_sends_it(
+    client: AsyncTestClient, alice: NewAccount, grid: World
+) -> None:
+    body = {
+        "image": grid.image,
+        "bbox": "0,0,150,150",
+        "showWKT": True,
+        "terms": str(grid.terms[0]),
+    }
+    r = await client.post("/api/annotation/search.json", json=body, auth=auth(alice))
+    assert r.status_code == 200, r.text
+    assert corners(r.json()) == {(5, 5), (105, 105)}
+
+
+async def test_outsider_lists_nothing(
+    client: AsyncTestClient, db: asyncpg.Connection, grid: World
+) -> None:
+    carol = await create_account(db, username="carol", password="carol-password", rank=2)
+    found = await listing(client, carol, image=grid.image)
+    assert found["size"] == 0
+
+
+async def test_bad_bbox_is_a_bad_request(
+    client: AsyncTestClient, alice: NewAccount, world: World
+) -> None:
+    r = await client.get(
+        "/api/annotation.json", params={"image": world.image, "bbox": "5,5,1"}, auth=auth(alice)
+    )
+    assert r.status_code == 400
+
+
+async def test_bulk_array_creates_every_item(
+    client: AsyncTestClient, db: asyncpg.Connection, alice: NewAccount, world: World
+) -> None:
+    items = [
+        {"location": sq(10 * i, 10), "image": world.image, "term": [world.terms[1]]}
+        for i in range(30)
+    ]
+    r = await client.post("/api/annotation.json", json=items, auth=auth(alice))
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == 200
+    assert await db.fetchval("SELECT count(*) FROM annotation") == 30
+    assert (
+        await db.fetchval("SELECT count(*) FROM annotation_term WHERE image_id = $1", world.image)
+        == 30
+    )
+    assert (
+        await db.fetchval("SELECT count_annotations FROM project WHERE id = $1", world.project)
+        == 30
+    )
+
+
+async def test_bulk_array_with_one_bad_item_leaves_no_rows(
+    client: AsyncTestClient, db: asyncpg.Connection, alice: NewAccount, world: World
+) -> None:
+    items: list[Any] = [{"location": sq(10 * i, 10), "image": world.image} for i in range(5)]
+    items[3]["location"] = "POLYGON ((0 0, 1"
+    r = await client.post("/api/annotation.json", json=items, auth=auth(alice))
+    assert r.status_code == 200
+    assert r.json()["status"] == 400
+    assert [e["index"] for e in r.json()["data"]["errors"]] == [3]
+    assert await db.fetchval("SELECT count(*) FROM annotation") == 0
+
+
+async def test_empty_bulk_array_is_accepted(client: AsyncTestClient, alice: NewAccount) -> None:
+    r = await client.post("/api/annotation.json", json=[], auth=auth(alice))
+    assert (r.status_code, r.json()["status"]) == (200, 200)
+
+
+@pytest.mark.parametrize("plan_mode", ["force_custom_plan", "force_generic_plan"])
+async def test_bbox_query_uses_the_image_location_gist_index(
+    db: asyncpg.Connection, alice: NewAccount, world: World, plan_mode: str
+) -> None:
+    other, other_slice = await make_image(db, world.project, alice.id)
+    await db.execute(
+        "INSERT INTO annotation (image_id, slice_id, project_id, user_id, location)"
+        " SELECT $1, $2, $3, $4, ST_Buffer(ST_MakePoint(g % 1000, g / 100), 3)"
+        " FROM generate_series(1, 20000) AS g",
+        other,
+        other_slice,
+        world.project,
+        alice.id,
+    )
+    await db.execute("ANALYZE annotation")
+    await db.execute(f"SET plan_cache_mode = {plan_mode}")
+    values = [alice.id, False, None, [other], None, None, None, False, 0, 0, 50, 50, None]
+    plan = await db.fetch("EXPLAIN " + q.ANNOTATION_LIST_BBOX, *values, None, 0, [])
+    text = "\n".join(row[0] for row in plan)
+    assert "annotation_image_location_idx" in text, text
+
+
+async def test_listing_a_project_the_caller_cannot_read_is_forbidden(
+    client: AsyncTestClient, db: asyncpg.Connection, world: World
+) -> None:
+    carol = await create_account(db, username="carol", password="carol-password", rank=2)
+    r = await client.get(
+        "/api/annotation.json", params={"project": world.project}, auth=auth(carol)
+    )
+    assert r.status_code == 403

@@ -1,0 +1,126 @@
+"""IIIF Image API 3.0 and DeepZoom routes for standard viewers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from litestar.testing import AsyncTestClient
+
+from server.db.store.accounts import NewAccount
+from tests.server.image_helpers import HEIGHT, WIDTH
+from tests.server.project_helpers import auth
+from tests.server.serving_helpers import (
+    Uploaded,
+    pixels,
+    settings_fixture,
+    slide_fixture,
+    source_region,
+    storage_root_fixture,
+    uploaded_fixture,
+)
+
+_FIXTURES = (settings_fixture, slide_fixture, storage_root_fixture, uploaded_fixture)
+
+pytestmark = [pytest.mark.anyio, pytest.mark.pg]
+
+
+async def test_info_json_describes_the_image_with_an_absolute_id(
+    client: AsyncTestClient, alice: NewAccount, uploaded: Uploaded
+) -> None:
+    r = await client.get(f"/iiif/{uploaded.instance}/info.json", auth=auth(alice))
+    assert r.status_code == 200, r.text
+    info = r.json()
+    assert info["id"] == f"http://testserver.local/iiif/{uploaded.instance}"
+    assert (info["width"], info["height"], info["type"]) == (WIDTH, HEIGHT, "ImageService3")
+
+
+async def test_info_json_allows_any_origin(
+    client: AsyncTestClient, alice: NewAccount, uploaded: Uploaded
+) -> None:
+    r = await client.get(f"/iiif/{uploaded.instance}/info.json", auth=auth(alice))
+    assert r.headers["access-control-allow-origin"] == "*"
+
+
+async def test_info_json_is_json_ld_when_asked(
+    client: AsyncTestClient, alice: NewAccount, uploaded: Uploaded
+) -> None:
+    headers = {"Accept": "application/ld+json"}
+    r = await client.get(f"/iiif/{uploaded.instance}/info.json", headers=headers, auth=auth(alice))
+    assert r.headers["content-type"].startswith("application/ld+json")
+
+
+async def test_base_uri_redirects_to_info_json(
+    client: AsyncTestClient, alice: NewAccount, uploaded: Uploaded
+) -> None:
+    r = await client.get(f"/iiif/{uploaded.instance}", auth=auth(alice), follow_redirects=False)
+    assert r.status_code == 303
+    assert r.headers["location"].endswith(f"/iiif/{uploaded.instance}/info.json")
+
+
+async def test_region_request_matches_the_source_pixels(
+    client: AsyncTestClient, alice: NewAccount, uploaded: Uploaded, slide: Path
+) -> None:
+    url = f"/iiif/{uploaded.instance}/100,50,200,150/max/0/default.png"
+    r = await client.get(url, auth=auth(alice))
+    assert r.status_code == 200, r.text
+    assert np.array_equal(pixels(r.content), source_region(slide, 100, 50, 200, 150))
+
+
+async def test_bad_iiif_parameter_is_a_400(
+    client: AsyncTestClient, alice: NewAccount, uploaded: Uploaded
+) -> None:
+    r = await client.get(f"/iiif/{uploaded.instance}/full/max/45/default.jpg", auth=auth(alice))
+    assert r.status_code == 400
+
+
+async def test_iiif_outsider_is_refused(
+    client: AsyncTestClient, bob: NewAccount, uploaded: Uploaded
+) -> None:
+    r = await client.get(f"/iiif/{uploaded.instance}/info.json", auth=auth(bob))
+    assert r.status_code == 403
+
+
+async def test_dzi_descriptor_names_size_and_tiles(
+    client: AsyncTestClient, alice: NewAccount, uploaded: Uploaded
+) -> None:
+    r = await client.get(f"/dzi/{uploaded.instance}.dzi", auth=auth(alice))
+    assert r.status_code == 200, r.text
+    assert f'<Size Width="{WIDTH}" Height="{HEIGHT}"/>' in r.text
+    assert 'TileSize="256"' in r.text
+
+
+async def test_dzi_level_reassembles_into_the_source_at_that_level(
+    client: AsyncTestClient, alice: NewAccount, uploaded: Uploaded, slide: Path
+) -> None:
+    level, (lw, lh) = 9, (WIDTH // 4, HEIGHT // 4)
+    canvas = np.zeros((lh, lw, 3), np.uint8)
+    for row in range(-(-lh // 256)):
+        for col in range(-(-lw // 256)):
+            url = f"/dzi/{uploaded.instance}_files/{level}/{col}_{row}.png"
+            r = await client.get(url, auth=auth(alice))
+            assert r.status_code == 200, r.text
+            tile = pixels(r.content)
+            canvas[row * 256 : row * 256 + tile.shape[0], col * 256 : col * 256 + tile.shape[1]] = (
+                tile
+            )
+    expected = source_region(slide, 0, 0, WIDTH, HEIGHT, maxWidth=lw, maxHeight=lh)
+    assert np.array_equal(canvas, expected)
+
+
+async def test_dzi_tile_outside_the_level_is_a_404(
+    client: AsyncTestClient, alice: NewAccount, uploaded: Uploaded
+) -> None:
+    r = await client.get(f"/dzi/{uploaded.instance}_files/9/5_0.jpg", auth=auth(alice))
+    assert r.status_code == 404
+
+
+async def test_signed_dzi_tiles_need_no_credentials(
+    client: AsyncTestClient, alice: NewAccount, uploaded: Uploaded
+) -> None:
+    r = await client.get(f"/api/imageinstance/{uploaded.instance}/tileurl.json", auth=auth(alice))
+    query = r.json()["query"]
+    tile = await client.get(f"/dzi/{uploaded.instance}_files/0/0_0.jpg?{query}")
+    assert tile.status_code == 200, tile.text
+    assert tile.headers["cache-control"].startswith("public")
