@@ -1,19 +1,6 @@
-"""Wire types of the Cytomine API: generated Structs, envelopes and domain errors."""
+"""Wire types of the Cytomine API: generated Structs, envelopes and domain errors.
 
-from __future__ import annotations
-
-from contracts import _generated as generated
-from contracts.envelopes import Page, page
-from contracts.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized
-
-__all__ = [
-    "Conflict",
-    "DomainError",
-    "Forbidden",
-    "Invalid",
-    "NotFound",
-    "Page",
-    "Unauthorized",
-    "generated",
-    "page",
-]
+Import the submodules (``contracts._generated``, ``contracts.envelopes``,
+``contracts.errors``); the package itself imports nothing, so the generator
+(``python -m contracts.codegen``) runs with the standard library alone.
+"""

@@ -9,9 +9,12 @@ fixtures are async, so request ``live_server`` from ``pytest.mark.anyio`` tests.
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import uvicorn
@@ -29,7 +32,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def live_server(database_url: str) -> Iterator[str]:
+def live_server(database_url: str, tmp_path: Path) -> Iterator[str]:
     """Base URL (``http://127.0.0.1:<port>``) of a running server over the test database."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
@@ -39,6 +42,7 @@ def live_server(database_url: str) -> Iterator[str]:
         port=port,
         public_url=base,
         auth_cache_seconds=0.0,
+        storage_dir=str(tmp_path / "files"),
     )
     config = uvicorn.Config(
         create_app(settings),
@@ -61,3 +65,23 @@ def live_server(database_url: str) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=_START_TIMEOUT_S)
+
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV = ROOT / ".venv-pyclient"
+CLIENT = "cytomine-python-client==4.3.0"
+
+
+@pytest.fixture(scope="session")
+def client_python() -> Path:
+    """Python of a venv holding the official client, created on first use."""
+    python = VENV / "bin" / "python"
+    stamp = VENV / f".{CLIENT}"
+    if not stamp.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", CLIENT],
+            check=True,
+        )
+        stamp.touch()
+    return python

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,25 +16,7 @@ from server.db.store.accounts import NewAccount
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg, pytest.mark.client]
 
-ROOT = Path(__file__).resolve().parents[2]
-VENV = ROOT / ".venv-pyclient"
-CLIENT = "cytomine-python-client==4.3.0"
 DRIVER = Path(__file__).resolve().parent / "python" / "drive.py"
-
-
-@pytest.fixture(scope="session")
-def client_python() -> Path:
-    """Python of a venv holding the official client, created on first use."""
-    python = VENV / "bin" / "python"
-    stamp = VENV / f".{CLIENT}"
-    if not stamp.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-        subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", CLIENT],
-            check=True,
-        )
-        stamp.touch()
-    return python
 
 
 async def test_python_client_manages_users_ontologies_terms_and_projects(

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from server.db.store.accounts import NewAccount
-from tests.clients.test_python_client import client_python  # noqa: F401 - shared fixture
 from tests.server.image_helpers import write_pyramid
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg, pytest.mark.client]
@@ -17,16 +16,10 @@ pytestmark = [pytest.mark.anyio, pytest.mark.pg, pytest.mark.client]
 DRIVER = Path(__file__).resolve().parent / "python" / "annotations.py"
 
 
-@pytest.fixture(autouse=True)
-def _storage_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The live server keeps files under its relative default root: make it a temp dir."""
-    monkeypatch.chdir(tmp_path)
-
-
 async def test_python_client_annotates_a_slide_one_by_one_and_in_bulk(
     live_server: str,
     admin: NewAccount,
-    client_python: Path,  # noqa: F811 - the imported fixture
+    client_python: Path,
     tmp_path: Path,
 ) -> None:
     slide = write_pyramid(tmp_path / "slide.tif")

@@ -11,7 +11,6 @@ import pytest
 from PIL import Image
 
 from server.db.store.accounts import NewAccount
-from tests.clients.test_python_client import client_python  # noqa: F401 - shared fixture
 from tests.server.image_helpers import HEIGHT, WIDTH, write_pyramid
 from tests.server.serving_helpers import source_region
 
@@ -21,16 +20,10 @@ DRIVER = Path(__file__).resolve().parent / "python" / "upload.py"
 PIXELS_DRIVER = DRIVER.with_name("images.py")
 
 
-@pytest.fixture(autouse=True)
-def _storage_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The live server keeps files under its relative default root: make it a temp dir."""
-    monkeypatch.chdir(tmp_path)
-
-
 async def test_python_client_uploads_a_slide_and_lists_it(
     live_server: str,
     admin: NewAccount,
-    client_python: Path,  # noqa: F811 - the imported fixture
+    client_python: Path,
     tmp_path: Path,
 ) -> None:
     slide = write_pyramid(tmp_path / "slide.tif")
@@ -67,7 +60,7 @@ async def test_python_client_uploads_a_slide_and_lists_it(
 async def test_python_client_gets_thumbnail_window_and_original_file(
     live_server: str,
     admin: NewAccount,
-    client_python: Path,  # noqa: F811 - the imported fixture
+    client_python: Path,
     tmp_path: Path,
 ) -> None:
     slide = write_pyramid(tmp_path / "slide.tif")
