@@ -26,6 +26,10 @@ from tiling import levels, sources
 THUMB_SIZE = 512
 PREVIEW_SIZE = 1024
 _OPT = {"query_token": True}
+# Catalog shapes each whole-segment route serves (the catalog coverage test reads them).
+_RESOURCES = ("thumb.{}", "preview.{}", "window-{}-{}-{}-{}.{}", "camera-{}-{}-{}-{}.{}")
+_RESOURCE_OPT = {**_OPT, "segments": _RESOURCES}
+_SUFFIXED_OPT = {**_OPT, "segments": ("{}.{}",)}
 _GET_POST = [HttpMethod.GET, HttpMethod.POST]
 _WINDOW = re.compile(r"^(window|camera)-(-?\d+)-(-?\d+)-(\d+)-(\d+)\.(\w+)$")
 _PICTURE = re.compile(r"^(thumb|preview)\.(\w+)$")
@@ -110,7 +114,7 @@ async def _tile(
 
 @get(
     "/api/sliceinstance/{slice_id:int}/normalized-tile/zoom/{zoom:int}/tx/{tx:int}/ty/{ty_fmt:str}",
-    opt=_OPT,
+    opt=_SUFFIXED_OPT,
     tags=["Slice instance"],
 )
 async def normalized_tile(
@@ -129,7 +133,7 @@ async def normalized_tile(
 
 @get(
     "/api/sliceinstance/{slice_id:int}/normalized-tile/zoom/{zoom:int}/ti/{ti_fmt:str}",
-    opt=_OPT,
+    opt=_SUFFIXED_OPT,
     tags=["Slice instance"],
 )
 async def normalized_tile_by_index(
@@ -153,7 +157,7 @@ async def normalized_tile_by_index(
 
 @get(
     "/api/abstractslice/{slice_id:int}/normalized-tile/zoom/{zoom:int}/tx/{tx:int}/ty/{ty_fmt:str}",
-    opt=_OPT,
+    opt=_SUFFIXED_OPT,
     tags=["Abstract slice"],
 )
 async def abstract_slice_tile(
@@ -235,7 +239,7 @@ async def resource(
     "/api/imageinstance/{instance_id:int}/{name:str}",
     http_method=_GET_POST,
     status_code=200,
-    opt=_OPT,
+    opt=_RESOURCE_OPT,
     tags=["Image instance"],
 )
 async def image_instance_picture(
@@ -249,7 +253,7 @@ async def image_instance_picture(
     "/api/sliceinstance/{slice_id:int}/{name:str}",
     http_method=_GET_POST,
     status_code=200,
-    opt=_OPT,
+    opt=_RESOURCE_OPT,
     tags=["Slice instance"],
 )
 async def slice_instance_picture(
@@ -263,7 +267,7 @@ async def slice_instance_picture(
     "/api/abstractimage/{image_id:int}/{name:str}",
     http_method=_GET_POST,
     status_code=200,
-    opt=_OPT,
+    opt=_RESOURCE_OPT,
     tags=["Abstract image"],
 )
 async def abstract_image_picture(
@@ -277,7 +281,7 @@ async def abstract_image_picture(
     "/api/abstractslice/{slice_id:int}/{name:str}",
     http_method=_GET_POST,
     status_code=200,
-    opt=_OPT,
+    opt=_RESOURCE_OPT,
     tags=["Abstract slice"],
 )
 async def abstract_slice_picture(
@@ -307,7 +311,7 @@ async def _associated(
     "/api/imageinstance/{instance_id:int}/associated/{label_fmt:str}",
     http_method=_GET_POST,
     status_code=200,
-    opt=_OPT,
+    opt=_SUFFIXED_OPT,
     tags=["Image instance"],
 )
 async def image_instance_associated(
@@ -324,7 +328,7 @@ async def image_instance_associated(
     "/api/abstractimage/{image_id:int}/associated/{label_fmt:str}",
     http_method=_GET_POST,
     status_code=200,
-    opt=_OPT,
+    opt=_SUFFIXED_OPT,
     tags=["Abstract image"],
 )
 async def abstract_image_associated(
