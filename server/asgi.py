@@ -1,6 +1,7 @@
 """ASGI entry point for external servers: ``uvicorn server.asgi:app``.
 
 The only module with an import-time side effect; tests and the CLI call ``create_app``.
+Warm picture GETs are answered by ``server.fast_tiles`` in front of the app.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import os
 
 from server.app import create_app
+from server.fast_tiles import wrap
 from server.settings import load_settings
 
-app = create_app(load_settings(os.environ))
+app = wrap(create_app(load_settings(os.environ)))

@@ -3,15 +3,16 @@
 The hot path of a warm tile stays on the event loop: the caller is resolved from the cached
 account, the (caller, image) decision comes from a short-lived in-memory cache, the strong
 ETag is computed from ids and the file version (never from pixels), and the bytes come from
-an in-process LRU bounded in bytes. Only real decode/encode work goes to a thread, bounded by
-``state.tile_limiter`` (created in the ``imaging_state`` lifespan).
+an in-process LRU bounded in bytes (the ``tile_cache_bytes`` setting). A
+stored JPEG tile that needs no decode is read on the loop too (one ``pread``, see
+``tiling.stored``); only real decode/encode work goes to a thread, bounded by
+``state.tile_limiter`` (created in the ``imaging_state`` lifespan). Every GET answered here is
+noted in ``state.served_pictures`` so ``server.fast_tiles`` can answer it again from memory.
 """
 
 from __future__ import annotations
 
 import os
-import time
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -27,13 +28,11 @@ from server import signed_urls
 from server.auth.provider import provide_principal
 from server.db.store import image_files
 from server.db.store.image_files import ImageFile, Kind
-from tiling import etag
+from server.fast_caches import Answer, ByteLru, Decisions, Served, decision_key
+from tiling import etag, stored
 
-DECISION_SECONDS = 5.0
 PRIVATE_CACHE = "private, max-age=300"
 PUBLIC_CACHE = "public, max-age=31536000, immutable"
-LRU_BYTES = 64 * 1024 * 1024
-LRU_ITEM_BYTES = 1024 * 1024
 
 Render = Callable[[Path], tuple[bytes, str]]
 
@@ -48,56 +47,14 @@ class Access(msgspec.Struct, frozen=True, kw_only=True):
     public: bool
 
 
-class ByteLru:
-    """Encoded pictures keyed by ETag, bounded by their total size in bytes."""
-
-    def __init__(self, max_bytes: int = LRU_BYTES, max_item: int = LRU_ITEM_BYTES) -> None:
-        self.max_bytes, self.max_item, self.size = max_bytes, max_item, 0
-        self._items: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
-
-    def get(self, key: str) -> tuple[bytes, str] | None:
-        """The cached picture of an ETag, marked as recently used."""
-        hit = self._items.get(key)
-        if hit is not None:
-            self._items.move_to_end(key)
-        return hit
-
-    def put(self, key: str, value: tuple[bytes, str]) -> None:
-        """Keep a picture unless it is too large; evict the least recently used."""
-        if len(value[0]) > self.max_item or key in self._items:
-            return
-        self._items[key] = value
-        self.size += len(value[0])
-        while self.size > self.max_bytes:
-            _, (data, _) = self._items.popitem(last=False)
-            self.size -= len(data)
-
-
-class Decisions:
-    """Granted (caller, object) accesses, remembered for a few seconds."""
-
-    def __init__(self, ttl: float = DECISION_SECONDS) -> None:
-        self.ttl = ttl
-        self._items: dict[tuple[object, ...], tuple[float, ImageFile]] = {}
-
-    def get(self, key: tuple[object, ...]) -> ImageFile | None:
-        """A still valid decision, else None."""
-        hit = self._items.get(key)
-        return hit[1] if hit is not None and hit[0] > time.monotonic() else None
-
-    def put(self, key: tuple[object, ...], file: ImageFile) -> None:
-        """Remember a granted access."""
-        if len(self._items) > 10_000:
-            self._items.clear()
-        self._items[key] = (time.monotonic() + self.ttl, file)
-
-
 @asynccontextmanager
 async def imaging_state(app: Litestar) -> AsyncIterator[None]:
     """Tile thread limiter, caches and the URL signing secret of this worker."""
     app.state.tile_limiter = anyio.CapacityLimiter(max(2, 2 * (os.cpu_count() or 1)))
-    app.state.picture_cache = ByteLru()
+    size = app.state.settings.tile_cache_bytes
+    app.state.picture_cache = ByteLru(size)
     app.state.image_decisions = Decisions()
+    app.state.served_pictures = Served()
     pem = app.state.signing_key.key.as_pem(private=True)
     app.state.url_secret = signed_urls.derive_secret(pem)
     yield
@@ -105,7 +62,7 @@ async def imaging_state(app: Litestar) -> AsyncIterator[None]:
 
 async def _resolve(state: State, kind: Kind, object_id: int, user: int, bypass: bool) -> ImageFile:
     """The file of an object, from the decision cache or one SQL statement."""
-    key = (user, bypass, kind, object_id)
+    key = decision_key(user, bypass, kind, object_id)
     decisions: Decisions = state.image_decisions
     found = decisions.get(key)
     if found is None:
@@ -164,14 +121,55 @@ async def picture(
     """Answer a picture: 304, a cache hit on the event loop, or a render in the tile pool."""
     tag = tag_of(access, *params)
     headers = {**cache_headers(access, tag), **(extra_headers or {})}
+    if request.method == "GET":
+        _remember(request, state, access, tag, extra_headers)
     if etag.matches(request.headers.get("if-none-match"), tag):
         return Response(content=b"", status_code=304, headers=headers)
-    hit = state.picture_cache.get(tag)
+    hit = state.picture_cache.get(tag) or _stored_tile(access, params)
     if hit is None:
-        hit = await anyio.to_thread.run_sync(render, access.path, limiter=state.tile_limiter)
-        state.picture_cache.put(tag, hit)
+        work = _indexing(render) if _is_jpeg_tile(params) else render
+        hit = await anyio.to_thread.run_sync(work, access.path, limiter=state.tile_limiter)
+    state.picture_cache.put(tag, hit)
     data, media_type = hit
     return Response(content=data, media_type=media_type, headers=headers)
+
+
+def _is_jpeg_tile(params: tuple[object, ...]) -> bool:
+    """True for a normalized JPEG tile of the default plane: ``("tile", z, x, y, "jpg")``."""
+    return len(params) == 5 and params[0] == "tile" and params[4] == "jpg"
+
+
+def _stored_tile(access: Access, params: tuple[object, ...]) -> tuple[bytes, str] | None:
+    """A stored JPEG tile read on the event loop (one pread, no decode), when possible."""
+    if not _is_jpeg_tile(params):
+        return None
+    zoom, tx, ty = (int(str(v)) for v in params[1:4])
+    data = stored.jpeg_tile(access.path, zoom, tx, ty, prepare=False)
+    return None if data is None else (data, "image/jpeg")
+
+
+def _indexing(render: Render) -> Render:
+    """``render`` that also indexes the file's stored tiles for the next requests."""
+
+    def run(path: Path) -> tuple[bytes, str]:
+        stored.prepare(path)
+        return render(path)
+
+    return run
+
+
+def _remember(
+    request: Request[Any, Any, Any],
+    state: State,
+    access: Access,
+    tag: str,
+    extra_headers: dict[str, str] | None,
+) -> None:
+    """Note what this GET was answered with, for ``server.fast_tiles`` to replay."""
+    scope = request.scope
+    extra = tuple((extra_headers or {}).items())
+    answer = Answer(access.kind, access.object_id, access.file.version, tag, extra)
+    state.served_pictures.put(scope["path"], scope["query_string"], answer)
 
 
 __all__ = [

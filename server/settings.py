@@ -31,6 +31,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     auth_cache_seconds: float = 5.0
     workers: int = 1
     log_level: str = "info"
+    demo: bool = True
+    """Create the demo project with a synthetic slide on the first start (``LAMINA_DEMO=0``: no)."""
+    tile_cache_bytes: int = 64 * 1024 * 1024
+    """Bound of the in-process cache of encoded tiles and pictures."""
 
     @property
     def base_url(self) -> str:

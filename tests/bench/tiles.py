@@ -6,6 +6,7 @@ Without ``--slide`` it writes a synthetic pyramidal JPEG TIFF in a temporary dir
 mode reads distinct full-resolution tiles once (large-image's tile cache cannot answer), on
 one thread, with the file in the OS page cache; "warm" repeats one tile (cache hits).
 Modes: ``copy`` = tiling.sources.tile(..., "jpg") (stored JPEG bytes handed out),
+``stored`` = tiling.stored.jpeg_tile (the same bytes with one pread, what the server uses),
 ``getTile`` = large-image's own getTile with its default JPEG encoding (also copy-through),
 ``reencode-jpg`` / ``png`` / ``webp`` = decode the stored tile and encode it again.
 """
@@ -19,7 +20,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tiling import levels, sources, synthetic
+from tiling import levels, sources, stored, synthetic
 
 
 def _rate(name: str, fn: Callable[[int, int], object], coords: list[tuple[int, int]]) -> None:
@@ -39,11 +40,13 @@ def run(path: Path, count: int) -> None:
     zoom = pyr.zooms - 1
     across, down = levels.tiles_across(pyr.width, pyr.height, zoom, pyr.zooms)
     everything = [(tx, ty) for ty in range(down - 1) for tx in range(across - 1)]
-    picks = random.Random(1).sample(everything, min(len(everything), count * 5))
-    sets = [picks[i::5] for i in range(5)]
+    picks = random.Random(1).sample(everything, min(len(everything), count * 6))
+    sets = [picks[i::6] for i in range(6)]
     src = sources.open_source(path)
     print(f"{path.name}: {pyr.width}x{pyr.height}, {pyr.zooms} zooms, {len(sets[0])} tiles/mode")
     _rate("copy", lambda x, y: sources.tile(path, zoom, x, y, "jpg"), sets[0])
+    stored.prepare(path)
+    _rate("stored", lambda x, y: stored.jpeg_tile(path, zoom, x, y), sets[5])
     _rate("getTile", lambda x, y: src.getTile(x, y, zoom), sets[1])
     _rate("reencode-jpg", lambda x, y: _reencode(src, x, y, zoom, "jpg"), sets[2])
     _rate("reencode-png", lambda x, y: _reencode(src, x, y, zoom, "png"), sets[3])

@@ -1,0 +1,229 @@
+"""The raw-ASGI fast path answers warm picture GETs exactly as the app does, or not at all."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from types import SimpleNamespace
+
+import httpx
+import pytest
+from litestar.testing import AsyncTestClient
+
+from server import fast_tiles, signed_urls
+from server.app import create_app
+from server.db.store.accounts import NewAccount
+from server.settings import Settings
+from tests.server.project_helpers import auth
+from tests.server.serving_helpers import (
+    Uploaded,
+    settings_fixture,
+    slide_fixture,
+    storage_root_fixture,
+    uploaded_fixture,
+)
+from tests.signing import CytomineAuth
+
+_FIXTURES = (settings_fixture, slide_fixture, storage_root_fixture, uploaded_fixture)
+
+pytestmark = [pytest.mark.anyio, pytest.mark.pg]
+
+URLS = {
+    "tile": "/api/sliceinstance/{s}/normalized-tile/zoom/2/tx/1/ty/1.jpg",
+    "tile by index": "/api/sliceinstance/{s}/normalized-tile/zoom/1/ti/3.jpg",
+    "png tile": "/api/sliceinstance/{s}/normalized-tile/zoom/0/tx/0/ty/0.png",
+    "abstract slice tile": "/api/abstractslice/{a_s}/normalized-tile/zoom/3/tx/2/ty/1.jpg",
+    "thumb": "/api/imageinstance/{i}/thumb.jpg?maxSize=128",
+    "deepzoom tile": "/dzi/{i}_files/9/0_0.jpeg",
+    "iiif": "/iiif/{i}/0,0,512,512/256,/0/default.jpg",
+}
+
+
+_WRAPPERS: dict[int, fast_tiles.FastTiles] = {}
+
+
+@pytest.fixture(name="client")
+async def fast_client_fixture(settings: Settings) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
+    """A client of the app behind the fast path (the ``uploaded`` fixture uses it too)."""
+    wrapper = fast_tiles.wrap(create_app(settings))
+    async with AsyncTestClient(app=wrapper) as c:  # type: ignore[arg-type]
+        _WRAPPERS[id(c)] = wrapper
+        yield c
+        del _WRAPPERS[id(c)]
+
+
+def fast(client: AsyncTestClient) -> fast_tiles.FastTiles:  # type: ignore[type-arg]
+    return _WRAPPERS[id(client)]
+
+
+async def url_of(client: AsyncTestClient, alice: NewAccount, up: Uploaded, name: str) -> str:  # type: ignore[type-arg]
+    r = await client.get(f"/api/abstractimage/{up.abstract}/abstractslice.json", auth=auth(alice))
+    abstract_slice = r.json()["collection"][0]["id"]
+    return URLS[name].format(s=up.slice, i=up.instance, a_s=abstract_slice)
+
+
+async def signed(client: AsyncTestClient, alice: NewAccount, kind: str, object_id: int) -> str:  # type: ignore[type-arg]
+    r = await client.get(f"/api/{kind}/{object_id}/tileurl.json", auth=auth(alice))
+    assert r.status_code == 200, r.text
+    return str(r.json()["query"])
+
+
+async def twice(
+    client: AsyncTestClient,
+    url: str,
+    **kwargs: object,  # type: ignore[type-arg]
+) -> tuple[httpx.Response, httpx.Response, int]:
+    """The app's answer (fast path off), then the same request again; and the fast hits."""
+    wrapper = fast(client)
+    wrapper.enabled = False
+    slow = await client.get(url, **kwargs)  # type: ignore[arg-type]
+    wrapper.enabled = True
+    before = wrapper.hits
+    again = await client.get(url, **kwargs)  # type: ignore[arg-type]
+    return slow, again, wrapper.hits - before
+
+
+def same(a: httpx.Response, b: httpx.Response) -> None:
+    assert (a.status_code, a.content) == (b.status_code, b.content)
+    assert dict(a.headers) == dict(b.headers)
+
+
+async def test_warm_pictures_with_api_key_are_answered_from_memory_identically(
+    client: AsyncTestClient,
+    alice: NewAccount,
+    uploaded: Uploaded,  # type: ignore[type-arg]
+) -> None:
+    for name in sorted(URLS):  # every eligible route shape
+        url = await url_of(client, alice, uploaded, name)
+        slow, again, hits = await twice(client, url, auth=auth(alice))
+        assert slow.status_code == 200, (name, slow.text)
+        same(slow, again)
+        assert hits == 1, name
+
+
+async def test_warm_tile_with_signed_url_is_answered_from_memory_identically(
+    client: AsyncTestClient,
+    alice: NewAccount,
+    uploaded: Uploaded,  # type: ignore[type-arg]
+) -> None:
+    query = await signed(client, alice, "sliceinstance", uploaded.slice)
+    url = f"{await url_of(client, alice, uploaded, 'tile')}?{query}"
+    slow, again, hits = await twice(client, url)
+    assert slow.headers["cache-control"].startswith("public")
+    same(slow, again)
+    assert hits == 1
+
+
+@pytest.mark.parametrize("signed_url", [False, True])
+async def test_if_none_match_gets_the_same_304_from_memory(
+    client: AsyncTestClient,
+    alice: NewAccount,
+    uploaded: Uploaded,
+    signed_url: bool,  # type: ignore[type-arg]
+) -> None:
+    url = await url_of(client, alice, uploaded, "tile")
+    if signed_url:
+        url += "?" + await signed(client, alice, "sliceinstance", uploaded.slice)
+    kwargs = {} if signed_url else {"auth": auth(alice)}
+    tag = (await client.get(url, **kwargs)).headers["etag"]  # type: ignore[arg-type]
+    slow, again, hits = await twice(client, url, headers={"If-None-Match": tag}, **kwargs)
+    assert slow.status_code == 304
+    same(slow, again)
+    assert hits == 1
+
+
+async def test_signature_covering_the_path_is_checked_on_the_fast_path(
+    client: AsyncTestClient,
+    alice: NewAccount,
+    uploaded: Uploaded,  # type: ignore[type-arg]
+) -> None:
+    url = await url_of(client, alice, uploaded, "tile")
+    path_auth = CytomineAuth(alice.public_key, alice.private_key, with_path=True)
+    slow, again, hits = await twice(client, url, auth=path_auth)
+    same(slow, again)
+    assert hits == 1
+
+
+async def test_outsider_with_a_warm_tile_url_is_refused_by_the_app(
+    client: AsyncTestClient,
+    alice: NewAccount,
+    bob: NewAccount,
+    uploaded: Uploaded,  # type: ignore[type-arg]
+) -> None:
+    url = await url_of(client, alice, uploaded, "tile")
+    await client.get(url, auth=auth(alice))
+    slow, again, hits = await twice(client, url, auth=auth(bob))
+    assert slow.status_code == 403
+    same(slow, again)
+    assert hits == 0
+
+
+async def test_tampered_signature_on_a_warm_tile_is_refused_by_the_app(
+    client: AsyncTestClient,
+    alice: NewAccount,
+    uploaded: Uploaded,  # type: ignore[type-arg]
+) -> None:
+    query = await signed(client, alice, "sliceinstance", uploaded.slice)
+    url = f"{await url_of(client, alice, uploaded, 'tile')}?{query}"
+    await client.get(url)
+    slow, again, hits = await twice(client, url.replace("sig=", "sig=A"))
+    assert slow.status_code == 403
+    same(slow, again)
+    assert hits == 0
+
+
+async def test_anonymous_request_for_a_warm_tile_goes_to_the_app(
+    client: AsyncTestClient,
+    alice: NewAccount,
+    uploaded: Uploaded,  # type: ignore[type-arg]
+) -> None:
+    url = await url_of(client, alice, uploaded, "tile")
+    await client.get(url, auth=auth(alice))
+    slow, again, hits = await twice(client, url)
+    assert slow.status_code == 401
+    same(slow, again)
+    assert hits == 0
+
+
+async def test_expired_access_decision_sends_the_request_to_the_app(
+    client: AsyncTestClient,
+    alice: NewAccount,
+    uploaded: Uploaded,  # type: ignore[type-arg]
+) -> None:
+    url = await url_of(client, alice, uploaded, "tile")
+    await client.get(url, auth=auth(alice))
+    fast(client).app.state.image_decisions.ttl = 0.0
+    fast(client).app.state.image_decisions._items.clear()
+    slow, again, hits = await twice(client, url, auth=auth(alice))
+    same(slow, again)
+    assert hits == 0
+
+
+async def test_other_query_parameters_are_another_request(
+    client: AsyncTestClient,
+    alice: NewAccount,
+    uploaded: Uploaded,  # type: ignore[type-arg]
+) -> None:
+    url = await url_of(client, alice, uploaded, "tile")
+    await client.get(url, auth=auth(alice))
+    slow, again, hits = await twice(client, f"{url}?channels=0", auth=auth(alice))
+    same(slow, again)
+    assert hits == 1  # the first of the pair (fast path off) made it known
+
+
+async def test_expired_signed_url_on_a_warm_tile_is_refused_by_the_app(
+    client: AsyncTestClient,  # type: ignore[type-arg]
+    alice: NewAccount,
+    uploaded: Uploaded,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    query = await signed(client, alice, "sliceinstance", uploaded.slice)
+    url = f"{await url_of(client, alice, uploaded, 'tile')}?{query}"
+    await client.get(url)
+    later = SimpleNamespace(time=lambda: time.time() + 30 * 86400)
+    monkeypatch.setattr(signed_urls, "time", later)
+    monkeypatch.setattr(fast_tiles, "time", later)
+    slow, again, hits = await twice(client, url)
+    assert slow.status_code == 403
+    same(slow, again)
+    assert hits == 0
