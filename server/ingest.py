@@ -30,7 +30,7 @@ from contracts import _generated as c
 from contracts.errors import DomainError, Invalid
 from server.auth.principal import Principal
 from server.db import queries as q
-from server.db.store import image_instances, images, uploads
+from server.db.store import image_instances, images, properties, uploads
 from server.settings import Settings
 from tiling import config, metadata
 from tiling.errors import UnreadableImage
@@ -249,6 +249,7 @@ async def _create_images(
     async with conn.transaction():
         name = upload.original_filename or upload.filename or ""
         image_id = await images.insert(conn, upload.id, name, meta, target.properties)
+        await properties.put_image_metadata(conn, image_id, meta, target.properties)
         added = [
             (await image_instances.add(conn, me, image_id, project_id))[0]
             for project_id in target.projects

@@ -10,7 +10,7 @@ import large_image  # type: ignore[import-untyped]
 import msgspec
 from large_image.exceptions import TileSourceError  # type: ignore[import-untyped]
 
-from tiling import config
+from tiling import config, planes
 from tiling.errors import ERROR_INTEGRITY, UnreadableImage
 
 MAX_PROPERTIES = 2000
@@ -54,7 +54,19 @@ def read_metadata(path: str) -> ImageMetadata:
     except (TileSourceError, OSError, ValueError) as exc:
         raise UnreadableImage("The file format is not recognised or the file is damaged") from exc
     _check_pixels(source, meta)
-    return _describe(source, meta)
+    return _describe(source, {**meta, **_plane_ranges(path, meta)})
+
+
+def _plane_ranges(path: str, meta: Mapping[str, Any]) -> dict[str, Any]:
+    """C/Z/T sizes and channel names from the file's axes when large-image gives none."""
+    if meta.get("IndexRange") or len(meta.get("frames") or ()) <= 1:
+        return {}
+    found = planes.layout(path)
+    if found.frames != len(meta["frames"]):
+        return {}
+    ranges = {f"Index{axis}": found.size(axis) for axis in planes.PLANE_AXES}
+    names = found.channel_names if len(found.channel_names) == found.size("C") else ()
+    return {"IndexRange": ranges, **({"channels": list(names)} if names else {})}
 
 
 def _check_pixels(source: Any, meta: Mapping[str, Any]) -> None:

@@ -134,27 +134,39 @@ def _rgb(pixels: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(pixels[..., :3])
 
 
-def tile(path: str | Path, zoom: int, tx: int, ty: int, fmt: str = "jpg") -> tuple[bytes, str]:
-    """A 256-px normalized tile at a Cytomine zoom; raises TileOutOfRange outside the image."""
+def tile(
+    path: str | Path, zoom: int, tx: int, ty: int, fmt: str = "jpg", frame: int | None = None
+) -> tuple[bytes, str]:
+    """A 256-px normalized tile at a Cytomine zoom (of one frame); TileOutOfRange outside."""
     kind = media_type(fmt)
     src = open_source(path)
     zooms = levels.zoom_count(src.sizeX, src.sizeY)
     levels.check_tile(src.sizeX, src.sizeY, zoom, zooms, tx, ty)
     native = src.tileWidth == levels.TILE == src.tileHeight and src.levels == zooms
-    if native:
+    if native and fmt == "jpg" and src.encoding == "JPEG":
+        data = src.getTile(tx, ty, levels.level_of_zoom(zoom, zooms), **_frame(frame))
+        if isinstance(data, bytes):
+            return data, kind
+    return encode(tile_pixels(path, zoom, tx, ty, frame), fmt)
+
+
+def tile_pixels(
+    path: str | Path, zoom: int, tx: int, ty: int, frame: int | None = None
+) -> np.ndarray:
+    """Decoded 256x256 RGB pixels of a normalized tile (black past the image edges)."""
+    src = open_source(path)
+    zooms = levels.zoom_count(src.sizeX, src.sizeY)
+    levels.check_tile(src.sizeX, src.sizeY, zoom, zooms, tx, ty)
+    if src.tileWidth == levels.TILE == src.tileHeight and src.levels == zooms:
         level = levels.level_of_zoom(zoom, zooms)
-        if fmt == "jpg" and src.encoding == "JPEG":
-            data = src.getTile(tx, ty, level)
-            if isinstance(data, bytes):
-                return data, kind
-        return encode(src.getTile(tx, ty, level, numpyAllowed="always"), fmt)
+        return _rgb(src.getTile(tx, ty, level, numpyAllowed="always", **_frame(frame)))
     box = levels.tile_box(src.sizeX, src.sizeY, zoom, zooms, tx, ty)
     scale = 1 << levels.tier_of_zoom(zoom, zooms)
     out_w, out_h = -(-box.width // scale), -(-box.height // scale)
-    pixels = _read(src, box, out_w, out_h)
+    pixels = _read(src, box, out_w, out_h, frame)
     padded = np.zeros((levels.TILE, levels.TILE, 3), np.uint8)
     padded[:out_h, :out_w] = pixels[:out_h, :out_w]
-    return encode(padded, fmt)
+    return padded
 
 
 def tile_at_index(path: str | Path, zoom: int, ti: int, fmt: str = "jpg") -> tuple[bytes, str]:
@@ -166,11 +178,20 @@ def tile_at_index(path: str | Path, zoom: int, ti: int, fmt: str = "jpg") -> tup
     return tile(path, zoom, *levels.tile_position(ti, across), fmt=fmt)
 
 
-def _read(src: Any, box: levels.Box, out_w: int, out_h: int) -> np.ndarray:
-    """Pixels of a full-resolution box resampled to exactly out_w x out_h."""
+def _frame(frame: int | None) -> dict[str, int]:
+    """The large-image keyword selecting a frame (none for the default frame)."""
+    return {} if frame is None else {"frame": frame}
+
+
+def _read(
+    src: Any, box: levels.Box, out_w: int, out_h: int, frame: int | None = None
+) -> np.ndarray:
+    """Pixels of a full-resolution box (of one frame) resampled to exactly out_w x out_h."""
     region = {"left": box.left, "top": box.top, "width": box.width, "height": box.height}
     output = {"maxWidth": out_w, "maxHeight": out_h}
-    pixels, _ = src.getRegion(region=region, output=output, format=TILE_FORMAT_NUMPY)
+    pixels, _ = src.getRegion(
+        region=region, output=output, format=TILE_FORMAT_NUMPY, **_frame(frame)
+    )
     pixels = _rgb(pixels)
     if pixels.shape[1] != out_w or pixels.shape[0] != out_h:
         image = Image.fromarray(pixels).resize((out_w, out_h), Image.Resampling.LANCZOS)
@@ -216,10 +237,12 @@ def region(
     max_size: int | None = None,
     fmt: str = "jpg",
     gray: bool = False,
+    frame: int | None = None,
 ) -> tuple[bytes, str]:
     """A top-left window in full-resolution pixels, resized (exact, one side, or max_size)."""
     media_type(fmt)
-    pixels = region_pixels(path, box, out_width=out_width, out_height=out_height, max_size=max_size)
+    size = {"out_width": out_width, "out_height": out_height, "max_size": max_size}
+    pixels = region_pixels(path, box, **size, frame=frame)
     return encode(pixels, fmt, gray)
 
 
@@ -230,6 +253,7 @@ def region_pixels(
     out_width: int | None = None,
     out_height: int | None = None,
     max_size: int | None = None,
+    frame: int | None = None,
 ) -> np.ndarray:
     """Decoded RGB pixels of region(); raises InvalidRegion or RegionTooLarge."""
     src = open_source(path)
@@ -239,14 +263,14 @@ def region_pixels(
         out_w, out_h = fit(out_w, out_h, max_size)
     check_output(out_w, out_h)
     if clipped == box:
-        return _read(src, box, out_w, out_h)
+        return _read(src, box, out_w, out_h, frame)
     # The window passes the image edge: read the inside part and pad the rest with black.
     sx, sy = out_w / box.width, out_h / box.height
     canvas = np.zeros((out_h, out_w, 3), np.uint8)
     x0, y0 = round((clipped.left - box.left) * sx), round((clipped.top - box.top) * sy)
     inner_w = max(1, min(out_w - x0, round(clipped.width * sx)))
     inner_h = max(1, min(out_h - y0, round(clipped.height * sy)))
-    canvas[y0 : y0 + inner_h, x0 : x0 + inner_w] = _read(src, clipped, inner_w, inner_h)
+    canvas[y0 : y0 + inner_h, x0 : x0 + inner_w] = _read(src, clipped, inner_w, inner_h, frame)
     return canvas
 
 
@@ -261,10 +285,13 @@ def clip(box: levels.Box, width: int, height: int) -> levels.Box:
     return levels.Box(left, top, right - left, bottom - top)
 
 
-def thumbnail(path: str | Path, max_size: int = 256, fmt: str = "jpg") -> tuple[bytes, str]:
-    """The whole image fitted in a max_size square."""
+def thumbnail(
+    path: str | Path, max_size: int = 256, fmt: str = "jpg", frame: int | None = None
+) -> tuple[bytes, str]:
+    """The whole image (one frame of it) fitted in a max_size square."""
     src = open_source(path)
-    return region(path, levels.Box(0, 0, src.sizeX, src.sizeY), max_size=max_size, fmt=fmt)
+    whole = levels.Box(0, 0, src.sizeX, src.sizeY)
+    return region(path, whole, max_size=max_size, fmt=fmt, frame=frame)
 
 
 def associated_names(path: str | Path) -> list[str]:
@@ -305,4 +332,5 @@ __all__ = [
     "thumbnail",
     "tile",
     "tile_at_index",
+    "tile_pixels",
 ]

@@ -6,25 +6,50 @@ from typing import Any
 
 from server.http import (
     abstract_images,
+    abstract_slices,
+    algo_annotations,
+    annotation_actions,
+    annotation_bulk,
+    annotation_crops,
+    annotation_export,
+    annotation_import,
+    annotation_index,
+    annotation_layers,
+    annotation_overview,
+    annotation_profile,
+    annotation_spatial,
+    annotation_terms,
+    companion_files,
     deepzoom,
     health,
     iam,
     iam_account,
     iam_session,
     iiif,
+    image_consultations,
     image_files,
     image_instances,
+    image_properties,
+    image_servers,
     ontologies,
+    picture_stats,
     pictures,
     project_layers,
     project_members,
     projects,
+    properties,
     relations,
+    reviewed_annotations,
     roles,
+    slice_instances,
     storages,
+    tags,
     terms,
+    tracks,
     upload,
+    uploaded_files,
     user_annotations,
+    user_positions,
     users,
 )
 
@@ -37,5 +62,26 @@ ROUTES += [*upload.ROUTES, *abstract_images.ROUTES, *image_instances.ROUTES]
 
 ROUTES += [*image_files.ROUTES, *pictures.ROUTES, *iiif.ROUTES, *deepzoom.ROUTES]
 ROUTES += [*user_annotations.ROUTES]
+ROUTES += [*properties.ROUTES, *tags.ROUTES, *tracks.ROUTES, *image_properties.ROUTES]
+ROUTES += [
+    *uploaded_files.ROUTES,
+    *abstract_slices.ROUTES,
+    *slice_instances.ROUTES,
+    *image_servers.ROUTES,
+    *companion_files.ROUTES,
+]
+ROUTES += [*picture_stats.ROUTES, *annotation_crops.ROUTES]
+ROUTES += [*algo_annotations.ROUTES, *reviewed_annotations.ROUTES]
+ROUTES += [*annotation_terms.ROUTES, *annotation_index.ROUTES]
+ROUTES += [*annotation_import.ROUTES, *annotation_export.ROUTES, *annotation_bulk.ROUTES]
+ROUTES += [*annotation_overview.ROUTES]
+ROUTES += [*annotation_spatial.ROUTES]
+ROUTES += [
+    *user_positions.ROUTES,
+    *image_consultations.ROUTES,
+    *annotation_actions.ROUTES,
+    *annotation_profile.ROUTES,
+]
+ROUTES += [*annotation_layers.ROUTES]
 
 __all__ = ["ROUTES"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, delete, get, put
+from litestar import Controller, delete, get, post, put
 from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
@@ -13,8 +13,9 @@ from contracts import _generated as c
 from contracts.envelopes import Page, page
 from contracts.errors import NotFound
 from server import ingest
-from server.db.store import images, uploads
+from server.db.store import abstract_slices, image_servers, images, uploaded_files, uploads
 from server.db.store.images import AbstractImageFilter
+from server.db.store.uploaded_files import UploadedFileBody
 from server.db.store.uploads import UploadListFilter
 from server.http.common import envelope
 from server.http.deps import Conn, Lists, Me
@@ -46,6 +47,26 @@ class UploadedFileController(Controller):
             root=root,
         )
         return await uploads.list_uploads(conn, me, list_params, tree)
+
+    @post("/", status_code=200)
+    async def create(
+        self, conn: Conn, me: Me, data: JSONBody[UploadedFileBody]
+    ) -> c.UploadedFileEnvelope:
+        """Create an uploaded-file record (e.g. a child of an archive)."""
+        obj, command = await uploaded_files.create(conn, me, data)
+        return envelope(c.UploadedFileEnvelope, obj, action="ADD", command=command)
+
+    @put("/{uploaded_file_id:int}")
+    async def update(
+        self,
+        conn: Conn,
+        me: Me,
+        uploaded_file_id: FromPath[int],
+        data: JSONBody[UploadedFileBody],
+    ) -> c.UploadedFileEnvelope:
+        """Change the status, size, names, parent, storage or projects of a record."""
+        obj, command = await uploaded_files.update(conn, me, uploaded_file_id, data)
+        return envelope(c.UploadedFileEnvelope, obj, action="EDIT", command=command)
 
     @get("/{uploaded_file_id:int}")
     async def show(self, conn: Conn, me: Me, uploaded_file_id: FromPath[int]) -> c.UploadedFile:
@@ -94,6 +115,27 @@ class AbstractImageController(Controller):
     ) -> Page[c.AbstractImage]:
         """Abstract images of the caller's storages; ``project`` adds ``inProject``."""
         return await images.list_images(conn, me, list_params, AbstractImageFilter(project=project))
+
+    @post("/abstractimage", status_code=200)
+    async def create(
+        self, conn: Conn, me: Me, data: JSONBody[c.AbstractImageInput]
+    ) -> c.AbstractImageEnvelope:
+        """Register the abstract image of an uploaded file (its slices come separately)."""
+        obj, command = await images.create(conn, me, data)
+        return envelope(c.AbstractImageEnvelope, obj, action="ADD", command=command)
+
+    @get("/abstractimage/{image_id:int}/imageservers")
+    async def image_servers(self, conn: Conn, me: Me, image_id: FromPath[int]) -> ServerUrls:
+        """Base URLs of the image servers able to serve an abstract image."""
+        await images.get(conn, me, image_id)
+        return ServerUrls(image_servers_urls=await image_servers.urls(conn))
+
+    @get("/project/{project_id:int}/image")
+    async def of_project(
+        self, conn: Conn, me: Me, list_params: Lists, project_id: FromPath[int]
+    ) -> Page[c.AbstractImage]:
+        """Abstract images used in a project."""
+        return await images.list_by_project(conn, me, list_params, project_id)
 
     @get("/abstractimage/unused")
     async def unused(self, conn: Conn, me: Me, list_params: Lists) -> Page[c.AbstractImage]:
@@ -157,6 +199,28 @@ class AbstractImageController(Controller):
     async def slice(self, conn: Conn, me: Me, slice_id: FromPath[int]) -> c.AbstractSlice:
         """One abstract slice."""
         return await images.slice_get(conn, me, slice_id)
+
+    @put("/abstractslice/{slice_id:int}")
+    async def update_slice(
+        self, conn: Conn, me: Me, slice_id: FromPath[int], data: JSONBody[c.AbstractSliceInput]
+    ) -> c.AbstractSliceEnvelope:
+        """Change a plane's coordinates, names or colour."""
+        obj, command = await abstract_slices.update(conn, me, slice_id, data)
+        return envelope(c.AbstractSliceEnvelope, obj, action="EDIT", command=command)
+
+    @delete("/abstractslice/{slice_id:int}", status_code=200)
+    async def remove_slice(
+        self, conn: Conn, me: Me, slice_id: FromPath[int]
+    ) -> c.AbstractSliceEnvelope:
+        """Delete a plane that no project uses."""
+        obj, command = await abstract_slices.delete(conn, me, slice_id)
+        return envelope(c.AbstractSliceEnvelope, obj, action="DELETE", command=command)
+
+
+class ServerUrls(msgspec.Struct, frozen=True, kw_only=True):
+    """Image servers of one abstract image (legacy multi-server model)."""
+
+    image_servers_urls: list[str] = msgspec.field(name="imageServersURLs")
 
 
 class ImageFormat(msgspec.Struct, frozen=True, kw_only=True):

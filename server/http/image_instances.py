@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import msgspec
 from litestar import Controller, delete, get, post, put
 from litestar.params import FromPath, JSONBody
 
 from contracts import _generated as c
 from contracts.envelopes import Page
 from server.db.store import image_instances as store
+from server.db.store import slice_instances
 from server.db.store.image_instances import InstanceFilter
 from server.http.common import envelope, required
 from server.http.deps import Conn, Lists, Me
@@ -74,6 +76,33 @@ class ImageInstanceController(Controller):
         """Images of every project the user belongs to (as far as the caller can see)."""
         return await store.list_instances(conn, me, list_params, InstanceFilter(member=user_id))
 
+    @get("/imageinstance/method/lastopened")
+    async def last_opened(self, conn: Conn, me: Me, list_params: Lists) -> Page[store.OpenedImage]:
+        """Images the caller opened (consultations), most recent first, once each."""
+        return await store.last_opened(conn, me, list_params)
+
+    @get("/imageinstance/{instance_id:int}/next")
+    async def next_image(self, conn: Conn, me: Me, instance_id: FromPath[int]) -> msgspec.Raw:
+        """The image of the same project added just before this one; {} when none."""
+        return await store.neighbour(conn, me, instance_id, older=True)
+
+    @get("/imageinstance/{instance_id:int}/previous")
+    async def previous_image(self, conn: Conn, me: Me, instance_id: FromPath[int]) -> msgspec.Raw:
+        """The image of the same project added just after this one; {} when none."""
+        return await store.neighbour(conn, me, instance_id, older=False)
+
+    @get("/project/{project_id:int}/bounds/imageinstance")
+    async def bounds(self, conn: Conn, me: Me, project_id: FromPath[int]) -> msgspec.Raw:
+        """Min/max and choices of image fields in a project (Web UI filters)."""
+        return await store.bounds(conn, me, project_id)
+
+    @get("/user/{user_id:int}/imageinstance/light")
+    async def light_of_user(
+        self, conn: Conn, me: Me, list_params: Lists, user_id: FromPath[int]
+    ) -> Page[store.LightImage]:
+        """Compact list of the images of a user's projects (that user or an admin)."""
+        return await store.light_by_user(conn, me, user_id, list_params)
+
 
 class SliceInstanceController(Controller):
     """Planes of image instances."""
@@ -85,6 +114,20 @@ class SliceInstanceController(Controller):
     async def show(self, conn: Conn, me: Me, slice_id: FromPath[int]) -> c.SliceInstance:
         """One slice instance."""
         return await store.slice_get(conn, me, slice_id)
+
+    @put("/sliceinstance/{slice_id:int}")
+    async def update(
+        self, conn: Conn, me: Me, slice_id: FromPath[int], data: JSONBody[c.SliceInstanceInput]
+    ) -> c.SliceInstanceEnvelope:
+        """Point a slice instance at another plane (or image) of its project."""
+        obj, command = await slice_instances.update(conn, me, slice_id, data)
+        return envelope(c.SliceInstanceEnvelope, obj, action="EDIT", command=command)
+
+    @delete("/sliceinstance/{slice_id:int}", status_code=200)
+    async def remove(self, conn: Conn, me: Me, slice_id: FromPath[int]) -> c.SliceInstanceEnvelope:
+        """Delete a slice instance that holds no annotation."""
+        obj, command = await slice_instances.delete(conn, me, slice_id)
+        return envelope(c.SliceInstanceEnvelope, obj, action="DELETE", command=command)
 
     @get("/imageinstance/{instance_id:int}/sliceinstance")
     async def of_image(

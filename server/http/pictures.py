@@ -1,94 +1,64 @@
-"""Cytomine picture routes: normalized tiles, thumbnails, previews, windows, associated images.
+"""Cytomine picture routes: tiles, thumbnails, previews, windows, crops, associated images.
 
 Litestar matches parameters only as whole segments, so ``12.jpg`` or ``window-1-2-3-4.png``
 arrive as one string and are parsed by ``split_format`` and ``parse_window``. Every route
 accepts a bearer token in the query (``<img>`` tags) and signed URLs (see ``tileurl``).
-Viewer rendering parameters this server cannot honour yet (channels, zSlices, timepoints,
-intensities, gammas, colormaps, filters, bits, contrast...) are accepted and ignored.
+Slices render their own plane; ``zSlices``, ``timepoints`` and one ``channels`` value select
+another; several channels of a multi-channel image are blended with their ``colormaps``,
+``minIntensities``, ``maxIntensities`` and ``gammas``. ``mask``, ``alphaMask`` and ``draw``
+windows draw the image's annotations (``window_masks``). Other viewer rendering parameters
+(filters, bits, contrast...) are accepted and ignored.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-import msgspec
 from litestar import Request, Response, get, route
 from litestar.datastructures import State
 from litestar.enums import HttpMethod
 from litestar.params import FromPath
 
-from contracts.errors import Invalid, NotFound
+from contracts.errors import NotFound
 from server import imaging
 from server.db.store.image_files import Kind
-from tiling import levels, sources
+from server.http import picture_crops, window_masks
+from server.http.picture_params import (
+    Params,
+    body_params,
+    int_of,
+    max_size,
+    mix_of,
+    parse_window,
+    split_format,
+)
+from server.http.picture_planes import mix_tag, plane_tag, requested_plane
+from tiling import composite, crop, levels, planes, sources
 
 THUMB_SIZE = 512
 PREVIEW_SIZE = 1024
 _OPT = {"query_token": True}
 # Catalog shapes each whole-segment route serves (the catalog coverage test reads them).
-_RESOURCES = ("thumb.{}", "preview.{}", "window-{}-{}-{}-{}.{}", "camera-{}-{}-{}-{}.{}")
+_RESOURCES = (
+    "thumb.{}",
+    "preview.{}",
+    "window-{}-{}-{}-{}.{}",
+    "camera-{}-{}-{}-{}.{}",
+    "crop.{}",
+    "camera.{}",
+    "window_url-{}-{}-{}-{}.{}",
+    "camera_url-{}-{}-{}-{}.{}",
+)
 _RESOURCE_OPT = {**_OPT, "segments": _RESOURCES}
+_INSTANCE_OPT = {**_OPT, "segments": (*_RESOURCES, "cropgeometry.{}")}
 _SUFFIXED_OPT = {**_OPT, "segments": ("{}.{}",)}
 _GET_POST = [HttpMethod.GET, HttpMethod.POST]
 _WINDOW = re.compile(r"^(window|camera)-(-?\d+)-(-?\d+)-(\d+)-(\d+)\.(\w+)$")
+_URL = re.compile(r"^(window|camera)_url-(-?\d+)-(-?\d+)-(\d+)-(\d+)\.(\w+)$")
 _PICTURE = re.compile(r"^(thumb|preview)\.(\w+)$")
-
-
-def split_format(segment: str) -> tuple[str, str]:
-    """``"12.jpg"`` -> ``("12", "jpg")``; 400 for an unknown format."""
-    stem, dot, fmt = segment.rpartition(".")
-    if not dot or not stem:
-        raise Invalid(f"Missing image format in {segment!r}")
-    fmt = "jpg" if fmt == "jpeg" else fmt
-    sources.media_type(fmt)
-    return stem, fmt
-
-
-def int_of(text: str, what: str) -> int:
-    """An integer path or query value; 400 otherwise."""
-    try:
-        return int(text)
-    except ValueError:
-        raise Invalid(f"{what} must be an integer, not {text!r}") from None
-
-
-async def body_params(request: Request[Any, Any, Any]) -> dict[str, Any]:
-    """Parameters sent as a JSON object in the body of a POST picture request."""
-    if request.method != "POST":
-        return {}
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    try:
-        data = msgspec.json.decode(raw)
-    except msgspec.DecodeError:
-        raise Invalid("The request body must be a JSON object of parameters") from None
-    return data if isinstance(data, dict) else {}
-
-
-def max_size(
-    request: Request[Any, Any, Any], default: int | None, body: dict[str, Any]
-) -> int | None:
-    """The ``maxSize`` parameter (longest side) of the body or query, or the default."""
-    value = body.get("maxSize", request.query_params.get("maxSize"))
-    if value in (None, "", "null"):
-        return default
-    size = int_of(str(value), "maxSize")
-    if size < 1:
-        raise Invalid("maxSize must be positive")
-    return size
-
-
-def parse_window(resource: str) -> tuple[levels.Box, str]:
-    """``window-x-y-w-h.fmt`` (top-left origin, full resolution) -> (box, format)."""
-    found = _WINDOW.match(resource)
-    if found is None:
-        raise NotFound("Resource", resource)
-    x, y, w, h = (int(v) for v in found.group(2, 3, 4, 5))
-    fmt = "jpg" if found[6] == "jpeg" else found[6]
-    sources.media_type(fmt)
-    return levels.Box(x, y, w, h), fmt
+_CROP = re.compile(r"^(crop|cropgeometry|camera)\.(\w+)$")
 
 
 async def _tile(
@@ -100,16 +70,20 @@ async def _tile(
     ty: int,
     fmt: str,
 ) -> Response[Any]:
-    """One normalized tile; 404 outside the pyramid, checked before any pixel work."""
+    """One normalized tile of the requested plane; 404 outside the pyramid, before pixel work."""
     width, height = access.file.width, access.file.height
     levels.check_tile(width, height, zoom, levels.zoom_count(width, height), tx, ty)
-    return await imaging.picture(
-        request,
-        state,
-        access,
-        ("tile", zoom, tx, ty, fmt),
-        lambda path: sources.tile(path, zoom, tx, ty, fmt),
-    )
+    params = Params(request, {})
+    plane = await requested_plane(state, access, params)
+    mix = mix_of(params, plane)
+
+    def render(path: Any) -> tuple[bytes, str]:
+        if mix is not None and composite.applies(path, mix):
+            return composite.tile(path, zoom, tx, ty, fmt, mix)
+        return sources.tile(path, zoom, tx, ty, fmt, frame=planes.frame_of(path, plane))
+
+    tag = ("tile", zoom, tx, ty, fmt, *plane_tag(plane), *mix_tag(mix))
+    return await imaging.picture(request, state, access, tag, render)
 
 
 @get(
@@ -180,66 +154,106 @@ async def _whole(
     access: imaging.Access,
     name: str,
     fmt: str,
-    body: dict[str, Any],
+    params: Params,
 ) -> Response[Any]:
-    """A thumbnail or preview: the whole image fitted in maxSize (longest side)."""
-    size = max_size(request, THUMB_SIZE if name == "thumb" else PREVIEW_SIZE, body)
+    """A thumbnail or preview of one plane: the whole image fitted in maxSize (longest side)."""
+    size = params.max_size(THUMB_SIZE if name == "thumb" else PREVIEW_SIZE)
     assert size is not None
     out_w, out_h = sources.fit(access.file.width, access.file.height, size)
     sources.check_output(out_w, out_h)
-    return await imaging.picture(
-        request,
-        state,
-        access,
-        (name, size, fmt),
-        lambda path: sources.thumbnail(path, max_size=size, fmt=fmt),
-    )
+    plane = await requested_plane(state, access, params)
+    mix = mix_of(params, plane)
+    whole = levels.Box(0, 0, access.file.width, access.file.height)
+
+    def render(path: Any) -> tuple[bytes, str]:
+        if mix is not None and composite.applies(path, mix):
+            return composite.region(path, whole, size, fmt, mix)
+        frame = planes.frame_of(path, plane)
+        return sources.thumbnail(path, max_size=size, fmt=fmt, frame=frame)
+
+    tag = (name, size, fmt, *plane_tag(plane), *mix_tag(mix))
+    return await imaging.picture(request, state, access, tag, render)
 
 
 async def _window(
     request: Request[Any, Any, Any],
     state: State,
     access: imaging.Access,
-    resource: str,
-    body: dict[str, Any],
+    box: levels.Box,
+    fmt: str,
+    params: Params,
 ) -> Response[Any]:
-    """A top-left window in full-resolution pixels, optionally fitted in maxSize."""
-    box, fmt = parse_window(resource)
-    size = max_size(request, None, body)
+    """A top-left window of one plane in full-resolution pixels, optionally fitted in maxSize."""
+    size = params.max_size(None)
     sources.clip(box, access.file.width, access.file.height)
     out_w, out_h = box.width, box.height
     if size is not None:
         out_w, out_h = sources.fit(out_w, out_h, size)
     sources.check_output(out_w, out_h)
-    return await imaging.picture(
-        request,
-        state,
-        access,
-        ("window", *box, size, fmt),
-        lambda path: sources.region(path, box, max_size=size, fmt=fmt),
-    )
+    plane = await requested_plane(state, access, params)
+    mix = mix_of(params, plane)
+    drawn = await window_masks.window_mask(state, access, box, fmt, params)
+
+    def render(path: Any) -> tuple[bytes, str]:
+        if drawn is not None:
+            frame = planes.frame_of(path, plane)
+            size_ = (out_w, out_h)
+            return crop.render(path, box, size_, drawn.shapes, drawn.style, drawn.fmt, frame)
+        if mix is not None and composite.applies(path, mix):
+            return composite.region(path, box, size, fmt, mix)
+        frame = planes.frame_of(path, plane)
+        return sources.region(path, box, max_size=size, fmt=fmt, frame=frame)
+
+    drawn_tag = () if drawn is None else (drawn.key, *drawn.style, drawn.fmt)
+    tag = ("window", *box, size, fmt, *plane_tag(plane), *mix_tag(mix), *drawn_tag)
+    return await imaging.picture(request, state, access, tag, render)
+
+
+Serve = Callable[[imaging.Access, Params], Awaitable[Response[Any]]]
+
+
+def _handler(request: Request[Any, Any, Any], state: State, kind: Kind, name: str) -> Serve | None:
+    """The renderer of one resource segment of an image, None when the kind has no such one."""
+    if (found := _PICTURE.match(name)) is not None:
+        fmt = split_format(name)[1]
+        return lambda access, params: _whole(request, state, access, found[1], fmt, params)
+    if _WINDOW.match(name) is not None:
+        box, fmt = parse_window(name)
+        return lambda access, params: _window(request, state, access, box, fmt, params)
+    if _URL.match(name) is not None:
+        return lambda access, _: _json(picture_crops.picture_url(request, state, access, name))
+    crop = _CROP.match(name)
+    if crop is None or (crop[1] == "cropgeometry" and kind != "imageinstance"):
+        return None
+    fmt = split_format(name)[1]
+    if crop[1] == "camera":
+        return lambda access, params: _window(
+            request, state, access, picture_crops.camera_box(params), fmt, params
+        )
+    return lambda access, params: picture_crops.image_crop(request, state, access, fmt, params)
+
+
+async def _json(content: dict[str, Any]) -> Response[Any]:
+    """A JSON answer (no cache headers) from a picture route."""
+    return Response(content=content)
 
 
 async def resource(
     request: Request[Any, Any, Any], state: State, kind: Kind, object_id: int, name: str
 ) -> Response[Any]:
-    """Dispatch ``thumb.fmt``, ``preview.fmt``, ``window-…`` and ``camera-…`` of an image."""
-    whole = _PICTURE.match(name)
-    if whole is None and _WINDOW.match(name) is None:
+    """Dispatch thumb, preview, window, camera, crop and *_url resources of an image."""
+    serve = _handler(request, state, kind, name)
+    if serve is None:
         raise NotFound("Resource", name)
     access = await imaging.open_image(request, state, kind, object_id)
-    body = await body_params(request)
-    if whole is not None:
-        _, fmt = split_format(name)
-        return await _whole(request, state, access, whole[1], fmt, body)
-    return await _window(request, state, access, name, body)
+    return await serve(access, Params(request, await body_params(request)))
 
 
 @route(
     "/api/imageinstance/{instance_id:int}/{name:str}",
     http_method=_GET_POST,
     status_code=200,
-    opt=_RESOURCE_OPT,
+    opt=_INSTANCE_OPT,
     tags=["Image instance"],
 )
 async def image_instance_picture(

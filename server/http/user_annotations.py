@@ -9,14 +9,16 @@ from litestar import Controller, Request, delete, get, post, put
 from litestar.params import FromPath
 
 from contracts import _generated as c
-from contracts.envelopes import BulkResult
-from contracts.errors import Invalid
+from contracts.envelopes import BulkResult, Page, page
+from contracts.errors import Invalid, NotFound
+from server.db.store import user_annotation_extras as extras
 from server.db.store import user_annotations as store
 from server.db.store.annotation_listing import ListingPage, list_annotations, parse_query
 from server.db.store.annotation_rows import AnnotationBody
 from server.db.store.commands import Action
+from server.http import annotation_kinds as kinds
 from server.http.common import envelope
-from server.http.deps import Conn, Me
+from server.http.deps import Conn, Lists, Me
 
 _BODY = msgspec.json.Decoder(AnnotationBody | list[AnnotationBody])
 _SEARCH = msgspec.json.Decoder(dict[str, Any])
@@ -61,6 +63,16 @@ def _single(raw: bytes) -> AnnotationBody:
     return body  # type: ignore[no-any-return]
 
 
+async def _generic_kind(conn: Conn, request: Request[Any, Any, Any], annotation_id: int) -> str:
+    """The annotation's kind on ``/api/annotation/{id}``; "user" on the user routes."""
+    if "/userannotation/" in request.url.path:
+        return "user"
+    try:
+        return await kinds.kind_of(conn, annotation_id)
+    except NotFound:
+        return "user"
+
+
 class AnnotationController(Controller):
     """Annotations drawn by users (the generic annotation routes serve them too)."""
 
@@ -78,16 +90,29 @@ class AnnotationController(Controller):
         obj, command = await store.create(conn, me, body)
         return _envelope(obj, "ADD", command)
 
+    @get("/userannotation")
+    async def list_light(self, conn: Conn, me: Me, list_params: Lists) -> Page[dict[str, Any]]:
+        """Every user annotation without geometry, newest first (admins only)."""
+        return await extras.list_light(conn, me, list_params.max, list_params.offset)
+
     @get(["/annotation/{annotation_id:int}", "/userannotation/{annotation_id:int}"])
-    async def show(self, conn: Conn, me: Me, annotation_id: FromPath[int]) -> c.UserAnnotation:
-        """One annotation."""
+    async def show(
+        self, conn: Conn, me: Me, annotation_id: FromPath[int], request: Request[Any, Any, Any]
+    ) -> c.UserAnnotation | c.AlgoAnnotation | c.ReviewedAnnotation:
+        """One annotation (the generic route answers algo and reviewed ones too)."""
+        kind = await _generic_kind(conn, request, annotation_id)
+        if kind != "user":
+            return await kinds.show_other(conn, me, annotation_id, kind)
         return await store.get(conn, me, annotation_id)
 
     @put(["/annotation/{annotation_id:int}", "/userannotation/{annotation_id:int}"])
     async def update(
         self, conn: Conn, me: Me, annotation_id: FromPath[int], request: Request[Any, Any, Any]
-    ) -> AnnotationEnvelope:
+    ) -> AnnotationEnvelope | kinds.AlgoEnvelope | c.ReviewedAnnotationEnvelope:
         """Change the location, slice or terms of an annotation."""
+        kind = await _generic_kind(conn, request, annotation_id)
+        if kind != "user":
+            return await kinds.update_other(conn, me, annotation_id, kind, await request.body())
         body = _single(await request.body())
         obj, command = await store.update(conn, me, annotation_id, body)
         return _envelope(obj, "EDIT", command)
@@ -95,8 +120,13 @@ class AnnotationController(Controller):
     @delete(
         ["/annotation/{annotation_id:int}", "/userannotation/{annotation_id:int}"], status_code=200
     )
-    async def remove(self, conn: Conn, me: Me, annotation_id: FromPath[int]) -> AnnotationEnvelope:
+    async def remove(
+        self, conn: Conn, me: Me, annotation_id: FromPath[int], request: Request[Any, Any, Any]
+    ) -> AnnotationEnvelope | kinds.AlgoEnvelope | c.ReviewedAnnotationEnvelope:
         """Delete an annotation; answer it as it was."""
+        kind = await _generic_kind(conn, request, annotation_id)
+        if kind != "user":
+            return await kinds.delete_other(conn, me, annotation_id, kind)
         obj, command = await store.delete(conn, me, annotation_id)
         return _envelope(obj, "DELETE", command)
 
@@ -118,4 +148,53 @@ class AnnotationController(Controller):
         return await list_annotations(conn, me, parse_query(params))
 
 
-ROUTES = [AnnotationController]
+class RepeatBody(msgspec.Struct, kw_only=True):
+    """``{repeat: N, slice: start slice id}`` (unknown keys are ignored)."""
+
+    repeat: int = 1
+    slice: int | None = None
+
+
+class UserAnnotationExtrasController(Controller):
+    """The admin light listing, counts and repeating an annotation onto other slices."""
+
+    path = "/api"
+    tags = ["UserAnnotation"]
+
+    @post("/userannotation/{annotation_id:int}/repeat", status_code=200)
+    async def repeat(
+        self, conn: Conn, me: Me, annotation_id: FromPath[int], request: Request[Any, Any, Any]
+    ) -> Page[c.UserAnnotation]:
+        """Copy an annotation onto the next ``repeat`` slices from ``slice``."""
+        raw = await request.body()
+        body = _decode(raw, _REPEAT) if raw.strip() else RepeatBody()
+        made = await extras.repeat(conn, me, annotation_id, body.repeat, body.slice)
+        return page(made, size=len(made), offset=0, max_=0)
+
+    @get("/project/{project_id:int}/userannotation/count")
+    async def count_in_project(
+        self, conn: Conn, me: Me, project_id: FromPath[int], request: Request[Any, Any, Any]
+    ) -> dict[str, int]:
+        """User annotations of a project, between optional startDate/endDate (epoch ms)."""
+        query = request.query_params
+        total = await extras.count_in_project(
+            conn, me, project_id, query.get("startDate"), query.get("endDate")
+        )
+        return {"total": total}
+
+    @get("/user/{user_id:int}/userannotation/count")
+    async def count_by_user(
+        self, conn: Conn, me: Me, user_id: FromPath[int], request: Request[Any, Any, Any]
+    ) -> dict[str, int]:
+        """Annotations a user drew, optionally within ``project``."""
+        raw = request.query_params.get("project")
+        try:
+            project_id = int(raw) if raw else None
+        except ValueError as exc:
+            raise Invalid(f"project must be an id, not {raw!r}") from exc
+        return {"total": await extras.count_by_user(conn, me, user_id, project_id)}
+
+
+_REPEAT = msgspec.json.Decoder(RepeatBody)
+
+ROUTES = [AnnotationController, UserAnnotationExtrasController]

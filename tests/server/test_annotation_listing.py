@@ -8,8 +8,10 @@ import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
+from server.auth.principal import Principal
 from server.db import queries as q
 from server.db.store.accounts import NewAccount, create_account
+from server.db.store.annotation_listing import arguments, parse_query
 from tests.server.annotation_helpers import World, create, make_image, make_world
 from tests.server.annotation_helpers import square as sq
 from tests.server.project_helpers import auth
@@ -184,8 +186,9 @@ async def test_empty_bulk_array_is_accepted(client: AsyncTestClient, alice: NewA
 
 
 @pytest.mark.parametrize("plan_mode", ["force_custom_plan", "force_generic_plan"])
+@pytest.mark.parametrize("extra", [{}, {"showWKT": "true", "showGIS": "true", "term": "1"}])
 async def test_bbox_query_uses_the_image_location_gist_index(
-    db: asyncpg.Connection, alice: NewAccount, world: World, plan_mode: str
+    db: asyncpg.Connection, alice: NewAccount, world: World, plan_mode: str, extra: dict[str, str]
 ) -> None:
     other, other_slice = await make_image(db, world.project, alice.id)
     await db.execute(
@@ -199,8 +202,11 @@ async def test_bbox_query_uses_the_image_location_gist_index(
     )
     await db.execute("ANALYZE annotation")
     await db.execute(f"SET plan_cache_mode = {plan_mode}")
-    values = [alice.id, False, None, [other], None, None, None, False, 0, 0, 50, 50, None]
-    plan = await db.fetch("EXPLAIN " + q.ANNOTATION_LIST_BBOX, *values, None, 0, [])
+    me = Principal(id=alice.id, username=alice.username, rank=2)
+    query = parse_query({"image": str(other), "bbox": "0,0,50,50", **extra})
+    statement, values = arguments(me, query)
+    assert statement == q.ANNOTATION_LIST_BBOX
+    plan = await db.fetch("EXPLAIN " + statement, *values)
     text = "\n".join(row[0] for row in plan)
     assert "annotation_image_location_idx" in text, text
 

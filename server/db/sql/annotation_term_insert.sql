@@ -1,8 +1,8 @@
--- Link annotations to terms (pairs at equal array positions); image and project are copied
--- from the annotation. Existing links are kept.
+-- Link annotations to terms (pairs at equal array positions); image, project and kind are
+-- copied from the annotation. Existing links are kept.
 -- $1 annotation_ids bigint[], $2 term_ids bigint[], $3 user_id bigint -> nothing
-INSERT INTO annotation_term (annotation_id, term_id, user_id, image_id, project_id)
-SELECT a.id, p.term_id, $3, a.image_id, a.project_id
+INSERT INTO annotation_term (annotation_id, term_id, user_id, image_id, project_id, kind)
+SELECT a.id, p.term_id, $3, a.image_id, a.project_id, a.kind
 FROM unnest($1::bigint [], $2::bigint []) AS p (annotation_id, term_id)
 JOIN annotation AS a ON a.id = p.annotation_id
 ON CONFLICT (annotation_id, term_id, user_id) DO NOTHING

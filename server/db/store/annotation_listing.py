@@ -1,14 +1,30 @@
 """Annotation listing (``GET /api/annotation.json``, ``GET|POST /api/annotation/search.json``).
 
-Two static statements: ``annotation_list_bbox`` for the viewer's image(s) + bbox window (image
-and envelope always bound, so the GiST (image_id, location) index serves every plan) and
-``annotation_list`` for everything else. PostgreSQL builds the JSON page; the hidden
-``show*``/``hide*`` groups are removed there too. Parameters come from the query string and,
-for search, a JSON body (numbers, booleans, lists or comma-joined strings).
+Three static statements with the same parameters: ``annotation_list_bbox`` for the viewer's
+image(s) + bbox window (image and envelope always bound, so the GiST (image_id, location) index
+serves every plan), ``annotation_list_by_term`` for term filters elsewhere (the term links
+drive a semi-join) and ``annotation_list`` for the rest; every other filter is a bound
+``($n IS NULL OR ...)`` arm. PostgreSQL builds the whole page as one UTF-8 JSON text; a hidden
+``show*``/``hide*`` group costs nothing there. Parameters come from the query string and, for
+search, a JSON body (numbers, booleans, lists or comma-joined strings).
+
+Filters: project, image(s), slice(s), user(s) (``username`` too, as the web UI sends it),
+term(s), noTerm, multipleTerm, usersForTerm, track(s), noTrack, multipleTrack, tag(s), noTag,
+reviewed (lists the reviewed copies instead), reviewUsers, notReviewedOnly, bbox (WKT or
+``minx,miny,maxx,maxy``), bboxAnnotation, baseAnnotation (id or WKT) with
+maxDistanceBaseAnnotation, excludedAnnotation, afterThan/beforeThan (epoch ms, exclusive).
+Projects hiding users' or admins' layers show a non-manager only the layers allowed.
+
+Paging: ``max``/``offset`` as Cytomine (``size`` counts every match). Keyset paging, a Lamina
+extension for big lists: ``afterId=<last id of the previous page>`` returns the next ``max``
+annotations with smaller ids (newest first) without counting the whole match: ``size`` and
+``perPage`` are then the length of this page, ``offset`` 0 and ``totalPages`` 1; the list is
+done when a page holds fewer than ``max`` items.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -18,7 +34,7 @@ import spatial
 from contracts.errors import Invalid
 from server.auth.principal import Principal
 from server.db import queries as q
-from server.db.store import acl
+from server.db.store import acl, annotation_overview
 from server.params import flag
 
 GROUPS: dict[str, tuple[str, ...]] = {
@@ -41,14 +57,20 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "wkt": ("location", "geometryCompression"),
     "gis": ("area", "areaUnit", "perimeter", "perimeterUnit", "centroid"),
     "term": ("term", "userByTerm"),
-    "track": ("track",),
+    "track": ("track", "annotationTrack"),
+    "image": ("originalFilename", "instanceFilename"),
+    "slice": ("channel", "zStack", "time"),
+    "user": ("creator", "name"),
+    "imageGroup": ("imageGroup",),
+    "group": ("group", "annotationLink"),
 }
 DEFAULT_GROUPS = ("basic", "meta", "term")
-_FLAG_GROUP = {name.lower(): name for name in GROUPS}
+# show<Suffix>/hide<Suffix> -> group (showLink is the "group" group, as in Cytomine).
+_FLAG_GROUP = {name.lower(): name for name in GROUPS if name != "group"} | {"link": "group"}
 
 
 class AnnotationQuery(msgspec.Struct, frozen=True, kw_only=True):
-    """A parsed annotation listing request."""
+    """A parsed annotation listing request (None: no such filter)."""
 
     project: int | None = None
     images: list[int] | None = None
@@ -56,10 +78,29 @@ class AnnotationQuery(msgspec.Struct, frozen=True, kw_only=True):
     users: list[int] | None = None
     terms: list[int] | None = None
     no_term: bool = False
+    multiple_term: bool = False
+    users_for_term: list[int] | None = None
+    tracks: list[int] | None = None
+    no_track: bool = False
+    multiple_track: bool = False
+    tags: list[int] | None = None
+    no_tag: bool = False
+    reviewed: bool = False
+    review_users: list[int] | None = None
+    not_reviewed_only: bool = False
     bbox: spatial.Bbox | None = None
-    hidden: list[str] = []
+    bbox_annotation: int | None = None
+    base_geometry: bytes | None = None
+    base_annotation: int | None = None
+    max_distance: float | None = None
+    excluded: int | None = None
+    after_than: datetime | None = None
+    before_than: datetime | None = None
+    after_id: int | None = None
+    groups: list[str] = msgspec.field(default_factory=lambda: list(DEFAULT_GROUPS))
     max: int = 0
     offset: int = 0
+    kmeans: bool = False
 
 
 class ListingPage(msgspec.Struct, kw_only=True):
@@ -89,95 +130,211 @@ def _ids(params: dict[str, Any], *names: str) -> list[int] | None:
     return sorted(set(found)) if present else None
 
 
-def _int(params: dict[str, Any], name: str, default: int) -> int:
-    """A non-negative integer parameter."""
+def _one(params: dict[str, Any], name: str) -> int | None:
+    """One id, or None when absent."""
+    found = _ids(params, name)
+    return found[0] if found else None
+
+
+def _number(params: dict[str, Any], name: str) -> float | None:
+    """A number parameter, or None when absent."""
     value = params.get(name)
     if value is None or value == "":
-        return default
+        return None
     try:
-        number = int(value)
+        return float(value)
     except (TypeError, ValueError) as exc:
-        raise Invalid(f"{name} must be an integer, not {value!r}") from exc
-    if number < 0:
-        raise Invalid(f"{name} must not be negative, not {number}")
-    return number
+        raise Invalid(f"{name} must be a number, not {value!r}") from exc
 
 
-def hidden_keys(params: dict[str, Any]) -> list[str]:
-    """Keys of the groups not shown: showX selects groups (default basic, meta, term)."""
+def _int(params: dict[str, Any], name: str, default: int) -> int:
+    """A non-negative integer parameter."""
+    number = _number(params, name)
+    if number is None:
+        return default
+    if number < 0 or number != int(number):
+        raise Invalid(f"{name} must be a non-negative integer, not {params[name]!r}")
+    return int(number)
+
+
+def _date(params: dict[str, Any], name: str) -> datetime | None:
+    """An epoch-milliseconds date parameter."""
+    ms = _number(params, name)
+    return None if ms is None else datetime.fromtimestamp(ms / 1000, tz=UTC)
+
+
+def _truthy(value: Any, name: str) -> bool:
+    """A boolean as either client sends it (JSON bodies may hold true, "true" or 1)."""
+    return flag(value if value is None or isinstance(value, bool) else str(value), name=name)
+
+
+def _flag(params: dict[str, Any], name: str) -> bool:
+    return _truthy(params.get(name), name)
+
+
+def shown_groups(params: dict[str, Any]) -> list[str]:
+    """Cytomine's rule: showX picks groups (none or showDefault: basic, meta, term), hideX drops."""
     shown: set[str] = set()
     hidden: set[str] = set()
     for key, value in params.items():
-        prefix = "show" if key.startswith("show") else "hide" if key.startswith("hide") else None
-        group = _FLAG_GROUP.get(key[4:].lower()) if prefix else None
-        if group is not None and flag(value, name=key):
+        prefix = key[:4]
+        group = _FLAG_GROUP.get(key[4:].lower()) if prefix in ("show", "hide") else None
+        if group is not None and _truthy(value, key):
             (shown if prefix == "show" else hidden).add(group)
-    groups = (shown or set(DEFAULT_GROUPS)) - hidden or {"basic"}
-    keep = {key for g in groups for key in GROUPS[g]}
+    if not shown or _flag(params, "showDefault"):
+        shown |= set(DEFAULT_GROUPS)
+    return sorted((shown - hidden) | {"basic"})
+
+
+def hidden_keys(params: dict[str, Any]) -> list[str]:
+    """Keys of the groups not shown."""
+    keep = {key for group in shown_groups(params) for key in GROUPS[group]}
     return sorted({key for keys in GROUPS.values() for key in keys} - keep)
+
+
+def _base(params: dict[str, Any]) -> tuple[bytes | None, int | None, float | None]:
+    """baseAnnotation (an id or a WKT) and maxDistanceBaseAnnotation."""
+    value = params.get("baseAnnotation")
+    distance = _number(params, "maxDistanceBaseAnnotation")
+    if distance is None:
+        return None, None, None
+    if value is None or value == "":
+        raise Invalid("maxDistanceBaseAnnotation needs a baseAnnotation (annotation id or WKT)")
+    if isinstance(value, int) or str(value).strip().isdigit():
+        return None, int(value), distance
+    return spatial.to_wkb(spatial.parse_location(str(value))), None, distance
+
+
+def _filters(params: dict[str, Any]) -> dict[str, Any]:
+    """The id-list and boolean filters."""
+    return {
+        "project": _one(params, "project"),
+        "images": _ids(params, "image", "images"),
+        "slices": _ids(params, "slice", "slices"),
+        "users": _ids(params, "user", "users", "username"),
+        "terms": _ids(params, "term", "terms"),
+        "users_for_term": _ids(params, "usersForTerm"),
+        "tracks": _ids(params, "track", "tracks"),
+        "tags": _ids(params, "tag", "tags"),
+        "review_users": _ids(params, "reviewUsers"),
+        "no_term": _flag(params, "noTerm"),
+        "multiple_term": _flag(params, "multipleTerm"),
+        "no_track": _flag(params, "noTrack"),
+        "multiple_track": _flag(params, "multipleTrack"),
+        "no_tag": _flag(params, "noTag"),
+        "reviewed": _flag(params, "reviewed"),
+        "not_reviewed_only": _flag(params, "notReviewedOnly"),
+    }
 
 
 def parse_query(params: dict[str, Any]) -> AnnotationQuery:
     """Validate the listing parameters (query string merged with a JSON body)."""
     bbox = params.get("bbox")
-    project = _ids(params, "project")
+    base_geometry, base_annotation, max_distance = _base(params)
     return AnnotationQuery(
-        project=project[0] if project else None,
-        images=_ids(params, "image", "images"),
-        slices=_ids(params, "slice", "slices"),
-        users=_ids(params, "user", "users"),
-        terms=_ids(params, "term", "terms"),
-        no_term=flag(params.get("noTerm"), name="noTerm"),
+        **_filters(params),
         bbox=spatial.parse_bbox(str(bbox)) if bbox not in (None, "") else None,
-        hidden=hidden_keys(params),
+        bbox_annotation=_one(params, "bboxAnnotation"),
+        base_geometry=base_geometry,
+        base_annotation=base_annotation,
+        max_distance=max_distance,
+        excluded=_one(params, "excludedAnnotation"),
+        after_than=_date(params, "afterThan"),
+        before_than=_date(params, "beforeThan"),
+        after_id=_one(params, "afterId"),
+        groups=shown_groups(params),
         max=_int(params, "max", 0),
         offset=_int(params, "offset", 0),
+        kmeans=_flag(params, "kmeans"),
     )
 
 
 def arguments(me: Principal, query: AnnotationQuery) -> tuple[str, list[Any]]:
-    """The statement for ``query`` and its bound values."""
+    """The statement for ``query`` and its bound values, in the statements' order."""
     box = query.bbox
     envelope: tuple[float | None, ...] = box.envelope if box is not None else (None,) * 4
-    polygon = spatial.to_wkb(box.polygon) if box is not None and box.polygon is not None else None
+    area = spatial.to_wkb(box.polygon) if box is not None and box.polygon is not None else None
     values = [
         me.id,
         me.is_admin,
+        "reviewed" if query.reviewed else "user",
         query.project,
         query.images,
         query.slices,
         query.users,
         query.terms,
         query.no_term,
+        query.multiple_term,
+        query.users_for_term,
+        query.tracks,
+        query.no_track,
+        query.multiple_track,
+        query.tags,
+        query.no_tag,
+        query.review_users,
+        query.not_reviewed_only,
         *envelope,
-        polygon,
+        area,
+        query.bbox_annotation,
+        query.base_geometry,
+        query.base_annotation,
+        query.max_distance,
+        query.excluded,
+        query.after_than,
+        query.before_than,
+        query.after_id,
+        query.after_id is None,  # keyset pages are not counted
         query.max or None,
-        query.offset,
-        query.hidden,
+        0 if query.after_id is not None else query.offset,
+        query.groups,
     ]
-    hot = box is not None and query.images is not None
-    return (q.ANNOTATION_LIST_BBOX if hot else q.ANNOTATION_LIST), values
+    if box is not None and query.images is not None:
+        return q.ANNOTATION_LIST_BBOX, values
+    if query.terms is not None and not query.no_term:
+        return q.ANNOTATION_LIST_BY_TERM, values
+    return q.ANNOTATION_LIST, values
+
+
+def _page(items: bytes, size: int | None, found: int, query: AnnotationQuery) -> ListingPage:
+    """The envelope around the collection PostgreSQL built (``found`` items in this page)."""
+    collection = msgspec.Raw(items)
+    if size is None:  # keyset page: only this page is known
+        return ListingPage(
+            collection=collection, offset=0, per_page=found, size=found, total_pages=1
+        )
+    remaining = max(0, size - query.offset)
+    return ListingPage(
+        collection=collection,
+        offset=query.offset,
+        per_page=min(query.max, remaining) if query.max else remaining,
+        size=size,
+        total_pages=-(-size // query.max) if query.max else min(size, 1),
+    )
 
 
 async def list_annotations(
     conn: asyncpg.Connection, me: Principal, query: AnnotationQuery
 ) -> ListingPage:
     """One page of the annotations the caller reads, newest first."""
+    if query.kmeans and not query.reviewed:
+        clusters = await annotation_overview.kmeans(conn, me, query)
+        if clusters is not None:
+            n = clusters.size
+            raw = msgspec.Raw(clusters.items)
+            return ListingPage(collection=raw, offset=0, per_page=n, size=n, total_pages=1)
     if query.project is not None:
         await acl.readable(conn, me, query.project)
     statement, values = arguments(me, query)
     row = await conn.fetchrow(statement, *values)
     assert row is not None  # an aggregate query always answers one row
-    size = int(row["size"])
-    remaining = max(0, size - query.offset)
-    per_page = min(query.max, remaining) if query.max else remaining
-    return ListingPage(
-        collection=msgspec.Raw((row["items"] or "[]").encode()),
-        offset=query.offset,
-        per_page=per_page,
-        size=size,
-        total_pages=-(-size // query.max) if query.max else min(size, 1),
-    )
+    return _page(bytes(row["items"]), row["size"], row["found"], query)
 
 
-__all__ = ["AnnotationQuery", "ListingPage", "hidden_keys", "list_annotations", "parse_query"]
+__all__ = [
+    "AnnotationQuery",
+    "ListingPage",
+    "hidden_keys",
+    "list_annotations",
+    "parse_query",
+    "shown_groups",
+]

@@ -9,13 +9,17 @@ image's resolution. Every problem is collected with the index of its body.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 import anyio
 import asyncpg
 import msgspec
+import numpy as np
+import shapely  # type: ignore[import-untyped]
 
 import spatial
+import spatial.frames
 from contracts.errors import DomainError, Invalid, NotFound
 from server.auth.principal import Principal
 from server.db import queries as q
@@ -123,10 +127,10 @@ class _Resolver:
         return self.writable[project_id]
 
 
-async def prepare(
+async def resolve(
     conn: asyncpg.Connection, me: Principal, bodies: list[AnnotationBody]
-) -> tuple[list[Row | None], Errors]:
-    """Rows aligned with ``bodies`` (None where rejected) and the rejections by index."""
+) -> tuple[list[Row | None], Errors, dict[int, ImageContext]]:
+    """Image, slice, rights and terms of every body (no geometry yet), rejections by index."""
     resolver = _Resolver(conn, me)
     rows: list[Row | None] = []
     errors: Errors = {}
@@ -137,7 +141,20 @@ async def prepare(
             rows.append(None)
             errors[i] = exc
     await _check_terms(conn, bodies, rows, errors)
-    await _geometries(bodies, rows, errors, resolver.images)
+    return rows, errors, resolver.images
+
+
+async def prepare(
+    conn: asyncpg.Connection, me: Principal, bodies: list[AnnotationBody]
+) -> tuple[list[Row | None], Errors]:
+    """Rows aligned with ``bodies`` (None where rejected) and the rejections by index."""
+    rows, errors, images = await resolve(conn, me, bodies)
+    texts = [body.location for body in bodies]
+    if len(texts) > THREAD_THRESHOLD:
+        found = await anyio.to_thread.run_sync(check_geometries, texts, rows, images)
+    else:
+        found = check_geometries(texts, rows, images)
+    errors.update(found)
     return rows, errors
 
 
@@ -165,52 +182,57 @@ async def _check_terms(
             rows[i] = None
 
 
-async def _geometries(
-    bodies: list[AnnotationBody],
-    rows: list[Row | None],
-    errors: Errors,
-    images: dict[int, ImageContext],
-) -> None:
-    """Check, clip and measure every accepted location, one vectorised batch per image."""
+def check_geometries(
+    texts: Sequence[str | None], rows: list[Row | None], images: dict[int, ImageContext]
+) -> Errors:
+    """Check, clip and measure the locations of the rows still accepted (aligned lists).
+
+    One vectorised batch per image; rejected rows become None and their errors are returned
+    by position. Synchronous: callers run big batches in a worker thread.
+    """
     by_image: dict[int, list[int]] = defaultdict(list)
     for i, row in enumerate(rows):
         if row is not None:
             by_image[row.image_id].append(i)
+    errors: Errors = {}
     for image_id, indices in by_image.items():
-        texts = [bodies[i].location for i in indices]
-        if len(texts) > THREAD_THRESHOLD:
-            found = await anyio.to_thread.run_sync(_check, texts, images[image_id])
-        else:
-            found = _check(texts, images[image_id])
-        for fields, i in zip(found, indices, strict=True):
-            if isinstance(fields, DomainError):
-                errors[i], rows[i] = fields, None
-            elif (row := rows[i]) is not None:
-                for key, value in fields.items():
-                    setattr(row, key, value)
+        ctx = images[image_id]
+        texts_here = [texts[i] for i in indices]
+        batch = spatial.check_locations(texts_here, image_width=ctx.width, image_height=ctx.height)
+        fill(batch, [rows[i] for i in indices], ctx.resolution)
+        for k, exc in batch.errors:
+            errors[indices[k]], rows[indices[k]] = exc, None
+    return errors
 
 
-def _check(texts: list[str | None], ctx: ImageContext) -> list[Any]:
-    """Apply the geometry policy and measure: per text, its row fields or its error."""
-    batch = spatial.check_locations(texts, image_width=ctx.width, image_height=ctx.height)
-    failed = dict(batch.errors)
-    wkbs = spatial.to_wkb_many(batch.geometries)
-    out: list[Any] = []
-    for k, geometry in enumerate(batch.geometries):
-        if k in failed:
-            out.append(failed[k])
-            continue
-        m = spatial.measure(geometry, ctx.resolution)
-        out.append(
-            {
-                "wkb": wkbs[k],
-                "area": m.area,
-                "area_unit": m.area_unit,
-                "perimeter": m.perimeter,
-                "perimeter_unit": m.perimeter_unit,
-            }
-        )
-    return out
+def fill(batch: spatial.ParsedBatch, rows: list[Any], resolution: float | None) -> None:
+    """Store WKB and measures of a checked batch on its rows (aligned); errors stay in batch."""
+    ok = np.flatnonzero(~shapely.is_missing(batch.geometries))
+    if not len(ok):
+        return
+    geoms = batch.geometries[ok]
+    wkbs = shapely.to_wkb(geoms, output_dimension=2).tolist()
+    if resolution is None:
+        area, length = np.round(shapely.area(geoms)), np.round(shapely.length(geoms))
+        units = (spatial.frames.PIXELS2, spatial.frames.PIXELS)
+    else:
+        physical = spatial.to_micrometres(geoms, resolution)
+        area, length = shapely.area(physical), shapely.length(physical) / 1000.0
+        units = (spatial.frames.MICRON2, spatial.frames.MM)
+    for k, wkb, a, p in zip(ok.tolist(), wkbs, area.tolist(), length.tolist(), strict=True):
+        row = rows[k]
+        row.wkb, row.area, row.perimeter = wkb, a, p
+        row.area_unit, row.perimeter_unit = units
 
 
-__all__ = ["AnnotationBody", "ImageContext", "Row", "image_context", "prepare", "slice_image"]
+__all__ = [
+    "AnnotationBody",
+    "ImageContext",
+    "Row",
+    "check_geometries",
+    "fill",
+    "image_context",
+    "prepare",
+    "resolve",
+    "slice_image",
+]

@@ -12,7 +12,7 @@ from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
-from server.db.store import acl, commands, images
+from server.db.store import acl, commands, images, users
 
 
 class InstanceFilter(msgspec.Struct, frozen=True, kw_only=True):
@@ -156,12 +156,84 @@ async def slice_at(
     return rows.one(text, c.SliceInstance)
 
 
+class LightImage(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """A row of a user's compact image list (blinded projects hide the filename)."""
+
+    id: int
+    project_name: str = msgspec.field(name="projectName")
+    project: int
+    blinded_name: int | None = msgspec.field(default=None, name="blindedName")
+    instance_filename: str | None = msgspec.field(default=None, name="instanceFilename")
+
+
+class OpenedImage(msgspec.Struct, kw_only=True):
+    """A row of the last-opened image list."""
+
+    id: int
+    date: str
+    thumb: str
+    instance_filename: str | None = msgspec.field(default=None, name="instanceFilename")
+    project: int
+
+
+async def neighbour(
+    conn: asyncpg.Connection, me: Principal, instance_id: int, *, older: bool
+) -> msgspec.Raw:
+    """Cytomine's next (older) or previous (newer) image of the same project; {} if none."""
+    await get(conn, me, instance_id)
+    sql = q.IMAGE_INSTANCE_NEXT if older else q.IMAGE_INSTANCE_PREVIOUS
+    text = await conn.fetchval(sql, instance_id)
+    if text is None:
+        return msgspec.Raw(b"{}")
+    return msgspec.Raw(msgspec.json.encode(rows.one(text, c.ImageInstance)))
+
+
+async def bounds(conn: asyncpg.Connection, me: Principal, project_id: int) -> msgspec.Raw:
+    """Min/max and choices of image fields in a project, for the Web UI filters."""
+    await acl.readable(conn, me, project_id)
+    text = await conn.fetchval(q.IMAGE_INSTANCE_BOUNDS, project_id)
+    return msgspec.Raw(text.encode())
+
+
+async def light_by_user(
+    conn: asyncpg.Connection, me: Principal, user_id: int, params: ListParams
+) -> Page[LightImage]:
+    """Compact list of the images of a user's projects (that user or an admin only)."""
+    if user_id not in (0, me.id) and not me.is_admin:
+        raise Forbidden(
+            "You don't have the right to read this resource! You must be the same user!"
+        )
+    target = me.id if user_id == 0 else (await users.get(conn, me, user_id)).id
+    ordered = msgspec.structs.replace(
+        params, sort=params.sort or "instanceFilename", order=params.order or "asc"
+    )
+    return await fetch_page(
+        conn, q.IMAGE_INSTANCE_LIGHT_BY_USER, ordered, LightImage, target, me.is_admin
+    )
+
+
+async def last_opened(
+    conn: asyncpg.Connection, me: Principal, params: ListParams
+) -> Page[OpenedImage]:
+    """The images the caller opened, once each, most recently opened first."""
+    ordered = msgspec.structs.replace(
+        params, sort=params.sort or "date", order=params.order or "desc"
+    )
+    return await fetch_page(conn, q.IMAGE_INSTANCE_LAST_OPENED, ordered, OpenedImage, me.id)
+
+
 __all__ = [
     "InstanceFilter",
+    "LightImage",
+    "OpenedImage",
     "add",
+    "bounds",
     "delete",
     "get",
+    "last_opened",
+    "light_by_user",
     "list_instances",
+    "neighbour",
     "slice_at",
     "slice_get",
     "slices",

@@ -9,12 +9,12 @@ import msgspec
 
 from contracts import _generated as c
 from contracts.envelopes import Page
-from contracts.errors import Forbidden, Invalid, NotFound
+from contracts.errors import Conflict, Forbidden, Invalid, NotFound
 from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
-from server.db.store import commands, storages, uploads, users
+from server.db.store import acl, commands, storages, uploads, users
 from tiling.metadata import ImageMetadata
 
 
@@ -192,6 +192,80 @@ async def companion_files(
     )
 
 
+def _check_new_image(body: c.AbstractImageInput) -> None:
+    """Refuse a new abstract image without a file or with impossible dimensions."""
+    missing = [
+        wire
+        for wire, value in (
+            ("uploadedFile", body.uploaded_file),
+            ("width", body.width),
+            ("height", body.height),
+        )
+        if value is None
+    ]
+    if missing:
+        raise Invalid(f"Missing required field(s): {', '.join(missing)}", {"missing": missing})
+    for wire, value in (
+        ("width", body.width),
+        ("height", body.height),
+        ("depth", body.depth),
+        ("duration", body.duration),
+        ("channels", body.channels),
+        ("magnification", body.magnification),
+    ):
+        if value is not None and value <= 0:
+            raise Invalid(f"{wire} must be positive")
+
+
+async def create(
+    conn: asyncpg.Connection, me: Principal, body: c.AbstractImageInput
+) -> tuple[c.AbstractImage, int]:
+    """Register the abstract image of an uploaded file (its storage must be readable)."""
+    _check_new_image(body)
+    assert body.uploaded_file is not None
+    upload = await uploads.get(conn, me, body.uploaded_file)
+    if upload.storage is not None:
+        await storages.readable(conn, me, upload.storage)
+    async with conn.transaction():
+        try:
+            image_id = await conn.fetchval(
+                q.ABSTRACT_IMAGE_CREATE,
+                upload.id,
+                body.original_filename or upload.original_filename,
+                body.width,
+                body.height,
+                body.depth or 1,
+                body.duration or 1,
+                body.channels or 1,
+                body.physical_size_x,
+                body.physical_size_y,
+                body.physical_size_z,
+                body.fps,
+                body.magnification,
+                body.bit_per_sample,
+                body.sample_per_pixel,
+                body.colorspace,
+            )
+        except asyncpg.UniqueViolationError as exc:
+            raise Conflict(
+                f"Uploaded file {upload.id} already has an abstract image",
+                {"uploadedFile": upload.id},
+            ) from exc
+        image = await get(conn, me, image_id)
+        command = await commands.record(conn, user_id=me.id, action="ADD", obj=image)
+    return image, command
+
+
+async def list_by_project(
+    conn: asyncpg.Connection, me: Principal, params: ListParams, project_id: int
+) -> Page[c.AbstractImage]:
+    """Abstract images used in a project the caller reads."""
+    await acl.readable(conn, me, project_id)
+    return await fetch_page(
+        conn, q.ABSTRACT_IMAGE_LIST_BY_PROJECT, params, c.AbstractImage, project_id
+    )
+
+
 def _by_rank(params: ListParams) -> ListParams:
     return msgspec.structs.replace(params, sort=params.sort or "rank", order=params.order or "asc")
 
@@ -199,9 +273,11 @@ def _by_rank(params: ListParams) -> ListParams:
 __all__ = [
     "AbstractImageFilter",
     "companion_files",
+    "create",
     "delete",
     "get",
     "insert",
+    "list_by_project",
     "list_images",
     "slice_get",
     "slices_of_image",

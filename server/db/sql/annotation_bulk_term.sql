@@ -1,0 +1,66 @@
+-- Change the terms of the user annotations a filter matches among those the caller may
+-- change: mode 'set' (exactly these terms), 'add' or 'remove'.
+-- $1 project_id bigint, $2 image_ids bigint[] (NULL: all), $3 user_ids bigint[] (NULL: all),
+-- $4 term_ids bigint[] (NULL: any), $5 bbox float8[4] minx,miny,maxx,maxy (NULL: anywhere),
+-- $6 user_id bigint (caller), $7 is_admin bool, $8 is_guest bool,
+-- $9 term_ids bigint[] (the new terms), $10 mode text
+-- -> matched bigint, removed bigint (links), added bigint (links)
+WITH target AS (
+    SELECT a.id, a.image_id, a.project_id
+    FROM annotation AS a
+    JOIN project AS p ON p.id = a.project_id
+    LEFT JOIN project_member AS m ON m.project_id = a.project_id AND m.user_id = $6
+    WHERE
+        a.project_id = $1
+        AND a.kind = 'user'
+        AND ($2::bigint [] IS NULL OR a.image_id = ANY($2))
+        AND ($3::bigint [] IS NULL OR a.user_id = ANY($3))
+        AND (
+            $4::bigint [] IS NULL OR EXISTS (
+                SELECT 1 FROM annotation_term AS f
+                WHERE f.annotation_id = a.id AND f.term_id = ANY($4)
+            )
+        )
+        AND ($5::float8 [] IS NULL OR st_intersects(
+            a.location, st_makeenvelope($5[1], $5[2], $5[3], $5[4], 0)
+        ))
+        -- Write rights (Cytomine): admins; else members, not guests, managers only in read-only
+        -- projects, and in restricted projects contributors touch only their own annotations.
+        AND NOT $8
+        AND (
+            $7 OR (
+                m.user_id IS NOT NULL
+                AND (NOT p.is_read_only OR m.is_manager)
+                AND (NOT p.is_restricted OR m.is_manager OR a.user_id = $6)
+            )
+        )
+),
+removed AS (
+    DELETE FROM annotation_term AS at
+    USING target AS t
+    WHERE
+        at.annotation_id = t.id
+        AND (
+            ($10 = 'set' AND NOT (at.term_id = ANY($9)))
+            OR ($10 = 'remove' AND at.term_id = ANY($9))
+        )
+    RETURNING at.annotation_id
+),
+added AS (
+    INSERT INTO annotation_term (annotation_id, term_id, user_id, image_id, project_id)
+    SELECT t.id, x.term_id, $6, t.image_id, t.project_id
+    FROM target AS t
+    CROSS JOIN unnest($9::bigint []) AS x (term_id)
+    WHERE
+        $10 IN ('set', 'add')
+        AND NOT EXISTS (
+            SELECT 1 FROM annotation_term AS e
+            WHERE e.annotation_id = t.id AND e.term_id = x.term_id
+        )
+    ON CONFLICT (annotation_id, term_id, user_id) DO NOTHING
+    RETURNING annotation_id
+)
+SELECT
+    (SELECT count(*) FROM target) AS matched,
+    (SELECT count(*) FROM removed) AS removed,
+    (SELECT count(*) FROM added) AS added

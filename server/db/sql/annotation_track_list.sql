@@ -1,0 +1,17 @@
+-- Annotation-track links of one annotation or one track (access checked by the caller)
+-- (the shape of server/db/listing.py).
+-- $1 filter jsonpath, $2 filter vars jsonb, $3 sort key text, $4 descending bool,
+-- $5 limit bigint, $6 offset bigint, $7 annotation_id bigint (NULL: any),
+-- $8 track_id bigint (NULL: any)
+-- -> size bigint, items text (JSON array of AnnotationTrack objects)
+SELECT size, items
+FROM api_page(
+    ARRAY(
+        SELECT to_jsonb(v)
+        FROM api_annotation_track AS v
+        WHERE
+            ($7::bigint IS NULL OR v."annotationIdent" = $7)
+            AND ($8::bigint IS NULL OR v.track = $8)
+    ),
+    $1::jsonpath, $2::jsonb, $3, $4, $5, $6
+)

@@ -1,0 +1,9 @@
+-- Number of image openings in a project, optionally between two instants.
+-- $1 project_id bigint, $2 start timestamptz (NULL: open), $3 end timestamptz (NULL: open)
+-- -> total bigint
+SELECT count(*) AS total
+FROM image_consultation AS c
+WHERE
+    c.project_id = $1
+    AND ($2::timestamptz IS NULL OR c.created >= $2)
+    AND ($3::timestamptz IS NULL OR c.created <= $3)

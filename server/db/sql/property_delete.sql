@@ -1,0 +1,4 @@
+-- Delete one property.
+-- $1 property_id bigint
+-- -> nothing
+DELETE FROM property WHERE id = $1

@@ -1,0 +1,49 @@
+"""Shared checks of the activity services: read access to an image or a slice, epoch bounds."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import asyncpg
+
+from contracts.errors import Forbidden, Invalid, NotFound
+from server.auth.principal import Principal
+from server.db import queries as q
+
+
+def refuse(project_id: int) -> Forbidden:
+    """The error for a caller who cannot read a project."""
+    return Forbidden(f"You don't have the right to read or modify project {project_id}")
+
+
+async def readable_image(conn: asyncpg.Connection, me: Principal, image_id: int) -> int:
+    """The project of an image the caller may read (NotFound, Forbidden otherwise)."""
+    row = await conn.fetchrow(q.ACTIVITY_IMAGE_ACCESS, image_id, me.id, me.is_admin)
+    if row is None:
+        raise NotFound("ImageInstance", image_id)
+    if not row["readable"]:
+        raise refuse(row["project_id"])
+    return int(row["project_id"])
+
+
+async def readable_slice(conn: asyncpg.Connection, me: Principal, slice_id: int) -> int:
+    """The image of a slice the caller may read (NotFound, Forbidden otherwise)."""
+    row = await conn.fetchrow(q.ACTIVITY_SLICE_ACCESS, slice_id, me.id, me.is_admin)
+    if row is None:
+        raise NotFound("SliceInstance", slice_id)
+    if not row["readable"]:
+        raise refuse(row["project_id"])
+    return int(row["image_id"])
+
+
+def instant(value: int | None, name: str) -> datetime | None:
+    """An epoch-milliseconds bound as a UTC instant (None stays None)."""
+    if value is None:
+        return None
+    try:
+        return datetime.fromtimestamp(value / 1000, tz=UTC)
+    except (OverflowError, OSError, ValueError) as exc:
+        raise Invalid(f"{name} is not a valid epoch in milliseconds: {value}") from exc
+
+
+__all__ = ["instant", "readable_image", "readable_slice", "refuse"]

@@ -1,0 +1,185 @@
+"""Binary COPY of annotations and their term links: the bulk write path of every importer.
+
+Rows are encoded into PostgreSQL's binary COPY format here (geometry as WKB, which the
+geometry type's binary input reads), so no per-connection codec is needed and a COPY can be
+fed batch by batch while later batches are still being parsed. Columns are always listed:
+columns added later with defaults (``kind``, ``parent_id``...) keep their defaults.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import struct
+from collections.abc import AsyncIterable, AsyncIterator, Sequence
+from typing import Any, TypeVar
+
+import asyncpg
+
+from server.db import queries as q
+
+ANNOTATION_COLUMNS = (
+    "id",
+    "image_id",
+    "slice_id",
+    "project_id",
+    "user_id",
+    "location",
+    "area",
+    "area_unit",
+    "perimeter",
+    "perimeter_unit",
+    "geometry_compression",
+)
+TERM_COLUMNS = ("annotation_id", "term_id", "user_id", "image_id", "project_id")
+
+HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
+TRAILER = struct.pack(">h", -1)
+
+# Field count, then (length, value) for id, image, slice, project, user, then the WKB length.
+_HEAD = struct.Struct(">hiqiqiqiqiqi")
+# area, area unit length (unit bytes follow), then perimeter, its unit, then compression.
+_FLOAT = struct.Struct(">id")
+_LEN = struct.Struct(">i")
+_TERM = struct.Struct(">hiqiqiqiqiq")
+
+
+def _unit(text: str) -> bytes:
+    """A text field: its length then its UTF-8 bytes."""
+    raw = text.encode()
+    return _LEN.pack(len(raw)) + raw
+
+
+def encode_annotations(
+    ids: Sequence[int],
+    user_ids: Sequence[int],
+    rows: Sequence[Any],
+    compression: float,
+) -> bytes:
+    """The binary COPY tuples (no header) of prepared rows (``annotation_rows.Row``)."""
+    units: dict[str, bytes] = {}
+    parts: list[bytes] = []
+    append = parts.append
+    tail_compression = _FLOAT.pack(8, compression)
+    for annotation_id, user_id, r in zip(ids, user_ids, rows, strict=True):
+        area_unit = units.get(r.area_unit) or units.setdefault(r.area_unit, _unit(r.area_unit))
+        per_unit = units.get(r.perimeter_unit) or units.setdefault(
+            r.perimeter_unit, _unit(r.perimeter_unit)
+        )
+        append(
+            _HEAD.pack(
+                11,
+                8,
+                annotation_id,
+                8,
+                r.image_id,
+                8,
+                r.slice_id,
+                8,
+                r.project_id,
+                8,
+                user_id,
+                len(r.wkb),
+            )  # fmt: skip
+        )
+        append(r.wkb)
+        append(_FLOAT.pack(8, r.area))
+        append(area_unit)
+        append(_FLOAT.pack(8, r.perimeter))
+        append(per_unit)
+        append(tail_compression)
+    return b"".join(parts)
+
+
+def encode_terms(
+    ids: Sequence[int], user_ids: Sequence[int], rows: Sequence[Any]
+) -> tuple[bytes, int]:
+    """Binary COPY tuples of the term links of prepared rows, and how many there are."""
+    parts = [
+        _TERM.pack(5, 8, annotation_id, 8, term, 8, user_id, 8, r.image_id, 8, r.project_id)
+        for annotation_id, user_id, r in zip(ids, user_ids, rows, strict=True)
+        for term in r.terms
+    ]
+    return b"".join(parts), len(parts)
+
+
+async def allocate_ids(conn: asyncpg.Connection, count: int) -> list[int]:
+    """A block of ``count`` ids from the shared sequence."""
+    if count <= 0:
+        return []
+    return list(await conn.fetchval(q.ANNOTATION_IDS_ALLOCATE, count))
+
+
+async def _framed(source: AsyncIterable[bytes]) -> AsyncIterable[bytes]:
+    """The header, every chunk of tuples, then the trailer."""
+    yield HEADER
+    async for chunk in source:
+        if chunk:
+            yield chunk
+    yield TRAILER
+
+
+async def copy_annotations(conn: asyncpg.Connection, source: AsyncIterable[bytes]) -> int:
+    """COPY encoded annotation tuples (chunks as they come); returns the rows written."""
+    status = await conn.copy_to_table(
+        "annotation", source=_framed(source), columns=ANNOTATION_COLUMNS, format="binary"
+    )
+    return int(status.split()[-1])
+
+
+async def copy_terms(conn: asyncpg.Connection, source: AsyncIterable[bytes]) -> int:
+    """COPY encoded term-link tuples; returns the rows written."""
+    status = await conn.copy_to_table(
+        "annotation_term", source=_framed(source), columns=TERM_COLUMNS, format="binary"
+    )
+    return int(status.split()[-1])
+
+
+T = TypeVar("T")
+
+
+async def ahead(source: AsyncIterator[T], depth: int = 2) -> AsyncIterator[T]:
+    """Run ``source`` in a task up to ``depth`` items ahead of the consumer.
+
+    A COPY waits for PostgreSQL to drain each chunk before asking for the next; reading
+    ahead lets the next chunk be parsed and checked meanwhile. The source's error (or end)
+    reaches the consumer in order.
+    """
+    queue: asyncio.Queue[tuple[bool, Any]] = asyncio.Queue(depth)
+
+    async def fill() -> None:
+        try:
+            async for item in source:
+                await queue.put((True, item))
+            await queue.put((False, None))
+        except Exception as exc:  # handed to the consumer, which raises it
+            await queue.put((False, exc))
+
+    task = asyncio.create_task(fill())
+    try:
+        while True:
+            more, item = await queue.get()
+            if not more:
+                if item is not None:
+                    raise item
+                return
+            yield item
+    finally:
+        task.cancel()
+
+
+async def once(data: bytes) -> AsyncIterable[bytes]:
+    """An async source of one chunk."""
+    yield data
+
+
+__all__ = [
+    "ANNOTATION_COLUMNS",
+    "TERM_COLUMNS",
+    "ahead",
+    "allocate_ids",
+    "copy_annotations",
+    "copy_terms",
+    "encode_annotations",
+    "encode_terms",
+    "once",
+]

@@ -1,0 +1,204 @@
+"""Cut a streamed GeoJSON body into features, batch by batch, without holding the body.
+
+Two body shapes are read:
+- NDJSON and GeoJSON text sequences (RFC 8142): one feature per line, an optional leading
+  record separator (0x1E) per record, blank lines skipped;
+- one GeoJSON FeatureCollection: the members of its top-level ``features`` array are cut out
+  by a scanner that tracks strings and nesting with numpy over each chunk, so only the
+  partial feature at a chunk's end is carried over.
+Each feature keeps its 1-based row number. Decoding is one msgspec call per batch; a batch
+that fails is decoded again feature by feature so only the bad rows are rejected.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterable, AsyncIterator
+from typing import Any
+
+import msgspec
+import numpy as np
+
+from contracts.errors import Invalid
+
+BATCH = 5000
+MAX_FEATURE = 64 << 20  # bytes: one feature larger than this is refused, not buffered
+_OPEN = frozenset(b"{[")
+_FEATURES_KEY = re.compile(rb'"features"\s*:\s*$')
+
+
+class Properties(msgspec.Struct, kw_only=True):
+    """Feature properties read on import (unknown keys ignored)."""
+
+    term: list[int] | int | None = None
+    terms: list[int] | None = None
+    user: int | None = None
+    slice: int | None = None
+
+    def term_ids(self) -> list[int]:
+        """The terms asked for, deduplicated and sorted."""
+        chosen = self.term if self.term is not None else self.terms
+        if chosen is None:
+            return []
+        return sorted({chosen} if isinstance(chosen, int) else set(chosen))
+
+
+class Feature(msgspec.Struct, kw_only=True):
+    """One GeoJSON feature; the geometry stays raw JSON for the GEOS reader."""
+
+    type: str = "Feature"
+    geometry: msgspec.Raw = msgspec.Raw(b"null")
+    properties: Properties | None = None
+
+
+_BATCH = msgspec.json.Decoder(list[Feature])
+_ONE = msgspec.json.Decoder(Feature)
+
+Decoded = list[tuple[int, Feature | str]]  # (row number, feature or the reason it was refused)
+
+
+def decode(rows: list[tuple[int, bytes]]) -> Decoded:
+    """Decode a batch of (row number, feature JSON); a bad row gets its reason instead."""
+    try:
+        features = _BATCH.decode(b"[" + b",".join(raw for _, raw in rows) + b"]")
+        return [(n, f) for (n, _), f in zip(rows, features, strict=True)]
+    except msgspec.DecodeError:
+        return [(n, _decode_one(raw)) for n, raw in rows]
+
+
+def _decode_one(raw: bytes) -> Feature | str:
+    try:
+        return _ONE.decode(raw)
+    except msgspec.DecodeError as exc:
+        return f"not a GeoJSON feature: {exc}"
+
+
+async def ndjson(chunks: AsyncIterable[bytes], batch: int = BATCH) -> AsyncIterator[Decoded]:
+    """Batches of features from an NDJSON or GeoJSON-sequence stream."""
+    tail = b""
+    row = 0
+    pending: list[tuple[int, bytes]] = []
+    async for chunk in chunks:
+        lines = (tail + chunk).split(b"\n")
+        tail = _bounded(lines.pop())
+        for line in lines:
+            text = line.strip(b"\x1e \t\r")
+            if text:
+                row += 1
+                pending.append((row, text))
+        if len(pending) >= batch:
+            yield decode(pending)
+            pending = []
+    text = tail.strip(b"\x1e \t\r")
+    if text:
+        pending.append((row + 1, text))
+    if pending:
+        yield decode(pending)
+
+
+def _bounded(partial: bytes) -> bytes:
+    """The unfinished feature carried to the next chunk, unless it is absurdly large."""
+    if len(partial) > MAX_FEATURE:
+        raise Invalid(f"Bad import body: a feature is larger than {MAX_FEATURE >> 20} MB")
+    return partial
+
+
+class _Scanner:
+    """JSON structure state carried across chunks of one FeatureCollection."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.in_string = False
+        self.backslashes = 0  # backslashes ending the previous chunk
+        self.in_features = False
+        self.seen_features = False
+        self.context = b""  # the end of the previous chunk, to find the "features" key
+
+    def _string_mask(self, data: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+        """Whether each byte is inside a string (quotes themselves do not matter)."""
+        quotes = np.flatnonzero(data == 0x22)
+        after_slash = quotes[quotes > 0]
+        after_slash = after_slash[data[after_slash - 1] == 0x5C]
+        escaped = [q for q in after_slash.tolist() if self._escaped(data, q)]
+        if len(quotes) and quotes[0] == 0 and self.backslashes % 2:
+            escaped.append(0)
+        real = np.setdiff1d(quotes, np.asarray(escaped, dtype=np.intp), assume_unique=True)
+        toggles = np.zeros(len(data), dtype=np.int8)
+        toggles[real] = 1
+        inside: np.ndarray[Any, Any] = (np.cumsum(toggles) + self.in_string) % 2 == 1
+        self.in_string = bool((len(real) + self.in_string) % 2)
+        plain = np.flatnonzero(data != 0x5C)
+        run = len(data) - 1 - int(plain[-1]) if len(plain) else len(data)
+        self.backslashes = run + self.backslashes if run == len(data) else run
+        return inside
+
+    def _escaped(self, data: np.ndarray[Any, Any], q: int) -> bool:
+        """Whether the quote at ``q`` follows an odd run of backslashes."""
+        k = q
+        while k > 0 and data[k - 1] == 0x5C:
+            k -= 1
+        run = q - k + (self.backslashes if k == 0 else 0)
+        return run % 2 == 1
+
+    def events(self, chunk: bytes) -> list[tuple[int, int]]:
+        """(offset, kind) of feature starts (1) and ends (-1) found in this chunk."""
+        data = np.frombuffer(chunk, dtype=np.uint8)
+        inside = self._string_mask(data)
+        structural = np.flatnonzero(
+            ~inside & ((data == 0x7B) | (data == 0x7D) | (data == 0x5B) | (data == 0x5D))
+        )
+        opens = np.isin(data[structural], (0x7B, 0x5B))
+        delta = np.where(opens, 1, -1)
+        after = self.depth + np.cumsum(delta)
+        before = after - delta
+        shallow = np.flatnonzero(np.minimum(before, after) <= 2)
+        found: list[tuple[int, int]] = []
+        for k in shallow.tolist():
+            self._event(chunk, int(structural[k]), int(before[k]), int(after[k]), found)
+        self.depth = int(after[-1]) if len(after) else self.depth
+        self.context = (self.context + chunk)[-64:]
+        return found
+
+    def _event(self, chunk: bytes, at: int, before: int, after: int, out: list[Any]) -> None:
+        """Track the features array and the features opened and closed at its level."""
+        char = chunk[at]
+        if char == 0x5B and before == 1:
+            head = (self.context + chunk[:at]) if at < 64 else chunk[at - 64 : at]
+            if _FEATURES_KEY.search(head):
+                self.in_features = self.seen_features = True
+        elif char == 0x5D and after == 1:
+            self.in_features = False
+        elif self.in_features and char == 0x7B and before == 2:
+            out.append((at, 1))
+        elif self.in_features and char == 0x7D and after == 2:
+            out.append((at, -1))
+        elif before == 0 and char not in _OPEN:
+            raise Invalid("Bad import body: unbalanced JSON")
+
+
+async def collection(chunks: AsyncIterable[bytes], batch: int = BATCH) -> AsyncIterator[Decoded]:
+    """Batches of features from a streamed FeatureCollection."""
+    scanner = _Scanner()
+    carry = b""  # the feature still open at the end of the last chunk
+    row = 0
+    pending: list[tuple[int, bytes]] = []
+    async for chunk in chunks:
+        start = 0 if carry else None
+        for at, kind in scanner.events(chunk):
+            if kind == 1:
+                start = at
+            elif start is not None:
+                row += 1
+                pending.append((row, carry + chunk[start : at + 1]))
+                carry, start = b"", None
+        carry = _bounded(carry + chunk[start:]) if start is not None else b""
+        if len(pending) >= batch:
+            yield decode(pending)
+            pending = []
+    if not scanner.seen_features or scanner.depth != 0 or scanner.in_string:
+        raise Invalid("Bad import body: expected a complete GeoJSON FeatureCollection")
+    if pending:
+        yield decode(pending)
+
+
+__all__ = ["BATCH", "Decoded", "Feature", "Properties", "collection", "decode", "ndjson"]

@@ -1,0 +1,325 @@
+"""Streaming annotation import: features parsed in batches while the body arrives, one COPY.
+
+A job row is committed first, then every batch is checked in a worker thread and fed to a
+single binary COPY while the next batch is read. Ids come in blocks and progress is written
+from a second session, so the job can be polled while the load transaction is open. Atomic
+jobs (the default) load nothing when any row is rejected; partial jobs skip rejected rows.
+Either way the rows commit once, at the end of the body: an interrupted upload leaves
+nothing, and retrying it with the same idempotency key is safe.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import AsyncIterator
+from typing import Any, BinaryIO, Literal, cast
+
+import anyio
+import asyncpg
+import msgspec
+import numpy as np
+import shapely  # type: ignore[import-untyped]
+
+import spatial
+from contracts.errors import Conflict, DomainError, NotFound
+from server.auth.principal import Principal
+from server.db import queries as q
+from server.db import rows as decode
+from server.db.store import acl
+from server.db.store import annotation_copy as cp
+from server.db.store.annotation_features import Decoded, Properties
+from server.db.store.annotation_rows import ImageContext, Row, fill, image_context
+
+Format = Literal["geojson", "ndjson"]
+MAX_ERRORS = 100  # rejections kept on the job; rows_rejected has the full count
+_CLASS = "be.cytomine.domain.ontology.UserAnnotation"
+
+
+class AnnotationImport(msgspec.Struct, kw_only=True):
+    """An import job as clients poll it."""
+
+    class_: str = msgspec.field(name="class")
+    id: int
+    created: str | None = None
+    updated: str | None = None
+    finished: str | None = None
+    user: int
+    image: int
+    project: int
+    idempotency_key: str | None = msgspec.field(default=None, name="idempotencyKey")
+    format: str
+    atomic: bool
+    status: str
+    rows_read: int = msgspec.field(name="rowsRead")
+    rows_loaded: int = msgspec.field(name="rowsLoaded")
+    rows_rejected: int = msgspec.field(name="rowsRejected")
+    errors: list[dict[str, Any]]
+    message: str | None = None
+
+
+class Target(msgspec.Struct, kw_only=True):
+    """What rows of one import may reference."""
+
+    ctx: ImageContext
+    me: int
+    slices: frozenset[int]
+    terms: frozenset[int]
+    users: set[int]  # known users a manager may import for (grows as rows name them)
+    may_assign: bool
+
+
+class Checked(msgspec.Struct, kw_only=True):
+    """One batch after checking: its rejections and the COPY tuples of the rest."""
+
+    errors: list[dict[str, Any]]
+    annotations: bytes
+    terms: bytes
+    loaded: int
+
+
+async def get(conn: asyncpg.Connection, me: Principal, job_id: int) -> AnnotationImport:
+    """One job visible to the caller."""
+    text = await conn.fetchval(q.ANNOTATION_IMPORT_GET, job_id, me.id, me.is_admin)
+    if text is None:
+        raise NotFound("AnnotationImport", job_id)
+    return decode.one(text, AnnotationImport)
+
+
+async def open_job(
+    conn: asyncpg.Connection,
+    me: Principal,
+    ctx: ImageContext,
+    fmt: Format,
+    atomic: bool,
+    key: str | None,
+) -> tuple[int, bool]:
+    """(job id, whether to load): a finished job with the same key is answered as it is."""
+    args = (ctx.image_id, ctx.project_id, fmt, atomic)
+    job_id = await conn.fetchval(
+        q.ANNOTATION_IMPORT_START, me.id, args[0], args[1], key, fmt, atomic
+    )
+    if job_id is not None:
+        return int(job_id), True
+    retried = await conn.fetchval(q.ANNOTATION_IMPORT_RETRY, me.id, key, *args)
+    if retried is not None:
+        return int(retried), True
+    row = await conn.fetchrow(q.ANNOTATION_IMPORT_BY_KEY, me.id, key)
+    if row is None or row["status"] == "running":
+        raise Conflict(f"An import with idempotency key {key!r} is still running")
+    return int(row["id"]), False
+
+
+async def target(conn: asyncpg.Connection, me: Principal, image_id: int) -> Target:
+    """The image an import writes into, once the caller may write there."""
+    ctx = await image_context(conn, image_id)
+    access = (await acl.project_access(conn, me, ctx.project_id)).require_write()
+    found = await conn.fetchrow(q.ANNOTATION_IMPORT_TARGET, image_id, ctx.project_id)
+    assert found is not None  # scalar subqueries answer one row
+    return Target(
+        ctx=ctx,
+        me=me.id,
+        slices=frozenset(found["slices"]),
+        terms=frozenset(found["terms"]),
+        users={me.id},
+        may_assign=access.can_manage,
+    )
+
+
+class Loader:
+    """Runs one job: feeds the COPY, spools term links, writes progress."""
+
+    def __init__(self, side: asyncpg.Connection, where: Target, job_id: int, atomic: bool):
+        self.side, self.where, self.job_id, self.atomic = side, where, job_id, atomic
+        self.read = self.loaded = self.rejected = 0
+        self.errors: list[dict[str, Any]] = []
+        self.first_id: int | None = None
+        spool = tempfile.SpooledTemporaryFile(max_size=16 << 20)  # noqa: SIM115 (closed in close)
+        self.spool = cast("BinaryIO", spool)
+        self.spool.write(cp.HEADER)
+
+    async def tuples(self, batches: AsyncIterator[Decoded]) -> AsyncIterator[bytes]:
+        """COPY tuples batch by batch; rejected rows are counted and kept as errors."""
+        async for batch in batches:
+            await self._learn_users(batch)
+            ids = await cp.allocate_ids(self.side, len(batch))
+            self.first_id = self.first_id or (ids[0] if ids else None)
+            done = await anyio.to_thread.run_sync(check_batch, batch, self.where, ids)
+            self.read += len(batch)
+            self.rejected += len(done.errors)
+            self.errors.extend(done.errors[: MAX_ERRORS - len(self.errors)])
+            if self.rejected and self.atomic:
+                self.loaded = 0
+            else:
+                self.loaded += done.loaded
+                self.spool.write(done.terms)
+                yield done.annotations
+            await self.side.execute(
+                q.ANNOTATION_IMPORT_PROGRESS, self.job_id, self.read, self.loaded,
+                self.rejected, _json(self.errors),
+            )  # fmt: skip
+
+    async def _learn_users(self, batch: Decoded) -> None:
+        """Look up the users that rows name for the first time (managers only)."""
+        if not self.where.may_assign:
+            return
+        named = {f.properties.user for _, f in batch if not isinstance(f, str) and f.properties}
+        new = [u for u in named if u is not None and u not in self.where.users]
+        if new:
+            found = await self.side.fetchval(q.ANNOTATION_USERS_KNOWN, new)
+            self.where.users.update(found or [])
+
+    async def finish_terms(self, conn: asyncpg.Connection) -> None:
+        """COPY the spooled term links (inside the load transaction)."""
+        self.spool.write(cp.TRAILER)
+        self.spool.seek(0)
+        await conn.copy_to_table(
+            "annotation_term", source=self.spool, columns=cp.TERM_COLUMNS, format="binary"
+        )
+
+    async def close(self, status: str, message: str | None) -> None:
+        """Store the job's final state."""
+        self.spool.close()
+        loaded = self.loaded if status == "done" else 0
+        await self.side.execute(
+            q.ANNOTATION_IMPORT_FINISH, self.job_id, status, self.read, loaded, self.rejected,
+            _json(self.errors), message,
+        )  # fmt: skip
+
+
+def _json(value: Any) -> str:
+    return msgspec.json.encode(value).decode()
+
+
+def _reject(out: list[dict[str, Any]], row: int, reason: str, message: str) -> None:
+    out.append({"row": row, "reason": reason, "message": message})
+
+
+def _row(n: int, props: Properties, where: Target, errors: list[dict[str, Any]]) -> Row | None:
+    """The row a feature's properties ask for, or None with its rejection recorded."""
+    ctx = where.ctx
+    slice_id = props.slice if props.slice is not None else ctx.reference_slice_id
+    user = props.user if props.user is not None else where.me
+    terms = props.term_ids()
+    if slice_id is None or slice_id not in where.slices:
+        _reject(errors, n, "slice", f"Slice {slice_id} is not a slice of image {ctx.image_id}")
+    elif unknown := sorted(set(terms) - where.terms):
+        _reject(errors, n, "term", f"Term(s) {unknown} are not in the project's ontology")
+    elif user != where.me and not (where.may_assign and user in where.users):
+        _reject(errors, n, "user", f"Cannot import annotations for user {user}")
+    else:
+        return Row(image_id=ctx.image_id, slice_id=slice_id, project_id=ctx.project_id, terms=terms)
+    return None
+
+
+def check_batch(batch: Decoded, where: Target, ids: list[int]) -> Checked:
+    """Check one decoded batch and encode the accepted rows (runs in a worker thread)."""
+    errors: list[dict[str, Any]] = []
+    rows: list[Row] = []
+    numbers: list[int] = []
+    users: list[int] = []
+    shapes: list[bytes] = []
+    for n, feature in batch:
+        if isinstance(feature, str):
+            _reject(errors, n, "syntax", feature)
+            continue
+        props = feature.properties or Properties()
+        if (row := _row(n, props, where, errors)) is not None:
+            rows.append(row)
+            numbers.append(n)
+            users.append(props.user if props.user is not None else where.me)
+            shapes.append(bytes(feature.geometry))
+    keep = _geometries(shapes, rows, numbers, where.ctx, errors)
+    rows = [rows[k] for k in keep]
+    users = [users[k] for k in keep]
+    errors.sort(key=lambda e: int(e["row"]))
+    mine = ids[: len(rows)]
+    return Checked(
+        errors=errors,
+        annotations=cp.encode_annotations(mine, users, rows, 0.0),
+        terms=cp.encode_terms(mine, users, rows)[0],
+        loaded=len(rows),
+    )
+
+
+def _geometries(
+    shapes: list[bytes],
+    rows: list[Row],
+    numbers: list[int],
+    ctx: ImageContext,
+    errors: list[dict[str, Any]],
+) -> list[int]:
+    """Parse GeoJSON geometries, apply the geometry policy, measure; indices kept."""
+    raw = np.empty(len(shapes), dtype=object)
+    raw[:] = shapes
+    geoms = shapely.from_geojson(raw, on_invalid="ignore") if len(shapes) else raw
+    for k in np.flatnonzero(shapely.is_missing(geoms)).tolist():
+        missing = shapes[k].strip() == b"null"
+        message = "Feature has no geometry" if missing else "Geometry is not valid GeoJSON"
+        _reject(errors, numbers[k], "missing" if missing else "syntax", message)
+    batch = spatial.check_geometries(geoms, image_width=ctx.width, image_height=ctx.height)
+    fill(batch, rows, ctx.resolution)
+    failed = {k for k, _ in batch.errors}
+    for k, exc in batch.errors:
+        if not shapely.is_missing(geoms[k]):
+            _reject(errors, numbers[k], getattr(exc, "reason", "geometry"), exc.message)
+    return [k for k in range(len(rows)) if k not in failed]
+
+
+async def record(conn: asyncpg.Connection, me: Principal, loader: Loader) -> None:
+    """One command row for the whole import, in the load transaction."""
+    await conn.execute(
+        q.COMMAND_INSERT, me.id, loader.where.ctx.project_id, "ADD", _CLASS,
+        loader.first_id or 0, _json({"count": loader.loaded, "import": loader.job_id}),
+    )  # fmt: skip
+
+
+class Rejected(DomainError):
+    """An atomic import met rejected rows: nothing it loaded is kept."""
+
+    status = 400
+
+
+async def run(
+    conn: asyncpg.Connection,
+    side: asyncpg.Connection,
+    me: Principal,
+    where: Target,
+    batches: AsyncIterator[Decoded],
+    options: tuple[Format, bool, str | None],
+) -> AnnotationImport:
+    """Run one import job (or answer the finished job of the same key) and return it."""
+    fmt, atomic, key = options
+    job_id, load = await open_job(side, me, where.ctx, fmt, atomic, key)
+    if load:
+        loader = Loader(side, where, job_id, atomic)
+        try:
+            async with conn.transaction():
+                await conn.execute(q.ANNOTATION_LOAD_NO_TIMEOUT)
+                await cp.copy_annotations(conn, cp.ahead(loader.tuples(batches)))
+                if loader.rejected and atomic:
+                    raise Rejected(f"{loader.rejected} row(s) rejected: nothing imported")
+                await loader.finish_terms(conn)
+                await record(conn, me, loader)
+        except DomainError as exc:
+            await loader.close("failed", exc.message)
+        except BaseException:
+            await loader.close("failed", "The import was interrupted: nothing imported")
+            raise
+        else:
+            await loader.close("done", None)
+    return await get(side, me, job_id)
+
+
+__all__ = [
+    "AnnotationImport",
+    "Format",
+    "Loader",
+    "Rejected",
+    "Target",
+    "check_batch",
+    "get",
+    "open_job",
+    "record",
+    "run",
+    "target",
+]

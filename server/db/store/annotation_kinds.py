@@ -1,0 +1,167 @@
+"""What every annotation kind (user, algo, reviewed) shares: lookup, insert, change, counts.
+
+All kinds live in the one ``annotation`` table (``kind`` column), so the geometry checks of
+``annotation_rows`` and the spatial index serve them all; each kind has its own JSON view.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Literal
+
+import asyncpg
+import msgspec
+
+from contracts.errors import Invalid, NotFound
+from server.auth.principal import Principal
+from server.db import queries as q
+from server.db.store.annotation_rows import AnnotationBody, Row, prepare
+
+Kind = Literal["user", "algo", "reviewed"]
+
+CLASS_NAMES: dict[str, str] = {
+    "user": "UserAnnotation",
+    "algo": "AlgoAnnotation",
+    "reviewed": "ReviewedAnnotation",
+}
+
+
+class Located(msgspec.Struct, frozen=True, kw_only=True):
+    """An annotation's kind, project, owner, image and reviewer."""
+
+    id: int
+    kind: str
+    project_id: int
+    user_id: int
+    image_id: int
+    reviewer_id: int | None
+
+
+async def locate(conn: asyncpg.Connection, annotation_id: int) -> Located:
+    """Kind and owners of an annotation of any kind; NotFound when absent."""
+    row = await conn.fetchrow(q.ANNOTATION_KIND, annotation_id)
+    if row is None:
+        raise NotFound("Annotation", annotation_id)
+    return Located(id=annotation_id, **dict(row))
+
+
+async def prepared_one(conn: asyncpg.Connection, me: Principal, body: AnnotationBody) -> Row:
+    """One checked row (image, slice, terms, geometry) or the first problem found."""
+    rows, errors = await prepare(conn, me, [body])
+    if errors:
+        raise errors[0]
+    row = rows[0]
+    assert row is not None
+    return row
+
+
+async def insert(
+    conn: asyncpg.Connection,
+    rows: list[Row],
+    *,
+    kind: Kind,
+    user_ids: list[int],
+    term_user_id: int,
+    parent_ids: list[int | None] | None = None,
+    reviewer_id: int | None = None,
+    status: int | None = None,
+    compression: float | None = None,
+) -> list[int]:
+    """Write rows of one kind and their term links (as ``term_user_id``); returns new ids."""
+    ids = list(await conn.fetchval(q.ANNOTATION_IDS_ALLOCATE, len(rows)))
+    await conn.execute(
+        q.ANNOTATION_INSERT_KIND,
+        ids,
+        [r.image_id for r in rows],
+        [r.slice_id for r in rows],
+        [r.project_id for r in rows],
+        user_ids,
+        [r.wkb for r in rows],
+        [r.area for r in rows],
+        [r.area_unit for r in rows],
+        [r.perimeter for r in rows],
+        [r.perimeter_unit for r in rows],
+        compression,
+        kind,
+        parent_ids or [None] * len(rows),
+        reviewer_id,
+        status,
+    )
+    pairs = [(i, t) for i, r in zip(ids, rows, strict=True) for t in r.terms]
+    if pairs:
+        await conn.execute(
+            q.ANNOTATION_TERM_INSERT, [p[0] for p in pairs], [p[1] for p in pairs], term_user_id
+        )
+    return ids
+
+
+def merged(body: AnnotationBody, image: int, location: str, slice_id: int) -> AnnotationBody:
+    """An update body completed with the current values (absent or null fields keep theirs)."""
+    return AnnotationBody(
+        location=body.location if body.location is not None else location,
+        image=image,
+        slice=body.slice if body.slice is not None else slice_id,
+        term=body.term_ids(),
+    )
+
+
+async def rewrite(
+    conn: asyncpg.Connection,
+    annotation_id: int,
+    row: Row,
+    body: AnnotationBody,
+    term_user_id: int,
+) -> None:
+    """Store a changed geometry and slice and, when given, the new term list."""
+    await conn.execute(
+        q.ANNOTATION_UPDATE,
+        annotation_id,
+        row.wkb,
+        row.area,
+        row.area_unit,
+        row.perimeter,
+        row.perimeter_unit,
+        row.slice_id,
+        body.geometry_compression,
+    )
+    if body.term_ids() is not None:
+        await conn.execute(q.ANNOTATION_TERM_KEEP_ONLY, annotation_id, row.terms)
+        if row.terms:
+            await conn.execute(
+                q.ANNOTATION_TERM_INSERT, [annotation_id] * len(row.terms), row.terms, term_user_id
+            )
+
+
+def epoch_ms(value: str | None, name: str) -> datetime | None:
+    """An epoch-milliseconds query value as a timestamp (400 when not a number)."""
+    if value is None or value == "":
+        return None
+    try:
+        return datetime.fromtimestamp(int(value) / 1000, tz=UTC)
+    except (ValueError, OverflowError, OSError) as exc:
+        raise Invalid(f"{name} must be epoch milliseconds, not {value!r}") from exc
+
+
+async def count_in_project(
+    conn: asyncpg.Connection,
+    project_id: int,
+    kind: Kind,
+    start: datetime | None,
+    end: datetime | None,
+) -> int:
+    """Annotations of one kind in a project, created between optional bounds."""
+    return int(await conn.fetchval(q.ANNOTATION_COUNT_BY_PROJECT, project_id, kind, start, end))
+
+
+__all__ = [
+    "CLASS_NAMES",
+    "Kind",
+    "Located",
+    "count_in_project",
+    "epoch_ms",
+    "insert",
+    "locate",
+    "merged",
+    "prepared_one",
+    "rewrite",
+]

@@ -1,0 +1,158 @@
+"""Zoomed-out views of an image's annotations, read from the per-cell aggregates.
+
+``annotation_overview`` (migration 0013) counts user annotations per cell, term and author,
+kept current by statement-level triggers, so an overview of a million annotations reads a few
+hundred rows. It also serves Cytomine's clustered layer (``kmeans=true`` on the listing):
+Cytomine reduces a layer to k-means clusters only when the window is wide and the layer big
+(``KmeansGeometryService.mustBeReduce``); here the clusters come from the cells (weighted by
+their counts) instead of every geometry, and the count is the image's rather than the slice's.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import asyncpg
+import msgspec
+
+import spatial
+from contracts.errors import Invalid, NotFound
+from server.auth.principal import Principal
+from server.db import queries as q
+from server.db.store import acl
+from spatial import grid
+
+if TYPE_CHECKING:
+    from server.db.store.annotation_listing import AnnotationQuery
+
+KMEANS_CLUSTERS = 5
+# Cytomine's rules: window width / image width (in quarters) -> layer size from which the
+# layer is clustered; narrower windows never are.
+KMEANS_FROM = {4: 2_000, 3: 10_000, 2: 100_000}
+# Cells the clusters are computed from, across the window.
+KMEANS_CELLS_ACROSS = 32
+
+
+class OverviewImage(msgspec.Struct, frozen=True, kw_only=True):
+    """An image the caller may read, its size and its annotation version."""
+
+    id: int
+    project_id: int
+    width: int
+    height: int
+    version: int
+
+
+class Overview(msgspec.Struct, kw_only=True):
+    """Cells of an image at a zoom, with counts per term (a Lamina extension)."""
+
+    image: int
+    zoom: int
+    level: int
+    cell_size: int = msgspec.field(name="cellSize")
+    count: int
+    version: int
+    cells: msgspec.Raw
+
+
+class Clusters(msgspec.Struct, frozen=True, kw_only=True):
+    """Cytomine's kmeans rows as JSON text, and how many."""
+
+    items: bytes
+    size: int
+
+
+async def readable_image(
+    conn: asyncpg.Connection, me: Principal, image_id: int | None, slice_id: int | None = None
+) -> OverviewImage:
+    """The image (or the slice's image) if the caller reads its project; NotFound otherwise."""
+    row = await conn.fetchrow(q.ANNOTATION_OVERVIEW_IMAGE, image_id, slice_id)
+    if row is None:
+        if image_id is None:
+            raise NotFound("SliceInstance", slice_id)
+        raise NotFound("ImageInstance", image_id)
+    image = OverviewImage(**dict(row))
+    await acl.readable(conn, me, image.project_id)
+    return image
+
+
+async def overview(
+    conn: asyncpg.Connection,
+    image: OverviewImage,
+    *,
+    zoom: int,
+    bbox: spatial.Bbox | None,
+    users: list[int] | None,
+    terms: list[int] | None,
+) -> Overview:
+    """The overview cells of ``image`` at ``zoom`` meeting ``bbox``."""
+    level = grid.overview_level(zoom, image.width, image.height)
+    cells = grid.window(level, image.width, image.height, bbox.envelope if bbox else None)
+    row = await conn.fetchrow(
+        q.ANNOTATION_OVERVIEW_CELLS,
+        image.id,
+        *cells[:6],
+        users,
+        terms,
+        image.width,
+        image.height,
+    )
+    assert row is not None  # an aggregate query always answers one row
+    return Overview(
+        image=image.id,
+        zoom=zoom,
+        level=cells.level,
+        cell_size=1 << cells.level,
+        count=int(row["total"]),
+        version=image.version,
+        cells=msgspec.Raw((row["cells"] or "[]").encode()),
+    )
+
+
+def kmeans_threshold(bbox_width: float, image_width: int) -> int | None:
+    """Layer size from which Cytomine clusters a window this wide; None: never."""
+    quarters = min(int(bbox_width / image_width * 4), 4) if image_width > 0 else 0
+    return KMEANS_FROM.get(quarters)
+
+
+def _kmeans_target(query: AnnotationQuery) -> tuple[int | None, int | None]:
+    """(image, slice) a clustered listing is about; 400 like Cytomine without bbox or image."""
+    if query.bbox is None:
+        raise Invalid("If you want to use kmeans, you must provide image bbox")
+    image = query.images[0] if query.images and len(query.images) == 1 else None
+    slice_ = query.slices[0] if query.slices else None
+    if image is None and slice_ is None:
+        raise Invalid("If you want to use kmeans, you must provide slice Id")
+    return image, slice_
+
+
+async def kmeans(
+    conn: asyncpg.Connection, me: Principal, query: AnnotationQuery
+) -> Clusters | None:
+    """Cytomine's kmeans rows for a listing with ``kmeans=true``; None: list every annotation."""
+    image_id, slice_id = _kmeans_target(query)
+    assert query.bbox is not None
+    image = await readable_image(conn, me, image_id, slice_id)
+    box = query.bbox
+    threshold = kmeans_threshold(box.maxx - box.minx, image.width)
+    if threshold is None:
+        return None
+    level = grid.level_for_cells(box.maxx - box.minx, KMEANS_CELLS_ACROSS)
+    cells = grid.window(level, image.width, image.height, box.envelope)
+    args: list[Any] = [image.id, *cells[:6], query.users, query.terms]
+    args += [image.width, image.height, threshold, KMEANS_CLUSTERS]
+    row = await conn.fetchrow(q.ANNOTATION_OVERVIEW_KMEANS, *args)
+    if row is None or row["items"] is None:
+        return None
+    return Clusters(items=row["items"].encode(), size=int(row["size"]))
+
+
+__all__ = [
+    "Clusters",
+    "Overview",
+    "OverviewImage",
+    "kmeans",
+    "kmeans_threshold",
+    "overview",
+    "readable_image",
+]

@@ -1,0 +1,75 @@
+"""Algo annotation service: ``/api/algoannotation…`` (annotations produced by jobs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, delete, get, post, put
+from litestar.params import FromPath
+
+from contracts import _generated as c
+from contracts.envelopes import BulkResult, Page
+from server.db.store import algo_annotations as store
+from server.db.store.annotation_rows import AnnotationBody
+from server.http.annotation_kinds import ONE_BODY, AlgoEnvelope, algo_envelope, decode
+from server.http.deps import Conn, Lists, Me
+
+_BODY = msgspec.json.Decoder(AnnotationBody | list[AnnotationBody])
+
+
+class AlgoAnnotationController(Controller):
+    """Annotations made by analysis jobs (any project writer here: no job service yet)."""
+
+    path = "/api"
+    tags = ["AlgoAnnotation"]
+
+    @get("/algoannotation")
+    async def list_algo(self, conn: Conn, me: Me, list_params: Lists) -> Page[c.AlgoAnnotation]:
+        """Algo annotations of the projects the caller reads, newest first."""
+        return await store.list_visible(conn, me, list_params.max, list_params.offset)
+
+    @post("/algoannotation", status_code=200)
+    async def create(
+        self, conn: Conn, me: Me, request: Request[Any, Any, Any]
+    ) -> AlgoEnvelope | BulkResult:
+        """Create one algo annotation, or every one of a JSON array (all or nothing)."""
+        body = decode(await request.body(), _BODY)
+        if isinstance(body, list):
+            return await store.create_many(conn, me, body)
+        obj, command = await store.create(conn, me, body)
+        return algo_envelope(obj, "ADD", command)
+
+    @get("/algoannotation/{annotation_id:int}")
+    async def show(self, conn: Conn, me: Me, annotation_id: FromPath[int]) -> c.AlgoAnnotation:
+        """One algo annotation."""
+        return await store.get(conn, me, annotation_id)
+
+    @put("/algoannotation/{annotation_id:int}")
+    async def update(
+        self, conn: Conn, me: Me, annotation_id: FromPath[int], request: Request[Any, Any, Any]
+    ) -> AlgoEnvelope:
+        """Change the location, slice or terms of an algo annotation."""
+        body = decode(await request.body(), ONE_BODY)
+        obj, command = await store.update(conn, me, annotation_id, body)
+        return algo_envelope(obj, "EDIT", command)
+
+    @delete("/algoannotation/{annotation_id:int}", status_code=200)
+    async def remove(self, conn: Conn, me: Me, annotation_id: FromPath[int]) -> AlgoEnvelope:
+        """Delete an algo annotation; answer it as it was."""
+        obj, command = await store.delete(conn, me, annotation_id)
+        return algo_envelope(obj, "DELETE", command)
+
+    @get("/project/{project_id:int}/algoannotation/count")
+    async def count_in_project(
+        self, conn: Conn, me: Me, project_id: FromPath[int], request: Request[Any, Any, Any]
+    ) -> dict[str, int]:
+        """Algo annotations of a project, between optional startDate/endDate (epoch ms)."""
+        query = request.query_params
+        total = await store.count_in_project(
+            conn, me, project_id, query.get("startDate"), query.get("endDate")
+        )
+        return {"total": total}
+
+
+ROUTES = [AlgoAnnotationController]

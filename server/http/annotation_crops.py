@@ -1,0 +1,164 @@
+"""Annotation crops: crop, mask and alpha mask of user, algo and reviewed annotations.
+
+All kinds live in the ``annotation`` table; a kind-specific route answers 404 for an id of another
+kind, the generic ``/api/annotation`` routes take any. The crop is the annotation's bounding box
+read from its slice (so from its plane); a ``geometry`` parameter replaces the annotation's shape,
+as in Cytomine. Reading needs read access to the annotation's project.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from litestar import Request, Response, get, route
+from litestar.datastructures import State
+from litestar.enums import HttpMethod
+from litestar.params import FromPath
+
+from contracts.errors import Forbidden, NotFound
+from server import imaging
+from server.auth.provider import provide_principal
+from server.db import queries as q
+from server.http.picture_crops import crop_options, render_crop
+from server.http.picture_params import Params, body_params, split_format
+
+GENERIC_SIZE = 256
+"""Default maxSize of the generic annotation crop routes (Cytomine's)."""
+_GET_POST = [HttpMethod.GET, HttpMethod.POST]
+_KINDS = {
+    "userannotation": ("user", "UserAnnotation"),
+    "algoannotation": ("algo", "AlgoAnnotation"),
+    "reviewedannotation": ("reviewed", "ReviewedAnnotation"),
+}
+_KIND_NAME = re.compile(r"^(crop|mask|alphamask)\.(\w+)$")
+_GENERIC_NAME = re.compile(r"^(crop|cropMin)\.(\w+)$")
+_KIND_OPT = {"query_token": True, "segments": ("crop.{}", "mask.{}", "alphamask.{}")}
+_GENERIC_OPT = {"query_token": True, "segments": ("crop.{}", "cropMin.{}")}
+
+
+async def _source(
+    request: Request[Any, Any, Any], state: State, annotation_id: int, kind: str | None
+) -> tuple[int, str]:
+    """(slice id, WKT) of a readable annotation; 404 (or of another kind), 403 if not readable."""
+    me = await provide_principal(request, state)
+    async with state.pool.acquire() as conn:
+        row = await conn.fetchrow(q.ANNOTATION_CROP_SOURCE, annotation_id, me.id, me.is_admin)
+    class_name = next((c for k, c in _KINDS.values() if k == kind), "Annotation")
+    if row is None or (kind is not None and row["kind"] != kind):
+        raise NotFound(class_name, annotation_id)
+    if not row["allowed"]:
+        raise Forbidden(f"You don't have the right to read {class_name} {annotation_id}")
+    return int(row["slice_id"]), str(row["location"])
+
+
+async def _crop(
+    request: Request[Any, Any, Any],
+    state: State,
+    annotation_id: int,
+    kind: str | None,
+    fmt: str,
+    *,
+    forced: str | None = None,
+    default_size: int | None = None,
+) -> Response[Any]:
+    """Render the crop of one annotation from its slice."""
+    slice_id, location = await _source(request, state, annotation_id, kind)
+    params = Params(request, await body_params(request))
+    options = crop_options(params, fmt, forced=forced, default_size=default_size)
+    access = await imaging.open_image(request, state, "sliceinstance", slice_id)
+    wkt = params.text("geometry") or location
+    return await render_crop(request, state, access, wkt, options, params)
+
+
+def _kind_route(path: str, service: str) -> Any:
+    """The crop/mask/alphamask route of one annotation kind (``userannotation``...)."""
+    kind = _KINDS[path][0]
+
+    async def handler(
+        request: Request[Any, Any, Any],
+        state: State,
+        annotation_id: FromPath[int],
+        name: FromPath[str],
+    ) -> Response[Any]:
+        found = _KIND_NAME.match(name)
+        if found is None:
+            raise NotFound("Resource", name)
+        fmt = split_format(name)[1]
+        forced = None if found[1] == "crop" else found[1]
+        return await _crop(request, state, annotation_id, kind, fmt, forced=forced)
+
+    handler.__doc__ = f"Crop, mask or alpha mask of a {kind} annotation."
+    handler.__name__ = f"{kind}_annotation_crop"
+    return route(
+        f"/api/{path}/{{annotation_id:int}}/{{name:str}}",
+        http_method=_GET_POST,
+        status_code=200,
+        opt=_KIND_OPT,
+        tags=[service],
+        name=f"{kind}_annotation_crop",
+    )(handler)
+
+
+user_annotation_crop = _kind_route("userannotation", "User annotation")
+algo_annotation_crop = _kind_route("algoannotation", "Algo annotation")
+reviewed_annotation_crop = _kind_route("reviewedannotation", "Reviewed annotation")
+
+
+@route(
+    "/api/annotation/{annotation_id:int}/{name:str}",
+    http_method=_GET_POST,
+    status_code=200,
+    opt=_GENERIC_OPT,
+    tags=["Annotation (generic)"],
+)
+async def annotation_crop(
+    request: Request[Any, Any, Any], state: State, annotation_id: FromPath[int], name: FromPath[str]
+) -> Response[Any]:
+    """Crop of any annotation (``crop.fmt``) or a small one (``cropMin.fmt``), 256 px by default."""
+    if _GENERIC_NAME.match(name) is None:
+        raise NotFound("Resource", name)
+    fmt = split_format(name)[1]
+    return await _crop(request, state, annotation_id, None, fmt, default_size=GENERIC_SIZE)
+
+
+@get("/api/annotation/{annotation_id:int}/cropParameters", tags=["Annotation (generic)"])
+async def crop_parameters(
+    request: Request[Any, Any, Any], state: State, annotation_id: FromPath[int]
+) -> dict[str, Any]:
+    """The image-server parameters a crop of this annotation would use (legacy)."""
+    _, location = await _source(request, state, annotation_id, None)
+    params = Params(request, {})
+    options = crop_options(params, "png", default_size=GENERIC_SIZE)
+    annotation: dict[str, Any] = {"geometry": params.text("geometry") or location}
+    found: dict[str, Any] = {
+        "length": options.max_size,
+        "context_factor": options.increase_area,
+        "gammas": params.number("gamma"),
+        "annotations": annotation,
+    }
+    if options.max_size is None:
+        found["level"] = options.zoom
+    if options.mode == "draw":
+        found["try_square"] = options.square
+        annotation["stroke_color"] = "#{:02x}{:02x}{:02x}".format(*options.style.color)
+        annotation["stroke_width"] = options.style.thickness
+    elif options.mode == "mask":
+        annotation["fill_color"] = "#fff"
+    else:
+        alpha = options.mode == "alphamask"
+        found["background_transparency"] = options.style.transparency if alpha else 0
+    found["contrast"] = params.number("contrast")
+    found["jpegQuality"] = params.integer("jpegQuality")
+    return found
+
+
+ROUTES: list[Any] = [
+    user_annotation_crop,
+    algo_annotation_crop,
+    reviewed_annotation_crop,
+    annotation_crop,
+    crop_parameters,
+]
+
+__all__ = ["ROUTES"]

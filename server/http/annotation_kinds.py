@@ -1,0 +1,143 @@
+"""Shared by the annotation kind controllers: body decoding, envelopes, kind dispatch."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl
+
+import asyncpg
+import msgspec
+
+from contracts import _generated as c
+from contracts.errors import Invalid
+from server.auth.principal import Principal
+from server.db.store import algo_annotations as algo
+from server.db.store import annotation_kinds as kinds
+from server.db.store import reviewed_annotations as reviewed
+from server.db.store.annotation_rows import AnnotationBody
+from server.db.store.commands import Action
+from server.http.common import envelope
+
+ONE_BODY = msgspec.json.Decoder(AnnotationBody)
+_OBJECT = msgspec.json.Decoder(dict[str, Any])
+
+
+class AlgoEnvelope(msgspec.Struct, kw_only=True):
+    """The command envelope of an algo annotation, under both keys clients read."""
+
+    annotation: c.AlgoAnnotation
+    algoannotation: c.AlgoAnnotation
+    message: str
+    callback: dict[str, Any]
+    print_message: bool = msgspec.field(name="printMessage")
+    command: int | None = None
+
+
+def decode(raw: bytes, decoder: msgspec.json.Decoder[Any]) -> Any:
+    """A JSON body, or 400 saying why it cannot be read."""
+    try:
+        return decoder.decode(raw)
+    except msgspec.DecodeError as exc:
+        raise Invalid(f"Bad request body: {exc}") from exc
+
+
+def loose_object(raw: bytes) -> dict[str, Any]:
+    """A JSON object body; a form-encoded one too (the Python client sends one as JSON)."""
+    if not raw.strip():
+        return {}
+    try:
+        return _OBJECT.decode(raw)
+    except msgspec.DecodeError:
+        pairs = parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=False)
+        if not pairs:
+            raise Invalid("Bad request body: expected a JSON object") from None
+        found: dict[str, Any] = {}
+        for key, value in pairs:
+            found.setdefault(key, []).append(value)
+        return {k: v[0] if len(v) == 1 and k != "terms" else v for k, v in found.items()}
+
+
+def ids(value: Any, name: str) -> list[int]:
+    """A list of ids from JSON (list or number) or text (``1,2``); 400 when not ids."""
+    if value is None or value == "":
+        return []
+    items = value if isinstance(value, list) else str(value).split(",")
+    try:
+        return [int(v) for v in items if str(v).strip() != ""]
+    except (TypeError, ValueError) as exc:
+        raise Invalid(f"{name} must be a list of ids, not {value!r}") from exc
+
+
+def algo_envelope(obj: c.AlgoAnnotation, action: Action, command: int) -> AlgoEnvelope:
+    """Cytomine's envelope for an algo annotation command."""
+    base = envelope(c.AlgoAnnotationEnvelope, obj, action=action, command=command)
+    return AlgoEnvelope(
+        annotation=obj,
+        algoannotation=obj,
+        message=base.message,
+        callback={**base.callback, "annotationID": str(obj.id), "imageinstanceID": str(obj.image)},
+        print_message=True,
+        command=command,
+    )
+
+
+def reviewed_envelope(
+    obj: c.ReviewedAnnotation, action: Action, command: int
+) -> c.ReviewedAnnotationEnvelope:
+    """Cytomine's envelope for a reviewed annotation command."""
+    extra = {"annotationID": str(obj.id), "imageinstanceID": str(obj.image)}
+    return envelope(
+        c.ReviewedAnnotationEnvelope, obj, action=action, command=command, callback=extra
+    )
+
+
+async def kind_of(conn: asyncpg.Connection, annotation_id: int) -> str:
+    """The kind of an annotation (404 when absent)."""
+    return (await kinds.locate(conn, annotation_id)).kind
+
+
+async def show_other(
+    conn: asyncpg.Connection, me: Principal, annotation_id: int, kind: str
+) -> c.AlgoAnnotation | c.ReviewedAnnotation:
+    """An algo or reviewed annotation read through the generic annotation route."""
+    if kind == "algo":
+        return await algo.get(conn, me, annotation_id)
+    return await reviewed.get(conn, me, annotation_id)
+
+
+async def update_other(
+    conn: asyncpg.Connection, me: Principal, annotation_id: int, kind: str, raw: bytes
+) -> AlgoEnvelope | c.ReviewedAnnotationEnvelope:
+    """An algo or reviewed annotation changed through the generic annotation route."""
+    body = decode(raw, ONE_BODY)
+    if kind == "algo":
+        found, done = await algo.update(conn, me, annotation_id, body)
+        return algo_envelope(found, "EDIT", done)
+    obj, command = await reviewed.update(conn, me, annotation_id, body)
+    return reviewed_envelope(obj, "EDIT", command)
+
+
+async def delete_other(
+    conn: asyncpg.Connection, me: Principal, annotation_id: int, kind: str
+) -> AlgoEnvelope | c.ReviewedAnnotationEnvelope:
+    """An algo or reviewed annotation deleted through the generic annotation route."""
+    if kind == "algo":
+        obj, command = await algo.delete(conn, me, annotation_id)
+        return algo_envelope(obj, "DELETE", command)
+    done, command = await reviewed.delete(conn, me, annotation_id)
+    return reviewed_envelope(done, "DELETE", command)
+
+
+__all__ = [
+    "ONE_BODY",
+    "AlgoEnvelope",
+    "algo_envelope",
+    "decode",
+    "delete_other",
+    "ids",
+    "kind_of",
+    "loose_object",
+    "reviewed_envelope",
+    "show_other",
+    "update_other",
+]

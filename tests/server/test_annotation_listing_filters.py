@@ -1,0 +1,334 @@
+"""Annotation listing: every catalog filter, the field groups, layer hiding and keyset paging."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+import pytest
+from litestar.testing import AsyncTestClient
+
+from server.auth.principal import Principal
+from server.db import queries as q
+from server.db.store.accounts import NewAccount, create_account
+from server.db.store.annotation_listing import arguments, parse_query
+from tests.server.annotation_helpers import World, create, make_world
+from tests.server.annotation_helpers import square as sq
+from tests.server.project_helpers import auth
+
+pytestmark = [pytest.mark.anyio, pytest.mark.pg]
+
+CLASS = "be.cytomine.domain.ontology.UserAnnotation"
+
+
+class Grid(World, kw_only=True):
+    """Nine squares on a 100-px grid; ids[i*3+j] is the square at (100i+5, 100j+5)."""
+
+    ids: list[int]
+
+
+@pytest.fixture
+async def grid(
+    client: AsyncTestClient, db: asyncpg.Connection, alice: NewAccount, bob: NewAccount
+) -> Grid:
+    """Alice's squares on the diagonal carry term 0, bob's none; square 0 also carries term 1."""
+    world = await make_world(client, db, alice, bob)
+    for who in (alice, bob):  # one bulk request per author; bulk ids follow the array order
+        items = [
+            {
+                "location": sq(100 * i + 5, 100 * j + 5),
+                "image": world.image,
+                "term": ([world.terms[0]] + ([world.terms[1]] if i == 0 else [])) if i == j else [],
+            }
+            for i in range(3)
+            for j in range(3)
+            if (i == j) == (who is alice)
+        ]
+        r = await client.post("/api/annotation.json", json=items, auth=auth(who))
+        assert r.status_code == 200 and r.json()["status"] == 200, r.text
+    rows = await db.fetch(
+        "SELECT id FROM annotation ORDER BY round(ST_XMin(location)), round(ST_YMin(location))"
+    )
+    ids = [row["id"] for row in rows]
+    return Grid(**{f: getattr(world, f) for f in world.__struct_fields__}, ids=ids)
+
+
+async def listing(client: AsyncTestClient, who: NewAccount, **params: Any) -> dict[str, Any]:
+    r = await client.get("/api/annotation.json", params=params, auth=auth(who))
+    assert r.status_code == 200, r.text
+    return r.json()  # type: ignore[no-any-return]
+
+
+def ids(found: dict[str, Any]) -> set[int]:
+    return {item["id"] for item in found["collection"]}
+
+
+async def test_listing_items_equal_the_single_annotation_for_every_shared_group(
+    client: AsyncTestClient, alice: NewAccount, grid: Grid
+) -> None:
+    found = await listing(
+        client, alice, image=grid.image, showDefault=True, showWKT=True, showGIS=True
+    )
+    for item in found["collection"]:
+        r = await client.get(f"/api/userannotation/{item['id']}.json", auth=auth(alice))
+        single = r.json()
+        shared = set(item) & set(single)
+        assert {key: single[key] for key in shared} == {key: item[key] for key in shared}
+        assert {"location", "centroid", "term", "created", "cropURL"} <= shared
+
+
+async def test_multiple_term_keeps_annotations_with_two_terms(
+    client: AsyncTestClient, alice: NewAccount, grid: Grid
+) -> None:
+    found = await listing(client, alice, project=grid.project, multipleTerm="true")
+    assert ids(found) == {grid.ids[0]}
+
+
+async def test_users_for_term_restricts_term_matches_to_those_users(
+    client: AsyncTestClient, alice: NewAccount, bob: NewAccount, grid: Grid
+) -> None:
+    by_alice = await listing(client, alice, project=grid.project, usersForTerm=alice.id)
+    by_bob = await listing(client, alice, project=grid.project, usersForTerm=bob.id)
+    assert (len(ids(by_alice)), len(ids(by_bob))) == (3, 0)
+
+
+async def test_username_is_read_as_a_user_filter_like_the_web_ui_sends_it(
+    client: AsyncTestClient, alice: NewAccount, grid: Grid
+) -> None:
+    found = await listing(client, alice, image=grid.image, username=alice.id)
+    assert ids(found) == {grid.ids[0], grid.ids[4], grid.ids[8]}
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"afterThan": 0}, 9),
+        ({"beforeThan": 0}, 0),
+        ({"afterThan": 4102444800000}, 0),
+    ],
+)
+async def test_date_ranges_filter_on_creation(
+    client: AsyncTestClient, alice: NewAccount, grid: Grid, params: dict[str, Any], expected: int
+) -> None:
+    found = await listing(client, alice, image=grid.image, **params)
+    assert found["size"] == expected
+
+
+async def test_excluded_annotation_is_left_out(
+    client: AsyncTestClient, alice: NewAccount, grid: Grid
+) -> None:
+    found = await listing(client, alice, image=grid.image, excludedAnnotation=grid.ids[4])
+    assert ids(found) == set(grid.ids) - {grid.ids[4]}
+
+
+async def test_bbox_annotation_keeps_what_meets_that_annotation(
+    client: AsyncTestClient, alice: NewAccount, grid: Grid
+) -> None:
+    found = await listing(client, alice, image=grid.image, bboxAnnotation=grid.ids[4])
+    assert ids(found) == {grid.ids[4]}
+
+
+@pytest.mark.parametrize(("base", "distance"), [("id", 90), ("POINT (110 110)", 96)])
+async def test_base_annotation_keeps_what_lies_within_the_distance(
+    client: AsyncTestClient, alice: NewAccount, grid: Grid, base: str, distance: int
+) -> None:
+    value = grid.ids[4] if base == "id" else base
+    found = await listing(
+        client, alice, image=grid.image, baseAnnotation=value, maxDistanceBaseAnnotation=distance
+    )
+    assert ids(found) == {grid.ids[1], grid.ids[3], grid.ids[4], grid.ids[5], grid.ids[7]}
+
+
+async def test_max_distance_without_base_annotation_is_a_bad_request(
+    client: AsyncTestClient, alice: NewAccount, grid: Grid
+) -> None:
+    r = await client.get(
+        "/api/annotation.json",
+        params={"image": grid.image, "maxDistanceBaseAnnotation": 5},
+        auth=auth(alice),
+    )
+    assert r.status_code == 400
+
+
+async def test_track_filters_and_group(
+    client: AsyncTestClient, db: asyncpg.Connection, alice: NewAccount, grid: Grid
+) -> None:
+    track = await db.fetchval(
+        "INSERT INTO track (name, image_id, project_id) VALUES ('t', $1, $2) RETURNING id",
+        grid.image,
+        grid.project,
+    )
+    link = await db.fetchval(
+        "INSERT INTO annotation_track (annotation_id, track_id, slice_id, image_id)"
+        " VALUES ($1, $2, $3, $4) RETURNING id",
+        grid.ids[2],
+        track,
+        grid.slice,
+        grid.image,
+    )
+    tracked = await listing(client, alice, image=grid.image, track=track, showTrack=True)
+    untracked = await listing(client, alice, image=grid.image, noTrack=True)
+    assert [(i["track"], i["annotationTrack"]) for i in tracked["collection"]] == [
+        ([track], [{"id": link, "track": track}])
+    ]
+    assert ids(untracked) == set(grid.ids) - {grid.ids[2]}
+
+
+async def test_tag_filters(
+    client: AsyncTestClient, db: asyncpg.Connection, alice: NewAccount, grid: Grid
+) -> None:
+    tag = await db.fetchval(
+        "INSERT INTO tag (name, user_id) VALUES ('x', $1) RETURNING id", alice.id
+    )
+    await db.execute(
+        "INSERT INTO tag_domain_association (tag_id, domain_class_name, domain_ident)"
+        " VALUES ($1, $2, $3)",
+        tag,
+        CLASS,
+        grid.ids[5],
+    )
+    tagged = await listing(client, alice, image=grid.image, tags=str(tag))
+    untagged = await listing(client, alice, image=grid.image, noTag=True)
+    assert ids(tagged) == {grid.ids[5]}
+    assert ids(untagged) == set(grid.ids) - {grid.ids[5]}
+
+
+async def test_reviewed_lists_the_reviewed_copies_and_not_reviewed_only_the_rest(
+    client: AsyncTestClient, db: asyncpg.Connection, alice: NewAccount, grid: Grid
+) -> None:
+    copy = await db.fetchval(
+        "INSERT INTO annotation (image_id, slice_id, project_id, user_id, location, kind,"
+        " parent_id, reviewer_id) SELECT image_id, slice_id, project_id, user_id, location,"
+        " 'reviewed', id, $2 FROM annotation WHERE id = $1 RETURNING id",
+        grid.ids[0],
+        alice.id,
+    )
+    reviewed = await listing(client, alice, image=grid.image, reviewed=True, reviewUsers=alice.id)
+    rest = await listing(client, alice, image=grid.image, notReviewedOnly=True)
+    assert ids(reviewed) == {copy}
+    assert reviewed["collection"][0]["class"] == "be.cytomine.domain.ontology.ReviewedAnnotation"
+    assert ids(rest) == set(grid.ids) - {grid.ids[0]}
+
+
+@pytest.mark.parametrize(
+    ("flags", "keys"),
+    [
+        ({"showImage": True}, {"originalFilename", "instanceFilename"}),
+        ({"showSlice": True}, {"channel", "zStack", "time"}),
+        ({"showUser": True}, {"creator", "name"}),
+        ({"showImageGroup": True}, {"imageGroup"}),
+        ({"showLink": True}, {"group", "annotationLink"}),
+        ({"showDefault": True, "hideMeta": True}, {"term", "userByTerm"}),
+    ],
+)
+async def test_each_group_flag_adds_its_keys(
+    client: AsyncTestClient, alice: NewAccount, grid: Grid, flags: dict[str, Any], keys: set[str]
+) -> None:
+    found = await listing(client, alice, image=grid.image, **flags)
+    assert set(found["collection"][0]) == {"id", "class"} | keys
+
+
+async def test_user_group_names_the_author(
+    client: AsyncTestClient, alice: NewAccount, grid: Grid
+) -> None:
+    found = await listing(client, alice, image=grid.image, showUser=True, users=alice.id)
+    assert {item["creator"] for item in found["collection"]} == {alice.username}
+
+
+@pytest.mark.parametrize(
+    ("users", "admins", "bob_sees"),
+    [(False, False, 10), (True, False, 9), (False, True, 7), (True, True, 6)],
+)
+async def test_hidden_layers_leave_a_contributor_his_own_and_the_allowed_ones(
+    client: AsyncTestClient,
+    db: asyncpg.Connection,
+    alice: NewAccount,
+    bob: NewAccount,
+    grid: Grid,
+    users: bool,
+    admins: bool,
+    bob_sees: int,
+) -> None:
+    """Alice manages (3 squares), Bob (6) and Carol (1) contribute."""
+    carol = await create_account(db, username="carol", password="carol-password", rank=2)
+    r = await client.post(f"/api/project/{grid.project}/user/{carol.id}.json", auth=auth(alice))
+    assert r.status_code == 200, r.text
+    await create(client, carol, grid.image, sq(500, 500))
+    await db.execute(
+        "UPDATE project SET hide_users_layers = $2, hide_admins_layers = $3 WHERE id = $1",
+        grid.project,
+        users,
+        admins,
+    )
+    found = await listing(client, bob, image=grid.image)
+    assert found["size"] == bob_sees
+
+
+async def test_managers_see_every_layer_of_a_project_hiding_them(
+    client: AsyncTestClient, db: asyncpg.Connection, alice: NewAccount, grid: Grid
+) -> None:
+    await db.execute("UPDATE project SET hide_users_layers = true WHERE id = $1", grid.project)
+    found = await listing(client, alice, image=grid.image)
+    assert found["size"] == 9
+
+
+async def test_keyset_pages_walk_the_whole_list_newest_first(
+    client: AsyncTestClient, alice: NewAccount, grid: Grid
+) -> None:
+    seen: list[int] = []
+    page = await listing(client, alice, image=grid.image, max=4)
+    seen += [item["id"] for item in page["collection"]]
+    while True:
+        page = await listing(client, alice, image=grid.image, max=4, afterId=seen[-1])
+        seen += [item["id"] for item in page["collection"]]
+        assert page["size"] == page["perPage"] == len(page["collection"])
+        if len(page["collection"]) < 4:
+            break
+    assert seen == sorted(grid.ids, reverse=True)
+
+
+async def test_keyset_page_walks_the_primary_key_instead_of_counting(
+    db: asyncpg.Connection, alice: NewAccount, grid: Grid
+) -> None:
+    await db.execute(
+        "INSERT INTO annotation (image_id, slice_id, project_id, user_id, location)"
+        " SELECT $1, $2, $3, $4, ST_Buffer(ST_MakePoint(g % 1000, g / 100), 3)"
+        " FROM generate_series(1, 20000) AS g",
+        grid.image,
+        grid.slice,
+        grid.project,
+        alice.id,
+    )
+    await db.execute("ANALYZE annotation")
+    me = Principal(id=alice.id, username=alice.username, rank=2)
+    query = parse_query({"project": str(grid.project), "max": "100", "afterId": str(2**40)})
+    statement, values = arguments(me, query)
+    plan = "\n".join(row[0] for row in await db.fetch("EXPLAIN " + statement, *values))
+    assert "Index Scan Backward using annotation_pkey" in plan, plan
+
+
+async def test_search_body_takes_json_numbers_lists_and_booleans(
+    client: AsyncTestClient, alice: NewAccount, grid: Grid
+) -> None:
+    body = {"images": [grid.image], "showWKT": 1, "showDefault": True, "noTerm": 1, "max": 2}
+    r = await client.post("/api/annotation/search.json", json=body, auth=auth(alice))
+    assert r.status_code == 200, r.text
+    found = r.json()
+    assert (found["size"], len(found["collection"])) == (6, 2)
+    assert {"location", "created", "term"} <= set(found["collection"][0])
+
+
+@pytest.mark.parametrize(
+    ("params", "statement"),
+    [
+        ({"image": "1", "bbox": "0,0,9,9", "term": "3"}, q.ANNOTATION_LIST_BBOX),
+        ({"project": "1", "term": "3"}, q.ANNOTATION_LIST_BY_TERM),
+        ({"project": "1", "term": "3", "noTerm": "true"}, q.ANNOTATION_LIST),
+        ({"project": "1", "bbox": "0,0,9,9"}, q.ANNOTATION_LIST),
+    ],
+)
+async def test_each_request_picks_its_prebuilt_statement(
+    alice: NewAccount, params: dict[str, str], statement: str
+) -> None:
+    me = Principal(id=alice.id, username=alice.username, rank=2)
+    assert arguments(me, parse_query(params))[0] == statement
