@@ -53,35 +53,25 @@ from server.http import (
     users,
 )
 
-ROUTES: list[Any] = [*health.ROUTES, *users.ROUTES]
-ROUTES += [*ontologies.ROUTES, *terms.ROUTES, *relations.ROUTES]
-ROUTES += [*iam.ROUTES, *iam_account.ROUTES, *iam_session.ROUTES]
-ROUTES += [*roles.ROUTES, *storages.ROUTES]
+ROUTES: list[Any] = [*health.ROUTES, *iam.ROUTES, *iam_account.ROUTES, *iam_session.ROUTES]
+# People and projects.
+ROUTES += [*users.ROUTES, *roles.ROUTES, *storages.ROUTES]
 ROUTES += [*projects.ROUTES, *project_members.ROUTES, *project_layers.ROUTES]
-ROUTES += [*upload.ROUTES, *abstract_images.ROUTES, *image_instances.ROUTES]
-
-ROUTES += [*image_files.ROUTES, *pictures.ROUTES, *iiif.ROUTES, *deepzoom.ROUTES]
-ROUTES += [*user_annotations.ROUTES]
-ROUTES += [*properties.ROUTES, *tags.ROUTES, *tracks.ROUTES, *image_properties.ROUTES]
-ROUTES += [
-    *uploaded_files.ROUTES,
-    *abstract_slices.ROUTES,
-    *slice_instances.ROUTES,
-    *image_servers.ROUTES,
-    *companion_files.ROUTES,
-]
-ROUTES += [*picture_stats.ROUTES, *annotation_crops.ROUTES]
-ROUTES += [*algo_annotations.ROUTES, *reviewed_annotations.ROUTES]
-ROUTES += [*annotation_terms.ROUTES, *annotation_index.ROUTES]
+ROUTES += [*ontologies.ROUTES, *terms.ROUTES, *relations.ROUTES]
+# Images: catalog, then pixels.
+ROUTES += [*upload.ROUTES, *uploaded_files.ROUTES, *abstract_images.ROUTES]
+ROUTES += [*abstract_slices.ROUTES, *image_instances.ROUTES, *slice_instances.ROUTES]
+ROUTES += [*image_servers.ROUTES, *companion_files.ROUTES, *image_properties.ROUTES]
+ROUTES += [*image_files.ROUTES, *pictures.ROUTES, *picture_stats.ROUTES]
+ROUTES += [*iiif.ROUTES, *deepzoom.ROUTES]
+# Annotations.
+ROUTES += [*user_annotations.ROUTES, *algo_annotations.ROUTES, *reviewed_annotations.ROUTES]
+ROUTES += [*annotation_terms.ROUTES, *annotation_index.ROUTES, *annotation_layers.ROUTES]
 ROUTES += [*annotation_import.ROUTES, *annotation_export.ROUTES, *annotation_bulk.ROUTES]
-ROUTES += [*annotation_overview.ROUTES]
-ROUTES += [*annotation_spatial.ROUTES]
-ROUTES += [
-    *user_positions.ROUTES,
-    *image_consultations.ROUTES,
-    *annotation_actions.ROUTES,
-    *annotation_profile.ROUTES,
-]
-ROUTES += [*annotation_layers.ROUTES]
+ROUTES += [*annotation_overview.ROUTES, *annotation_spatial.ROUTES, *annotation_crops.ROUTES]
+ROUTES += [*annotation_profile.ROUTES, *annotation_actions.ROUTES]
+# Metadata attached to any domain, and viewer activity.
+ROUTES += [*properties.ROUTES, *tags.ROUTES, *tracks.ROUTES]
+ROUTES += [*user_positions.ROUTES, *image_consultations.ROUTES]
 
 __all__ = ["ROUTES"]
