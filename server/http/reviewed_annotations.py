@@ -137,9 +137,10 @@ class ReviewController(Controller):
     async def review(
         self, conn: Conn, me: Me, annotation_id: FromPath[int], request: Request[Any, Any, Any]
     ) -> c.ReviewedAnnotationEnvelope:
-        """Validate an annotation, optionally with extra ``terms``."""
+        """Validate an annotation, with its own terms or the ``terms`` given."""
         params = _merged(request, await request.body())
-        terms = ids(params.get("terms"), "terms")
+        given = params.get("terms")
+        terms = None if given is None or given == "" else ids(given, "terms")
         obj, command = await reviews.review(conn, me, annotation_id, terms)
         return reviewed_envelope(obj, "ADD", command)
 

@@ -1,7 +1,7 @@
 """Benchmark bulk annotation writes over REST beside their in-process COPY floor, in one run.
 
     python -m tests.bench.annotation_import [--existing 200000] [--rows 100000]
-        [--chunk 5000] [--clients 2] [--small 3000]
+        [--chunk 5000] [--clients 2] [--small 3000] [--side 60000]
 
 It starts a private PostGIS cluster in a temporary directory, makes one large image, loads
 ``--existing`` cell-like polygons (so the GiST index is not empty), then writes ``--rows``
@@ -48,7 +48,10 @@ from server.db.store.accounts import NewAccount, create_account
 from server.db.store.annotation_rows import Row
 from tests.server.annotation_helpers import make_image
 
-SIDE = 200_000
+# The image's side: at the defaults the run ends with about 1.2M polygons in it, near the
+# density of the 1M-polygon listing benchmark (a dense tissue section). A sparser image (a
+# larger side) spreads each batch over more overview cells, which the triggers then update.
+SIDE = 60_000
 
 
 class World(msgspec.Struct, kw_only=True):
@@ -59,13 +62,14 @@ class World(msgspec.Struct, kw_only=True):
     terms: list[int]
     image: int
     slice: int
+    side: int
 
 
-def cells(rng: np.random.Generator, n: int) -> np.ndarray:
+def cells(rng: np.random.Generator, n: int, side: int) -> np.ndarray:
     """``n`` star-shaped polygons: 8-32 vertices, 10-60 px across, in tile order."""
     k = rng.integers(8, 33, n)
     radius = rng.uniform(5, 30, n)
-    cx, cy = rng.uniform(40, SIDE - 40, n), rng.uniform(40, SIDE - 40, n)
+    cx, cy = rng.uniform(40, side - 40, n), rng.uniform(40, side - 40, n)
     order = np.lexsort((cx, cy // 512, cx // 512))
     k, radius, cx, cy = k[order], radius[order], cx[order], cy[order]
     sizes = k + 1
@@ -83,7 +87,7 @@ def cells(rng: np.random.Generator, n: int) -> np.ndarray:
     )
 
 
-async def _world(url: str) -> World:
+async def _world(url: str, side: int = SIDE) -> World:
     await migrate_url(url)
     conn = await asyncpg.connect(url)
     try:
@@ -111,10 +115,12 @@ async def _world(url: str) -> World:
             )
             for name in ("tumour", "stroma", "lymphocyte")
         ]
-        image, slice_ = await make_image(conn, project, account.id, width=SIDE, height=SIDE)
+        image, slice_ = await make_image(conn, project, account.id, width=side, height=side)
     finally:
         await conn.close()
-    return World(account=account, project=project, terms=terms, image=image, slice=slice_)
+    return World(
+        account=account, project=project, terms=terms, image=image, slice=slice_, side=side
+    )
 
 
 def _rows(world: World, geoms: np.ndarray) -> list[Row]:
@@ -344,19 +350,19 @@ def _over_http(
     proc = _serve(url, root / "data", port)
     out: list[tuple[str, int, float]] = []
     try:
-        bodies = _array_bodies(world, cells(rng, args.rows), args.chunk)
+        bodies = _array_bodies(world, cells(rng, args.rows, world.side), args.chunk)
         seconds = _post_all(port, world.account, bodies, args.clients)
         label = f"array POST, {args.chunk}/request, {args.clients} clients"
         out.append((label, args.clients, args.rows / seconds))
         if args.small:
-            bodies = _array_bodies(world, cells(rng, args.small), 15)
+            bodies = _array_bodies(world, cells(rng, args.small, world.side), 15)
             seconds = _post_all(port, world.account, bodies, 8)
             label = "array POST, 15/request, 8 clients (python client)"
             out.append((label, args.clients, args.small / seconds))
-        features = _features(world, cells(rng, args.rows))
+        features = _features(world, cells(rng, args.rows, world.side))
         seconds, _ = _stream(port, world, _ndjson(features), "application/x-ndjson")
         out.append(("streaming import, NDJSON, 1 request", 1, args.rows / seconds))
-        features = _features(world, cells(rng, args.rows))
+        features = _features(world, cells(rng, args.rows, world.side))
         seconds, _ = _stream(port, world, _collection(features), "application/geo+json")
         out.append(("streaming import, FeatureCollection, 1 request", 1, args.rows / seconds))
     finally:
@@ -373,26 +379,31 @@ def main() -> None:
     parser.add_argument("--chunk", type=int, default=5000)
     parser.add_argument("--clients", type=int, default=2)
     parser.add_argument("--small", type=int, default=3000)
+    parser.add_argument("--side", type=int, default=SIDE, help="the image's width and height")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="lamina-bench-"))
     root.chmod(0o755)  # the postgres account must reach the cluster inside it
     cluster = Cluster(root / "db")
     try:
         url = cluster.ensure()
-        world = asyncio.run(_world(url))
+        world = asyncio.run(_world(url, args.side))
         rng = np.random.default_rng(1)
         if args.existing:
-            asyncio.run(floor(url, world, cells(rng, args.existing), 50_000))
+            asyncio.run(floor(url, world, cells(rng, args.existing, world.side), 50_000))
         # Floors with one session (what one import request can use) and with as many
         # sessions as array-POST clients, taken before and after the REST runs (the machine
         # is shared and its load drifts); each REST figure is divided by the faster floor of
         # its own concurrency.
         one, many = (1, args.clients)
-        floors = {n: [asyncio.run(floor(url, world, cells(rng, args.rows), args.chunk, n))]
+
+        def batch() -> np.ndarray:
+            return cells(rng, args.rows, world.side)
+
+        floors = {n: [asyncio.run(floor(url, world, batch(), args.chunk, n))]
                   for n in (one, many)}  # fmt: skip
         figures = _over_http(args, url, root, world)
         for n in (one, many):
-            floors[n].append(asyncio.run(floor(url, world, cells(rng, args.rows), args.chunk, n)))
+            floors[n].append(asyncio.run(floor(url, world, batch(), args.chunk, n)))
         base = {n: max(v) for n, v in floors.items()}
         print(f"{args.rows:,} cell polygons into an indexed table of {args.existing:,}+ rows")
         for n, (before, after) in floors.items():
@@ -402,7 +413,7 @@ def main() -> None:
         for label, sessions, rate in figures:
             _line(label, rate, base[sessions if sessions in base else one])
         for label, triggers in DIAGNOSTICS:
-            rate = asyncio.run(_without(url, world, cells(rng, args.rows), args.chunk, triggers))
+            rate = asyncio.run(_without(url, world, batch(), args.chunk, triggers))
             _line(f"diagnostic floor without {label}, 1 session", rate, base[one])
         print(f"  table now holds {asyncio.run(_count(url)):,} annotations")
     finally:

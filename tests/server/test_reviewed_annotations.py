@@ -50,12 +50,12 @@ async def test_starting_review_puts_the_image_in_review_by_the_caller(
     assert got["message"].startswith("alice start reviewing")
 
 
-async def test_review_copies_geometry_terms_and_extra_terms(
+async def test_review_copies_geometry_and_terms(
     client: AsyncTestClient, alice: NewAccount, bob: NewAccount, world: World
 ) -> None:
-    made = await create(client, bob, world.image, sq(1, 1), term=[world.terms[0]])
+    made = await create(client, bob, world.image, sq(1, 1), term=world.terms)
     await start_review(client, alice, world.image)
-    got = await review(client, alice, made["id"], terms=[world.terms[1]])
+    got = await review(client, alice, made["id"])
     obj = msgspec.convert(got, c.ReviewedAnnotation)
     assert obj.class_ == "be.cytomine.domain.ontology.ReviewedAnnotation"
     assert (obj.parent_ident, obj.user, obj.review_user, obj.status) == (
@@ -67,6 +67,15 @@ async def test_review_copies_geometry_terms_and_extra_terms(
     assert obj.parent_class_name == "be.cytomine.domain.ontology.UserAnnotation"
     assert obj.location == made["location"]
     assert obj.term == obj.terms == sorted(world.terms)
+
+
+async def test_terms_given_to_a_review_replace_the_annotations_terms(
+    client: AsyncTestClient, alice: NewAccount, bob: NewAccount, world: World
+) -> None:
+    made = await create(client, bob, world.image, sq(1, 1), term=[world.terms[0]])
+    await start_review(client, alice, world.image)
+    got = await review(client, alice, made["id"], terms=[world.terms[1]])
+    assert got["terms"] == [world.terms[1]]
 
 
 async def test_reviewed_parent_says_so(
@@ -124,7 +133,7 @@ async def test_an_annotation_is_validated_once(
 
 
 @pytest.mark.parametrize(("terms", "status"), [([999999], 400), ("x,y", 400)])
-async def test_bad_extra_terms_are_refused(
+async def test_bad_review_terms_are_refused(
     client: AsyncTestClient,
     db: asyncpg.Connection,
     alice: NewAccount,

@@ -134,6 +134,21 @@ async def copy_terms(conn: asyncpg.Connection, source: AsyncIterable[bytes]) -> 
     return int(status.split()[-1])
 
 
+async def copy_batches(
+    conn: asyncpg.Connection, batches: AsyncIterator[tuple[bytes, bytes]]
+) -> None:
+    """COPY each batch's annotations then its term links, reading the next batch meanwhile.
+
+    Two statements per batch (rather than one COPY of all annotations, then one of all
+    links) let each batch's statement triggers run while the next batch is still prepared.
+    """
+    async for shapes, links in ahead(batches):
+        if shapes:
+            await copy_annotations(conn, once(shapes))
+        if links:
+            await copy_terms(conn, once(links))
+
+
 T = TypeVar("T")
 
 
@@ -178,6 +193,7 @@ __all__ = [
     "ahead",
     "allocate_ids",
     "copy_annotations",
+    "copy_batches",
     "copy_terms",
     "encode_annotations",
     "encode_terms",

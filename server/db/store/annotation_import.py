@@ -1,18 +1,19 @@
-"""Streaming annotation import: features parsed in batches while the body arrives, one COPY.
+"""Streaming annotation import: features parsed in batches while the body arrives.
 
-A job row is committed first, then every batch is checked in a worker thread and fed to a
-single binary COPY while the next batch is read. Ids come in blocks and progress is written
-from a second session, so the job can be polled while the load transaction is open. Atomic
-jobs (the default) load nothing when any row is rejected; partial jobs skip rejected rows.
-Either way the rows commit once, at the end of the body: an interrupted upload leaves
-nothing, and retrying it with the same idempotency key is safe.
+A job row is committed first, then every batch is checked in a worker thread and loaded by
+two binary COPY statements (its annotations, then their term links) while the next batch is
+read and checked: the statement triggers of each batch run while the next one is parsed. Ids
+come in blocks and progress is written from a second session, so the job can be polled while
+the load transaction is open. Atomic jobs (the default) load nothing when any row is
+rejected; partial jobs skip rejected rows. Either way the rows commit once, at the end of the
+body: an interrupted upload leaves nothing, and retrying it with the same idempotency key is
+safe.
 """
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import AsyncIterator
-from typing import Any, BinaryIO, Literal, cast
+from typing import Any, Literal
 
 import anyio
 import asyncpg
@@ -126,19 +127,16 @@ async def target(conn: asyncpg.Connection, me: Principal, image_id: int) -> Targ
 
 
 class Loader:
-    """Runs one job: feeds the COPY, spools term links, writes progress."""
+    """Runs one job: checks and encodes batches, writes progress."""
 
     def __init__(self, side: asyncpg.Connection, where: Target, job_id: int, atomic: bool):
         self.side, self.where, self.job_id, self.atomic = side, where, job_id, atomic
         self.read = self.loaded = self.rejected = 0
         self.errors: list[dict[str, Any]] = []
         self.first_id: int | None = None
-        spool = tempfile.SpooledTemporaryFile(max_size=16 << 20)  # noqa: SIM115 (closed in close)
-        self.spool = cast("BinaryIO", spool)
-        self.spool.write(cp.HEADER)
 
-    async def tuples(self, batches: AsyncIterator[Decoded]) -> AsyncIterator[bytes]:
-        """COPY tuples batch by batch; rejected rows are counted and kept as errors."""
+    async def checked(self, batches: AsyncIterator[Decoded]) -> AsyncIterator[tuple[bytes, bytes]]:
+        """COPY tuples of each batch's annotations and term links; rejected rows are counted."""
         async for batch in batches:
             await self._learn_users(batch)
             ids = await cp.allocate_ids(self.side, len(batch))
@@ -151,8 +149,7 @@ class Loader:
                 self.loaded = 0
             else:
                 self.loaded += done.loaded
-                self.spool.write(done.terms)
-                yield done.annotations
+                yield done.annotations, done.terms
             await self.side.execute(
                 q.ANNOTATION_IMPORT_PROGRESS, self.job_id, self.read, self.loaded,
                 self.rejected, _json(self.errors),
@@ -168,17 +165,8 @@ class Loader:
             found = await self.side.fetchval(q.ANNOTATION_USERS_KNOWN, new)
             self.where.users.update(found or [])
 
-    async def finish_terms(self, conn: asyncpg.Connection) -> None:
-        """COPY the spooled term links (inside the load transaction)."""
-        self.spool.write(cp.TRAILER)
-        self.spool.seek(0)
-        await conn.copy_to_table(
-            "annotation_term", source=self.spool, columns=cp.TERM_COLUMNS, format="binary"
-        )
-
     async def close(self, status: str, message: str | None) -> None:
         """Store the job's final state."""
-        self.spool.close()
         loaded = self.loaded if status == "done" else 0
         await self.side.execute(
             q.ANNOTATION_IMPORT_FINISH, self.job_id, status, self.read, loaded, self.rejected,
@@ -295,10 +283,9 @@ async def run(
         try:
             async with conn.transaction():
                 await conn.execute(q.ANNOTATION_LOAD_NO_TIMEOUT)
-                await cp.copy_annotations(conn, cp.ahead(loader.tuples(batches)))
+                await cp.copy_batches(conn, loader.checked(batches))
                 if loader.rejected and atomic:
                     raise Rejected(f"{loader.rejected} row(s) rejected: nothing imported")
-                await loader.finish_terms(conn)
                 await record(conn, me, loader)
         except DomainError as exc:
             await loader.close("failed", exc.message)

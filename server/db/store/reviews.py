@@ -91,8 +91,8 @@ async def stop(
     return await image_instances.get(conn, me, image_id)
 
 
-async def _extra_terms(conn: asyncpg.Connection, terms: list[int], project_id: int) -> list[int]:
-    """Extra terms for a reviewed copy, which must be in the project's ontology."""
+async def _chosen_terms(conn: asyncpg.Connection, terms: list[int], project_id: int) -> list[int]:
+    """The terms a reviewer gives a reviewed copy, which must be in the project's ontology."""
     wanted = sorted(set(terms))
     if not wanted:
         return []
@@ -106,9 +106,12 @@ async def _extra_terms(conn: asyncpg.Connection, terms: list[int], project_id: i
 
 
 async def review(
-    conn: asyncpg.Connection, me: Principal, annotation_id: int, terms: list[int]
+    conn: asyncpg.Connection, me: Principal, annotation_id: int, terms: list[int] | None
 ) -> tuple[c.ReviewedAnnotation, int]:
-    """Validate one user or algo annotation: copy it, its terms and ``terms``."""
+    """Validate one user or algo annotation: copy it with ``terms``, else with its own terms.
+
+    As in Cytomine, terms given by the reviewer replace the annotation's on the copy.
+    """
     parent = await kinds.locate(conn, annotation_id)
     if parent.kind == "reviewed":
         raise NotFound("Annotation", annotation_id)
@@ -116,15 +119,16 @@ async def review(
     _require_reviewer(await state(conn, parent.image_id), me, "accept")
     if await conn.fetchval(q.REVIEWED_ANNOTATION_BY_PARENT, annotation_id) is not None:
         raise Conflict("Annotation is already accepted!")
-    extra = await _extra_terms(conn, terms, parent.project_id)
+    chosen = None if terms is None else await _chosen_terms(conn, terms, parent.project_id)
     async with conn.transaction():
         copied = await conn.fetch(q.REVIEW_COPY, [annotation_id], me.id)
         if not copied:
             raise Conflict("Annotation is already accepted!")
         new_id = int(copied[0]["id"])
-        await conn.execute(q.REVIEW_TERMS_COPY, [new_id], me.id)
-        if extra:
-            await conn.execute(q.ANNOTATION_TERM_INSERT, [new_id] * len(extra), extra, me.id)
+        if chosen is None:
+            await conn.execute(q.REVIEW_TERMS_COPY, [new_id], me.id)
+        elif chosen:
+            await conn.execute(q.ANNOTATION_TERM_INSERT, [new_id] * len(chosen), chosen, me.id)
         obj = await reviewed.fetch(conn, new_id)
         command = await record(conn, user_id=me.id, action="ADD", obj=obj, project_id=obj.project)
     return obj, command

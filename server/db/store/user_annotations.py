@@ -23,13 +23,10 @@ from server.db import queries as q
 from server.db import rows as decode
 from server.db.store import acl
 from server.db.store.annotation_copy import (
-    ahead,
     allocate_ids,
-    copy_annotations,
-    copy_terms,
+    copy_batches,
     encode_annotations,
     encode_terms,
-    once,
 )
 from server.db.store.annotation_rows import (
     THREAD_THRESHOLD,
@@ -129,13 +126,8 @@ async def create_many(
     try:
         async with conn.transaction():
             await conn.execute(q.ANNOTATION_LOAD_NO_TIMEOUT)
-            chunks = _encoded(bodies, rows, images, ids, me.id, errors)
-            await copy_annotations(conn, ahead(chunks))
-            ready = [row for row in rows if row is not None]
-            terms, _ = encode_terms(ids, [me.id] * len(ids), ready)
-            if terms:
-                await copy_terms(conn, once(terms))
-            await _record_bulk(conn, me, ids, ready)
+            await copy_batches(conn, _encoded(bodies, rows, images, ids, me.id, errors))
+            await _record_bulk(conn, me, ids, [row for row in rows if row is not None])
     except _Rejected:
         return _rejected(errors, len(bodies))
     return BulkResult(
@@ -176,8 +168,8 @@ async def _encoded(
     ids: list[int],
     user_id: int,
     errors: Errors,
-) -> AsyncIterator[bytes]:
-    """COPY tuples chunk by chunk: a chunk is checked in a thread while the last one loads."""
+) -> AsyncIterator[tuple[bytes, bytes]]:
+    """COPY tuples (annotations, term links) chunk by chunk, each checked in a thread."""
     for start in range(0, len(bodies), BULK_CHUNK):
         stop = min(start + BULK_CHUNK, len(bodies))
         texts = [body.location for body in bodies[start:stop]]
@@ -201,12 +193,13 @@ def _check_encode(
     images: dict[int, ImageContext],
     ids: list[int],
     user_id: int,
-) -> tuple[Errors, bytes]:
-    """Check one chunk's geometries and, when all pass, encode it for COPY."""
+) -> tuple[Errors, tuple[bytes, bytes]]:
+    """Check one chunk's geometries and, when all pass, encode it and its terms for COPY."""
     found = check_geometries(texts, rows, images)
     if found:
-        return found, b""
-    return found, encode_annotations(ids, [user_id] * len(ids), rows, 0.0)
+        return found, (b"", b"")
+    users = [user_id] * len(ids)
+    return found, (encode_annotations(ids, users, rows, 0.0), encode_terms(ids, users, rows)[0])
 
 
 def _rejected(errors: Errors, total: int) -> BulkResult:

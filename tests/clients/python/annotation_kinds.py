@@ -66,7 +66,7 @@ def algo(image_id: int, tumour: Term) -> dict[str, Any]:
 
 
 def reviewing(cytomine: Cytomine, one: Annotation, image_id: int, stroma: Term) -> dict[str, Any]:
-    """Start review, validate with an extra term, read the copy, reject, stop."""
+    """Start review, validate with a chosen term, read the copy, reject, stop."""
     started = cytomine.post(f"imageinstance/{image_id}/review.json")
     answer = one.review([stroma.id])
     reviewed_id = answer["reviewedannotation"]["id"] if answer else None

@@ -149,7 +149,7 @@ def review(s: State) -> object:
     return {
         "started": bool(started),
         "reviewed": bool(reviewed),
-        "listed": [sorted(a.term) == sorted([s["tumour"], s["stroma"]]) for a in listed],
+        "listed": [a.term == [s["tumour"]] for a in listed],  # the terms given replace the terms
         "unreviewed": bool(gone),
         "after": len(ids_of(project=s["project"], reviewed=True)),
         "stopped": bool(api.delete(f"imageinstance/{s['image']}/review.json?cancel=true")),
