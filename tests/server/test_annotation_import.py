@@ -10,6 +10,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount
+from server.db.store.annotation_copy import BATCH_ROWS
 from tests.server.annotation_helpers import World, make_world
 from tests.server.annotation_helpers import square as sq
 from tests.server.project_helpers import auth
@@ -71,12 +72,14 @@ async def test_array_post_writes_every_item_with_terms_counters_and_one_command(
 async def test_array_post_with_one_bad_item_writes_nothing_and_names_it(
     client: AsyncTestClient, db: asyncpg.Connection, alice: NewAccount, world: World
 ) -> None:
-    body = [{"location": sq(i % 70 * 12, i // 70 * 12), "image": world.image} for i in range(3000)]
-    body[2500]["location"] = "POLYGON ((0 0, 1 1"
+    # The bad item is in the second COPY batch: the first may already be loaded when it fails.
+    n, bad = BATCH_ROWS + 1000, BATCH_ROWS + 500
+    body = [{"location": sq(i % 80 * 12, i // 80 * 10), "image": world.image} for i in range(n)]
+    body[bad]["location"] = "POLYGON ((0 0, 1 1"
     r = await client.post("/api/annotation.json", json=body, auth=auth(alice))
     assert r.status_code == 200
     assert r.json()["status"] == 400
-    assert [e["index"] for e in r.json()["data"]["errors"]] == [2500]
+    assert [e["index"] for e in r.json()["data"]["errors"]] == [bad]
     assert await count(db, world.image) == 0
 
 

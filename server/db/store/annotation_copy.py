@@ -32,6 +32,11 @@ ANNOTATION_COLUMNS = (
 )
 TERM_COLUMNS = ("annotation_id", "term_id", "user_id", "image_id", "project_id")
 
+# Rows per COPY batch of both bulk routes: each batch is two statements (annotations, term
+# links) whose statement triggers cost a few milliseconds, so smaller batches pay that more
+# often (array POSTs of 5,000 items ran at 31k rows/s in 2,000-row batches, 39k in one).
+BATCH_ROWS = 5000
+
 HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
 TRAILER = struct.pack(">h", -1)
 
@@ -189,6 +194,7 @@ async def once(data: bytes) -> AsyncIterable[bytes]:
 
 __all__ = [
     "ANNOTATION_COLUMNS",
+    "BATCH_ROWS",
     "TERM_COLUMNS",
     "ahead",
     "allocate_ids",

@@ -20,8 +20,9 @@ import msgspec
 import numpy as np
 
 from contracts.errors import Invalid
+from server.db.store.annotation_copy import BATCH_ROWS
 
-BATCH = 5000
+BATCH = BATCH_ROWS
 MAX_FEATURE = 64 << 20  # bytes: one feature larger than this is refused, not buffered
 _OPEN = frozenset(b"{[")
 _FEATURES_KEY = re.compile(rb'"features"\s*:\s*$')

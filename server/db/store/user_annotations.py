@@ -23,6 +23,7 @@ from server.db import queries as q
 from server.db import rows as decode
 from server.db.store import acl
 from server.db.store.annotation_copy import (
+    BATCH_ROWS,
     allocate_ids,
     copy_batches,
     encode_annotations,
@@ -40,10 +41,6 @@ from server.db.store.annotation_rows import (
     resolve,
 )
 from server.db.store.commands import record
-
-# Rows per COPY chunk of an array POST: big enough for vectorised checks, small enough that
-# the next chunk is checked while PostgreSQL loads the previous one.
-BULK_CHUNK = 2000
 
 
 async def _row(conn: asyncpg.Connection, annotation_id: int) -> asyncpg.Record:
@@ -170,8 +167,8 @@ async def _encoded(
     errors: Errors,
 ) -> AsyncIterator[tuple[bytes, bytes]]:
     """COPY tuples (annotations, term links) chunk by chunk, each checked in a thread."""
-    for start in range(0, len(bodies), BULK_CHUNK):
-        stop = min(start + BULK_CHUNK, len(bodies))
+    for start in range(0, len(bodies), BATCH_ROWS):
+        stop = min(start + BATCH_ROWS, len(bodies))
         texts = [body.location for body in bodies[start:stop]]
         part = rows[start:stop]
         if len(part) > THREAD_THRESHOLD:
