@@ -10,8 +10,10 @@ from server.http import (
     algo_annotations,
     annotation_actions,
     annotation_bulk,
+    annotation_comments,
     annotation_crops,
     annotation_export,
+    annotation_groups,
     annotation_import,
     annotation_index,
     annotation_layers,
@@ -19,6 +21,7 @@ from server.http import (
     annotation_profile,
     annotation_spatial,
     annotation_terms,
+    attached_files,
     companion_files,
     deepzoom,
     health,
@@ -28,6 +31,7 @@ from server.http import (
     iiif,
     image_consultations,
     image_files,
+    image_groups,
     image_instances,
     image_properties,
     image_servers,
@@ -63,15 +67,16 @@ ROUTES += [*upload.ROUTES, *uploaded_files.ROUTES, *abstract_images.ROUTES]
 ROUTES += [*abstract_slices.ROUTES, *image_instances.ROUTES, *slice_instances.ROUTES]
 ROUTES += [*image_servers.ROUTES, *companion_files.ROUTES, *image_properties.ROUTES]
 ROUTES += [*image_files.ROUTES, *pictures.ROUTES, *picture_stats.ROUTES]
-ROUTES += [*iiif.ROUTES, *deepzoom.ROUTES]
+ROUTES += [*iiif.ROUTES, *deepzoom.ROUTES, *image_groups.ROUTES]
 # Annotations.
 ROUTES += [*user_annotations.ROUTES, *algo_annotations.ROUTES, *reviewed_annotations.ROUTES]
 ROUTES += [*annotation_terms.ROUTES, *annotation_index.ROUTES, *annotation_layers.ROUTES]
 ROUTES += [*annotation_import.ROUTES, *annotation_export.ROUTES, *annotation_bulk.ROUTES]
 ROUTES += [*annotation_overview.ROUTES, *annotation_spatial.ROUTES, *annotation_crops.ROUTES]
-ROUTES += [*annotation_profile.ROUTES, *annotation_actions.ROUTES]
+ROUTES += [*annotation_profile.ROUTES, *annotation_actions.ROUTES, *annotation_groups.ROUTES]
+ROUTES += [*annotation_comments.ROUTES]
 # Metadata attached to any domain, and viewer activity.
-ROUTES += [*properties.ROUTES, *tags.ROUTES, *tracks.ROUTES]
+ROUTES += [*properties.ROUTES, *tags.ROUTES, *tracks.ROUTES, *attached_files.ROUTES]
 ROUTES += [*user_positions.ROUTES, *image_consultations.ROUTES]
 
 __all__ = ["ROUTES"]

@@ -12,7 +12,13 @@ from contracts import _generated as c
 from contracts.envelopes import BulkResult, Page
 from server.db.store import algo_annotations as store
 from server.db.store.annotation_rows import AnnotationBody
-from server.http.annotation_kinds import ONE_BODY, AlgoEnvelope, algo_envelope, decode
+from server.http.annotation_kinds import (
+    ONE_BODY,
+    AlgoEnvelope,
+    algo_envelope,
+    count_response,
+    decode,
+)
 from server.http.deps import Conn, Lists, Me
 
 _BODY = msgspec.json.Decoder(AnnotationBody | list[AnnotationBody])
@@ -65,11 +71,7 @@ class AlgoAnnotationController(Controller):
         self, conn: Conn, me: Me, project_id: FromPath[int], request: Request[Any, Any, Any]
     ) -> dict[str, int]:
         """Algo annotations of a project, between optional startDate/endDate (epoch ms)."""
-        query = request.query_params
-        total = await store.count_in_project(
-            conn, me, project_id, query.get("startDate"), query.get("endDate")
-        )
-        return {"total": total}
+        return await count_response(conn, me, project_id, request, "algo")
 
 
 ROUTES = [AlgoAnnotationController]

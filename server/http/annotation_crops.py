@@ -13,7 +13,6 @@ from typing import Any
 
 from litestar import Request, Response, get, route
 from litestar.datastructures import State
-from litestar.enums import HttpMethod
 from litestar.params import FromPath
 
 from contracts.errors import Forbidden, NotFound
@@ -22,10 +21,10 @@ from server.auth.provider import provide_principal
 from server.db import queries as q
 from server.http.picture_crops import crop_options, render_crop
 from server.http.picture_params import Params, body_params, split_format
+from server.http.route_kinds import GET_POST, kind_route
 
 GENERIC_SIZE = 256
 """Default maxSize of the generic annotation crop routes (Cytomine's)."""
-_GET_POST = [HttpMethod.GET, HttpMethod.POST]
 _KINDS = {
     "userannotation": ("user", "UserAnnotation"),
     "algoannotation": ("algo", "AlgoAnnotation"),
@@ -71,33 +70,31 @@ async def _crop(
     return await render_crop(request, state, access, wkt, options, params)
 
 
+async def _kind_crop(
+    request: Request[Any, Any, Any], state: State, annotation_id: FromPath[int], name: FromPath[str]
+) -> Response[Any]:
+    """Crop, mask or alpha mask of an annotation of the route's kind."""
+    found = _KIND_NAME.match(name)
+    if found is None:
+        raise NotFound("Resource", name)
+    fmt = split_format(name)[1]
+    forced = None if found[1] == "crop" else found[1]
+    kind = request.route_handler.opt["kind"]
+    return await _crop(request, state, annotation_id, kind, fmt, forced=forced)
+
+
 def _kind_route(path: str, service: str) -> Any:
     """The crop/mask/alphamask route of one annotation kind (``userannotation``...)."""
     kind = _KINDS[path][0]
-
-    async def handler(
-        request: Request[Any, Any, Any],
-        state: State,
-        annotation_id: FromPath[int],
-        name: FromPath[str],
-    ) -> Response[Any]:
-        found = _KIND_NAME.match(name)
-        if found is None:
-            raise NotFound("Resource", name)
-        fmt = split_format(name)[1]
-        forced = None if found[1] == "crop" else found[1]
-        return await _crop(request, state, annotation_id, kind, fmt, forced=forced)
-
-    handler.__doc__ = f"Crop, mask or alpha mask of a {kind} annotation."
-    handler.__name__ = f"{kind}_annotation_crop"
-    return route(
+    return kind_route(
+        _kind_crop,
         f"/api/{path}/{{annotation_id:int}}/{{name:str}}",
-        http_method=_GET_POST,
-        status_code=200,
+        kind,
         opt=_KIND_OPT,
-        tags=[service],
+        tag=service,
+        summary=f"{kind.title()}AnnotationCrop",
         name=f"{kind}_annotation_crop",
-    )(handler)
+    )
 
 
 user_annotation_crop = _kind_route("userannotation", "User annotation")
@@ -107,7 +104,7 @@ reviewed_annotation_crop = _kind_route("reviewedannotation", "Reviewed annotatio
 
 @route(
     "/api/annotation/{annotation_id:int}/{name:str}",
-    http_method=_GET_POST,
+    http_method=list(GET_POST),
     status_code=200,
     opt=_GENERIC_OPT,
     tags=["Annotation (generic)"],

@@ -7,6 +7,7 @@ from urllib.parse import parse_qsl
 
 import asyncpg
 import msgspec
+from litestar import Request
 
 from contracts import _generated as c
 from contracts.errors import Invalid
@@ -91,6 +92,21 @@ def reviewed_envelope(
     )
 
 
+async def count_response(
+    conn: asyncpg.Connection,
+    me: Principal,
+    project_id: int,
+    request: Request[Any, Any, Any],
+    kind: kinds.Kind,
+) -> dict[str, int]:
+    """``{"total"}`` of one kind in a project, between optional startDate/endDate (epoch ms)."""
+    query = request.query_params
+    total = await kinds.count_readable(
+        conn, me, project_id, kind, query.get("startDate"), query.get("endDate")
+    )
+    return {"total": total}
+
+
 async def kind_of(conn: asyncpg.Connection, annotation_id: int) -> str:
     """The kind of an annotation (404 when absent)."""
     return (await kinds.locate(conn, annotation_id)).kind
@@ -132,6 +148,7 @@ __all__ = [
     "ONE_BODY",
     "AlgoEnvelope",
     "algo_envelope",
+    "count_response",
     "decode",
     "delete_other",
     "ids",

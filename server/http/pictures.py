@@ -16,7 +16,7 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from litestar import Request, Response, get, route
+from litestar import Request, Response, get
 from litestar.datastructures import State
 from litestar.enums import HttpMethod
 from litestar.params import FromPath
@@ -35,6 +35,7 @@ from server.http.picture_params import (
     split_format,
 )
 from server.http.picture_planes import mix_tag, plane_tag, requested_plane
+from server.http.route_kinds import kind_route, target
 from tiling import composite, crop, levels, planes, sources
 
 THUMB_SIZE = 512
@@ -54,7 +55,6 @@ _RESOURCES = (
 _RESOURCE_OPT = {**_OPT, "segments": _RESOURCES}
 _INSTANCE_OPT = {**_OPT, "segments": (*_RESOURCES, "cropgeometry.{}")}
 _SUFFIXED_OPT = {**_OPT, "segments": ("{}.{}",)}
-_GET_POST = [HttpMethod.GET, HttpMethod.POST]
 _WINDOW = re.compile(r"^(window|camera)-(-?\d+)-(-?\d+)-(\d+)-(\d+)\.(\w+)$")
 _URL = re.compile(r"^(window|camera)_url-(-?\d+)-(-?\d+)-(\d+)-(\d+)\.(\w+)$")
 _PICTURE = re.compile(r"^(thumb|preview)\.(\w+)$")
@@ -86,23 +86,39 @@ async def _tile(
     return await imaging.picture(request, state, access, tag, render)
 
 
-@get(
-    "/api/sliceinstance/{slice_id:int}/normalized-tile/zoom/{zoom:int}/tx/{tx:int}/ty/{ty_fmt:str}",
-    opt=_SUFFIXED_OPT,
-    tags=["Slice instance"],
-)
-async def normalized_tile(
+async def _slice_tile(
     request: Request[Any, Any, Any],
     state: State,
-    slice_id: FromPath[int],
     zoom: FromPath[int],
     tx: FromPath[int],
     ty_fmt: FromPath[str],
 ) -> Response[Any]:
-    """A 256-px tile of the normalized pyramid (zoom 0 = coarsest)."""
+    """A 256-px tile of the normalized pyramid (zoom 0 = coarsest) of the route's slice kind."""
+    kind, slice_id = target(request)
     ty, fmt = split_format(ty_fmt)
-    access = await imaging.open_image(request, state, "sliceinstance", slice_id)
+    access = await imaging.open_image(request, state, kind, slice_id)
     return await _tile(request, state, access, zoom, tx, int_of(ty, "ty"), fmt)
+
+
+_TILE = "normalized-tile/zoom/{zoom:int}/tx/{tx:int}/ty/{ty_fmt:str}"
+normalized_tile = kind_route(
+    _slice_tile,
+    f"/api/sliceinstance/{{slice_id:int}}/{_TILE}",
+    "sliceinstance",
+    opt=_SUFFIXED_OPT,
+    tag="Slice instance",
+    summary="NormalizedTile",
+    methods=(HttpMethod.GET,),
+)
+abstract_slice_tile = kind_route(
+    _slice_tile,
+    f"/api/abstractslice/{{slice_id:int}}/{_TILE}",
+    "abstractslice",
+    opt=_SUFFIXED_OPT,
+    tag="Abstract slice",
+    summary="AbstractSliceTile",
+    methods=(HttpMethod.GET,),
+)
 
 
 @get(
@@ -127,25 +143,6 @@ async def normalized_tile_by_index(
         raise NotFound("Tile", f"{zoom}/{ti}")
     tx, ty = levels.tile_position(ti, across)
     return await _tile(request, state, access, zoom, tx, ty, fmt)
-
-
-@get(
-    "/api/abstractslice/{slice_id:int}/normalized-tile/zoom/{zoom:int}/tx/{tx:int}/ty/{ty_fmt:str}",
-    opt=_SUFFIXED_OPT,
-    tags=["Abstract slice"],
-)
-async def abstract_slice_tile(
-    request: Request[Any, Any, Any],
-    state: State,
-    slice_id: FromPath[int],
-    zoom: FromPath[int],
-    tx: FromPath[int],
-    ty_fmt: FromPath[str],
-) -> Response[Any]:
-    """The same normalized tile addressed by abstract slice (storage side)."""
-    ty, fmt = split_format(ty_fmt)
-    access = await imaging.open_image(request, state, "abstractslice", slice_id)
-    return await _tile(request, state, access, zoom, tx, int_of(ty, "ty"), fmt)
 
 
 async def _whole(
@@ -249,66 +246,53 @@ async def resource(
     return await serve(access, Params(request, await body_params(request)))
 
 
-@route(
+async def _picture(
+    request: Request[Any, Any, Any], state: State, name: FromPath[str]
+) -> Response[Any]:
+    """Thumb, preview, window, camera or crop picture of the route's image or slice."""
+    kind, object_id = target(request)
+    return await resource(request, state, kind, object_id, name)
+
+
+image_instance_picture = kind_route(
+    _picture,
     "/api/imageinstance/{instance_id:int}/{name:str}",
-    http_method=_GET_POST,
-    status_code=200,
+    "imageinstance",
     opt=_INSTANCE_OPT,
-    tags=["Image instance"],
+    tag="Image instance",
+    summary="ImageInstancePicture",
 )
-async def image_instance_picture(
-    request: Request[Any, Any, Any], state: State, instance_id: FromPath[int], name: FromPath[str]
-) -> Response[Any]:
-    """Thumb, preview, window or camera picture of an image instance."""
-    return await resource(request, state, "imageinstance", instance_id, name)
-
-
-@route(
+slice_instance_picture = kind_route(
+    _picture,
     "/api/sliceinstance/{slice_id:int}/{name:str}",
-    http_method=_GET_POST,
-    status_code=200,
+    "sliceinstance",
     opt=_RESOURCE_OPT,
-    tags=["Slice instance"],
+    tag="Slice instance",
+    summary="SliceInstancePicture",
 )
-async def slice_instance_picture(
-    request: Request[Any, Any, Any], state: State, slice_id: FromPath[int], name: FromPath[str]
-) -> Response[Any]:
-    """Thumb, window or camera picture of a slice instance."""
-    return await resource(request, state, "sliceinstance", slice_id, name)
-
-
-@route(
+abstract_image_picture = kind_route(
+    _picture,
     "/api/abstractimage/{image_id:int}/{name:str}",
-    http_method=_GET_POST,
-    status_code=200,
+    "abstractimage",
     opt=_RESOURCE_OPT,
-    tags=["Abstract image"],
+    tag="Abstract image",
+    summary="AbstractImagePicture",
 )
-async def abstract_image_picture(
-    request: Request[Any, Any, Any], state: State, image_id: FromPath[int], name: FromPath[str]
-) -> Response[Any]:
-    """Thumb, preview, window or camera picture of an abstract image."""
-    return await resource(request, state, "abstractimage", image_id, name)
-
-
-@route(
+abstract_slice_picture = kind_route(
+    _picture,
     "/api/abstractslice/{slice_id:int}/{name:str}",
-    http_method=_GET_POST,
-    status_code=200,
+    "abstractslice",
     opt=_RESOURCE_OPT,
-    tags=["Abstract slice"],
+    tag="Abstract slice",
+    summary="AbstractSlicePicture",
 )
-async def abstract_slice_picture(
-    request: Request[Any, Any, Any], state: State, slice_id: FromPath[int], name: FromPath[str]
-) -> Response[Any]:
-    """Thumb, window or camera picture of an abstract slice."""
-    return await resource(request, state, "abstractslice", slice_id, name)
 
 
 async def _associated(
-    request: Request[Any, Any, Any], state: State, kind: Kind, object_id: int, label_fmt: str
+    request: Request[Any, Any, Any], state: State, label_fmt: FromPath[str]
 ) -> Response[Any]:
-    """An associated image (label, macro, thumbnail) of the slide, fitted in maxSize."""
+    """An associated image (label, macro, thumbnail) of the route's slide, fitted in maxSize."""
+    kind, object_id = target(request)
     label, fmt = split_format(label_fmt)
     access = await imaging.open_image(request, state, kind, object_id)
     size = max_size(request, None, await body_params(request))
@@ -321,35 +305,22 @@ async def _associated(
     )
 
 
-@route(
+image_instance_associated = kind_route(
+    _associated,
     "/api/imageinstance/{instance_id:int}/associated/{label_fmt:str}",
-    http_method=_GET_POST,
-    status_code=200,
+    "imageinstance",
     opt=_SUFFIXED_OPT,
-    tags=["Image instance"],
+    tag="Image instance",
+    summary="ImageInstanceAssociated",
 )
-async def image_instance_associated(
-    request: Request[Any, Any, Any],
-    state: State,
-    instance_id: FromPath[int],
-    label_fmt: FromPath[str],
-) -> Response[Any]:
-    """Associated image of an image instance."""
-    return await _associated(request, state, "imageinstance", instance_id, label_fmt)
-
-
-@route(
+abstract_image_associated = kind_route(
+    _associated,
     "/api/abstractimage/{image_id:int}/associated/{label_fmt:str}",
-    http_method=_GET_POST,
-    status_code=200,
+    "abstractimage",
     opt=_SUFFIXED_OPT,
-    tags=["Abstract image"],
+    tag="Abstract image",
+    summary="AbstractImageAssociated",
 )
-async def abstract_image_associated(
-    request: Request[Any, Any, Any], state: State, image_id: FromPath[int], label_fmt: FromPath[str]
-) -> Response[Any]:
-    """Associated image of an abstract image."""
-    return await _associated(request, state, "abstractimage", image_id, label_fmt)
 
 
 ROUTES: list[Any] = [

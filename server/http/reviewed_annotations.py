@@ -12,7 +12,14 @@ from contracts import _generated as c
 from contracts.envelopes import Page, page
 from server.db.store import reviewed_annotations as store
 from server.db.store import reviews
-from server.http.annotation_kinds import ONE_BODY, decode, ids, loose_object, reviewed_envelope
+from server.http.annotation_kinds import (
+    ONE_BODY,
+    count_response,
+    decode,
+    ids,
+    loose_object,
+    reviewed_envelope,
+)
 from server.http.deps import Conn, Lists, Me
 from server.params import flag
 
@@ -82,11 +89,7 @@ class ReviewedAnnotationController(Controller):
         self, conn: Conn, me: Me, project_id: FromPath[int], request: Request[Any, Any, Any]
     ) -> dict[str, int]:
         """Reviewed annotations of a project, between optional startDate/endDate (epoch ms)."""
-        query = request.query_params
-        total = await store.count_in_project(
-            conn, me, project_id, query.get("startDate"), query.get("endDate")
-        )
-        return {"total": total}
+        return await count_response(conn, me, project_id, request, "reviewed")
 
     @get("/user/{user_id:int}/reviewedannotation/count")
     async def count_mine(self, conn: Conn, me: Me, user_id: FromPath[int]) -> dict[str, int]:

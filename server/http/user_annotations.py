@@ -176,11 +176,7 @@ class UserAnnotationExtrasController(Controller):
         self, conn: Conn, me: Me, project_id: FromPath[int], request: Request[Any, Any, Any]
     ) -> dict[str, int]:
         """User annotations of a project, between optional startDate/endDate (epoch ms)."""
-        query = request.query_params
-        total = await extras.count_in_project(
-            conn, me, project_id, query.get("startDate"), query.get("endDate")
-        )
-        return {"total": total}
+        return await kinds.count_response(conn, me, project_id, request, "user")
 
     @get("/user/{user_id:int}/userannotation/count")
     async def count_by_user(

@@ -186,7 +186,9 @@ async def test_empty_bulk_array_is_accepted(client: AsyncTestClient, alice: NewA
 
 
 @pytest.mark.parametrize("plan_mode", ["force_custom_plan", "force_generic_plan"])
-@pytest.mark.parametrize("extra", [{}, {"showWKT": "true", "showGIS": "true", "term": "1"}])
+@pytest.mark.parametrize(
+    "extra", [{}, {"showWKT": "true", "showGIS": "true", "term": "1"}, {"tracks": "1"}]
+)
 async def test_bbox_query_uses_the_image_location_gist_index(
     db: asyncpg.Connection, alice: NewAccount, world: World, plan_mode: str, extra: dict[str, str]
 ) -> None:

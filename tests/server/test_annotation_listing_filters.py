@@ -215,7 +215,7 @@ async def test_reviewed_lists_the_reviewed_copies_and_not_reviewed_only_the_rest
     [
         ({"showImage": True}, {"originalFilename", "instanceFilename"}),
         ({"showSlice": True}, {"channel", "zStack", "time"}),
-        ({"showUser": True}, {"creator", "name"}),
+        ({"showUser": True}, {"creator", "name", "firstname", "lastname"}),
         ({"showImageGroup": True}, {"imageGroup"}),
         ({"showLink": True}, {"group", "annotationLink"}),
         ({"showDefault": True, "hideMeta": True}, {"term", "userByTerm"}),

@@ -45,6 +45,11 @@ IMPLEMENTED = (
     "User position",
     "Image consultation",
     "Annotation action",
+    "Image group",
+    "Annotation group",
+    "Annotation link",
+    "Annotation comment",
+    "Attached file",
 )
 
 

@@ -1,6 +1,6 @@
 -- Annotation listing for every filter combination but the viewer's image + bbox window
 -- (annotation_list_bbox): low-volume filters written as `($n IS NULL OR ...)` arms.
--- $1 user_id bigint, $2 bypass bool (admin), $3 kind text ('user' | 'reviewed'),
+-- $1 user_id bigint, $2 bypass bool (admin), $3 kind text ('user' | 'algo' | 'reviewed'),
 -- $4 project_id bigint, $5 image_ids bigint[], $6 slice_ids bigint[], $7 user_ids bigint[],
 -- $8 term_ids bigint[], $9 no_term bool, $10 multiple_term bool, $11 users_for_term bigint[],
 -- $12 track_ids bigint[], $13 no_track bool, $14 multiple_track bool, $15 tag_ids bigint[],
@@ -9,21 +9,27 @@
 -- the bbox is its envelope), $24 bbox_annotation bigint, $25 base geometry bytea (WKB),
 -- $26 base_annotation bigint, $27 max distance float8, $28 excluded annotation bigint,
 -- $29 created after timestamptz, $30 created before timestamptz, $31 keyset: ids below bigint,
--- $32 count bool, $33 limit bigint (NULL = all), $34 offset bigint, $35 shown groups text[]
+-- $32 count bool, $33 limit bigint (NULL = all), $34 offset bigint, $35 shown groups text[],
+-- $36 slice rank bigint (with tracks: beforeSlice/afterSlice), $37 before bool (false: after)
 -- -> size bigint (every match; NULL when not counted), found bigint (items in this page),
---    items bytea (UTF-8 JSON array, newest first)
+--    items bytea (UTF-8 JSON array, newest first; with tracks by plane rank first)
+
 WITH g AS (
     SELECT
-        CASE $3::text
-            WHEN 'reviewed' THEN 'be.cytomine.domain.ontology.ReviewedAnnotation'
-            ELSE 'be.cytomine.domain.ontology.UserAnnotation'
-        END AS class,
-        CASE $3 WHEN 'reviewed' THEN 'reviewedannotation' ELSE 'userannotation' END AS path,
+        annotation_class($3::text) AS class,
+        CASE $3
+            WHEN 'reviewed' THEN 'reviewedannotation'
+            WHEN 'algo' THEN 'algoannotation'
+            ELSE 'userannotation'
+        END AS path,
+        $3 = 'reviewed' AS rev,
+        $3 = 'algo' AS algo,
         'meta' = ANY($35::text []) AS meta,
         'wkt' = ANY($35) AS wkt,
         'gis' = ANY($35) AS gis,
         'term' = ANY($35) AS term,
-        'track' = ANY($35) AS track,
+        -- Cytomine's reviewed listing has no track group.
+        'track' = ANY($35) AND $3 <> 'reviewed' AS track,
         'image' = ANY($35) AS image,
         'slice' = ANY($35) AS slice,
         'user' = ANY($35) AS usr,
@@ -49,7 +55,7 @@ acl AS (
 -- walks the primary key backwards and stops: 4 s -> 12 ms at 1M rows) and the count, asked
 -- only when $32, its own scan.
 matched AS NOT MATERIALIZED (
-    SELECT a.id, a.ctid AS tid
+    SELECT a.id, a.ctid AS tid, a.slice_id
     FROM annotation AS a
     CROSS JOIN g
     WHERE
@@ -147,17 +153,51 @@ matched AS NOT MATERIALIZED (
         AND ($28::bigint IS NULL OR a.id <> $28)
         AND ($29::timestamptz IS NULL OR a.created > $29)
         AND ($30::timestamptz IS NULL OR a.created < $30)
+        AND (
+            $36::bigint IS NULL
+            OR EXISTS (
+                SELECT 1 FROM slice_instance AS si
+                INNER JOIN abstract_slice AS bs ON si.base_slice_id = bs.id
+                INNER JOIN abstract_image AS ai ON bs.image_id = ai.id
+                WHERE
+                    si.id = a.slice_id
+                    AND CASE
+                        WHEN $37::boolean
+                            THEN bs.channel + ai.channels * (bs.z_stack + ai.depth * bs."time") < $36
+                        ELSE bs.channel + ai.channels * (bs.z_stack + ai.depth * bs."time") > $36
+                    END
+            )
+        )
         AND ($31::bigint IS NULL OR a.id < $31)
 ),
 
+-- The page in listing order: newest first, or with a track filter (keyset pages aside) by
+-- plane rank as Cytomine, then newest first (each branch's one-time filter runs just one).
 -- Sort only (id, ctid), then fetch each row of the page by its ctid (no second index probe).
 page AS (
     SELECT a.*
     FROM (
-        SELECT m.id, m.tid FROM matched AS m ORDER BY m.id DESC LIMIT $33::bigint OFFSET $34::bigint
+        (
+            SELECT m.id, m.tid, 0 AS rank FROM matched AS m
+            WHERE $12::bigint [] IS NULL OR $31::bigint IS NOT NULL
+            ORDER BY m.id DESC LIMIT $33::bigint OFFSET $34::bigint
+        )
+        UNION ALL
+        (
+            SELECT
+                m.id,
+                m.tid,
+                bs.channel + ai.channels * (bs.z_stack + ai.depth * bs."time") AS rank
+            FROM matched AS m
+            INNER JOIN slice_instance AS si ON m.slice_id = si.id
+            INNER JOIN abstract_slice AS bs ON si.base_slice_id = bs.id
+            INNER JOIN abstract_image AS ai ON bs.image_id = ai.id
+            WHERE $12 IS NOT NULL AND $31 IS NULL
+            ORDER BY rank, m.id DESC LIMIT $33 OFFSET $34
+        )
     ) AS k
     INNER JOIN annotation AS a ON a.ctid = k.tid
-    ORDER BY k.id DESC
+    ORDER BY k.rank, k.id DESC
 )
 
 -- Items are concatenated text (every value is a number, a WKT or escaped with to_json):
@@ -172,8 +212,15 @@ SELECT
             '","updated":',
             coalesce('"' || floor(extract(EPOCH FROM a.updated) * 1000)::bigint || '"', 'null'),
             ',"image":', a.image_id, ',"slice":', a.slice_id, ',"project":', a.project_id,
-            ',"user":', a.user_id, ',"nbComments":0,"countReviewedAnnotations":', r.reviewed::int,
-            ',"reviewed":', CASE WHEN r.reviewed THEN 'true' ELSE 'false' END,
+            ',"user":', a.user_id, ',"nbComments":',
+            (SELECT count(*) FROM shared_annotation AS sa WHERE sa.annotation_id = a.id),
+            CASE WHEN g.rev THEN concat(
+                ',"reviewed":true,"reviewUser":', coalesce(a.reviewer_id::text, 'null'),
+                ',"parentIdent":', coalesce(a.parent_id::text, 'null')
+            ) ELSE concat(
+                ',"countReviewedAnnotations":', r.reviewed::int,
+                ',"reviewed":', CASE WHEN r.reviewed THEN 'true' ELSE 'false' END
+            ) END,
             ',"cropURL":', g.url, '/api/', g.path, '/', a.id, '/crop.png"',
             ',"smallCropURL":', g.url, '/api/', g.path, '/', a.id, '/crop.png?maxSize=256"',
             ',"url":', g.url, '/#/project/', a.project_id, '/image/', a.image_id, '/annotation/', a.id,
@@ -188,15 +235,23 @@ SELECT
             ',"perimeterUnit":', to_json(a.perimeter_unit),
             ',"centroid":{"x":', st_x(c.centroid), ',"y":', st_y(c.centroid), '}'
         ) END,
+        -- Reviewed terms are the validated copy's own: Cytomine gives them link id 0 and the
+        -- copy's user. An algo row also carries the rate of its first term.
         CASE WHEN g.term THEN coalesce((
             SELECT concat(
                 ',"term":[', array_to_string(array_agg(DISTINCT t.term_id), ','),
                 '],"userByTerm":[', string_agg(concat(
-                    '{"id":', t.id, ',"term":', t.term_id, ',"user":[', t.user_id, ']}'
-                ), ',' ORDER BY t.term_id, t.id), ']'
+                    '{"id":', CASE WHEN g.rev THEN 0 ELSE t.id END, ',"term":', t.term_id,
+                    ',"user":[', CASE WHEN g.rev THEN a.user_id ELSE t.user_id END, ']}'
+                ), ',' ORDER BY t.term_id, t.id), ']',
+                CASE WHEN g.algo THEN concat(',"rate":', coalesce(
+                    (array_agg(t.rate ORDER BY t.term_id, t.id))[1]::text, 'null'
+                )) END
             )
             FROM annotation_term AS t WHERE t.annotation_id = a.id
-        ), ',"term":[],"userByTerm":[]') END,
+        ), concat(
+            ',"term":[],"userByTerm":[]', CASE WHEN g.algo THEN ',"rate":null' END
+        )) END,
         CASE WHEN g.track THEN coalesce((
             SELECT concat(
                 ',"track":[', string_agg(r.track_id::text, ',' ORDER BY r.track_id),
@@ -230,12 +285,26 @@ SELECT
             SELECT concat(
                 ',"creator":', to_json(u.username),
                 ',"name":',
-                coalesce(to_json(nullif(concat_ws(' ', u.firstname, u.lastname), ''))::text, 'null')
+                coalesce(to_json(nullif(concat_ws(' ', u.firstname, u.lastname), ''))::text, 'null'),
+                ',"firstname":', coalesce(to_json(u.firstname)::text, 'null'),
+                ',"lastname":', coalesce(to_json(u.lastname)::text, 'null')
             )
             FROM sec_user AS u WHERE u.id = a.user_id
         ) END,
-        CASE WHEN g.image_group THEN ',"imageGroup":null' END,
-        CASE WHEN g.link THEN ',"group":null,"annotationLink":[]' END,
+        CASE WHEN g.image_group THEN concat(',"imageGroup":', coalesce((
+            SELECT gi.group_id::text FROM image_group_image_instance AS gi
+            WHERE gi.image_id = a.image_id ORDER BY gi.id LIMIT 1
+        ), 'null')) END,
+        CASE WHEN g.link THEN coalesce((
+            SELECT concat(',"group":', own.group_id, ',"annotationLink":[', string_agg(concat(
+                '{"id":', l.id, ',"annotation":', l.annotation_id, ',"image":', l.image_id,
+                ',"updated":', coalesce(to_json(epoch_ms(l.updated))::text, 'null'), '}'
+            ), ',' ORDER BY l.id), ']')
+            FROM annotation_link AS own
+            INNER JOIN annotation_link AS l ON l.group_id = own.group_id
+            WHERE own.annotation_id = a.id
+            GROUP BY own.group_id
+        ), ',"group":null,"annotationLink":[]') END,
         '}'
     ), ','), '') || ']', 'UTF8') AS items
 FROM page AS a
@@ -243,6 +312,6 @@ CROSS JOIN g
 LEFT JOIN LATERAL (SELECT st_centroid(a.location) AS centroid WHERE g.gis) AS c ON true
 CROSS JOIN LATERAL (
     SELECT
-        a.kind = 'reviewed'
-        OR (g.meta AND EXISTS (SELECT 1 FROM annotation AS v WHERE v.parent_id = a.id)) AS reviewed
+        g.meta AND NOT g.rev
+        AND EXISTS (SELECT 1 FROM annotation AS v WHERE v.parent_id = a.id) AS reviewed
 ) AS r

@@ -9,45 +9,17 @@ from __future__ import annotations
 import asyncpg
 
 from contracts import _generated as c
-from contracts.envelopes import BulkResult, Page, page
-from contracts.errors import NotFound
+from contracts.envelopes import BulkResult
 from server.auth.principal import Principal
 from server.db import queries as q
-from server.db import rows as decode
 from server.db.store import acl
 from server.db.store import annotation_kinds as kinds
 from server.db.store.annotation_rows import AnnotationBody, prepare
-from server.db.store.commands import record
 
-
-async def _row(conn: asyncpg.Connection, annotation_id: int) -> asyncpg.Record:
-    """The algo annotation JSON with its project and owner; NotFound when absent."""
-    row = await conn.fetchrow(q.ALGO_ANNOTATION_GET, annotation_id)
-    if row is None:
-        raise NotFound("AlgoAnnotation", annotation_id)
-    return row
-
-
-async def fetch(conn: asyncpg.Connection, annotation_id: int) -> c.AlgoAnnotation:
-    """One algo annotation, without an access check."""
-    return decode.one((await _row(conn, annotation_id))["obj"], c.AlgoAnnotation)
-
-
-async def get(conn: asyncpg.Connection, me: Principal, annotation_id: int) -> c.AlgoAnnotation:
-    """One algo annotation whose project the caller reads."""
-    row = await _row(conn, annotation_id)
-    await acl.readable(conn, me, row["project_id"])
-    return decode.one(row["obj"], c.AlgoAnnotation)
-
-
-async def list_visible(
-    conn: asyncpg.Connection, me: Principal, max_: int, offset: int
-) -> Page[c.AlgoAnnotation]:
-    """Algo annotations of every project the caller reads, newest first."""
-    row = await conn.fetchrow(q.ALGO_ANNOTATION_LIST, me.id, me.is_admin, max_ or None, offset)
-    assert row is not None
-    items = decode.many(row["items"], c.AlgoAnnotation)
-    return page(items, size=int(row["size"]), offset=offset, max_=max_)
+ALGO = kinds.KindStore("algo", c.AlgoAnnotation, q.ALGO_ANNOTATION_GET, q.ALGO_ANNOTATION_LIST)
+fetch = ALGO.fetch
+get = ALGO.get
+list_visible = ALGO.list_visible
 
 
 async def create(
@@ -64,9 +36,7 @@ async def create(
             term_user_id=me.id,
             compression=body.geometry_compression,
         )
-        obj = await fetch(conn, annotation_id)
-        command = await record(conn, user_id=me.id, action="ADD", obj=obj, project_id=obj.project)
-    return obj, command
+        return await ALGO.recorded(conn, me, annotation_id, "ADD")
 
 
 async def create_many(
@@ -96,45 +66,35 @@ async def create_many(
     )
 
 
+async def _editable(conn: asyncpg.Connection, me: Principal, annotation_id: int) -> asyncpg.Record:
+    """The algo annotation, once the caller may edit it (its owner, or a project manager)."""
+    current = await ALGO.row(conn, annotation_id)
+    access = await acl.project_access(conn, me, current["project_id"])
+    access.require_edit(current["user_id"])
+    return current
+
+
 async def update(
     conn: asyncpg.Connection, me: Principal, annotation_id: int, body: AnnotationBody
 ) -> tuple[c.AlgoAnnotation, int]:
     """Change location, slice or terms of an algo annotation."""
-    current = await _row(conn, annotation_id)
-    access = await acl.project_access(conn, me, current["project_id"])
-    access.require_edit(current["user_id"])
-    old = decode.one(current["obj"], c.AlgoAnnotation)
-    row = await kinds.prepared_one(conn, me, kinds.merged(body, old.image, old.location, old.slice))
-    async with conn.transaction():
-        await kinds.rewrite(conn, annotation_id, row, body, me.id)
-        obj = await fetch(conn, annotation_id)
-        command = await record(conn, user_id=me.id, action="EDIT", obj=obj, project_id=obj.project)
-    return obj, command
+    return await ALGO.change(conn, me, await _editable(conn, me, annotation_id), body)
 
 
 async def delete(
     conn: asyncpg.Connection, me: Principal, annotation_id: int
 ) -> tuple[c.AlgoAnnotation, int]:
     """Delete an algo annotation; answer it as it was."""
-    current = await _row(conn, annotation_id)
-    access = await acl.project_access(conn, me, current["project_id"])
-    access.require_edit(current["user_id"])
-    obj = decode.one(current["obj"], c.AlgoAnnotation)
-    async with conn.transaction():
-        await conn.execute(q.ANNOTATION_DELETE, annotation_id)
-        command = await record(
-            conn, user_id=me.id, action="DELETE", obj=obj, project_id=obj.project
-        )
-    return obj, command
+    return await ALGO.remove(conn, me, await _editable(conn, me, annotation_id))
 
 
-async def count_in_project(
-    conn: asyncpg.Connection, me: Principal, project_id: int, start: str | None, end: str | None
-) -> int:
-    """Algo annotations of a readable project, created between optional epoch-ms bounds."""
-    after, before = kinds.epoch_ms(start, "startDate"), kinds.epoch_ms(end, "endDate")
-    await acl.readable(conn, me, project_id)
-    return await kinds.count_in_project(conn, project_id, "algo", after, before)
-
-
-__all__ = ["count_in_project", "create", "create_many", "delete", "fetch", "get", "list_visible"]
+__all__ = [
+    "ALGO",
+    "create",
+    "create_many",
+    "delete",
+    "fetch",
+    "get",
+    "list_visible",
+    "update",
+]

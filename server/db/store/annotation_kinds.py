@@ -6,16 +6,22 @@ All kinds live in the one ``annotation`` table (``kind`` column), so the geometr
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 import asyncpg
 import msgspec
 
+from contracts import _generated as c
+from contracts.envelopes import Page, page
 from contracts.errors import Invalid, NotFound
 from server.auth.principal import Principal
 from server.db import queries as q
+from server.db import rows as decode
+from server.db.store import acl
 from server.db.store.annotation_rows import AnnotationBody, Row, prepare
+from server.db.store.commands import Action, record
 
 Kind = Literal["user", "algo", "reviewed"]
 
@@ -153,11 +159,98 @@ async def count_in_project(
     return int(await conn.fetchval(q.ANNOTATION_COUNT_BY_PROJECT, project_id, kind, start, end))
 
 
+async def count_readable(
+    conn: asyncpg.Connection,
+    me: Principal,
+    project_id: int,
+    kind: Kind,
+    start: str | None,
+    end: str | None,
+) -> int:
+    """Annotations of one kind in a readable project, created between optional epoch-ms bounds."""
+    after, before = epoch_ms(start, "startDate"), epoch_ms(end, "endDate")
+    await acl.readable(conn, me, project_id)
+    return await count_in_project(conn, project_id, kind, after, before)
+
+
+T = TypeVar("T", c.AlgoAnnotation, c.ReviewedAnnotation)
+
+
+@dataclass(frozen=True)
+class KindStore(Generic[T]):
+    """Reads and plain writes of one kind: its JSON view's statements decide the contract."""
+
+    kind: Kind
+    contract: type[T]
+    get_query: str
+    """``$1 annotation_id`` -> obj, project_id, user_id, image_id (and kind-specific columns)."""
+    list_query: str
+    """``$1 user_id, $2 bypass, $3 limit, $4 offset`` -> size, items."""
+
+    async def row(self, conn: asyncpg.Connection, annotation_id: int) -> asyncpg.Record:
+        """The annotation JSON with what permission checks need; NotFound when absent."""
+        row = await conn.fetchrow(self.get_query, annotation_id)
+        if row is None:
+            raise NotFound(CLASS_NAMES[self.kind], annotation_id)
+        return row
+
+    async def fetch(self, conn: asyncpg.Connection, annotation_id: int) -> T:
+        """One annotation of this kind, without an access check."""
+        return decode.one((await self.row(conn, annotation_id))["obj"], self.contract)
+
+    async def get(self, conn: asyncpg.Connection, me: Principal, annotation_id: int) -> T:
+        """One annotation of this kind whose project the caller reads."""
+        row = await self.row(conn, annotation_id)
+        await acl.readable(conn, me, row["project_id"])
+        return decode.one(row["obj"], self.contract)
+
+    async def list_visible(
+        self, conn: asyncpg.Connection, me: Principal, max_: int, offset: int
+    ) -> Page[T]:
+        """Annotations of this kind in every project the caller reads, newest first."""
+        row = await conn.fetchrow(self.list_query, me.id, me.is_admin, max_ or None, offset)
+        assert row is not None
+        items = decode.many(row["items"], self.contract)
+        return page(items, size=int(row["size"]), offset=offset, max_=max_)
+
+    async def recorded(
+        self, conn: asyncpg.Connection, me: Principal, annotation_id: int, action: Action
+    ) -> tuple[T, int]:
+        """The annotation as stored now and the command recording ``action`` on it."""
+        obj = await self.fetch(conn, annotation_id)
+        command = await record(conn, user_id=me.id, action=action, obj=obj, project_id=obj.project)
+        return obj, command
+
+    async def change(
+        self, conn: asyncpg.Connection, me: Principal, current: asyncpg.Record, body: AnnotationBody
+    ) -> tuple[T, int]:
+        """Change location, slice or terms of an annotation (``current``: its checked row)."""
+        old = decode.one(current["obj"], self.contract)
+        row = await prepared_one(conn, me, merged(body, old.image, old.location, old.slice))
+        async with conn.transaction():
+            await rewrite(conn, old.id, row, body, me.id)
+            return await self.recorded(conn, me, old.id, "EDIT")
+
+    async def remove(
+        self, conn: asyncpg.Connection, me: Principal, current: asyncpg.Record
+    ) -> tuple[T, int]:
+        """Delete an annotation (``current``: its checked row); answer it as it was."""
+        obj = decode.one(current["obj"], self.contract)
+        async with conn.transaction():
+            await conn.execute(q.ANNOTATION_DELETE, obj.id)
+            command = await record(
+                conn, user_id=me.id, action="DELETE", obj=obj, project_id=obj.project
+            )
+        return obj, command
+
+
 __all__ = [
     "CLASS_NAMES",
     "Kind",
+    "KindStore",
     "Located",
     "count_in_project",
+    "count_readable",
     "epoch_ms",
     "insert",
     "locate",

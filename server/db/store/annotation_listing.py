@@ -9,11 +9,16 @@ drive a semi-join) and ``annotation_list`` for the rest; every other filter is a
 search, a JSON body (numbers, booleans, lists or comma-joined strings).
 
 Filters: project, image(s), slice(s), user(s) (``username`` too, as the web UI sends it),
-term(s), noTerm, multipleTerm, usersForTerm, track(s), noTrack, multipleTrack, tag(s), noTag,
-reviewed (lists the reviewed copies instead), reviewUsers, notReviewedOnly, bbox (WKT or
+term(s), noTerm, multipleTerm, usersForTerm, track(s), noTrack, multipleTrack, with track(s)
+beforeSlice/afterSlice (a slice id: annotations on planes ranked before/after it; sliceDimension
+is read and unused, as in Cytomine), tag(s), noTag, reviewed (Cytomine's reviewed listing: the
+validated copies, with reviewUser and parentIdent), includeAlgo (the algo listing), reviewUsers,
+notReviewedOnly, bbox (WKT or
 ``minx,miny,maxx,maxy``), bboxAnnotation, baseAnnotation (id or WKT) with
 maxDistanceBaseAnnotation, excludedAnnotation, afterThan/beforeThan (epoch ms, exclusive).
 Projects hiding users' or admins' layers show a non-manager only the layers allowed.
+
+Order: newest first; with track(s), by plane rank first, as Cytomine.
 
 Paging: ``max``/``offset`` as Cytomine (``size`` counts every match). Keyset paging, a Lamina
 extension for big lists: ``afterId=<last id of the previous page>`` returns the next ``max``
@@ -31,7 +36,7 @@ import asyncpg
 import msgspec
 
 import spatial
-from contracts.errors import Invalid
+from contracts.errors import Invalid, NotFound
 from server.auth.principal import Principal
 from server.db import queries as q
 from server.db.store import acl, annotation_overview
@@ -49,6 +54,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "nbComments",
         "countReviewedAnnotations",
         "reviewed",
+        "reviewUser",
+        "parentIdent",
         "cropURL",
         "smallCropURL",
         "url",
@@ -56,11 +63,11 @@ GROUPS: dict[str, tuple[str, ...]] = {
     ),
     "wkt": ("location", "geometryCompression"),
     "gis": ("area", "areaUnit", "perimeter", "perimeterUnit", "centroid"),
-    "term": ("term", "userByTerm"),
+    "term": ("term", "userByTerm", "rate"),
     "track": ("track", "annotationTrack"),
     "image": ("originalFilename", "instanceFilename"),
     "slice": ("channel", "zStack", "time"),
-    "user": ("creator", "name"),
+    "user": ("creator", "name", "firstname", "lastname"),
     "imageGroup": ("imageGroup",),
     "group": ("group", "annotationLink"),
 }
@@ -86,6 +93,9 @@ class AnnotationQuery(msgspec.Struct, frozen=True, kw_only=True):
     tags: list[int] | None = None
     no_tag: bool = False
     reviewed: bool = False
+    algo: bool = False
+    before_slice: int | None = None
+    after_slice: int | None = None
     review_users: list[int] | None = None
     not_reviewed_only: bool = False
     bbox: spatial.Bbox | None = None
@@ -101,6 +111,11 @@ class AnnotationQuery(msgspec.Struct, frozen=True, kw_only=True):
     max: int = 0
     offset: int = 0
     kmeans: bool = False
+
+    @property
+    def kind(self) -> str:
+        """The annotation kind listed: reviewed=true wins over includeAlgo, as in Cytomine."""
+        return "reviewed" if self.reviewed else "algo" if self.algo else "user"
 
 
 class ListingPage(msgspec.Struct, kw_only=True):
@@ -131,8 +146,9 @@ def _ids(params: dict[str, Any], *names: str) -> list[int] | None:
 
 
 def _one(params: dict[str, Any], name: str) -> int | None:
-    """One id, or None when absent."""
-    found = _ids(params, name)
+    """One id (or an object's ``id``), or None when absent."""
+    value = params.get(name)
+    found = _ids({name: value.get("id") if isinstance(value, dict) else value}, name)
     return found[0] if found else None
 
 
@@ -223,16 +239,26 @@ def _filters(params: dict[str, Any]) -> dict[str, Any]:
         "multiple_track": _flag(params, "multipleTrack"),
         "no_tag": _flag(params, "noTag"),
         "reviewed": _flag(params, "reviewed"),
+        "algo": _flag(params, "includeAlgo"),
         "not_reviewed_only": _flag(params, "notReviewedOnly"),
     }
+
+
+def _slice_order(params: dict[str, Any], filters: dict[str, Any]) -> dict[str, Any]:
+    """beforeSlice/afterSlice, read only with a track filter (Cytomine ignores them otherwise)."""
+    if filters["tracks"] is None:
+        return {}
+    return {"before_slice": _one(params, "beforeSlice"), "after_slice": _one(params, "afterSlice")}
 
 
 def parse_query(params: dict[str, Any]) -> AnnotationQuery:
     """Validate the listing parameters (query string merged with a JSON body)."""
     bbox = params.get("bbox")
     base_geometry, base_annotation, max_distance = _base(params)
+    filters = _filters(params)
     return AnnotationQuery(
-        **_filters(params),
+        **filters,
+        **_slice_order(params, filters),
         bbox=spatial.parse_bbox(str(bbox)) if bbox not in (None, "") else None,
         bbox_annotation=_one(params, "bboxAnnotation"),
         base_geometry=base_geometry,
@@ -249,15 +275,9 @@ def parse_query(params: dict[str, Any]) -> AnnotationQuery:
     )
 
 
-def arguments(me: Principal, query: AnnotationQuery) -> tuple[str, list[Any]]:
-    """The statement for ``query`` and its bound values, in the statements' order."""
-    box = query.bbox
-    envelope: tuple[float | None, ...] = box.envelope if box is not None else (None,) * 4
-    area = spatial.to_wkb(box.polygon) if box is not None and box.polygon is not None else None
-    values = [
-        me.id,
-        me.is_admin,
-        "reviewed" if query.reviewed else "user",
+def _filter_values(query: AnnotationQuery) -> list[Any]:
+    """The bound values $4..$18: ids and flags of the filters, in the statements' order."""
+    return [
         query.project,
         query.images,
         query.slices,
@@ -273,20 +293,27 @@ def arguments(me: Principal, query: AnnotationQuery) -> tuple[str, list[Any]]:
         query.no_tag,
         query.review_users,
         query.not_reviewed_only,
-        *envelope,
-        area,
-        query.bbox_annotation,
-        query.base_geometry,
-        query.base_annotation,
-        query.max_distance,
-        query.excluded,
-        query.after_than,
-        query.before_than,
-        query.after_id,
+    ]
+
+
+def arguments(
+    me: Principal, query: AnnotationQuery, slice_rank: int | None = None
+) -> tuple[str, list[Any]]:
+    """The statement for ``query`` and its bound values (slice_rank: the plane to order by)."""
+    box = query.bbox
+    envelope: tuple[float | None, ...] = box.envelope if box is not None else (None,) * 4
+    area = spatial.to_wkb(box.polygon) if box is not None and box.polygon is not None else None
+    values = [
+        *(me.id, me.is_admin, query.kind),
+        *_filter_values(query),
+        *(*envelope, area, query.bbox_annotation),
+        *(query.base_geometry, query.base_annotation, query.max_distance, query.excluded),
+        *(query.after_than, query.before_than, query.after_id),
         query.after_id is None,  # keyset pages are not counted
         query.max or None,
         0 if query.after_id is not None else query.offset,
         query.groups,
+        *(slice_rank, query.before_slice is not None),
     ]
     if box is not None and query.images is not None:
         return q.ANNOTATION_LIST_BBOX, values
@@ -312,11 +339,22 @@ def _page(items: bytes, size: int | None, found: int, query: AnnotationQuery) ->
     )
 
 
+async def _slice_rank(conn: asyncpg.Connection, query: AnnotationQuery) -> int | None:
+    """The plane rank of beforeSlice (which wins, as in Cytomine) or afterSlice; 404 if absent."""
+    slice_id = query.before_slice if query.before_slice is not None else query.after_slice
+    if slice_id is None:
+        return None
+    rank = await conn.fetchval(q.ANNOTATION_SLICE_RANK, slice_id)
+    if rank is None:
+        raise NotFound("SliceInstance", slice_id)
+    return int(rank)
+
+
 async def list_annotations(
     conn: asyncpg.Connection, me: Principal, query: AnnotationQuery
 ) -> ListingPage:
     """One page of the annotations the caller reads, newest first."""
-    if query.kmeans and not query.reviewed:
+    if query.kmeans and query.kind == "user":
         clusters = await annotation_overview.kmeans(conn, me, query)
         if clusters is not None:
             n = clusters.size
@@ -324,7 +362,7 @@ async def list_annotations(
             return ListingPage(collection=raw, offset=0, per_page=n, size=n, total_pages=1)
     if query.project is not None:
         await acl.readable(conn, me, query.project)
-    statement, values = arguments(me, query)
+    statement, values = arguments(me, query, await _slice_rank(conn, query))
     row = await conn.fetchrow(statement, *values)
     assert row is not None  # an aggregate query always answers one row
     return _page(bytes(row["items"]), row["size"], row["found"], query)

@@ -17,11 +17,9 @@ from contracts.envelopes import Page, page
 from contracts.errors import Conflict, Forbidden, Invalid, NotFound
 from server.auth.principal import Principal
 from server.db import queries as q
-from server.db import rows as decode
 from server.db.store import acl
 from server.db.store import annotation_kinds as kinds
 from server.db.store.annotation_rows import AnnotationBody
-from server.db.store.commands import record
 
 
 class ReviewedBody(AnnotationBody, kw_only=True):
@@ -31,34 +29,12 @@ class ReviewedBody(AnnotationBody, kw_only=True):
     status: int | None = None
 
 
-async def _row(conn: asyncpg.Connection, annotation_id: int) -> asyncpg.Record:
-    """The reviewed annotation JSON with its project and reviewer; NotFound when absent."""
-    row = await conn.fetchrow(q.REVIEWED_ANNOTATION_GET, annotation_id)
-    if row is None:
-        raise NotFound("ReviewedAnnotation", annotation_id)
-    return row
-
-
-async def fetch(conn: asyncpg.Connection, annotation_id: int) -> c.ReviewedAnnotation:
-    """One reviewed annotation, without an access check."""
-    return decode.one((await _row(conn, annotation_id))["obj"], c.ReviewedAnnotation)
-
-
-async def get(conn: asyncpg.Connection, me: Principal, annotation_id: int) -> c.ReviewedAnnotation:
-    """One reviewed annotation whose project the caller reads."""
-    row = await _row(conn, annotation_id)
-    await acl.readable(conn, me, row["project_id"])
-    return decode.one(row["obj"], c.ReviewedAnnotation)
-
-
-async def list_visible(
-    conn: asyncpg.Connection, me: Principal, max_: int, offset: int
-) -> Page[c.ReviewedAnnotation]:
-    """Reviewed annotations of every project the caller reads, newest first."""
-    row = await conn.fetchrow(q.REVIEWED_ANNOTATION_LIST, me.id, me.is_admin, max_ or None, offset)
-    assert row is not None
-    items = decode.many(row["items"], c.ReviewedAnnotation)
-    return page(items, size=int(row["size"]), offset=offset, max_=max_)
+REVIEWED = kinds.KindStore(
+    "reviewed", c.ReviewedAnnotation, q.REVIEWED_ANNOTATION_GET, q.REVIEWED_ANNOTATION_LIST
+)
+fetch = REVIEWED.fetch
+get = REVIEWED.get
+list_visible = REVIEWED.list_visible
 
 
 async def create(
@@ -85,14 +61,12 @@ async def create(
             status=body.status if body.status is not None else 1,
             compression=body.geometry_compression,
         )
-        obj = await fetch(conn, annotation_id)
-        command = await record(conn, user_id=me.id, action="ADD", obj=obj, project_id=obj.project)
-    return obj, command
+        return await REVIEWED.recorded(conn, me, annotation_id, "ADD")
 
 
 async def _editable(conn: asyncpg.Connection, me: Principal, annotation_id: int) -> asyncpg.Record:
     """The reviewed annotation, once the caller may write and is its reviewer or an admin."""
-    current = await _row(conn, annotation_id)
+    current = await REVIEWED.row(conn, annotation_id)
     await acl.writable(conn, me, current["project_id"])
     if not me.is_admin and current["reviewer_id"] != me.id:
         raise Forbidden(f"Only the reviewer may change reviewed annotation {annotation_id}")
@@ -103,37 +77,14 @@ async def update(
     conn: asyncpg.Connection, me: Principal, annotation_id: int, body: AnnotationBody
 ) -> tuple[c.ReviewedAnnotation, int]:
     """Change location, slice or terms of a reviewed annotation."""
-    current = await _editable(conn, me, annotation_id)
-    old = decode.one(current["obj"], c.ReviewedAnnotation)
-    row = await kinds.prepared_one(conn, me, kinds.merged(body, old.image, old.location, old.slice))
-    async with conn.transaction():
-        await kinds.rewrite(conn, annotation_id, row, body, me.id)
-        obj = await fetch(conn, annotation_id)
-        command = await record(conn, user_id=me.id, action="EDIT", obj=obj, project_id=obj.project)
-    return obj, command
+    return await REVIEWED.change(conn, me, await _editable(conn, me, annotation_id), body)
 
 
 async def delete(
     conn: asyncpg.Connection, me: Principal, annotation_id: int
 ) -> tuple[c.ReviewedAnnotation, int]:
     """Delete a reviewed annotation (the parent stays); answer it as it was."""
-    current = await _editable(conn, me, annotation_id)
-    obj = decode.one(current["obj"], c.ReviewedAnnotation)
-    async with conn.transaction():
-        await conn.execute(q.ANNOTATION_DELETE, annotation_id)
-        command = await record(
-            conn, user_id=me.id, action="DELETE", obj=obj, project_id=obj.project
-        )
-    return obj, command
-
-
-async def count_in_project(
-    conn: asyncpg.Connection, me: Principal, project_id: int, start: str | None, end: str | None
-) -> int:
-    """Reviewed annotations of a readable project, created between optional epoch-ms bounds."""
-    after, before = kinds.epoch_ms(start, "startDate"), kinds.epoch_ms(end, "endDate")
-    await acl.readable(conn, me, project_id)
-    return await kinds.count_in_project(conn, project_id, "reviewed", after, before)
+    return await REVIEWED.remove(conn, me, await _editable(conn, me, annotation_id))
 
 
 async def count_mine(conn: asyncpg.Connection, me: Principal) -> int:
@@ -157,8 +108,8 @@ async def stats(
 
 
 __all__ = [
+    "REVIEWED",
     "ReviewedBody",
-    "count_in_project",
     "count_mine",
     "create",
     "delete",

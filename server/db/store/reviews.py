@@ -20,7 +20,6 @@ from server.db import queries as q
 from server.db.store import acl, image_instances
 from server.db.store import annotation_kinds as kinds
 from server.db.store import reviewed_annotations as reviewed
-from server.db.store.commands import record
 
 
 class ReviewState(msgspec.Struct, frozen=True, kw_only=True):
@@ -129,9 +128,7 @@ async def review(
             await conn.execute(q.REVIEW_TERMS_COPY, [new_id], me.id)
         elif chosen:
             await conn.execute(q.ANNOTATION_TERM_INSERT, [new_id] * len(chosen), chosen, me.id)
-        obj = await reviewed.fetch(conn, new_id)
-        command = await record(conn, user_id=me.id, action="ADD", obj=obj, project_id=obj.project)
-    return obj, command
+        return await reviewed.REVIEWED.recorded(conn, me, new_id, "ADD")
 
 
 async def unreview(

@@ -31,15 +31,6 @@ async def list_light(
     return page(items, size=int(row["size"]), offset=offset, max_=max_)
 
 
-async def count_in_project(
-    conn: asyncpg.Connection, me: Principal, project_id: int, start: str | None, end: str | None
-) -> int:
-    """User annotations of a readable project, created between optional epoch-ms bounds."""
-    after, before = kinds.epoch_ms(start, "startDate"), kinds.epoch_ms(end, "endDate")
-    await acl.readable(conn, me, project_id)
-    return await kinds.count_in_project(conn, project_id, "user", after, before)
-
-
 async def count_by_user(
     conn: asyncpg.Connection, me: Principal, user_id: int, project_id: int | None
 ) -> int:
@@ -87,4 +78,4 @@ async def repeat(
     return out
 
 
-__all__ = ["count_by_user", "count_in_project", "list_light", "repeat"]
+__all__ = ["count_by_user", "list_light", "repeat"]

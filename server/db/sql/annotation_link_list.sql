@@ -1,0 +1,14 @@
+-- Links of one annotation group (access checked by the caller)
+-- (the shape of server/db/listing.py).
+-- $1 filter jsonpath, $2 filter vars jsonb, $3 sort key text, $4 descending bool,
+-- $5 limit bigint, $6 offset bigint, $7 annotation_group_id bigint
+-- -> size bigint, items text (JSON array of AnnotationLink objects)
+SELECT size, items
+FROM api_page(
+    ARRAY(
+        SELECT to_jsonb(v)
+        FROM api_annotation_link AS v
+        WHERE v."group" = $7
+    ),
+    $1::jsonpath, $2::jsonb, $3, $4, $5, $6
+)

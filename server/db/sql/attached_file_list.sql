@@ -1,0 +1,14 @@
+-- Attached files of objects the caller may read (all of them for admins), in the shape of
+-- server/db/listing.py.
+-- $1 filter jsonpath, $2 filter vars jsonb, $3 sort key text, $4 descending bool,
+-- $5 limit bigint, $6 offset bigint, $7 user_id bigint, $8 is_admin bool
+-- -> size bigint, items text (JSON array of AttachedFile objects)
+SELECT size, items
+FROM api_page(
+    ARRAY(
+        SELECT to_jsonb(v)
+        FROM api_attached_file AS v
+        WHERE $8 OR domain_readable(v."domainClassName", v."domainIdent", $7, false)
+    ),
+    $1::jsonpath, $2::jsonb, $3, $4, $5, $6
+)

@@ -1,0 +1,10 @@
+-- Attached files of one object (access checked by the caller), in the shape of
+-- server/db/listing.py.
+-- $1 filter jsonpath, $2 filter vars jsonb, $3 sort key text, $4 descending bool,
+-- $5 limit bigint, $6 offset bigint, $7 domain_ident bigint
+-- -> size bigint, items text (JSON array of AttachedFile objects)
+SELECT size, items
+FROM api_page(
+    ARRAY(SELECT to_jsonb(v) FROM api_attached_file AS v WHERE v."domainIdent" = $7),
+    $1::jsonpath, $2::jsonb, $3, $4, $5, $6
+)

@@ -1,0 +1,5 @@
+-- Delete an image group; its image memberships, annotation groups and their links cascade.
+-- $1 image_group_id bigint
+-- -> nothing
+DELETE FROM image_group
+WHERE id = $1

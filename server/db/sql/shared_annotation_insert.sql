@@ -1,0 +1,16 @@
+-- Store a comment on an annotation; receivers that are no user are dropped.
+-- $1 annotation_id bigint, $2 annotation_class_name text, $3 sender_id bigint,
+-- $4 comment text, $5 receivers bigint[]
+-- -> id bigint
+INSERT INTO shared_annotation (annotation_id, annotation_class_name, sender_id, comment, receivers)
+VALUES (
+    $1, $2, $3, $4,
+    ARRAY(
+        SELECT r.id
+        FROM unnest($5::bigint []) WITH ORDINALITY AS r (id, n)
+        WHERE EXISTS (SELECT 1 FROM sec_user AS u WHERE u.id = r.id)
+        GROUP BY r.id
+        ORDER BY min(r.n)
+    )
+)
+RETURNING id
