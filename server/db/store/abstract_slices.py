@@ -6,11 +6,11 @@ import asyncpg
 
 from contracts import _generated as c
 from contracts.envelopes import BulkResult
-from contracts.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from contracts.errors import Conflict, Forbidden, Invalid, NotFound
 from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows
-from server.db.store import commands, images, storages, users
+from server.db.store import arrays, commands, images, storages, users
 
 
 def _check_plane(body: c.AbstractSliceInput) -> None:
@@ -65,14 +65,7 @@ async def create_many(
     conn: asyncpg.Connection, me: Principal, bodies: list[c.AbstractSliceInput]
 ) -> BulkResult:
     """Add every plane of an array, or none when one is refused (status inside the answer)."""
-    try:
-        async with conn.transaction():
-            ids = [str((await create(conn, me, body))[0].id) for body in bodies]
-    except DomainError as exc:
-        errors = [{"message": exc.message, "errorValues": exc.values}]
-        data = {"success": False, "message": "No entry saved", "errors": errors}
-        return BulkResult(data=data, status=exc.status)
-    return BulkResult(data={"message": f"abstractslices {','.join(ids)} added"}, status=200)
+    return await arrays.create_all(conn, me, bodies, create, "abstractslices")
 
 
 async def _usage(conn: asyncpg.Connection, slice_id: int) -> list[str]:

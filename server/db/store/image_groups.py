@@ -7,12 +7,12 @@ import msgspec
 
 from contracts import _generated as c
 from contracts.envelopes import BulkResult, Page
-from contracts.errors import Conflict, DomainError, Invalid, NotFound
+from contracts.errors import Conflict, Invalid, NotFound
 from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
-from server.db.store import acl
+from server.db.store import acl, arrays
 from server.db.store.commands import record
 
 
@@ -70,14 +70,7 @@ async def create_many(
     conn: asyncpg.Connection, me: Principal, bodies: list[c.ImageGroupInput]
 ) -> BulkResult:
     """Create every image group of an array, or none when one is refused."""
-    try:
-        async with conn.transaction():
-            ids = [str((await create(conn, me, body))[0].id) for body in bodies]
-    except DomainError as exc:
-        errors = [{"message": exc.message, "errorValues": exc.values}]
-        data = {"success": False, "message": "No entry saved", "errors": errors}
-        return BulkResult(data=data, status=exc.status)
-    return BulkResult(data={"message": f"imagegroups {','.join(ids)} added"}, status=200)
+    return await arrays.create_all(conn, me, bodies, create, "imagegroups")
 
 
 async def update(
