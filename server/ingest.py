@@ -1,5 +1,8 @@
 """Image ingest: stream uploads to the storage root, read them with large-image, record them.
 
+``receive_form`` streams the file parts of any multipart upload (images, attached files) to
+``<storage root>/.incoming`` and keeps its small text fields.
+
 Files live under ``settings.storage_dir`` as ``<storage>/<uploaded file>/<name>``; the
 database keeps that relative path. Metadata reading is blocking, so it runs in a thread
 under ``app.state.ingest_limiter`` (created here, in the ``ingest_state`` lifespan).
@@ -38,6 +41,7 @@ from tiling.errors import UnreadableImage
 ERROR_DEPLOYMENT = 41
 FILE_FIELDS = ("files[]", "files", "file")
 _WRITE_CHUNK = 1 << 20
+_FIELD_LIMIT = 64 * 1024  # bytes of one text field of a form
 _UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
 
 
@@ -48,6 +52,13 @@ class Received(msgspec.Struct, frozen=True, kw_only=True):
     content_type: str | None
     size: int
     temp_path: str
+
+
+class Form(msgspec.Struct, kw_only=True):
+    """Text fields and the files of one multipart body."""
+
+    fields: dict[str, str] = {}
+    files: list[Received] = []
 
 
 class UploadTarget(msgspec.Struct, frozen=True, kw_only=True):
@@ -98,57 +109,69 @@ def boundary_of(content_type: str) -> str:
     return str(options["boundary"])
 
 
-async def receive(chunks: AsyncIterator[bytes], boundary: str, root: Path) -> list[Received]:
-    """Stream every file part to ``root/.incoming`` without holding it in memory."""
-    received: list[Received] = []
-    state: dict[str, Any] = {}
+async def receive_form(
+    chunks: AsyncIterator[bytes], boundary: str, root: Path, names: tuple[str, ...] = FILE_FIELDS
+) -> Form:
+    """Stream the file parts named ``names`` to disk, keep the text fields (400 without a file)."""
+    form = Form(fields={}, files=[])
+    state: dict[str, Any] = {"names": names}
     try:
         with PushMultipartParser(boundary) as parser:
             async for chunk in chunks:
                 for event in parser.parse(chunk):
-                    await _on_event(event, state, root, received)
+                    await _on_event(event, state, root, form)
             for event in parser.parse(b""):
-                await _on_event(event, state, root, received)
+                await _on_event(event, state, root, form)
     except BaseException as exc:
-        await _abandon(state, received)
+        if state.get("file") is not None:
+            await state["file"].aclose()
+            await anyio.Path(state["temp"]).unlink(missing_ok=True)
+        await discard(form.files)
         if isinstance(exc, MultipartError):
             raise Invalid("The multipart body is malformed or incomplete") from exc
         raise
-    if not received:
-        raise Invalid("No file in the upload: send it in the files[] field")
-    return received
+    if not form.files:
+        raise Invalid(f"No file in the upload: send it in the {names[0]} field")
+    return form
 
 
-async def _abandon(state: dict[str, Any], received: list[Received]) -> None:
-    """Remove what an interrupted upload left: the part being written and finished ones."""
-    if state.get("file") is not None:
-        await state["file"].aclose()
-        await anyio.Path(state["temp"]).unlink(missing_ok=True)
-    await discard(received)
-
-
-async def _on_event(event: Any, state: dict[str, Any], root: Path, out: list[Received]) -> None:
+async def _on_event(event: Any, state: dict[str, Any], root: Path, form: Form) -> None:
     if event is None:
-        if state.get("file") is not None:
-            await _close_part(state, out)
+        await _close(state, form)
+        names = state["names"]
         state.clear()
+        state["names"] = names
     elif isinstance(event, (bytes, bytearray)):
-        if state.get("file") is not None:
-            state["buffer"] += event
-            if len(state["buffer"]) >= _WRITE_CHUNK:
-                await state["file"].write(bytes(state["buffer"]))
-                state["buffer"].clear()
-    elif event.filename and event.name in FILE_FIELDS:
-        temp = root / ".incoming" / uuid.uuid4().hex
-        state.update(segment=event, temp=temp, buffer=bytearray())
-        state["file"] = await anyio.open_file(temp, "wb")
+        if state.get("skip"):
+            return
+        buffer = state.setdefault("buffer", bytearray())
+        buffer += event
+        if state.get("file") is None:
+            if len(buffer) > _FIELD_LIMIT:
+                raise Invalid(f"Form field {state['segment'].name!r} is too long")
+        elif len(buffer) >= _WRITE_CHUNK:
+            await state["file"].write(bytes(buffer))
+            buffer.clear()
+    else:
+        # Files under other names are skipped, as Cytomine reads only the named part.
+        state.update(segment=event, buffer=bytearray(), skip=False)
+        if event.filename and event.name not in state["names"]:
+            state["skip"] = True
+        elif event.filename:
+            state["temp"] = root / ".incoming" / uuid.uuid4().hex
+            state["file"] = await anyio.open_file(state["temp"], "wb")
 
 
-async def _close_part(state: dict[str, Any], out: list[Received]) -> None:
+async def _close(state: dict[str, Any], form: Form) -> None:
+    segment = state.get("segment")
+    if segment is None or state.get("skip"):
+        return
+    if state.get("file") is None:
+        form.fields.setdefault(segment.name, bytes(state["buffer"]).decode("utf-8", "replace"))
+        return
     await state["file"].write(bytes(state["buffer"]))
     await state["file"].aclose()
-    segment = state["segment"]
-    out.append(
+    form.files.append(
         Received(
             original_filename=PurePosixPath(segment.filename.replace("\\", "/")).name or "upload",
             content_type=segment.content_type,
@@ -282,6 +305,8 @@ async def _fail(
 
 __all__ = [
     "ERROR_DEPLOYMENT",
+    "FILE_FIELDS",
+    "Form",
     "Received",
     "UploadResult",
     "UploadTarget",
@@ -290,7 +315,7 @@ __all__ = [
     "deploy",
     "discard",
     "ingest_state",
-    "receive",
+    "receive_form",
     "remove_stored",
     "safe_name",
     "store",

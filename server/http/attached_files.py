@@ -13,7 +13,7 @@ from litestar.response import File
 from contracts import _generated as c
 from contracts.envelopes import Page
 from contracts.errors import Invalid, NotFound
-from server import attachments, ingest
+from server import ingest
 from server.db.store import attached_files, domains
 from server.http.common import envelope
 from server.http.deps import Conn, Lists, Me
@@ -21,7 +21,7 @@ from server.http.deps import Conn, Lists, Me
 _MISSING = ("", "null", "undefined")
 
 
-def _param(request: Request[Any, Any, Any], form: attachments.Form, name: str) -> str | None:
+def _param(request: Request[Any, Any, Any], form: ingest.Form, name: str) -> str | None:
     """A parameter from the query, else from the form (the JS client sends "null" for none)."""
     value = request.query_params.get(name)
     if value is None or value in _MISSING:
@@ -30,7 +30,7 @@ def _param(request: Request[Any, Any, Any], form: attachments.Form, name: str) -
 
 
 def _new(
-    request: Request[Any, Any, Any], form: attachments.Form, original: str
+    request: Request[Any, Any, Any], form: ingest.Form, original: str
 ) -> attached_files.NewAttachment:
     """The owner object, name and key an upload names (the file's own name by default)."""
     raw_ident = _param(request, form, "domainIdent")
@@ -53,7 +53,7 @@ async def _upload(
 ) -> c.AttachedFile:
     """Receive the form, attach its first file; temporary files never outlive the request."""
     boundary = ingest.boundary_of(request.headers.get("content-type", ""))
-    form = await attachments.receive_form(request.stream(), boundary, state.storage_root, names)
+    form = await ingest.receive_form(request.stream(), boundary, state.storage_root, names)
     try:
         item = form.files[0]
         new = _new(request, form, item.original_filename)

@@ -60,7 +60,7 @@ async def upload(
     target = _target(storage or id_storage, projects or id_project, keys, values)
     await _check_rights(conn, me, target)
     boundary = ingest.boundary_of(request.headers.get("content-type", ""))
-    received = await ingest.receive(request.stream(), boundary, state.storage_root)
+    received = (await ingest.receive_form(request.stream(), boundary, state.storage_root)).files
     try:
         ids = [await ingest.store(conn, me, item, target, state.storage_root) for item in received]
     finally:
