@@ -155,6 +155,10 @@ def _condition(field: str, op: str, value: str, kind: type[Any], variables: dict
         return f"{target} like_regex {_quoted(pattern)}{flag}"
     names = []
     for item in value.split(",") if op == "in" else [value]:
+        if op == "in" and item.strip() == "null" and kind is not str:
+            # Cytomine reads ``field[in]=null,3`` as "no value, or 3".
+            names.append(f"{target} == null")
+            continue
         name = f"v{len(variables)}"
         variables[name] = _typed(item.strip() if op == "in" else item, kind, field)
         names.append(f"{target} == ${name}" if op == "in" else f"{target} {_COMPARE[op]} ${name}")

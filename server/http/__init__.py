@@ -21,8 +21,11 @@ from server.http import (
     annotation_profile,
     annotation_spatial,
     annotation_terms,
+    app_engine,
     attached_files,
     companion_files,
+    configurations,
+    custom_ui,
     deepzoom,
     health,
     iam,
@@ -31,6 +34,7 @@ from server.http import (
     iiif,
     image_consultations,
     image_files,
+    image_filters,
     image_groups,
     image_instances,
     image_properties,
@@ -78,5 +82,9 @@ ROUTES += [*annotation_comments.ROUTES]
 # Metadata attached to any domain, and viewer activity.
 ROUTES += [*properties.ROUTES, *tags.ROUTES, *tracks.ROUTES, *attached_files.ROUTES]
 ROUTES += [*user_positions.ROUTES, *image_consultations.ROUTES]
+
+# Web UI settings: custom UI, image filters, configuration; empty app engine and search.
+ROUTES += [*custom_ui.ROUTES, *image_filters.ROUTES, *configurations.ROUTES]
+ROUTES += [*app_engine.ROUTES]
 
 __all__ = ["ROUTES"]

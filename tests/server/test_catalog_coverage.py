@@ -50,6 +50,9 @@ IMPLEMENTED = (
     "Annotation link",
     "Annotation comment",
     "Attached file",
+    "Custom UI",
+    "Image filter",
+    "Configuration",
 )
 
 

@@ -26,6 +26,12 @@ def test_filter_values_are_bound_not_written_into_the_path() -> None:
     assert compiled.variables == '{"v0":1,"v1":2,"v2":true}'
 
 
+def test_null_in_an_in_filter_means_no_value() -> None:
+    compiled = compile_list(parse_query("id[in]=null,3"), c.User)
+    assert compiled.path == '$ ? ((@."id" == null || @."id" == $v0))'
+    assert compiled.variables == '{"v0":3}'
+
+
 @pytest.mark.parametrize(
     "query", ["nope[equals]=1", "id[between]=1", "sort=nope", "order=up", "id[gte]=x", "max=-1"]
 )

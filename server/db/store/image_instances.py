@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 import msgspec
+from msgspec import UNSET, UnsetType
 
 from contracts import _generated as c
 from contracts.envelopes import Page
@@ -21,6 +22,12 @@ class InstanceFilter(msgspec.Struct, frozen=True, kw_only=True):
     project: int | None = None
     base_image: int | None = None
     member: int | None = None
+
+
+class ImageInstanceRow(c.ImageInstance, kw_only=True):
+    """An image list row. ``tag`` is only filtered on (``tag[in]=null,3``), never answered."""
+
+    tag: int | None | UnsetType = msgspec.field(default=UNSET, name="tag")
 
 
 async def get(conn: asyncpg.Connection, me: Principal, instance_id: int) -> c.ImageInstance:
@@ -45,12 +52,13 @@ async def list_instances(
         conn,
         q.IMAGE_INSTANCE_LIST,
         params,
-        c.ImageInstance,
+        ImageInstanceRow,
         me.id,
         me.is_admin,
         where.project,
         where.base_image,
         where.member,
+        any(field == "tag" for field, _, _ in params.filters),
     )
 
 

@@ -1,0 +1,46 @@
+"""Custom UI service: what the Web UI shows to the caller, globally and in a project."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery
+
+from contracts.errors import Invalid
+from server.db.store import custom_ui as store
+from server.http.deps import Conn, Me
+
+
+class CustomUIController(Controller):
+    """``/api/custom-ui/…``: flat visibility map and per-project settings."""
+
+    path = "/api/custom-ui"
+    tags = ["Custom UI"]
+
+    @get("/config")
+    async def config(
+        self, conn: Conn, me: Me, project: FromQuery[int | None] = None
+    ) -> msgspec.Raw:
+        """Key -> shown for the caller (project keys too with ``project=<id>``)."""
+        return await store.config(conn, me, project)
+
+    @get("/project/{project_id:int}")
+    async def show(self, conn: Conn, me: Me, project_id: FromPath[int]) -> msgspec.Raw:
+        """Key -> {ADMIN_PROJECT, CONTRIBUTOR_PROJECT} in force in a project."""
+        return await store.project_config(conn, me, project_id)
+
+    @post("/project/{project_id:int}", status_code=200)
+    async def save(
+        self, conn: Conn, me: Me, project_id: FromPath[int], request: Request[Any, Any, Any]
+    ) -> msgspec.Raw:
+        """Replace a project's settings (its managers and admins)."""
+        try:
+            body = msgspec.json.decode(await request.body() or b"null")
+        except msgspec.DecodeError as exc:
+            raise Invalid(f"Bad request body: {exc}") from exc
+        return await store.save_project_config(conn, me, project_id, body)
+
+
+ROUTES = [CustomUIController]
