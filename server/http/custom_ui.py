@@ -43,4 +43,11 @@ class CustomUIController(Controller):
         return await store.save_project_config(conn, me, project_id, body)
 
 
-ROUTES = [CustomUIController]
+class RootCustomUIController(CustomUIController):
+    """The same routes without ``/api``, where the JS client (``host/custom-ui/…``) asks."""
+
+    path = "/custom-ui"
+    include_in_schema = False
+
+
+ROUTES = [CustomUIController, RootCustomUIController]

@@ -225,3 +225,13 @@ async def test_a_body_that_is_not_json_is_refused(
         f"/api/custom-ui/project/{project}.json", content=b"{oops", auth=auth(alice)
     )
     assert r.status_code == 400
+
+
+async def test_the_routes_also_answer_without_api_as_the_js_client_asks(
+    client: AsyncTestClient, alice: NewAccount, project: int
+) -> None:
+    found = await client.get(f"/custom-ui/config.json?project={project}", auth=auth(alice))
+    settings = await client.get(f"/custom-ui/project/{project}.json", auth=auth(alice))
+    assert (found.status_code, settings.status_code) == (200, 200)
+    assert found.json() == await _config(client, alice, project)
+    assert len(settings.json()) == 82
