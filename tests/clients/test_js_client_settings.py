@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from tests.clients.test_js_client import js_client_dir  # noqa: F401
+from tests.clients.test_js_client_comments_files import _ok
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg, pytest.mark.client]
 
@@ -45,12 +46,6 @@ def report(
         assert done.returncode == 0, done.stderr
         _RUNS["report"] = json.loads(done.stdout.strip().splitlines()[-1])
     return _RUNS["report"]  # type: ignore[no-any-return]
-
-
-def _ok(report: dict[str, Any], name: str) -> dict[str, Any]:
-    found = dict(report[name])
-    assert found.pop("ok"), found
-    return found
 
 
 async def test_js_client_saves_reads_and_deletes_a_configuration_item(

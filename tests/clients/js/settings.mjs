@@ -13,38 +13,12 @@ import {
   ImageFilterProjectCollection,
   Project,
 } from 'cytomine-client';
+import { connect, recorder } from './session.mjs';
 
 const [baseUrl, username, password] = process.argv.slice(2);
 const report = {};
-
-async function step(name, action) {
-  try {
-    report[name] = { ok: true, ...(await action()) };
-  } catch (error) {
-    report[name] = {
-      ok: false,
-      status: error.response ? error.response.status : null,
-      error: String(error.message || error),
-    };
-  }
-  return report[name];
-}
-
-async function passwordGrant() {
-  const body = new URLSearchParams({ grant_type: 'password', client_id: 'core', username, password });
-  const response = await fetch(`${baseUrl}/iam/realms/cytomine/protocol/openid-connect/token`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded;charset=UTF-8' },
-    body,
-  });
-  return (await response.json()).access_token;
-}
-
-const accessToken = await passwordGrant();
-new Cytomine(baseUrl, '/api/', '/iam/realms/cytomine/', async (config) => {
-  config.headers.Authorization = `Bearer ${accessToken}`;
-  return config;
-});
+const step = recorder(report);
+await connect(baseUrl, username, password);
 const s = {};
 
 await step('configurationSave', async () => {
