@@ -22,6 +22,7 @@ from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows as decode
 from server.db.store import acl
+from server.db.store.annotation_attach import attach
 from server.db.store.annotation_copy import (
     BATCH_ROWS,
     allocate_ids,
@@ -101,7 +102,7 @@ async def create(
     assert row is not None
     async with conn.transaction():
         (annotation_id,) = await _insert(conn, me, [row], body.geometry_compression)
-        obj = await fetch(conn, annotation_id)
+        obj = await attach(conn, me, await fetch(conn, annotation_id), body)
         command = await record(conn, user_id=me.id, action="ADD", obj=obj, project_id=obj.project)
     return obj, command
 
