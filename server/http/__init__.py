@@ -38,6 +38,7 @@ from server.http import (
     ontologies,
     picture_stats,
     pictures,
+    position_socket,
     project_layers,
     project_members,
     projects,
@@ -78,5 +79,6 @@ ROUTES += [*annotation_comments.ROUTES]
 # Metadata attached to any domain, and viewer activity.
 ROUTES += [*properties.ROUTES, *tags.ROUTES, *tracks.ROUTES, *attached_files.ROUTES]
 ROUTES += [*user_positions.ROUTES, *image_consultations.ROUTES]
+ROUTES += [*position_socket.ROUTES]
 
 __all__ = ["ROUTES"]
