@@ -225,3 +225,81 @@ async def test_a_group_the_caller_cannot_read_is_refused(
     r = await _draw(client, alice, world, group=theirs.group)
     assert r.status_code == 403
     assert await _count(db, "annotation") == 0
+
+
+async def _array(client: AsyncTestClient, who: NewAccount, items: list[dict[str, Any]]) -> Any:
+    r = await client.post("/api/annotation.json", json=items, auth=auth(who))
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+async def test_an_array_links_each_item_to_its_tracks_and_group(
+    client: AsyncTestClient, alice: NewAccount, world: World, db: asyncpg.Connection
+) -> None:
+    first = await _track(client, alice, world.image, "a")
+    second = await _track(client, alice, world.image, "b")
+    group = await _annotation_group(client, alice, world.project)
+    items = [
+        {"image": world.image, "location": square(10, 10), "track": [first], "group": group},
+        {"image": world.image, "location": square(50, 10), "tracks": [second]},
+    ]
+    body = await _array(client, alice, items)
+    assert body["status"] == 200, body
+    ids = body["data"]["ids"]
+    links = await db.fetch("SELECT annotation_id, track_id FROM annotation_track ORDER BY track_id")
+    assert [(r["annotation_id"], r["track_id"]) for r in links] == [
+        (ids[0], first),
+        (ids[1], second),
+    ]
+    grouped = await db.fetch("SELECT annotation_id, group_id FROM annotation_link")
+    assert [(r["annotation_id"], r["group_id"]) for r in grouped] == [(ids[0], group)]
+
+
+async def test_an_array_is_refused_whole_for_a_link_that_cannot_be_made(
+    client: AsyncTestClient, alice: NewAccount, world: World, db: asyncpg.Connection, theirs: Theirs
+) -> None:
+    track = await _track(client, alice, world.image)
+    items = [
+        {"image": world.image, "location": square(10, 10), "track": [track]},
+        {"image": world.image, "location": square(50, 10), "track": [track]},
+        {"image": world.image, "location": square(90, 10), "track": [theirs.track]},
+        {"image": world.image, "location": square(130, 10), "group": theirs.group},
+    ]
+    body = await _array(client, alice, items)
+    assert body["status"] == 400
+    errors = {e["index"]: e["message"] for e in body["data"]["errors"]}
+    assert errors == {
+        1: f"AnnotationTrack already exists for slice {world.slice} and track cell",
+        2: f"Track {theirs.track} is not a track of image {world.image}",
+        3: "Group and annotation are not in the same project!",
+    }
+    assert (await _count(db, "annotation"), await _count(db, "annotation_track")) == (0, 0)
+
+
+async def test_an_array_item_on_a_slice_its_track_already_holds_is_refused(
+    client: AsyncTestClient, alice: NewAccount, world: World, db: asyncpg.Connection
+) -> None:
+    track = await _track(client, alice, world.image)
+    assert (await _draw(client, alice, world, track=[track])).status_code == 200
+    items = [{"image": world.image, "location": square(300, 10), "track": [track]}]
+    body = await _array(client, alice, items)
+    assert body["status"] == 400
+    assert await _count(db, "annotation") == 1
+
+
+async def test_a_large_array_copied_in_batches_is_linked_too(
+    client: AsyncTestClient, alice: NewAccount, world: World, db: asyncpg.Connection
+) -> None:
+    """Past the short-array path, rows are loaded by COPY: the links follow them."""
+    track = await _track(client, alice, world.image)
+    group = await _annotation_group(client, alice, world.project)
+    items = [
+        {"image": world.image, "location": square(10 * (i % 50), 10 * (i // 50)), "group": group}
+        for i in range(80)
+    ]
+    items[0]["track"] = [track]
+    body = await _array(client, alice, items)
+    assert body["status"] == 200, body
+    assert (await _count(db, "annotation_link"), await _count(db, "annotation_track")) == (80, 1)
+    first = await db.fetchval("SELECT annotation_id FROM annotation_track")
+    assert first == body["data"]["ids"][0]
