@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from typing import Any
 
+import asyncpg
 from litestar import WebSocket, websocket
 from litestar.datastructures import State
 from litestar.exceptions import WebSocketDisconnect
@@ -29,6 +31,7 @@ from server.db.store import position_follow as store
 
 Socket = WebSocket[Any, Any, Any]
 POLICY_VIOLATION = 1008
+log = logging.getLogger(__name__)
 # The followers list shows users seen in the last 20 s: a connected follower is renewed.
 RENEW_SECONDS = 10.0
 
@@ -66,19 +69,26 @@ class _Session:
         try:
             while True:
                 try:
-                    text = await self.socket.receive_text()
+                    text = (await self.socket.receive_text() or "").strip()
                 except WebSocketDisconnect:
                     break
-                if text.strip().isdigit():
-                    await self._start(int(text.strip()))
+                if text.isdigit():
+                    await self._start(int(text))
                 elif broadcast:
                     await self._relay(text)
         finally:
             renew.cancel()
+            await self._close(broadcast)
+
+    async def _close(self, broadcast: bool) -> None:
+        """Forget the follow and end a broadcast; the socket is gone, so failures are logged."""
+        try:
             await self._leave()
             if broadcast:
                 async with self.state.pool.acquire() as conn:
                     await store.announce(conn, self.user_id, self.image_id, None)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            log.warning("position socket cleanup failed: %s", exc)
 
     async def _relay(self, text: str) -> None:
         position = store.live_view(text, self.user_id, self.image_id)
