@@ -1,7 +1,7 @@
 """Live positions across workers: one LISTEN connection per worker, fanned out to its sockets.
 
-A broadcast position (a heartbeat with ``broadcast`` written to ``last_user_position``, or a
-message on a broadcaster's socket) is announced with ``pg_notify`` on one channel. Every
+A broadcast position (a heartbeat posted with ``broadcast``, or a view sent on a
+broadcaster's socket) is announced with ``pg_notify`` on one channel. Every
 worker listens on its own connection and hands each announcement to the follow sockets it
 holds for that (broadcaster, image). The only thing kept in process memory is which local
 socket waits for whom; who follows whom is recorded in ``position_follower``.

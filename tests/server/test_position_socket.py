@@ -186,3 +186,29 @@ async def test_an_unknown_image_is_refused(
     with await _socket(client, alice, 987654321, False) as ws:
         code, reason = _refusal(ws)
     assert code == 1008 and reason.startswith("404:")
+
+
+async def test_followers_get_the_exact_zoom_the_record_rounds(
+    client: AsyncTestClient, world: World, alice: NewAccount, bob: NewAccount
+) -> None:
+    await _post(client, bob, world, zoom=1)
+    with await _socket(client, alice, world.image, False) as ws:
+        ws.send_text(str(bob.id))
+        assert _next(ws)["zoom"] == 1  # following has started
+        url = f"/api/sliceinstance/{world.slice}/position.json"
+        r = await client.post(url, json={**VIEW, "zoom": 2.75}, auth=auth(bob))
+        assert r.json()["zoom"] == 3
+        assert _next(ws)["zoom"] == 2.75
+
+
+async def test_a_heartbeat_without_broadcast_reaches_no_follower(
+    client: AsyncTestClient, world: World, alice: NewAccount, bob: NewAccount
+) -> None:
+    url = f"/api/sliceinstance/{world.slice}/position.json"
+    await client.post(url, json={**VIEW, "zoom": 1, "broadcast": False}, auth=auth(bob))
+    with await _socket(client, alice, world.image, False) as ws:
+        ws.send_text(str(bob.id))
+        assert _next(ws)["zoom"] == 1  # the last position, sent once on following
+        await client.post(url, json={**VIEW, "zoom": 2, "broadcast": False}, auth=auth(bob))
+        await _post(client, bob, world, zoom=8)
+        assert _next(ws)["zoom"] == 8

@@ -79,6 +79,24 @@ def live_view(text: str, user_id: int, image_id: int) -> LivePosition | None:
     )
 
 
+async def announce_heartbeat(conn: asyncpg.Connection, obj: str, zoom: float | None) -> None:
+    """Send a broadcast heartbeat to followers, with the viewer's exact zoom.
+
+    The record keeps a rounded zoom; followers get the one the broadcaster's viewer sent, as
+    its socket messages carry it, so that a follower's view does not jump between the two.
+    """
+    position = msgspec.json.decode(obj)
+    if zoom is not None:
+        position["zoom"] = zoom
+    note = Announcement(
+        kind="position",
+        image=position["image"],
+        user=position["user"],
+        position=msgspec.Raw(msgspec.json.encode(position)),
+    )
+    await conn.execute(q.USER_POSITION_ANNOUNCE, msgspec.json.encode(note).decode())
+
+
 async def announce(
     conn: asyncpg.Connection, user_id: int, image_id: int, position: LivePosition | None
 ) -> None:
@@ -92,4 +110,14 @@ async def announce(
     await conn.execute(q.USER_POSITION_ANNOUNCE, msgspec.json.encode(note).decode())
 
 
-__all__ = ["LivePosition", "LiveView", "admit", "announce", "live_view", "start", "still", "stop"]
+__all__ = [
+    "LivePosition",
+    "LiveView",
+    "admit",
+    "announce",
+    "announce_heartbeat",
+    "live_view",
+    "start",
+    "still",
+    "stop",
+]
