@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
@@ -68,6 +69,18 @@ async def _post(client: AsyncTestClient, who: NewAccount, world: World, zoom: in
 
 def _next(ws: WebSocketTestSession) -> Any:
     return msgspec.json.decode(ws.receive_text(timeout=WAIT))
+
+
+@asynccontextmanager
+async def _following(
+    client: AsyncTestClient, world: World, follower: NewAccount, broadcaster: NewAccount
+) -> AsyncIterator[WebSocketTestSession]:
+    """A follower's socket once it got the broadcaster's last position (following began)."""
+    await _post(client, broadcaster, world, zoom=1)
+    with await _socket(client, follower, world.image, False) as ws:
+        ws.send_text(str(broadcaster.id))
+        assert _next(ws)["zoom"] == 1
+        yield ws
 
 
 async def test_a_follower_gets_the_last_position_then_each_posted_one(
@@ -191,10 +204,7 @@ async def test_an_unknown_image_is_refused(
 async def test_followers_get_the_exact_zoom_the_record_rounds(
     client: AsyncTestClient, world: World, alice: NewAccount, bob: NewAccount
 ) -> None:
-    await _post(client, bob, world, zoom=1)
-    with await _socket(client, alice, world.image, False) as ws:
-        ws.send_text(str(bob.id))
-        assert _next(ws)["zoom"] == 1  # following has started
+    async with _following(client, world, alice, bob) as ws:
         url = f"/api/sliceinstance/{world.slice}/position.json"
         r = await client.post(url, json={**VIEW, "zoom": 2.75}, auth=auth(bob))
         assert r.json()["zoom"] == 3
