@@ -16,6 +16,7 @@ from server.auth.provider import AccountCache, provide_principal
 from server.auth.tokens import load_signing_key
 from server.db.listing import provide_list_params
 from server.db.pool import db_pool, provide_anonymous_conn, provide_conn
+from server.db.position_channel import position_channel
 from server.errors import EXCEPTION_HANDLERS
 from server.http import ROUTES
 from server.http.catalog import operation_id_creator
@@ -41,7 +42,7 @@ def create_app(settings: Settings) -> Litestar:
         raise ValueError("settings.database_url is required (the CLI resolves the embedded one)")
     app = Litestar(
         route_handlers=ROUTES,
-        lifespan=[db_pool, auth_state, ingest_state, imaging_state],
+        lifespan=[db_pool, auth_state, ingest_state, imaging_state, position_channel],
         dependencies={
             "conn": Provide(provide_conn),
             "anonymous_conn": Provide(provide_anonymous_conn),

@@ -133,6 +133,8 @@ def _run_server(settings: Settings) -> None:
         "port": settings.port,
         "log_level": settings.log_level,
         "http": "httptools",
+        # The viewer's Follow panel socket (/ws/user-position/...); websockets is a dependency.
+        "ws": "websockets-sansio",
         "loop": "uvloop",
         "proxy_headers": True,
     }

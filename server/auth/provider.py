@@ -90,6 +90,11 @@ async def _from_bearer(state: State, token: str) -> Principal:
     return _principal(await state.accounts.get(state.pool, q.PRINCIPAL_BY_ID, user_id))
 
 
+async def principal_from_bearer(state: State, token: str) -> Principal:
+    """The account an access token names (for connections that are not ``/api`` requests)."""
+    return await _from_bearer(state, token.removeprefix("Bearer ").strip())
+
+
 def _query_token(request: Request[Any, Any, Any]) -> str | None:
     if not request.route_handler.opt.get("query_token"):
         return None
@@ -113,4 +118,4 @@ async def provide_principal(request: Request[Any, Any, Any], state: State) -> Pr
     raise Unauthorized("Authentication required")
 
 
-__all__ = ["AccountCache", "provide_principal"]
+__all__ = ["QUERY_TOKEN_PARAMS", "AccountCache", "principal_from_bearer", "provide_principal"]

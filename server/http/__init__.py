@@ -42,6 +42,7 @@ from server.http import (
     ontologies,
     picture_stats,
     pictures,
+    position_socket,
     project_layers,
     project_members,
     projects,
@@ -82,6 +83,7 @@ ROUTES += [*annotation_comments.ROUTES]
 # Metadata attached to any domain, and viewer activity.
 ROUTES += [*properties.ROUTES, *tags.ROUTES, *tracks.ROUTES, *attached_files.ROUTES]
 ROUTES += [*user_positions.ROUTES, *image_consultations.ROUTES]
+ROUTES += [*position_socket.ROUTES]
 
 # Web UI settings: custom UI, image filters, configuration; empty app engine and search.
 ROUTES += [*custom_ui.ROUTES, *image_filters.ROUTES, *configurations.ROUTES]

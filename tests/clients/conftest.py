@@ -49,7 +49,7 @@ def live_server(database_url: str, tmp_path: Path) -> Iterator[str]:
         host="127.0.0.1",
         port=port,
         log_level="warning",
-        ws="none",
+        ws="websockets-sansio",
         lifespan="on",
     )
     server = uvicorn.Server(config)

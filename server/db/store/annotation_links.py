@@ -86,6 +86,19 @@ async def create(
     return obj, command
 
 
+async def place_new(
+    conn: asyncpg.Connection, me: Principal, annotation: c.UserAnnotation, group_id: int
+) -> c.AnnotationLink:
+    """Put an annotation being created into a group of its project (inside its transaction)."""
+    group = await annotation_groups.readable(conn, me, group_id)
+    if group.project != annotation.project:
+        raise Invalid("Group and annotation are not in the same project!", {"group": group_id})
+    link_id = await conn.fetchval(
+        q.ANNOTATION_LINK_INSERT, group_id, annotation.id, annotation.image
+    )
+    return await _link(conn, link_id)
+
+
 async def remove(
     conn: asyncpg.Connection, me: Principal, group_id: int, annotation_id: int
 ) -> tuple[c.AnnotationLink, int]:
@@ -107,4 +120,4 @@ async def remove(
     return obj, command
 
 
-__all__ = ["create", "of_annotation", "of_group", "remove"]
+__all__ = ["create", "of_annotation", "of_group", "place_new", "remove"]

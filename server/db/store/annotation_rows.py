@@ -38,11 +38,19 @@ class AnnotationBody(msgspec.Struct, kw_only=True):
     term: list[int] | None = None
     terms: list[int] | None = None
     geometry_compression: float | None = msgspec.field(default=None, name="geometryCompression")
+    track: list[int] | None = None
+    tracks: list[int] | None = None
+    group: int | None = None
+    """Tracks and annotation group a new annotation joins (read on create only)."""
 
     def term_ids(self) -> list[int] | None:
         """The terms asked for (``term`` or ``terms``); None when neither is given."""
         chosen = self.term if self.term is not None else self.terms
         return None if chosen is None else sorted(set(chosen))
+
+    def track_ids(self) -> list[int]:
+        """The tracks asked for (``track`` and ``tracks`` together), each once, in order."""
+        return list(dict.fromkeys([*(self.track or []), *(self.tracks or [])]))
 
 
 class ImageContext(msgspec.Struct, frozen=True, kw_only=True):

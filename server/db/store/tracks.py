@@ -190,6 +190,34 @@ async def link(
     return obj, command
 
 
+async def link_new(
+    conn: asyncpg.Connection, annotation: c.UserAnnotation, track_ids: list[int]
+) -> list[c.AnnotationTrack]:
+    """Put an annotation being created in tracks of its image (inside its transaction).
+
+    The caller already holds write rights on the annotation's project; a track of another
+    image is refused, and a track keeps at most one annotation per slice (409).
+    """
+    made = []
+    for track_id in track_ids:
+        track = rows.one((await _track(conn, track_id))["obj"], c.Track)
+        if track.image != annotation.image:
+            raise Invalid(
+                f"Track {track_id} is not a track of image {annotation.image}",
+                {"track": track_id},
+            )
+        try:
+            await conn.execute(q.ANNOTATION_TRACK_INSERT, annotation.id, track_id)
+        except asyncpg.UniqueViolationError as exc:
+            raise Conflict(
+                f"AnnotationTrack already exists for slice {annotation.slice} "
+                f"and track {track.name}",
+                {"slice": annotation.slice, "track": track_id},
+            ) from exc
+        made.append(await _link(conn, annotation.id, track_id))
+    return made
+
+
 async def unlink(
     conn: asyncpg.Connection, me: Principal, annotation_id: int, track_id: int
 ) -> tuple[c.AnnotationTrack, int]:
@@ -210,6 +238,7 @@ __all__ = [
     "get",
     "get_link",
     "link",
+    "link_new",
     "links_of_annotation",
     "links_of_track",
     "list_by_image",

@@ -22,6 +22,7 @@ from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows as decode
 from server.db.store import acl
+from server.db.store.annotation_attach import attach, attach_many, check_many
 from server.db.store.annotation_copy import (
     BATCH_ROWS,
     allocate_ids,
@@ -101,7 +102,7 @@ async def create(
     assert row is not None
     async with conn.transaction():
         (annotation_id,) = await _insert(conn, me, [row], body.geometry_compression)
-        obj = await fetch(conn, annotation_id)
+        obj = await attach(conn, me, await fetch(conn, annotation_id), body)
         command = await record(conn, user_id=me.id, action="ADD", obj=obj, project_id=obj.project)
     return obj, command
 
@@ -113,6 +114,7 @@ async def create_many(
     if not bodies:
         return BulkResult(data={"message": "No annotation to add"}, status=200)
     rows, errors, images = await resolve(conn, me, bodies)
+    errors.update(await check_many(conn, bodies, rows))
     if errors:  # nothing will be written: still check every geometry to report all problems
         texts = [body.location for body in bodies]
         errors.update(await anyio.to_thread.run_sync(check_geometries, texts, rows, images))
@@ -124,6 +126,7 @@ async def create_many(
         async with conn.transaction():
             await conn.execute(q.ANNOTATION_LOAD_NO_TIMEOUT)
             await copy_batches(conn, _encoded(bodies, rows, images, ids, me.id, errors))
+            await attach_many(conn, ids, bodies)
             await _record_bulk(conn, me, ids, [row for row in rows if row is not None])
     except _Rejected:
         return _rejected(errors, len(bodies))
@@ -147,6 +150,7 @@ async def _create_few(
     ready = [row for row in rows if row is not None]
     async with conn.transaction():
         ids = await _insert(conn, me, ready, None)
+        await attach_many(conn, ids, bodies)
         await _record_bulk(conn, me, ids, ready)
     return BulkResult(
         data={"success": True, "message": f"{len(ids)} annotations added", "ids": ids},

@@ -15,6 +15,7 @@ from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store.activity import readable_image, readable_slice, refuse
+from server.db.store.position_follow import announce_heartbeat
 
 
 class Viewport(msgspec.Struct, kw_only=True, rename="camel"):
@@ -93,6 +94,8 @@ async def add(
         raise NotFound("ImageInstance", image_id)
     if not row["readable"]:
         raise refuse(row["project_id"])
+    if body.broadcast:
+        await announce_heartbeat(conn, row["obj"], body.zoom)
     return rows.one(row["obj"], c.PersistentUserPosition)
 
 
