@@ -22,8 +22,10 @@ from server.http import (
     annotation_spatial,
     annotation_terms,
     attached_files,
+    commands,
     companion_files,
     deepzoom,
+    descriptions,
     health,
     iam,
     iam_account,
@@ -78,5 +80,6 @@ ROUTES += [*annotation_comments.ROUTES]
 # Metadata attached to any domain, and viewer activity.
 ROUTES += [*properties.ROUTES, *tags.ROUTES, *tracks.ROUTES, *attached_files.ROUTES]
 ROUTES += [*user_positions.ROUTES, *image_consultations.ROUTES]
+ROUTES += [*descriptions.ROUTES, *commands.ROUTES]
 
 __all__ = ["ROUTES"]
