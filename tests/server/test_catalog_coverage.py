@@ -50,6 +50,8 @@ IMPLEMENTED = (
     "Annotation link",
     "Annotation comment",
     "Attached file",
+    "Command (history)",
+    "Rich-text description",
 )
 
 
