@@ -7,20 +7,16 @@ panel. It runs once per module; each test asserts one part of its report.
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.clients.js_report import ok as _ok
+from tests.clients.js_report import run_in_world
 from tests.clients.test_js_client import js_client_dir  # noqa: F401
-from tests.clients.test_js_client_annotations import _world
-from tests.server.image_helpers import write_pyramid
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg, pytest.mark.client]
-
-_RUNS: dict[str, Any] = {}
 
 
 @pytest.fixture
@@ -30,25 +26,7 @@ def report(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> dict[str, Any]:
     """What the node script reported (run once per module)."""
-    if "report" not in _RUNS:
-        base = request.getfixturevalue("live_server")
-        alice = request.getfixturevalue("alice")
-        slide = write_pyramid(tmp_path_factory.mktemp("commands") / "slide.tif")
-        world = _world(base, alice, slide)
-        args = [base, "alice", "alice-password", json.dumps(world)]
-        command = ["node", "--import", "./register-hook.mjs", "commands-descriptions.mjs", *args]
-        done = subprocess.run(
-            command, cwd=js_client_dir, capture_output=True, text=True, timeout=300, check=False
-        )
-        assert done.returncode == 0, done.stderr
-        _RUNS["report"] = json.loads(done.stdout.strip().splitlines()[-1])
-    return _RUNS["report"]  # type: ignore[no-any-return]
-
-
-def _ok(report: dict[str, Any], name: str) -> dict[str, Any]:
-    found = dict(report[name])
-    assert found.pop("ok"), found
-    return found
+    return run_in_world(request, js_client_dir, tmp_path_factory, "commands-descriptions.mjs")
 
 
 async def test_js_client_keeps_the_command_of_a_drawn_and_moved_annotation(

@@ -160,8 +160,8 @@ async def test_a_command_already_undone_has_nothing_left_to_undo(
     await _get(client, bob, f"/api/command/{command}/undo.json")
     again = await _get(client, bob, f"/api/command/{command}/undo.json")
     assert again["collection"][0]["message"] == "Nothing to undo"
-    nothing = await _get(client, bob, f"/api/command/{command}/redo.json")
-    assert "annotation" in nothing["collection"][0]
+    redone = await _get(client, bob, f"/api/command/{command}/redo.json")
+    assert "annotation" in redone["collection"][0]
 
 
 async def test_undoing_a_creation_by_deleting_keeps_earlier_undone_edits_redoable(

@@ -198,10 +198,42 @@ async def test_a_description_goes_with_its_object(
     assert await db.fetchval("SELECT count(*) FROM description") == 0
 
 
-async def test_description_commands_cannot_be_undone_yet(
+async def _reverse(client: AsyncTestClient, who: NewAccount, command: int, action: str) -> Any:
+    r = await client.get(f"/api/command/{command}/{action}.json", auth=auth(who))
+    assert r.status_code == 200, r.text
+    return r.json()["collection"][0]
+
+
+async def test_description_changes_are_undone_and_redone(
     client: AsyncTestClient, bob: NewAccount, scene: Scene
 ) -> None:
-    command = (await _add(client, bob, ANNOTATION, scene.annotation)).json()["command"]
-    r = await client.get(f"/api/command/{command}/undo.json", auth=auth(bob))
-    assert r.status_code == 400
-    assert "cannot be undone" in r.json()["errors"]["message"]
+    url = _url(ANNOTATION, scene.annotation)
+    added = (await _add(client, bob, ANNOTATION, scene.annotation, "first")).json()
+    edited = (await client.put(url, json={"data": "second"}, auth=auth(bob))).json()
+    assert (await _reverse(client, bob, edited["command"], "undo"))["description"][
+        "data"
+    ] == "first"
+    assert (await client.get(url, auth=auth(bob))).json()["data"] == "first"
+    await _reverse(client, bob, edited["command"], "redo")
+    assert (await client.get(url, auth=auth(bob))).json()["data"] == "second"
+
+    deleted = (await client.delete(url, auth=auth(bob))).json()
+    back = (await _reverse(client, bob, deleted["command"], "undo"))["description"]
+    assert (back["id"], back["data"]) == (added["description"]["id"], "second")
+    await _reverse(client, bob, deleted["command"], "redo")
+    assert (await client.get(url, auth=auth(bob))).status_code == 404
+
+
+async def test_undoing_a_description_needs_the_right_to_change_it_still(
+    client: AsyncTestClient, alice: NewAccount, bob: NewAccount, scene: Scene
+) -> None:
+    added = (await _add(client, bob, ANNOTATION, scene.annotation)).json()
+    r = await client.delete(
+        f"/api/project/{scene.world.project}/user/{bob.id}.json", auth=auth(alice)
+    )
+    assert r.status_code == 200, r.text
+    r = await client.get(f"/api/command/{added['command']}/undo.json", auth=auth(bob))
+    assert r.status_code == 403
+    assert (
+        await client.get(_url(ANNOTATION, scene.annotation), auth=auth(alice))
+    ).status_code == 200

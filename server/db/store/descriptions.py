@@ -17,7 +17,7 @@ from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import domains
-from server.db.store.commands import record
+from server.db.store.commands import Action, record
 
 
 def _missing(class_name: str, ident: int) -> NotFound:
@@ -38,6 +38,20 @@ async def _fetch(conn: asyncpg.Connection, class_name: str, ident: int) -> c.Des
     if text is None:
         raise _missing(class_name, ident)
     return rows.one(text, c.Description)
+
+
+async def _record(
+    conn: asyncpg.Connection,
+    me: Principal,
+    action: Action,
+    obj: c.Description,
+    target: domains.Target,
+    previous: c.Description | None,
+) -> int:
+    """The command of a description change, with the description as it was before."""
+    return await record(
+        conn, user_id=me.id, action=action, obj=obj, project_id=target.project_id, previous=previous
+    )
 
 
 async def list_all(
@@ -68,9 +82,7 @@ async def create(
         if made is None:
             raise Conflict(f"Description already exists for {target.class_name} {ident}")
         obj = await _fetch(conn, target.class_name, ident)
-        command = await record(
-            conn, user_id=me.id, action="ADD", obj=obj, project_id=target.project_id
-        )
+        command = await _record(conn, me, "ADD", obj, target, None)
     return obj, command
 
 
@@ -92,14 +104,7 @@ async def update(
         previous = await _fetch(conn, target.class_name, ident)
         await conn.execute(q.DESCRIPTION_UPDATE, target.class_name, ident, text)
         obj = await _fetch(conn, target.class_name, ident)
-        command = await record(
-            conn,
-            user_id=me.id,
-            action="EDIT",
-            obj=obj,
-            project_id=target.project_id,
-            previous=previous,
-        )
+        command = await _record(conn, me, "EDIT", obj, target, previous)
     return obj, command
 
 
@@ -111,14 +116,7 @@ async def delete(
     async with conn.transaction():
         obj = await _fetch(conn, target.class_name, ident)
         await conn.execute(q.DESCRIPTION_DELETE, target.class_name, ident)
-        command = await record(
-            conn,
-            user_id=me.id,
-            action="DELETE",
-            obj=obj,
-            project_id=target.project_id,
-            previous=obj,
-        )
+        command = await _record(conn, me, "DELETE", obj, target, obj)
     return obj, command
 
 

@@ -17,7 +17,7 @@ import msgspec
 from contracts.errors import Forbidden, Invalid, NotFound
 from server.auth.principal import Principal
 from server.db import queries as q
-from server.db.store.undo_kinds import KINDS, UndoKind
+from server.db.store.undo_kinds import KINDS, Change, UndoKind
 
 Direction = Literal["UNDO", "REDO"]
 _OTHER: dict[Direction, Direction] = {"UNDO": "REDO", "REDO": "UNDO"}
@@ -115,7 +115,7 @@ async def _apply(
         before = await kind.fetch(conn, found.object_id)
         current = await kind.snapshot(conn, found.object_id)
         was = None if current is None else msgspec.json.decode(current)
-        await kind.restore(conn, me, found.object_id, target, was)
+        await kind.restore(conn, me, Change(object_id=found.object_id, target=target, current=was))
         await conn.execute(q.COMMAND_STATE_SET, found.id, current)
         await conn.execute(q.COMMAND_STACK_MOVE, found.id, _OTHER[direction], direction)
         after = await kind.fetch(conn, found.object_id)

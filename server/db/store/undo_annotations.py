@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import asyncpg
+import msgspec
 
 from contracts import _generated as c
 from contracts.errors import Invalid
@@ -20,6 +21,14 @@ from server.db import queries as q
 from server.db import rows as decode
 from server.db.store import acl
 from server.db.store import annotation_kinds as kinds
+
+
+class Change(msgspec.Struct, frozen=True, kw_only=True):
+    """One object going from its ``current`` snapshot to ``target`` (None: absent)."""
+
+    object_id: int
+    target: dict[str, Any] | None
+    current: dict[str, Any] | None
 
 
 async def snapshot(conn: asyncpg.Connection, annotation_id: int) -> str | None:
@@ -56,15 +65,9 @@ class UserAnnotationKind:
         """See ``snapshot``."""
         return await snapshot(conn, object_id)
 
-    async def restore(
-        self,
-        conn: asyncpg.Connection,
-        me: Principal,
-        object_id: int,
-        target: dict[str, Any] | None,
-        current: dict[str, Any] | None,
-    ) -> None:
-        """Delete, rebuild or change the annotation so that it matches ``target``."""
+    async def restore(self, conn: asyncpg.Connection, me: Principal, change: Change) -> None:
+        """Delete, rebuild or change the annotation so that it matches ``change.target``."""
+        object_id, target, current = change.object_id, change.target, change.current
         for state in (current, target):
             if state is not None:
                 await _require_edit(conn, me, state)
@@ -136,15 +139,9 @@ class AnnotationTermKind:
         text = await conn.fetchval(q.ANNOTATION_TERM_UNDO_GET, object_id)
         return None if text is None else str(text)
 
-    async def restore(
-        self,
-        conn: asyncpg.Connection,
-        me: Principal,
-        object_id: int,
-        target: dict[str, Any] | None,
-        current: dict[str, Any] | None,
-    ) -> None:
+    async def restore(self, conn: asyncpg.Connection, me: Principal, change: Change) -> None:
         """Remove the link, or put it back under its own id and user."""
+        object_id, target, current = change.object_id, change.target, change.current
         state = target if target is not None else current
         if state is None:  # neither there nor wanted: nothing to do
             return
@@ -163,4 +160,4 @@ class AnnotationTermKind:
             )
 
 
-__all__ = ["AnnotationTermKind", "UserAnnotationKind", "snapshot"]
+__all__ = ["AnnotationTermKind", "Change", "UserAnnotationKind", "snapshot"]

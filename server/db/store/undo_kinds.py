@@ -16,7 +16,8 @@ import asyncpg
 
 from contracts import _generated as c
 from server.auth.principal import Principal
-from server.db.store import undo_annotations
+from server.db.store import undo_annotations, undo_descriptions
+from server.db.store.undo_annotations import Change
 
 
 class UndoKind(Protocol):
@@ -37,21 +38,15 @@ class UndoKind(Protocol):
         """What rebuilding the object exactly needs (JSON text), None when it does not exist."""
         ...
 
-    async def restore(
-        self,
-        conn: asyncpg.Connection,
-        me: Principal,
-        object_id: int,
-        target: dict[str, Any] | None,
-        current: dict[str, Any] | None,
-    ) -> None:
-        """Make the object match ``target`` (None: remove it), checking the caller's rights."""
+    async def restore(self, conn: asyncpg.Connection, me: Principal, change: Change) -> None:
+        """Make the object match ``change.target`` (None: remove it), checking rights."""
         ...
 
 
 KINDS: dict[str, UndoKind] = {
     c.UserAnnotation.CLASS: undo_annotations.UserAnnotationKind(),
     c.AnnotationTerm.CLASS: undo_annotations.AnnotationTermKind(),
+    c.Description.CLASS: undo_descriptions.DescriptionKind(),
 }
 
-__all__ = ["KINDS", "UndoKind"]
+__all__ = ["KINDS", "Change", "UndoKind"]

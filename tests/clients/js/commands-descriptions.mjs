@@ -6,39 +6,11 @@
 // Usage: node --import ./register-hook.mjs commands-descriptions.mjs <base-url> <user> <password>
 //        '<{"project": id, "image": id, "terms": [id, id]}>'
 import { Annotation, Cytomine, Description, Project, User } from 'cytomine-client';
+import { login, report, step } from './session.mjs';
 
 const [baseUrl, username, password, given] = process.argv.slice(2);
 const world = JSON.parse(given);
-const report = {};
-
-async function step(name, action) {
-  try {
-    report[name] = { ok: true, ...(await action()) };
-  } catch (error) {
-    report[name] = {
-      ok: false,
-      status: error.response ? error.response.status : null,
-      error: String(error.message || error),
-    };
-  }
-  return report[name];
-}
-
-async function passwordGrant() {
-  const body = new URLSearchParams({ grant_type: 'password', client_id: 'core', username, password });
-  const response = await fetch(`${baseUrl}/iam/realms/cytomine/protocol/openid-connect/token`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded;charset=UTF-8' },
-    body,
-  });
-  return (await response.json()).access_token;
-}
-
-const accessToken = await passwordGrant();
-new Cytomine(baseUrl, '/api/', '/iam/realms/cytomine/', async (config) => {
-  config.headers.Authorization = `Bearer ${accessToken}`;
-  return config;
-});
+await login(baseUrl, username, password);
 const s = {};
 const FIRST = 'POLYGON ((10 10, 30 10, 30 30, 10 30, 10 10))';
 const MOVED = 'POLYGON ((100 100, 140 100, 140 140, 100 140, 100 100))';
