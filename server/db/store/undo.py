@@ -77,7 +77,10 @@ def kind_of(found: Command) -> UndoKind:
 async def reverse(
     conn: asyncpg.Connection, me: Principal, direction: Direction, command_id: int | None
 ) -> list[dict[str, Any]]:
-    """Undo (or redo) the caller's last command, or the given one; Cytomine's result list."""
+    """Undo (or redo) the caller's last command, or the given one; Cytomine's result list.
+
+    Without a command, the last one of a kind that can be reversed is taken.
+    """
     if command_id is not None:
         found = await command(conn, command_id)
         if found.user_id != me.id:
@@ -86,7 +89,7 @@ async def reverse(
                 f"{direction.lower()} it"
             )
         kind_of(found)
-    top = await conn.fetchval(q.COMMAND_STACK_TOP, me.id, direction, command_id)
+    top = await conn.fetchval(q.COMMAND_STACK_TOP, me.id, direction, command_id, list(KINDS))
     if top is None:
         nothing = _NOTHING[direction]
         return [{"success": True, "message": nothing, "callback": None, "printMessage": True}]
