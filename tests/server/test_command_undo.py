@@ -264,3 +264,22 @@ async def test_the_history_page_undo_route_undoes_one_command(
     assert (r.json()["commandId"], r.json()["data"]["location"]) == (command, made["location"])
     r = await client.post(f"/api/commands/undo/{command}", auth=auth(bob))
     assert r.json()["message"] == "Nothing to undo"
+
+
+async def test_undo_of_a_delete_puts_the_annotation_back_in_its_track(
+    client: AsyncTestClient, db: asyncpg.Connection, bob: NewAccount, world: World
+) -> None:
+    body = {"name": "cell", "image": world.image, "color": "#00FF00"}
+    track = (await client.post("/api/track.json", json=body, auth=auth(bob))).json()["track"]
+    made = await create(client, bob, world.image, square(10, 10))
+    link = {"annotationIdent": made["id"], "track": track["id"]}
+    r = await client.post("/api/annotationtrack.json", json=link, auth=auth(bob))
+    assert r.status_code == 200, r.text
+    query = "SELECT id, track_id, slice_id FROM annotation_track WHERE annotation_id = $1"
+    before = [tuple(row) for row in await db.fetch(query, made["id"])]
+    r = await client.delete(f"/api/annotation/{made['id']}.json", auth=auth(bob))
+    assert await db.fetch(query, made["id"]) == []
+    await _get(client, bob, f"/api/command/{r.json()['command']}/undo.json")
+    assert [tuple(row) for row in await db.fetch(query, made["id"])] == before
+    listed = await _get(client, bob, f"/api/annotation/{made['id']}/annotationtrack.json")
+    assert [t["track"] for t in listed["collection"]] == [track["id"]]
