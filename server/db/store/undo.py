@@ -14,7 +14,7 @@ from typing import Any, Literal
 import asyncpg
 import msgspec
 
-from contracts.errors import Forbidden, Invalid, NotFound
+from contracts.errors import Conflict, Forbidden, Invalid, NotFound
 from server.auth.principal import Principal
 from server.db import queries as q
 from server.db.store.undo_kinds import KINDS, Change, UndoKind
@@ -113,14 +113,17 @@ async def _apply(
     conn: asyncpg.Connection, me: Principal, found: Command, kind: UndoKind, direction: Direction
 ) -> dict[str, Any]:
     """Swap the object's state with the command's, move the command, answer the object."""
-    target = _target(found, direction)
     async with conn.transaction():
+        moved = await conn.fetchval(q.COMMAND_STACK_MOVE, found.id, _OTHER[direction], direction)
+        if moved is None:
+            raise Conflict(f"Command {found.id} was moved by a concurrent {direction.lower()}")
+        found = await command(conn, found.id)  # its state as of the lock just taken
+        target = _target(found, direction)
         before = await kind.fetch(conn, found.object_id)
         current = await kind.snapshot(conn, found.object_id)
         was = None if current is None else msgspec.json.decode(current)
         await kind.restore(conn, me, Change(object_id=found.object_id, target=target, current=was))
         await conn.execute(q.COMMAND_STATE_SET, found.id, current)
-        await conn.execute(q.COMMAND_STACK_MOVE, found.id, _OTHER[direction], direction)
         after = await kind.fetch(conn, found.object_id)
     past = "deleted" if target is None else "added" if was is None else "edited"
     return _item(found, kind, after if after is not None else before, past)
