@@ -23,10 +23,12 @@ from server.http import (
     annotation_terms,
     app_engine,
     attached_files,
+    commands,
     companion_files,
     configurations,
     custom_ui,
     deepzoom,
+    descriptions,
     health,
     iam,
     iam_account,
@@ -88,5 +90,6 @@ ROUTES += [*position_socket.ROUTES]
 # Web UI settings: custom UI, image filters, configuration; empty app engine and search.
 ROUTES += [*custom_ui.ROUTES, *image_filters.ROUTES, *configurations.ROUTES]
 ROUTES += [*app_engine.ROUTES]
+ROUTES += [*descriptions.ROUTES, *commands.ROUTES]
 
 __all__ = ["ROUTES"]

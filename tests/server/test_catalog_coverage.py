@@ -53,6 +53,8 @@ IMPLEMENTED = (
     "Custom UI",
     "Image filter",
     "Configuration",
+    "Command (history)",
+    "Rich-text description",
 )
 
 

@@ -131,7 +131,7 @@ async def remove(
     async with conn.transaction():
         await conn.execute(q.ANNOTATION_TERM_REMOVE, obj.id)
         command = await record(
-            conn, user_id=me.id, action="DELETE", obj=obj, project_id=found.project_id
+            conn, user_id=me.id, action="DELETE", obj=obj, project_id=found.project_id, previous=obj
         )
     return obj, command
 

@@ -1,4 +1,8 @@
-"""Commands: every add/edit/delete is recorded, and its id answers in the envelope."""
+"""Commands: every add/edit/delete is recorded, and its id answers in the envelope.
+
+An edit or a delete of a kind that can be undone also stores the object as it was before
+(``previous``: a Struct, or JSON text from a snapshot query), which undo puts back.
+"""
 
 from __future__ import annotations
 
@@ -19,9 +23,10 @@ async def record(
     action: Action,
     obj: Any,
     project_id: int | None = None,
+    previous: Any = None,
 ) -> int:
     """Store the command for ``obj`` (a generated Struct with ``CLASS`` and ``id``)."""
-    return int(
+    command = int(
         await conn.fetchval(
             q.COMMAND_INSERT,
             user_id,
@@ -32,6 +37,10 @@ async def record(
             msgspec.json.encode(obj).decode(),
         )
     )
+    if previous is not None:
+        state = previous if isinstance(previous, str) else msgspec.json.encode(previous).decode()
+        await conn.execute(q.COMMAND_STATE_SET, command, state)
+    return command
 
 
 __all__ = ["Action", "record"]

@@ -42,6 +42,7 @@ from server.db.store.annotation_rows import (
     resolve,
 )
 from server.db.store.commands import record
+from server.db.store.undo_annotations import snapshot
 
 
 async def _row(conn: asyncpg.Connection, annotation_id: int) -> asyncpg.Record:
@@ -256,9 +257,12 @@ async def update(
     row = prepared[0]
     assert row is not None
     async with conn.transaction():
+        previous = await snapshot(conn, annotation_id)
         await _write(conn, me, annotation_id, row, body)
         obj = await fetch(conn, annotation_id)
-        command = await record(conn, user_id=me.id, action="EDIT", obj=obj, project_id=obj.project)
+        command = await record(
+            conn, user_id=me.id, action="EDIT", obj=obj, project_id=obj.project, previous=previous
+        )
     return obj, command
 
 
@@ -294,9 +298,10 @@ async def delete(
     access.require_edit(current["user_id"])
     obj = decode.one(current["obj"], c.UserAnnotation)
     async with conn.transaction():
+        previous = await snapshot(conn, annotation_id)
         await conn.execute(q.ANNOTATION_DELETE, annotation_id)
         command = await record(
-            conn, user_id=me.id, action="DELETE", obj=obj, project_id=obj.project
+            conn, user_id=me.id, action="DELETE", obj=obj, project_id=obj.project, previous=previous
         )
     return obj, command
 
