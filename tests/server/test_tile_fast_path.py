@@ -227,3 +227,41 @@ async def test_expired_signed_url_on_a_warm_tile_is_refused_by_the_app(
     assert slow.status_code == 403
     same(slow, again)
     assert hits == 0
+
+
+async def path_signed(client: AsyncTestClient, alice: NewAccount, up: Uploaded) -> dict[str, str]:  # type: ignore[type-arg]
+    """Tile URLs under the path-signed IIIF base and DeepZoom descriptor of an image."""
+    r = await client.get(f"/api/imageinstance/{up.instance}/tileurl.json", auth=auth(alice))
+    urls = r.json()
+    return {
+        "iiif": f"{urls['iiifBase']}/0,0,512,512/256,/0/default.jpg",
+        "dzi": urls["dzi"].removesuffix(".dzi") + "_files/9/0_0.jpg",
+    }
+
+
+async def test_warm_tiles_under_a_path_signed_base_are_answered_from_memory(
+    client: AsyncTestClient,
+    alice: NewAccount,
+    uploaded: Uploaded,  # type: ignore[type-arg]
+) -> None:
+    for name, url in (await path_signed(client, alice, uploaded)).items():
+        slow, again, hits = await twice(client, url, headers={"Origin": "https://v.example"})
+        assert slow.status_code == 200, (name, slow.text)
+        assert slow.headers["cache-control"].startswith("public")
+        assert slow.headers["access-control-allow-origin"] == "*"
+        same(slow, again)
+        assert hits == 1, name
+
+
+async def test_a_tampered_path_token_on_a_warm_tile_is_refused_by_the_app(
+    client: AsyncTestClient,
+    alice: NewAccount,
+    uploaded: Uploaded,  # type: ignore[type-arg]
+) -> None:
+    for url in (await path_signed(client, alice, uploaded)).values():
+        await client.get(url)
+        token = url.split("/s/")[1].split("/")[0]
+        slow, again, hits = await twice(client, url.replace(token, token[:-2] + "AA"))
+        assert slow.status_code == 403
+        same(slow, again)
+        assert hits == 0
