@@ -49,7 +49,7 @@ class Access(msgspec.Struct, frozen=True, kw_only=True):
 
 @asynccontextmanager
 async def imaging_state(app: Litestar) -> AsyncIterator[None]:
-    """Tile thread limiter, caches and the URL signing secret of this worker."""
+    """Tile thread limiter, caches, the URL signing secret and the picture cost limits."""
     app.state.tile_limiter = anyio.CapacityLimiter(max(2, 2 * (os.cpu_count() or 1)))
     size = app.state.settings.tile_cache_bytes
     app.state.picture_cache = ByteLru(size)
@@ -59,7 +59,10 @@ async def imaging_state(app: Litestar) -> AsyncIterator[None]:
     app.state.url_secret = signed_urls.derive_secret(pem)
     settings = app.state.settings
     sources.set_limits(sources.Limits(settings.max_output_pixels, settings.max_decode_pixels))
-    yield
+    try:
+        yield
+    finally:
+        sources.set_limits(sources.Limits())
 
 
 async def _resolve(state: State, kind: Kind, object_id: int, user: int, bypass: bool) -> ImageFile:
