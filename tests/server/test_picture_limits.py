@@ -131,6 +131,10 @@ async def test_decoding_too_many_source_pixels_is_a_400_naming_the_limit(
     assert body["errorValues"]["limit"] == DECODE
     part = await client.get(f"/iiif/{instance}/0,0,256,256/128,/0/default.jpg", auth=auth(alice))
     assert part.status_code == 200, part.text
+    # The image's statistics sample all of it too.
+    stats = await client.get(f"/api/imageinstance/{instance}/histogram.json", auth=auth(alice))
+    assert stats.status_code == 400, stats.text
+    assert stats.json()["errorValues"]["limit"] == DECODE
 
 
 async def test_limits_come_from_the_environment() -> None:
