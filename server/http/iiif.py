@@ -90,7 +90,7 @@ async def _image(
     state: State,
     instance_id: int,
     token: str | None,
-    params: NamedDependency[ImageParams],
+    params: ImageParams,
 ) -> Response[Any]:
     """An image request: region, size, rotation, quality and format."""
     access = await imaging.open_image(request, state, "imageinstance", instance_id, token)

@@ -18,13 +18,21 @@ from server.settings import Settings, load_settings
 from tests.server.project_helpers import auth
 from tests.server.serving_helpers import (
     Uploaded,
+    fast,
+    fast_client_fixture,
     settings_fixture,
     slide_fixture,
     storage_root_fixture,
     uploaded_fixture,
 )
 
-_FIXTURES = (settings_fixture, slide_fixture, storage_root_fixture, uploaded_fixture)
+_FIXTURES = (
+    fast_client_fixture,
+    settings_fixture,
+    slide_fixture,
+    storage_root_fixture,
+    uploaded_fixture,
+)
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
 
@@ -40,19 +48,6 @@ def assert_cors(r: httpx.Response) -> None:
     assert {"etag", "content-length", "content-type"} <= exposed
     assert "access-control-allow-credentials" not in r.headers
     assert "origin" not in r.headers.get("vary", "").lower()
-
-
-_WRAPPERS: dict[int, fast_tiles.FastTiles] = {}
-
-
-@pytest.fixture(name="client")
-async def fast_client_fixture(settings: Settings) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
-    """A client of the app behind the tile fast path, as ``server.asgi`` serves it."""
-    wrapper = fast_tiles.wrap(create_app(settings))
-    async with AsyncTestClient(app=wrapper) as c:  # type: ignore[arg-type]
-        _WRAPPERS[id(c)] = wrapper
-        yield c
-        del _WRAPPERS[id(c)]
 
 
 async def test_a_401_carries_cors_headers(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
@@ -120,7 +115,7 @@ async def test_tiles_answered_from_memory_carry_the_same_cors_headers(
 ) -> None:
     url = f"/api/sliceinstance/{uploaded.slice}/normalized-tile/zoom/1/tx/0/ty/0.jpg"
     first = await client.get(url, headers=ORIGIN, auth=auth(alice))
-    wrapper = _WRAPPERS[id(client)]
+    wrapper = fast(client)
     hits = wrapper.hits
     second = await client.get(url, headers=ORIGIN, auth=auth(alice))
     assert wrapper.hits == hits + 1

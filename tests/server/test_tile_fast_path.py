@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 from types import SimpleNamespace
 
 import httpx
@@ -11,12 +10,12 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server import fast_tiles, signed_urls
-from server.app import create_app
 from server.db.store.accounts import NewAccount
-from server.settings import Settings
 from tests.server.project_helpers import auth
 from tests.server.serving_helpers import (
     Uploaded,
+    fast,
+    fast_client_fixture,
     settings_fixture,
     slide_fixture,
     storage_root_fixture,
@@ -24,7 +23,13 @@ from tests.server.serving_helpers import (
 )
 from tests.signing import CytomineAuth
 
-_FIXTURES = (settings_fixture, slide_fixture, storage_root_fixture, uploaded_fixture)
+_FIXTURES = (
+    fast_client_fixture,
+    settings_fixture,
+    slide_fixture,
+    storage_root_fixture,
+    uploaded_fixture,
+)
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
 
@@ -37,23 +42,6 @@ URLS = {
     "deepzoom tile": "/dzi/{i}_files/9/0_0.jpeg",
     "iiif": "/iiif/{i}/0,0,512,512/256,/0/default.jpg",
 }
-
-
-_WRAPPERS: dict[int, fast_tiles.FastTiles] = {}
-
-
-@pytest.fixture(name="client")
-async def fast_client_fixture(settings: Settings) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
-    """A client of the app behind the fast path (the ``uploaded`` fixture uses it too)."""
-    wrapper = fast_tiles.wrap(create_app(settings))
-    async with AsyncTestClient(app=wrapper) as c:  # type: ignore[arg-type]
-        _WRAPPERS[id(c)] = wrapper
-        yield c
-        del _WRAPPERS[id(c)]
-
-
-def fast(client: AsyncTestClient) -> fast_tiles.FastTiles:  # type: ignore[type-arg]
-    return _WRAPPERS[id(client)]
 
 
 async def url_of(client: AsyncTestClient, alice: NewAccount, up: Uploaded, name: str) -> str:  # type: ignore[type-arg]
