@@ -40,7 +40,10 @@ ALLOWED_HEADERS = (
     "Cache-Control",
 )
 # What a script may read on a cross-origin answer beyond the always-safe ones.
-EXPOSED = b"ETag, Content-Length, Content-Type, Content-Disposition, Cache-Control, Location"
+EXPOSED = (
+    b"ETag, Content-Length, Content-Type, Content-Disposition, Cache-Control, Location, "
+    b"Last-Modified, Accept-Ranges, Content-Range"
+)
 MAX_AGE = b"7200"
 """Seconds a browser may reuse a preflight answer (Chromium's own upper bound)."""
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")

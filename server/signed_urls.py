@@ -63,6 +63,11 @@ def token_params(token: str) -> dict[str, str]:
     return dict(zip(SIGNED_PARAMS, parts, strict=True))
 
 
+def path_token(query: dict[str, str]) -> str:
+    """The path token carrying the same signature as a signed query."""
+    return PATH_SEPARATOR.join(str(query.get(name) or "") for name in SIGNED_PARAMS)
+
+
 def has_signature(query: dict[str, str]) -> bool:
     """True when a request carries a signature (it must then be valid)."""
     return bool(query.get("sig"))
@@ -87,6 +92,7 @@ __all__ = [
     "DEFAULT_TTL_SECONDS",
     "derive_secret",
     "has_signature",
+    "path_token",
     "sign",
     "sign_token",
     "token_params",

@@ -4,7 +4,8 @@ Two bases per image: ``/iiif/{id}`` takes the API's credentials (header, query t
 signed URL query), and ``/iiif/s/{token}/{id}`` carries a signed URL's token in its path
 (``GET /api/imageinstance/{id}/tileurl`` hands it out). Viewers derive every URL from the
 info.json ``id``, dropping queries, so only the second base works in a viewer that sends no
-credentials: its ``id`` and every URL built from it stay signed.
+credentials: its ``id`` and every URL built from it stay signed. An info.json reached with a
+signed query names the path-signed base with that same signature as its ``id``.
 
 ``…/info.json`` arrives here as ``…/info`` (the ``.json`` suffix is stripped before routing).
 CORS headers are added to every answer by ``server.cors``.
@@ -21,7 +22,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from server import imaging
+from server import imaging, signed_urls
 from tiling import iiif
 
 JSON_LD = 'application/ld+json;profile="http://iiif.io/api/image/3/context.json"'
@@ -48,6 +49,10 @@ async def _info(
 ) -> Response[Any]:
     """The info.json document (JSON-LD when the client asks for it)."""
     access = await imaging.open_image(request, state, "imageinstance", instance_id, token)
+    if token is None and access.public:
+        # Signed by its query: the id carries the same signature in its path, since viewers
+        # drop the query of the id when they build image URLs.
+        token = signed_urls.path_token({k: str(v) for k, v in request.query_params.items()})
     sid = service_id(request, state, instance_id, token)
     tag = imaging.tag_of(access, "iiif-info", sid)
     unchanged = imaging.not_modified(request, access, tag)

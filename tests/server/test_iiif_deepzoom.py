@@ -247,3 +247,15 @@ async def test_signed_dzi_and_the_tiles_derived_from_it_need_no_credentials(
     assert tile.headers["cache-control"].startswith("public")
     same = await client.get(f"/dzi/{uploaded.instance}_files/9/1_1.jpg", auth=auth(alice))
     assert tile.content == same.content
+
+
+async def test_info_json_signed_by_its_query_names_a_path_signed_id(
+    client: AsyncTestClient, alice: NewAccount, uploaded: Uploaded
+) -> None:
+    urls = await signed_urls_of(client, alice, uploaded)
+    r = await client.get(f"/iiif/{uploaded.instance}/info.json?{urls['query']}")
+    assert r.status_code == 200, r.text
+    sid = r.json()["id"]
+    assert sid.startswith("http://testserver.local/iiif/s/")
+    tile = await client.get(f"{sid}/full/128,/0/default.jpg")
+    assert tile.status_code == 200, tile.text
