@@ -14,6 +14,7 @@ from litestar.openapi.plugins import ScalarRenderPlugin
 
 from server.auth.provider import AccountCache, provide_principal
 from server.auth.tokens import load_signing_key
+from server.cors import CorsPolicy, cors
 from server.db.listing import provide_list_params
 from server.db.pool import db_pool, provide_anonymous_conn, provide_conn
 from server.db.position_channel import position_channel
@@ -40,6 +41,7 @@ def create_app(settings: Settings) -> Litestar:
     """Build the ASGI application for ``settings`` (which must name a database)."""
     if not settings.database_url:
         raise ValueError("settings.database_url is required (the CLI resolves the embedded one)")
+    policy = CorsPolicy.parse(settings.cors_origins)
     app = Litestar(
         route_handlers=ROUTES,
         lifespan=[db_pool, auth_state, ingest_state, imaging_state, position_channel],
@@ -49,7 +51,9 @@ def create_app(settings: Settings) -> Litestar:
             "me": Provide(provide_principal),
             "list_params": Provide(provide_list_params, sync_to_thread=False),
         },
-        state=State({"settings": settings, "server_id": secrets.token_hex(8)}),
+        state=State(
+            {"settings": settings, "server_id": secrets.token_hex(8), "cors_policy": policy}
+        ),
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(
             title="Lamina",
@@ -61,7 +65,8 @@ def create_app(settings: Settings) -> Litestar:
         ),
         debug=False,
     )
-    app.asgi_handler = strip_json_suffix(app.asgi_handler)
+    # Outermost, so that every answer (errors and 304s included) carries the CORS headers.
+    app.asgi_handler = cors(strip_json_suffix(app.asgi_handler), policy)
     return app
 
 

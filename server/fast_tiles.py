@@ -22,7 +22,7 @@ import time
 from datetime import UTC
 from email.utils import parsedate_to_datetime
 from typing import Any, cast
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from litestar import Litestar
 from litestar.datastructures import State
@@ -32,6 +32,7 @@ from contracts.errors import DomainError
 from server import signed_urls
 from server.auth import apikey
 from server.auth.principal import Principal
+from server.cors import cors_send
 from server.db import queries as q
 from server.db.store.image_files import ImageFile
 from server.fast_caches import Answer, decision_key
@@ -43,8 +44,10 @@ PUBLIC_CACHE = b"public, max-age=31536000, immutable"
 ELIGIBLE = re.compile(
     r"^/(?:api/(?:sliceinstance|abstractslice)/\d+/normalized-tile/"
     r"|api/(?:imageinstance|sliceinstance|abstractimage|abstractslice)/\d+/(?:thumb|preview)\."
-    r"|dzi/\d+_files/|iiif/\d+/[^/]+/[^/]+/[^/]+/[^/]+$)"
+    r"|dzi/(?:s/[^/]+/)?\d+_files/|iiif/(?:s/[^/]+/)?\d+/[^/]+/[^/]+/[^/]+/[^/]+$)"
 )
+# A signed URL whose token is in the path (``/iiif/s/{token}/…``, ``/dzi/s/{token}/…``).
+PATH_TOKEN = re.compile(r"^/(?:iiif|dzi)/s/([^/]+)/")
 CACHE_ENTRIES = 10_000
 _DATES: dict[str, float] = {}
 
@@ -71,6 +74,8 @@ class FastTiles:
             answer = await self._answer(plain)
             if answer is not None:
                 self.hits += 1
+                # The app adds CORS headers in its own handler; answers from here add the same.
+                send = cors_send(self.state.cors_policy, scope, send)
                 await send(cast("Message", answer[0]))
                 await send(cast("Message", answer[1]))
                 return
@@ -104,7 +109,7 @@ class FastTiles:
     async def _grant(self, scope: dict[str, Any], found: Answer) -> tuple[ImageFile | None, bool]:
         """The caller's cached access decision to the object, and whether it is public."""
         decisions = self.state.image_decisions
-        signed = self._signature(scope["query_string"], found)
+        signed = self._signature(_signed_query(scope), found)
         if signed is not None:
             if signed[1] < time.time():
                 return None, True  # expired: the app answers 403
@@ -188,6 +193,14 @@ class FastTiles:
             self._pathless.add(key)
             return True
         return _any_matches(private_key, signature, [c for c in candidates if c not in pathless])
+
+
+def _signed_query(scope: dict[str, Any]) -> bytes:
+    """The query that signs a request: its path token's, as a query, or its own query."""
+    in_path = PATH_TOKEN.match(scope["path"])
+    if in_path is None:
+        return cast("bytes", scope["query_string"])
+    return urlencode(signed_urls.token_params(in_path[1])).encode("ascii")
 
 
 def _any_matches(private_key: str, signature: str, candidates: list[str]) -> bool:

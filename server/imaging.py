@@ -29,7 +29,7 @@ from server.auth.provider import provide_principal
 from server.db.store import image_files
 from server.db.store.image_files import ImageFile, Kind
 from server.fast_caches import Answer, ByteLru, Decisions, Served, decision_key
-from tiling import etag, stored
+from tiling import etag, sources, stored
 
 PRIVATE_CACHE = "private, max-age=300"
 PUBLIC_CACHE = "public, max-age=31536000, immutable"
@@ -49,7 +49,7 @@ class Access(msgspec.Struct, frozen=True, kw_only=True):
 
 @asynccontextmanager
 async def imaging_state(app: Litestar) -> AsyncIterator[None]:
-    """Tile thread limiter, caches and the URL signing secret of this worker."""
+    """Tile thread limiter, caches, the URL signing secret and the picture cost limits."""
     app.state.tile_limiter = anyio.CapacityLimiter(max(2, 2 * (os.cpu_count() or 1)))
     size = app.state.settings.tile_cache_bytes
     app.state.picture_cache = ByteLru(size)
@@ -57,7 +57,12 @@ async def imaging_state(app: Litestar) -> AsyncIterator[None]:
     app.state.served_pictures = Served()
     pem = app.state.signing_key.key.as_pem(private=True)
     app.state.url_secret = signed_urls.derive_secret(pem)
-    yield
+    settings = app.state.settings
+    sources.set_limits(sources.Limits(settings.max_output_pixels, settings.max_decode_pixels))
+    try:
+        yield
+    finally:
+        sources.set_limits(sources.Limits())
 
 
 async def _resolve(state: State, kind: Kind, object_id: int, user: int, bypass: bool) -> ImageFile:
@@ -74,11 +79,22 @@ async def _resolve(state: State, kind: Kind, object_id: int, user: int, bypass: 
 
 
 async def open_image(
-    request: Request[Any, Any, Any], state: State, kind: Kind, object_id: int
+    request: Request[Any, Any, Any],
+    state: State,
+    kind: Kind,
+    object_id: int,
+    token: str | None = None,
 ) -> Access:
-    """Authenticate (signed URL or credentials) and check read access to one image."""
-    query = {k: str(v) for k, v in request.query_params.items()}
-    if signed_urls.has_signature(query):
+    """Authenticate (signed URL or credentials) and check read access to one image.
+
+    ``token`` is the signature carried in the path (``/iiif/s/{token}/…``); it replaces any
+    query or header credentials.
+    """
+    if token is not None:
+        query = signed_urls.token_params(token)
+    else:
+        query = {k: str(v) for k, v in request.query_params.items()}
+    if token is not None or signed_urls.has_signature(query):
         version = signed_urls.verify(state.url_secret, kind, object_id, query)
         file = await _resolve(state, kind, object_id, 0, True)
         if file.version != version:

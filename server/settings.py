@@ -35,6 +35,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     """Create the demo project with a synthetic slide on the first start (``LAMINA_DEMO=0``: no)."""
     tile_cache_bytes: int = 64 * 1024 * 1024
     """Bound of the in-process cache of encoded tiles and pictures."""
+    max_output_pixels: int = 4096 * 4096
+    """Largest area (width x height) of one produced picture (IIIF ``maxArea``)."""
+    max_decode_pixels: int = 8192 * 8192
+    """Most source pixels one picture request may decode (at the pyramid level it reads); keep
+    it at least 4x ``max_output_pixels`` so every size of a pyramidal image stays servable."""
+    cors_origins: str = "*"
+    """Origins whose pages may read answers: ``*`` or a comma separated list (no credentials)."""
 
     @property
     def base_url(self) -> str:

@@ -4,6 +4,10 @@ A token grants read access to every picture route of one object (``kind``/``id``
 version until ``exp`` (epoch seconds), so a tile URL template can be signed once. The query
 carries ``v`` (file version), ``exp`` and ``sig``; the secret is derived from the server's
 signing key, so every worker of a deployment accepts the same URLs.
+
+Standard viewers (IIIF, DeepZoom) build tile URLs from a base URL and drop any query, so the
+same three values can also travel as one path segment, ``{v}~{exp}~{sig}`` (a *path token*):
+``/iiif/s/{token}/{id}`` is then a base from which every derived URL stays signed.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from urllib.parse import urlencode
 from contracts.errors import Forbidden
 
 SIGNED_PARAMS = ("v", "exp", "sig")
+PATH_SEPARATOR = "~"
 DEFAULT_TTL_SECONDS = 7 * 24 * 3600
 
 
@@ -41,6 +46,28 @@ def sign(
     return urlencode({"v": version, "exp": exp, "sig": sig}), exp
 
 
+def sign_token(
+    secret: bytes, kind: str, object_id: int, version: str, ttl: int = DEFAULT_TTL_SECONDS
+) -> tuple[str, int]:
+    """The path token (``{v}~{exp}~{sig}``) that signs an object's picture URLs, and its expiry."""
+    exp = int(time.time()) + ttl
+    sig = _mac(secret, kind, object_id, version, exp)
+    return PATH_SEPARATOR.join((version, str(exp), sig)), exp
+
+
+def token_params(token: str) -> dict[str, str]:
+    """The signed parameters a path token carries; Forbidden when it is not one."""
+    parts = token.rsplit(PATH_SEPARATOR, 2)
+    if len(parts) != 3 or not all(parts):
+        raise Forbidden("Invalid URL signature")
+    return dict(zip(SIGNED_PARAMS, parts, strict=True))
+
+
+def path_token(query: dict[str, str]) -> str:
+    """The path token carrying the same signature as a signed query."""
+    return PATH_SEPARATOR.join(str(query.get(name) or "") for name in SIGNED_PARAMS)
+
+
 def has_signature(query: dict[str, str]) -> bool:
     """True when a request carries a signature (it must then be valid)."""
     return bool(query.get("sig"))
@@ -61,4 +88,13 @@ def verify(secret: bytes, kind: str, object_id: int, query: dict[str, str]) -> s
     return version
 
 
-__all__ = ["DEFAULT_TTL_SECONDS", "derive_secret", "has_signature", "sign", "verify"]
+__all__ = [
+    "DEFAULT_TTL_SECONDS",
+    "derive_secret",
+    "has_signature",
+    "path_token",
+    "sign",
+    "sign_token",
+    "token_params",
+    "verify",
+]

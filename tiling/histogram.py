@@ -17,7 +17,7 @@ import msgspec
 import numpy as np
 from large_image.constants import TILE_FORMAT_NUMPY  # type: ignore[import-untyped]
 
-from tiling import planes, sources
+from tiling import levels, planes, sources
 from tiling.errors import InvalidRegion
 
 SAMPLE_SIZE = 1024
@@ -84,6 +84,8 @@ def _count(path: str | Path, frame: int | None) -> Counts:
     src = sources.open_source(path)
     # Never upsample: large-image scales small images up to the requested output size.
     output = {"maxWidth": min(SAMPLE_SIZE, src.sizeX), "maxHeight": min(SAMPLE_SIZE, src.sizeY)}
+    whole = levels.Box(0, 0, src.sizeX, src.sizeY)
+    sources.check_decode(src, whole, output["maxWidth"], output["maxHeight"])
     extra: dict[str, Any] = {} if frame is None else {"frame": frame}
     pixels, _ = src.getRegion(output=output, format=TILE_FORMAT_NUMPY, **extra)
     pixels = np.asarray(pixels)

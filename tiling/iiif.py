@@ -1,8 +1,10 @@
 """IIIF Image API 3.0: parse ``{region}/{size}/{rotation}/{quality}.{format}``, build info.json.
 
-Supported: regions full, square, x,y,w,h and pct:; sizes max, w,, ,h, pct:n, w,h, !w,h (each
-optionally ``^`` for upscaling); rotation by multiples of 90 degrees with ``!`` mirroring;
-qualities default, color, gray and bitonal; formats jpg, png and webp.
+Supported (compliance level 2 and more): regions full, square, x,y,w,h and pct:; sizes max,
+w,, ,h, pct:n, w,h, !w,h (each optionally ``^`` for upscaling); rotation by multiples of 90
+degrees with ``!`` mirroring; qualities default, color, gray and bitonal; formats jpg, png
+and webp. ``max`` (and ``^max``) is the largest size inside the published maxWidth, maxHeight
+and maxArea, so no request produces more than those.
 """
 
 from __future__ import annotations
@@ -19,19 +21,14 @@ from tiling.errors import InvalidImageRequest
 
 FORMATS = ("jpg", "png", "webp")
 QUALITIES = ("default", "color", "gray", "bitonal")
-EXTRA_FEATURES = [
-    "mirroring",
-    "regionByPct",
-    "regionByPx",
-    "regionSquare",
-    "rotationBy90s",
-    "sizeByConfinedWh",
-    "sizeByH",
-    "sizeByPct",
-    "sizeByW",
-    "sizeByWh",
-    "sizeUpscaling",
-]
+PROFILE = "level2"
+"""Compliance level: every level 2 feature, format (jpg, png) and quality is served."""
+EXTRA_FEATURES = ["mirroring", "sizeUpscaling"]
+"""Features served beyond level 2 (level 2 covers region and size forms, 90° rotations,
+the base URI redirect, CORS and the JSON-LD media type)."""
+EXTRA_FORMATS = ["webp"]
+EXTRA_QUALITIES = ["color", "gray", "bitonal"]
+"""Every quality beyond ``default`` (the specification asks info.json to list them all)."""
 _NUM = r"\d+(?:\.\d*)?|\.\d+"
 _PCT4 = re.compile(rf"^pct:({_NUM}),({_NUM}),({_NUM}),({_NUM})$")
 _PX4 = re.compile(r"^(\d+),(\d+),(\d+),(\d+)$")
@@ -93,9 +90,8 @@ def parse_size(text: str, rw: int, rh: int) -> tuple[int, int]:
 def _size(body: str, rw: int, rh: int, up: bool) -> tuple[int, int] | None:
     """Output size of a size parameter without its ``^``; None when unparsable."""
     if body == "max":
-        limit = sources.MAX_OUTPUT_SIDE
-        scale = min(limit / rw, limit / rh) if up else min(1.0, limit / max(rw, rh))
-        return max(1, round(rw * scale)), max(1, round(rh * scale))
+        # The largest size the published maxWidth/maxHeight/maxArea allow (upscaled with ^).
+        return sources.fit_output(rw, rh, upscale=up)
     if body.startswith("pct:"):
         try:
             pct = float(body[4:])
@@ -167,33 +163,40 @@ def render(path: str | Path, plan: Plan) -> tuple[bytes, str]:
     return sources.encode(np.asarray(image), plan.fmt, plan.quality in ("gray", "bitonal"))
 
 
-def info(service_id: str, width: int, height: int, profile: str = "level1") -> dict[str, Any]:
+def info(service_id: str, width: int, height: int) -> dict[str, Any]:
     """The info.json document of an image served at ``service_id``."""
     zooms = levels.zoom_count(width, height)
     sizes = [levels.tier_size(width, height, t) for t in reversed(range(zooms))]
     limit = sources.MAX_OUTPUT_SIDE
+    area = sources.limits().max_output_pixels
     factors = [1 << t for t in range(zooms)]
     return {
         "@context": "http://iiif.io/api/image/3/context.json",
         "id": service_id,
         "type": "ImageService3",
         "protocol": "http://iiif.io/api/image",
-        "profile": profile,
+        "profile": PROFILE,
         "width": width,
         "height": height,
         "maxWidth": limit,
         "maxHeight": limit,
-        "sizes": [{"width": w, "height": h} for w, h in sizes if max(w, h) <= limit],
+        "maxArea": area,
+        "sizes": [
+            {"width": w, "height": h} for w, h in sizes if max(w, h) <= limit and w * h <= area
+        ],
         "tiles": [{"width": levels.TILE, "height": levels.TILE, "scaleFactors": factors}],
-        "extraFormats": ["png", "webp"],
-        "extraQualities": ["color", "gray", "bitonal"],
+        "extraFormats": EXTRA_FORMATS,
+        "extraQualities": EXTRA_QUALITIES,
         "extraFeatures": EXTRA_FEATURES,
     }
 
 
 __all__ = [
     "EXTRA_FEATURES",
+    "EXTRA_FORMATS",
+    "EXTRA_QUALITIES",
     "FORMATS",
+    "PROFILE",
     "QUALITIES",
     "Plan",
     "info",

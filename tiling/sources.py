@@ -10,6 +10,7 @@ the stored bytes are returned unchanged (no decode, no encode).
 from __future__ import annotations
 
 import io
+import math
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -35,11 +36,37 @@ from tiling.errors import (
 MEDIA_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 MAX_OUTPUT_SIDE = 8192
 """Published maximum width or height, in pixels, of any produced image (window, crop...)."""
+MAX_OUTPUT_PIXELS = 4096 * 4096
+"""Default maximum area (width x height) of any produced image."""
+MAX_DECODE_PIXELS = 8192 * 8192
+"""Default maximum number of source pixels one request may decode (at the level it reads)."""
 SOURCE_CACHE_SIZE = 64
 JPEG_QUALITY = 90
 
 _sources: OrderedDict[tuple[str, int, bool], Any] = OrderedDict()
 _lock = threading.Lock()
+
+
+class Limits(NamedTuple):
+    """The per-request cost bounds of every produced picture (the server sets them once)."""
+
+    max_output_pixels: int = MAX_OUTPUT_PIXELS
+    max_decode_pixels: int = MAX_DECODE_PIXELS
+
+
+# Process-wide: the functions here run in worker threads, far from the settings; the server
+# sets the bounds at start-up (``set_limits``) and every request of the process shares them.
+_limits = [Limits()]
+
+
+def set_limits(limits: Limits) -> None:
+    """Use ``limits`` for every picture produced from now on."""
+    _limits[0] = limits
+
+
+def limits() -> Limits:
+    """The cost bounds in force."""
+    return _limits[0]
 
 
 class Pyramid(NamedTuple):
@@ -187,6 +214,7 @@ def _read(
     src: Any, box: levels.Box, out_w: int, out_h: int, frame: int | None = None
 ) -> np.ndarray:
     """Pixels of a full-resolution box (of one frame) resampled to exactly out_w x out_h."""
+    check_decode(src, box, out_w, out_h)
     region = {"left": box.left, "top": box.top, "width": box.width, "height": box.height}
     output = {"maxWidth": out_w, "maxHeight": out_h}
     pixels, _ = src.getRegion(
@@ -219,13 +247,49 @@ def fit(width: int, height: int, max_size: int) -> tuple[int, int]:
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
+def fit_output(width: int, height: int, upscale: bool = False) -> tuple[int, int]:
+    """Largest size with the aspect ratio of width x height inside every output limit
+    (side and area); it enlarges only with ``upscale``."""
+    area = limits().max_output_pixels
+    side = MAX_OUTPUT_SIDE
+    scale = min(side / width, side / height, math.sqrt(area / (width * height)))
+    if not upscale:
+        scale = min(1.0, scale)
+    return max(1, math.floor(width * scale)), max(1, math.floor(height * scale))
+
+
 def check_output(out_w: int, out_h: int) -> None:
-    """Raise RegionTooLarge when an output side passes MAX_OUTPUT_SIDE."""
+    """Raise RegionTooLarge when an output side passes MAX_OUTPUT_SIDE or its area the limit."""
     for what, size in (("Output width", out_w), ("Output height", out_h)):
         if size > MAX_OUTPUT_SIDE:
             raise RegionTooLarge(what, size, MAX_OUTPUT_SIDE)
         if size < 1:
             raise InvalidRegion(f"{what} must be at least 1 pixel")
+    limit = limits().max_output_pixels
+    if out_w * out_h > limit:
+        raise RegionTooLarge("Output area", out_w * out_h, limit)
+
+
+def decode_area(src: Any, box: levels.Box, out_w: int, out_h: int) -> int:
+    """Source pixels a read of ``box`` scaled to out_w x out_h decodes.
+
+    The source is read at the coarsest stored level that still has at least the output's
+    resolution (what large-image picks); levels it only synthesizes do not count.
+    """
+    count = int(src.levels or 1)
+    scale = min(box.width / out_w, box.height / out_h)
+    steps = max(0, min(count - 1, int(scale).bit_length() - 1))
+    level = int(src.getPreferredLevel(count - 1 - steps))
+    factor = 1 << max(0, count - 1 - level)
+    return -(-box.width // factor) * -(-box.height // factor)
+
+
+def check_decode(src: Any, box: levels.Box, out_w: int, out_h: int) -> None:
+    """Raise RegionTooLarge when producing the picture would decode too many source pixels."""
+    limit = limits().max_decode_pixels
+    area = decode_area(src, box, out_w, out_h)
+    if area > limit:
+        raise RegionTooLarge("Decoded source area", area, limit)
 
 
 def region(
@@ -319,16 +383,25 @@ def associated(
 
 
 __all__ = [
+    "MAX_DECODE_PIXELS",
+    "MAX_OUTPUT_PIXELS",
     "MAX_OUTPUT_SIDE",
+    "Limits",
     "MEDIA_TYPES",
     "Pyramid",
     "associated",
     "associated_names",
+    "check_decode",
+    "check_output",
+    "decode_area",
     "encode",
+    "fit_output",
+    "limits",
     "open_source",
     "pyramid",
     "region",
     "region_pixels",
+    "set_limits",
     "thumbnail",
     "tile",
     "tile_at_index",

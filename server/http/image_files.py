@@ -5,6 +5,11 @@ who may read the image, a query string ``v=<file version>&exp=<epoch s>&sig=<hma
 templates carrying it. Any picture route of that object (tiles, thumb, window, IIIF, DZI)
 accepts the query without an Authorization header until ``exp`` and answers
 ``Cache-Control: public, max-age=31536000, immutable``; a new file version changes the URL.
+
+For an image instance it also answers ``iiifBase`` (``/iiif/s/{token}/{id}``, a IIIF Image
+API base), ``iiif`` (its info.json) and ``dzi`` (``/dzi/s/{token}/{id}.dzi``): the same
+signature carried in the path, so that standard viewers, which build tile URLs from the base
+and drop queries, stay signed.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ class SignedUrls(msgspec.Struct, kw_only=True, omit_defaults=True):
     window: str
     tile: str | None = None
     iiif: str | None = None
+    iiif_base: str | None = msgspec.field(default=None, name="iiifBase")
     dzi: str | None = None
 
 
@@ -98,8 +104,11 @@ async def _signed(
     if kind == "sliceinstance":
         urls.tile = f"{root}/normalized-tile/zoom/{{z}}/tx/{{x}}/ty/{{y}}.jpg?{query}"
     if kind == "imageinstance":
-        urls.iiif = f"{base.rstrip('/')}/iiif/{object_id}/info.json?{query}"
-        urls.dzi = f"{base.rstrip('/')}/dzi/{object_id}.dzi?{query}"
+        # Viewers derive tile URLs from these and drop queries: the signature is in the path.
+        token, _ = signed_urls.sign_token(state.url_secret, kind, object_id, access.file.version)
+        urls.iiif_base = f"{base.rstrip('/')}/iiif/s/{token}/{object_id}"
+        urls.iiif = f"{urls.iiif_base}/info.json"
+        urls.dzi = f"{base.rstrip('/')}/dzi/s/{token}/{object_id}.dzi"
     return urls
 
 

@@ -93,7 +93,7 @@ def output_size(width: int, height: int, options: CropOptions) -> tuple[int, int
         scale = 1 << options.zoom
         out = (max(1, -(-width // scale)), max(1, -(-height // scale)))
     if options.safe:
-        out = sources.fit(*out, sources.MAX_OUTPUT_SIDE)
+        out = sources.fit_output(*out)
     sources.check_output(*out)
     return out
 

@@ -72,16 +72,21 @@ VENV = ROOT / ".venv-pyclient"
 CLIENT = "cytomine-python-client==4.3.0"
 
 
-@pytest.fixture(scope="session")
-def client_python() -> Path:
-    """Python of a venv holding the official client, created on first use."""
-    python = VENV / "bin" / "python"
-    stamp = VENV / f".{CLIENT}"
+def pip_venv(venv: Path, requirement: str) -> Path:
+    """Python of a venv at ``venv`` holding ``requirement``, created on first use."""
+    python = venv / "bin" / "python"
+    stamp = venv / f".{requirement}"
     if not stamp.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", CLIENT],
+            [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", requirement],
             check=True,
         )
         stamp.touch()
     return python
+
+
+@pytest.fixture(scope="session")
+def client_python() -> Path:
+    """Python of a venv holding the official client, created on first use."""
+    return pip_venv(VENV, CLIENT)

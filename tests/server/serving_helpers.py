@@ -6,6 +6,7 @@ Import the ``*_fixture`` functions into a test module to use the fixtures by the
 from __future__ import annotations
 
 import io
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -15,7 +16,9 @@ import pytest
 from litestar.testing import AsyncTestClient
 from PIL import Image
 
+from server.app import create_app
 from server.db.store.accounts import NewAccount
+from server.fast_tiles import FastTiles, wrap
 from server.settings import Settings
 from tests.server.image_helpers import make_storage, upload, write_pyramid
 from tests.server.project_helpers import auth, make_project
@@ -39,6 +42,24 @@ def settings_fixture(database_url: str, storage_root: Path) -> Settings:
     return Settings(
         database_url=database_url, auth_cache_seconds=0.0, storage_dir=str(storage_root)
     )
+
+
+_WRAPPERS: dict[int, FastTiles] = {}
+
+
+@pytest.fixture(name="client")
+async def fast_client_fixture(settings: Settings) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
+    """A client of the app behind the tile fast path, as ``server.asgi`` serves it."""
+    wrapper = wrap(create_app(settings))
+    async with AsyncTestClient(app=wrapper) as c:  # type: ignore[arg-type]
+        _WRAPPERS[id(c)] = wrapper
+        yield c
+        del _WRAPPERS[id(c)]
+
+
+def fast(client: AsyncTestClient) -> FastTiles:  # type: ignore[type-arg]
+    """The fast path in front of a ``fast_client_fixture`` client."""
+    return _WRAPPERS[id(client)]
 
 
 @pytest.fixture(scope="module", name="slide")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 from types import SimpleNamespace
 
 import httpx
@@ -11,12 +10,12 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server import fast_tiles, signed_urls
-from server.app import create_app
 from server.db.store.accounts import NewAccount
-from server.settings import Settings
 from tests.server.project_helpers import auth
 from tests.server.serving_helpers import (
     Uploaded,
+    fast,
+    fast_client_fixture,
     settings_fixture,
     slide_fixture,
     storage_root_fixture,
@@ -24,7 +23,13 @@ from tests.server.serving_helpers import (
 )
 from tests.signing import CytomineAuth
 
-_FIXTURES = (settings_fixture, slide_fixture, storage_root_fixture, uploaded_fixture)
+_FIXTURES = (
+    fast_client_fixture,
+    settings_fixture,
+    slide_fixture,
+    storage_root_fixture,
+    uploaded_fixture,
+)
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
 
@@ -37,23 +42,6 @@ URLS = {
     "deepzoom tile": "/dzi/{i}_files/9/0_0.jpeg",
     "iiif": "/iiif/{i}/0,0,512,512/256,/0/default.jpg",
 }
-
-
-_WRAPPERS: dict[int, fast_tiles.FastTiles] = {}
-
-
-@pytest.fixture(name="client")
-async def fast_client_fixture(settings: Settings) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
-    """A client of the app behind the fast path (the ``uploaded`` fixture uses it too)."""
-    wrapper = fast_tiles.wrap(create_app(settings))
-    async with AsyncTestClient(app=wrapper) as c:  # type: ignore[arg-type]
-        _WRAPPERS[id(c)] = wrapper
-        yield c
-        del _WRAPPERS[id(c)]
-
-
-def fast(client: AsyncTestClient) -> fast_tiles.FastTiles:  # type: ignore[type-arg]
-    return _WRAPPERS[id(client)]
 
 
 async def url_of(client: AsyncTestClient, alice: NewAccount, up: Uploaded, name: str) -> str:  # type: ignore[type-arg]
@@ -227,3 +215,41 @@ async def test_expired_signed_url_on_a_warm_tile_is_refused_by_the_app(
     assert slow.status_code == 403
     same(slow, again)
     assert hits == 0
+
+
+async def path_signed(client: AsyncTestClient, alice: NewAccount, up: Uploaded) -> dict[str, str]:  # type: ignore[type-arg]
+    """Tile URLs under the path-signed IIIF base and DeepZoom descriptor of an image."""
+    r = await client.get(f"/api/imageinstance/{up.instance}/tileurl.json", auth=auth(alice))
+    urls = r.json()
+    return {
+        "iiif": f"{urls['iiifBase']}/0,0,512,512/256,/0/default.jpg",
+        "dzi": urls["dzi"].removesuffix(".dzi") + "_files/9/0_0.jpg",
+    }
+
+
+async def test_warm_tiles_under_a_path_signed_base_are_answered_from_memory(
+    client: AsyncTestClient,
+    alice: NewAccount,
+    uploaded: Uploaded,  # type: ignore[type-arg]
+) -> None:
+    for name, url in (await path_signed(client, alice, uploaded)).items():
+        slow, again, hits = await twice(client, url, headers={"Origin": "https://v.example"})
+        assert slow.status_code == 200, (name, slow.text)
+        assert slow.headers["cache-control"].startswith("public")
+        assert slow.headers["access-control-allow-origin"] == "*"
+        same(slow, again)
+        assert hits == 1, name
+
+
+async def test_a_tampered_path_token_on_a_warm_tile_is_refused_by_the_app(
+    client: AsyncTestClient,
+    alice: NewAccount,
+    uploaded: Uploaded,  # type: ignore[type-arg]
+) -> None:
+    for url in (await path_signed(client, alice, uploaded)).values():
+        await client.get(url)
+        token = url.split("/s/")[1].split("/")[0]
+        slow, again, hits = await twice(client, url.replace(token, token[:-2] + "AA"))
+        assert slow.status_code == 403
+        same(slow, again)
+        assert hits == 0

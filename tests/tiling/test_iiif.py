@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -68,6 +69,42 @@ def test_bad_sizes_are_rejected(text: str) -> None:
 def test_upscaling_past_the_published_maximum_names_the_limit() -> None:
     with pytest.raises(RegionTooLarge, match=str(sources.MAX_OUTPUT_SIDE)):
         iiif.parse_size(f"^{sources.MAX_OUTPUT_SIDE + 1},", 600, 400)
+
+
+@pytest.fixture
+def small_area() -> Iterator[int]:
+    """Output area limited to 30 000 pixels while the test runs."""
+    sources.set_limits(sources.Limits(max_output_pixels=30_000))
+    yield 30_000
+    sources.set_limits(sources.Limits())
+
+
+@pytest.mark.parametrize(
+    ("text", "size"), [("max", (212, 141)), ("^max", (212, 141)), ("!50,50", (50, 33))]
+)
+def test_max_sizes_are_the_largest_inside_the_published_area(
+    small_area: int, text: str, size: tuple[int, int]
+) -> None:
+    assert iiif.parse_size(text, W, H) == size
+    assert size[0] * size[1] <= small_area
+
+
+def test_upscaled_max_of_a_small_region_fills_the_area(small_area: int) -> None:
+    assert iiif.parse_size("^max", 10, 10) == (173, 173)
+    assert iiif.parse_size("max", 10, 10) == (10, 10)
+
+
+def test_a_size_beyond_the_area_names_the_limit(small_area: int) -> None:
+    with pytest.raises(RegionTooLarge, match="Output area of 30276 pixels") as caught:
+        iiif.parse_size("174,174", W, H)
+    assert caught.value.values == {"size": 30276, "limit": small_area}
+
+
+def test_info_publishes_the_area_and_offers_no_size_beyond_it(small_area: int) -> None:
+    doc = iiif.info("https://example.org/iiif/7", W, H)
+    assert doc["maxArea"] == small_area
+    assert doc["sizes"] == [{"width": 188, "height": 125}]
+    assert doc["profile"] == iiif.PROFILE == "level2"
 
 
 @pytest.mark.parametrize(

@@ -161,3 +161,36 @@ def test_tiles_of_an_untiled_image_are_cut_from_regions(grid: Path) -> None:
     full = np.asarray(Image.open(grid).convert("RGB")).astype(int)
     assert pixels.shape == (256, 256, 3) and pixels[244:].max() == 0
     assert np.abs(pixels[:244, :244] - full[512:1000:2, 512:1000:2]).mean() < 8
+
+
+@pytest.mark.parametrize(
+    ("box", "out", "area"),
+    [
+        ((0, 0, 3000, 2000), (375, 250), 375 * 250),  # an exact stored level: its pixels only
+        ((0, 0, 3000, 2000), (374, 249), 375 * 250),  # a bit smaller: the same level
+        ((0, 0, 3000, 2000), (376, 251), 750 * 500),  # a bit larger: the next finer level
+        ((0, 0, 511, 511), (256, 256), 511 * 511),  # just under half: full resolution
+    ],
+)
+def test_decode_area_counts_the_pixels_of_the_level_read(
+    slide: Path, box: tuple[int, int, int, int], out: tuple[int, int], area: int
+) -> None:
+    src = sources.open_source(slide)
+    assert sources.decode_area(src, levels.Box(*box), *out) == area
+
+
+def test_a_flat_image_decodes_all_of_a_region_whatever_the_output(grid: Path) -> None:
+    src = sources.open_source(grid)
+    assert sources.decode_area(src, levels.Box(0, 0, 1000, 1000), 10, 10) == 1000 * 1000
+
+
+def test_reading_more_than_the_decode_limit_names_it(slide: Path) -> None:
+    sources.set_limits(sources.Limits(max_decode_pixels=100_000))
+    try:
+        with pytest.raises(RegionTooLarge, match="Decoded source area of 261121") as caught:
+            sources.region(slide, levels.Box(0, 0, 511, 511), out_width=256)
+        assert caught.value.values == {"size": 261121, "limit": 100_000}
+        data, _ = sources.region(slide, levels.Box(0, 0, 512, 512), out_width=256)
+        assert _decode(data).shape == (256, 256, 3)
+    finally:
+        sources.set_limits(sources.Limits())
