@@ -239,6 +239,8 @@ def _reject(out: list[dict[str, Any]], row: int, reason: str, message: str) -> N
 def _terms(props: Properties, where: Target, unmatched: dict[str, int]) -> list[int]:
     """Term ids asked by id and by QuPath class name; names matching no term are counted."""
     terms = props.term_ids()
+    if props.classification is None:
+        return terms
     for name in props.class_names():
         if (found := where.names.get(name)) is not None:
             terms.append(found)
