@@ -290,6 +290,12 @@ async def test_create_terms_adds_missing_classes_with_their_colours(
     names = await term_names(db, world.ontology)
     assert names["Immune cells"] == "#a05aa0" and names["Positive"] == "#c83232"
     assert names["tumour"] == "#FF0000"  # existing terms keep their colour
+    recorded = await db.fetch(
+        "SELECT data->>'name' AS name FROM command"
+        " WHERE class_name = 'be.cytomine.domain.ontology.Term' AND type = 'ADD' AND user_id = $1",
+        alice.id,
+    )
+    assert sorted(x["name"] for x in recorded) == ["Immune cells", "Positive"]
     linked = await db.fetch(
         "SELECT t.name FROM annotation a JOIN annotation_term at ON at.annotation_id = a.id"
         " JOIN term t ON t.id = at.term_id WHERE st_geometrytype(a.location) = 'ST_MultiPolygon'"
@@ -378,3 +384,15 @@ async def test_create_terms_without_ontology_and_bad_flags_are_400(
     r = await load(client, alice, world.image, QUPATH_FILE, "&createTerms=true")
     assert r.status_code == 400 and "no ontology" in r.json()["errors"]["message"]
     assert await db.fetchval("SELECT count(*) FROM annotation") == 0
+
+
+async def test_terms_added_by_a_failed_atomic_import_stay(
+    client: AsyncTestClient, db: asyncpg.Connection, alice: NewAccount, world: World
+) -> None:
+    features = qupath_features()
+    features[1]["geometry"] = {"type": "Polygon", "coordinates": [[[1, 1], [2, 2]]]}  # invalid
+    body = json.dumps({"type": "FeatureCollection", "features": features})
+    r = await load(client, alice, world.image, body, "&createTerms=true")
+    assert r.status_code == 400 and r.json()["status"] == "failed"
+    assert await db.fetchval("SELECT count(*) FROM annotation") == 0
+    assert {"Immune cells", "Positive"} <= set(await term_names(db, world.ontology))

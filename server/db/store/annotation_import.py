@@ -213,8 +213,9 @@ class Loader:
                     new[name] = f.properties.class_color() or _NEW_TERM_COLOR
         if new:
             added = await self.side.fetch(
-                q.ANNOTATION_IMPORT_ADD_TERMS, where.ontology, list(new), list(new.values())
-            )
+                q.ANNOTATION_IMPORT_ADD_TERMS, where.ontology, list(new), list(new.values()),
+                where.me, where.ctx.project_id,
+            )  # fmt: skip
             for row in added:
                 where.names[row["name"]] = row["id"]
                 where.terms.add(row["id"])
