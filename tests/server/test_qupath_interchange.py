@@ -17,7 +17,7 @@ import shapely.geometry  # type: ignore[import-untyped]
 from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount, create_account
-from tests.server.annotation_helpers import HEIGHT, World, create, make_world
+from tests.server.annotation_helpers import HEIGHT, World, create, make_image, make_world
 from tests.server.project_helpers import auth
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
@@ -396,3 +396,17 @@ async def test_terms_added_by_a_failed_atomic_import_stay(
     assert r.status_code == 400 and r.json()["status"] == "failed"
     assert await db.fetchval("SELECT count(*) FROM annotation") == 0
     assert {"Immune cells", "Positive"} <= set(await term_names(db, world.ontology))
+
+
+async def test_project_export_flips_each_image_with_its_own_height(
+    client: AsyncTestClient, db: asyncpg.Connection, alice: NewAccount, world: World
+) -> None:
+    small, _ = await make_image(db, world.project, alice.id, width=300, height=500)
+    await create(client, alice, world.image, "POINT (5 7)")
+    await create(client, alice, small, "POINT (5 7)")
+    r = await client.get(
+        f"/api/project/{world.project}/annotation/export?format=qupath", auth=auth(alice)
+    )
+    assert r.status_code == 200, r.text
+    points = [f["geometry"]["coordinates"] for f in r.json()["features"]]
+    assert points == [[5, HEIGHT - 7], [5, 500 - 7]]
