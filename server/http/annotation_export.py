@@ -7,7 +7,7 @@ from typing import Any
 
 from litestar import Controller, Request, get
 from litestar.datastructures import State
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath
 from litestar.response import Stream
 
 import spatial
@@ -66,9 +66,12 @@ def _report(state: State, me: Principal, selected: export.ReportFilter, fmt: str
     )
 
 
-def _features(state: State, me: Principal, fmt: str | None, **target: int | None) -> Stream:
-    shape = export.shape_of(fmt)
-    body = export.features(state.pool, me, shape=shape, **target)
+def _features(
+    state: State, me: Principal, request: Request[Any, Any, Any], **target: int | None
+) -> Stream:
+    shape = export.shape_of(request.query_params.get("format"))
+    kind = export.object_type_of(request.query_params.get("objectType"))
+    body = export.features(state.pool, me, shape=shape, object_type=kind, **target)
     return Stream(body, media_type=export.MEDIA[shape])
 
 
@@ -101,12 +104,12 @@ class AnnotationExportController(Controller):
         me: Me,
         state: State,
         image_id: FromPath[int],
-        format: FromQuery[str | None] = None,
+        request: Request[Any, Any, Any],
     ) -> Stream:
-        """Every user annotation of an image as GeoJSON (default) or NDJSON, streamed."""
+        """Every user annotation of an image as GeoJSON (default), NDJSON or QuPath GeoJSON."""
         ctx = await image_context(conn, image_id)
         await acl.readable(conn, me, ctx.project_id)
-        return _features(state, me, format, image=image_id, project=None)
+        return _features(state, me, request, image=image_id, project=None)
 
     @get("/project/{project_id:int}/annotation/export")
     async def project_export(
@@ -115,11 +118,11 @@ class AnnotationExportController(Controller):
         me: Me,
         state: State,
         project_id: FromPath[int],
-        format: FromQuery[str | None] = None,
+        request: Request[Any, Any, Any],
     ) -> Stream:
-        """Every user annotation of a project as GeoJSON (default) or NDJSON, streamed."""
+        """Every user annotation of a project as GeoJSON (default), NDJSON or QuPath GeoJSON."""
         await acl.readable(conn, me, project_id)
-        return _features(state, me, format, image=None, project=project_id)
+        return _features(state, me, request, image=None, project=project_id)
 
     @get(["/project/{project_id:int}/annotation/download",
           "/project/{project_id:int}/userannotation/download"])  # fmt: skip

@@ -30,17 +30,23 @@ _LINES = (
 _MAX_KEY = 200
 
 
+def _lines(request: Request[Any, Any, Any]) -> bool:
+    """Whether the content type is one feature per line."""
+    return request.headers.get("content-type", "").split(";")[0].strip().lower() in _LINES
+
+
 def _format(request: Request[Any, Any, Any]) -> store.Format:
-    """``format`` from the query, else from the content type (default: FeatureCollection)."""
+    """``format`` from the query, else from the content type (default: FeatureCollection).
+
+    ``qupath`` is QuPath's GeoJSON: a FeatureCollection, an array of features or (with a
+    line content type) NDJSON, in QuPath's frame (top-left origin, y down).
+    """
     asked = request.query_params.get("format")
-    if asked is not None:
-        if asked == "geojson":
-            return "geojson"
-        if asked != "ndjson":
-            raise Invalid(f"Unknown import format {asked!r}: supported are geojson, ndjson")
-        return "ndjson"
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    return "ndjson" if media in _LINES else "geojson"
+    if asked is None:
+        return "ndjson" if _lines(request) else "geojson"
+    if asked not in ("geojson", "ndjson", "qupath"):
+        raise Invalid(f"Unknown import format {asked!r}: supported are geojson, ndjson, qupath")
+    return "geojson" if asked == "geojson" else "ndjson" if asked == "ndjson" else "qupath"
 
 
 def _key(request: Request[Any, Any, Any]) -> str | None:
@@ -79,11 +85,17 @@ class AnnotationImportController(Controller):
         image_id: FromPath[int],
         request: Request[Any, Any, Any],
     ) -> Response[store.AnnotationImport]:
-        """Import every feature of the body (atomic unless ``partial=true``); answer the job."""
+        """Import every feature of the body (atomic unless ``partial=true``); answer the job.
+
+        QuPath class names are matched with the ontology's terms; ``createTerms=true`` adds
+        the missing ones, else they are counted in the job's ``unmatchedClasses``.
+        """
         fmt = _format(request)
         atomic = not flag(request.query_params.get("partial"))
-        where = await store.target(conn, me, image_id)
-        reader = features.ndjson if fmt == "ndjson" else features.collection
+        create = flag(request.query_params.get("createTerms"), name="createTerms")
+        where = await store.target(conn, me, image_id, y_down=fmt == "qupath", create_terms=create)
+        lines = fmt == "ndjson" or (fmt == "qupath" and _lines(request))
+        reader = features.ndjson if lines else features.collection
         job = await store.run(
             conn, side_conn, me, where, reader(request.stream()), (fmt, atomic, _key(request))
         )

@@ -17,10 +17,16 @@ from server.auth.principal import Principal
 from server.db import queries as q
 
 PAGE = 2000
-Shape = Literal["geojson", "ndjson"]
-SHAPES: tuple[Shape, ...] = ("geojson", "ndjson")
+Shape = Literal["geojson", "ndjson", "qupath"]
+SHAPES: tuple[Shape, ...] = ("geojson", "ndjson", "qupath")
+OBJECT_TYPES = ("annotation", "detection")
 REPORTS = ("csv",)
-MEDIA = {"geojson": "application/geo+json", "ndjson": "application/x-ndjson", "csv": "text/csv"}
+MEDIA = {
+    "geojson": "application/geo+json",
+    "ndjson": "application/x-ndjson",
+    "qupath": "application/geo+json",
+    "csv": "text/csv",
+}
 CSV_HEADER = (
     "ID;Area (microns²);Perimeter (mm);Center X;Center Y;Image ID;Image filename;User;Term;"
     "Annotation thumb;Annotation in Cytomine\n"
@@ -43,11 +49,23 @@ class ReportFilter(msgspec.Struct, kw_only=True):
 
 def shape_of(value: str | None) -> Shape:
     """The export shape asked for (GeoJSON by default)."""
-    if value is None or value == "geojson":
+    for shape in SHAPES:
+        if value == shape:
+            return shape
+    if value is None:
         return "geojson"
-    if value not in SHAPES:
-        raise Invalid(f"Unsupported export format {value!r}: supported formats are geojson, ndjson")
-    return "ndjson"
+    raise Invalid(
+        f"Unsupported export format {value!r}: supported formats are geojson, ndjson, qupath"
+    )
+
+
+def object_type_of(value: str | None) -> str:
+    """QuPath's ``objectType`` of exported features (``annotation`` by default)."""
+    if value is None:
+        return "annotation"
+    if value not in OBJECT_TYPES:
+        raise Invalid(f"objectType must be annotation or detection, not {value!r}")
+    return value
 
 
 def report_format(value: str | None) -> str:
@@ -69,25 +87,45 @@ async def _pages(
             yield [record[0] for record in page]
 
 
+def _query(image: int | None, project: int | None, shape: Shape, object_type: str) -> tuple[
+    str, tuple[object, ...]
+]:  # fmt: skip
+    """The export statement and its target (image, else project) and QuPath arguments."""
+    target = image if image is not None else project
+    if shape == "qupath":
+        by_image = q.ANNOTATION_EXPORT_QUPATH_BY_IMAGE
+        query = by_image if image is not None else q.ANNOTATION_EXPORT_QUPATH_BY_PROJECT
+        return query, (target, object_type)
+    query = q.ANNOTATION_EXPORT_BY_IMAGE if image is not None else q.ANNOTATION_EXPORT_BY_PROJECT
+    return query, (target,)
+
+
 async def features(
-    pool: asyncpg.Pool, me: Principal, *, image: int | None, project: int | None, shape: Shape
+    pool: asyncpg.Pool,
+    me: Principal,
+    *,
+    image: int | None,
+    project: int | None,
+    shape: Shape,
+    object_type: str = "annotation",
 ) -> AsyncIterator[bytes]:
-    """The annotations of an image (or a project) as a FeatureCollection or NDJSON."""
-    query, target = (
-        (q.ANNOTATION_EXPORT_BY_IMAGE, image)
-        if image is not None
-        else (q.ANNOTATION_EXPORT_BY_PROJECT, project)
-    )
+    """The annotations of an image (or a project) as a FeatureCollection or NDJSON.
+
+    ``qupath`` is a FeatureCollection as QuPath reads it: y down from the top-left corner,
+    ``objectType``, ``classification`` and ``measurements`` in the properties.
+    """
+    query, (target, *extra) = _query(image, project, shape, object_type)
     first = True
-    if shape == "geojson":
+    collection = shape != "ndjson"
+    if collection:
         yield b'{"type":"FeatureCollection","features":['
-    async for page in _pages(pool, query, (target, me.id, me.is_admin)):
+    async for page in _pages(pool, query, (target, me.id, me.is_admin, *extra)):
         if shape == "ndjson":
             yield ("\n".join(page) + "\n").encode()
         else:
             yield (("" if first else ",") + ",".join(page)).encode()
         first = False
-    if shape == "geojson":
+    if collection:
         yield b"]}"
 
 
@@ -106,6 +144,7 @@ __all__ = [
     "ReportFilter",
     "Shape",
     "features",
+    "object_type_of",
     "report",
     "report_format",
     "shape_of",

@@ -3,9 +3,10 @@
 Two body shapes are read:
 - NDJSON and GeoJSON text sequences (RFC 8142): one feature per line, an optional leading
   record separator (0x1E) per record, blank lines skipped;
-- one GeoJSON FeatureCollection: the members of its top-level ``features`` array are cut out
-  by a scanner that tracks strings and nesting with numpy over each chunk, so only the
-  partial feature at a chunk's end is carried over.
+- one GeoJSON FeatureCollection, or a bare JSON array of features (as QuPath writes without
+  its FeatureCollection option): the members of the ``features`` array (or of the top-level
+  array) are cut out by a scanner that tracks strings and nesting with numpy over each
+  chunk, so only the partial feature at a chunk's end is carried over.
 Each feature keeps its 1-based row number. Decoding is one msgspec call per batch; a batch
 that fails is decoded again feature by feature so only the bad rows are rejected.
 """
@@ -28,6 +29,36 @@ _OPEN = frozenset(b"{[")
 _FEATURES_KEY = re.compile(rb'"features"\s*:\s*$')
 
 
+class Classification(msgspec.Struct, kw_only=True):
+    """A QuPath classification: ``name`` (or ``names`` of a derived class) and its colour.
+
+    QuPath 0.4 and later write ``color`` as ``[r, g, b]``; 0.2 and 0.3 wrote ``colorRGB`` as
+    one packed integer.
+    """
+
+    name: str | None = None
+    names: list[str] | None = None
+    color: list[int] | None = None
+    color_rgb: int | None = msgspec.field(default=None, name="colorRGB")
+
+    def labels(self) -> list[str]:
+        """The class names, each to be matched with a term."""
+        if self.names:
+            return list(self.names)
+        return [self.name] if self.name else []
+
+    def hex_color(self) -> str | None:
+        """The colour as ``#rrggbb``, when one is given."""
+        if self.color is not None and len(self.color) >= 3:
+            r, g, b = (min(max(int(v), 0), 255) for v in self.color[:3])
+        elif self.color_rgb is not None:
+            packed = self.color_rgb
+            r, g, b = (packed >> 16) & 255, (packed >> 8) & 255, packed & 255
+        else:
+            return None
+        return f"#{r:02x}{g:02x}{b:02x}"
+
+
 class Properties(msgspec.Struct, kw_only=True):
     """Feature properties read on import (unknown keys ignored)."""
 
@@ -35,6 +66,19 @@ class Properties(msgspec.Struct, kw_only=True):
     terms: list[int] | None = None
     user: int | None = None
     slice: int | None = None
+    classification: Classification | str | None = None  # a bare name from other tools
+
+    def class_names(self) -> list[str]:
+        """QuPath class names to match with terms (none without a classification)."""
+        found = self.classification
+        if isinstance(found, str):
+            return [found] if found else []
+        return found.labels() if found is not None else []
+
+    def class_color(self) -> str | None:
+        """The classification's colour as ``#rrggbb``, when it gives one."""
+        found = self.classification
+        return found.hex_color() if isinstance(found, Classification) else None
 
     def term_ids(self) -> list[int]:
         """The terms asked for, deduplicated and sorted."""
@@ -113,6 +157,7 @@ class _Scanner:
         self.backslashes = 0  # backslashes ending the previous chunk
         self.in_features = False
         self.seen_features = False
+        self.level = 2  # nesting depth of the features: 1 in a top-level array of features
         self.context = b""  # the end of the previous chunk, to find the "features" key
 
     def _string_mask(self, data: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
@@ -163,22 +208,25 @@ class _Scanner:
     def _event(self, chunk: bytes, at: int, before: int, after: int, out: list[Any]) -> None:
         """Track the features array and the features opened and closed at its level."""
         char = chunk[at]
-        if char == 0x5B and before == 1:
+        if char == 0x5B and before == 0:
+            self.in_features = self.seen_features = True  # a bare array of features (QuPath)
+            self.level = 1
+        elif char == 0x5B and before == 1 and self.level == 2:
             head = (self.context + chunk[:at]) if at < 64 else chunk[at - 64 : at]
             if _FEATURES_KEY.search(head):
                 self.in_features = self.seen_features = True
-        elif char == 0x5D and after == 1:
+        elif char == 0x5D and after == self.level - 1:
             self.in_features = False
-        elif self.in_features and char == 0x7B and before == 2:
+        elif self.in_features and char == 0x7B and before == self.level:
             out.append((at, 1))
-        elif self.in_features and char == 0x7D and after == 2:
+        elif self.in_features and char == 0x7D and after == self.level:
             out.append((at, -1))
         elif before == 0 and char not in _OPEN:
             raise Invalid("Bad import body: unbalanced JSON")
 
 
 async def collection(chunks: AsyncIterable[bytes], batch: int = BATCH) -> AsyncIterator[Decoded]:
-    """Batches of features from a streamed FeatureCollection."""
+    """Batches of features from a streamed FeatureCollection or a JSON array of features."""
     scanner = _Scanner()
     carry = b""  # the feature still open at the end of the last chunk
     row = 0
@@ -197,9 +245,20 @@ async def collection(chunks: AsyncIterable[bytes], batch: int = BATCH) -> AsyncI
             yield decode(pending)
             pending = []
     if not scanner.seen_features or scanner.depth != 0 or scanner.in_string:
-        raise Invalid("Bad import body: expected a complete GeoJSON FeatureCollection")
+        raise Invalid(
+            "Bad import body: expected a complete GeoJSON FeatureCollection or array of features"
+        )
     if pending:
         yield decode(pending)
 
 
-__all__ = ["BATCH", "Decoded", "Feature", "Properties", "collection", "decode", "ndjson"]
+__all__ = [
+    "BATCH",
+    "Classification",
+    "Decoded",
+    "Feature",
+    "Properties",
+    "collection",
+    "decode",
+    "ndjson",
+]

@@ -22,7 +22,8 @@ import numpy as np
 import shapely  # type: ignore[import-untyped]
 
 import spatial
-from contracts.errors import Conflict, DomainError, NotFound
+import spatial.frames
+from contracts.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows as decode
@@ -31,9 +32,10 @@ from server.db.store import annotation_copy as cp
 from server.db.store.annotation_features import Decoded, Properties
 from server.db.store.annotation_rows import ImageContext, Row, fill, image_context
 
-Format = Literal["geojson", "ndjson"]
+Format = Literal["geojson", "ndjson", "qupath"]
 MAX_ERRORS = 100  # rejections kept on the job; rows_rejected has the full count
 _CLASS = "be.cytomine.domain.ontology.UserAnnotation"
+_NEW_TERM_COLOR = "#808080"  # a created term whose QuPath class has no colour
 
 
 class AnnotationImport(msgspec.Struct, kw_only=True):
@@ -56,6 +58,7 @@ class AnnotationImport(msgspec.Struct, kw_only=True):
     rows_rejected: int = msgspec.field(name="rowsRejected")
     errors: list[dict[str, Any]]
     message: str | None = None
+    unmatched_classes: dict[str, int] = msgspec.field(default_factory=dict, name="unmatchedClasses")
 
 
 class Target(msgspec.Struct, kw_only=True):
@@ -64,9 +67,12 @@ class Target(msgspec.Struct, kw_only=True):
     ctx: ImageContext
     me: int
     slices: frozenset[int]
-    terms: frozenset[int]
+    terms: set[int]
+    names: dict[str, int]  # term ids by exact (case-sensitive) name, for QuPath classes
     users: set[int]  # known users a manager may import for (grows as rows name them)
     may_assign: bool
+    y_down: bool = False  # QuPath's frame: top-left origin, flipped to Cytomine's on parse
+    ontology: int | None = None  # where missing class names become terms (createTerms)
 
 
 class Checked(msgspec.Struct, kw_only=True):
@@ -76,6 +82,7 @@ class Checked(msgspec.Struct, kw_only=True):
     annotations: bytes
     terms: bytes
     loaded: int
+    unmatched: dict[str, int]  # class names that matched no term: features naming each
 
 
 async def get(conn: asyncpg.Connection, me: Principal, job_id: int) -> AnnotationImport:
@@ -110,19 +117,42 @@ async def open_job(
     return int(row["id"]), False
 
 
-async def target(conn: asyncpg.Connection, me: Principal, image_id: int) -> Target:
-    """The image an import writes into, once the caller may write there."""
+async def target(
+    conn: asyncpg.Connection,
+    me: Principal,
+    image_id: int,
+    *,
+    y_down: bool = False,
+    create_terms: bool = False,
+) -> Target:
+    """The image an import writes into, once the caller may write there.
+
+    ``create_terms`` (missing class names become terms) also needs the right to change the
+    project's ontology.
+    """
     ctx = await image_context(conn, image_id)
     access = (await acl.project_access(conn, me, ctx.project_id)).require_write()
-    found = await conn.fetchrow(q.ANNOTATION_IMPORT_TARGET, image_id, ctx.project_id)
-    assert found is not None  # scalar subqueries answer one row
+    found = await conn.fetchrow(
+        q.ANNOTATION_IMPORT_TARGET, image_id, ctx.project_id, me.id, me.is_admin, me.is_guest
+    )
+    assert found is not None  # the project exists: its image was found
+    if create_terms and found["ontology_id"] is None:
+        raise Invalid(f"createTerms: project {ctx.project_id} has no ontology to add terms to")
+    if create_terms and not found["ontology_writable"]:
+        raise Forbidden(
+            "createTerms=true needs the right to change the project's ontology "
+            f"({found['ontology_id']}): import without it to count unmatched class names"
+        )
     return Target(
         ctx=ctx,
         me=me.id,
         slices=frozenset(found["slices"]),
-        terms=frozenset(found["terms"]),
+        terms=set(found["terms"]),
+        names=dict(zip(found["term_names"], found["terms"], strict=True)),
         users={me.id},
         may_assign=access.can_manage,
+        y_down=y_down,
+        ontology=found["ontology_id"] if create_terms else None,
     )
 
 
@@ -133,18 +163,22 @@ class Loader:
         self.side, self.where, self.job_id, self.atomic = side, where, job_id, atomic
         self.read = self.loaded = self.rejected = 0
         self.errors: list[dict[str, Any]] = []
+        self.unmatched: dict[str, int] = {}
         self.first_id: int | None = None
 
     async def checked(self, batches: AsyncIterator[Decoded]) -> AsyncIterator[tuple[bytes, bytes]]:
         """COPY tuples of each batch's annotations and term links; rejected rows are counted."""
         async for batch in batches:
             await self._learn_users(batch)
+            await self._add_terms(batch)
             ids = await cp.allocate_ids(self.side, len(batch))
             self.first_id = self.first_id or (ids[0] if ids else None)
             done = await anyio.to_thread.run_sync(check_batch, batch, self.where, ids)
             self.read += len(batch)
             self.rejected += len(done.errors)
             self.errors.extend(done.errors[: MAX_ERRORS - len(self.errors)])
+            for name, n in done.unmatched.items():
+                self.unmatched[name] = self.unmatched.get(name, 0) + n
             if self.rejected and self.atomic:
                 self.loaded = 0
             else:
@@ -152,7 +186,7 @@ class Loader:
                 yield done.annotations, done.terms
             await self.side.execute(
                 q.ANNOTATION_IMPORT_PROGRESS, self.job_id, self.read, self.loaded,
-                self.rejected, _json(self.errors),
+                self.rejected, _json(self.errors), _json(self.unmatched),
             )  # fmt: skip
 
     async def _learn_users(self, batch: Decoded) -> None:
@@ -165,12 +199,33 @@ class Loader:
             found = await self.side.fetchval(q.ANNOTATION_USERS_KNOWN, new)
             self.where.users.update(found or [])
 
+    async def _add_terms(self, batch: Decoded) -> None:
+        """With createTerms: add the batch's new class names to the ontology (one statement)."""
+        where = self.where
+        if where.ontology is None:
+            return
+        new: dict[str, str] = {}
+        for _, f in batch:
+            if isinstance(f, str) or f.properties is None:
+                continue
+            for name in f.properties.class_names():
+                if name not in where.names and name not in new:
+                    new[name] = f.properties.class_color() or _NEW_TERM_COLOR
+        if new:
+            added = await self.side.fetch(
+                q.ANNOTATION_IMPORT_ADD_TERMS, where.ontology, list(new), list(new.values()),
+                where.me, where.ctx.project_id,
+            )  # fmt: skip
+            for row in added:
+                where.names[row["name"]] = row["id"]
+                where.terms.add(row["id"])
+
     async def close(self, status: str, message: str | None) -> None:
         """Store the job's final state."""
         loaded = self.loaded if status == "done" else 0
         await self.side.execute(
             q.ANNOTATION_IMPORT_FINISH, self.job_id, status, self.read, loaded, self.rejected,
-            _json(self.errors), message,
+            _json(self.errors), message, _json(self.unmatched),
         )  # fmt: skip
 
 
@@ -182,12 +237,26 @@ def _reject(out: list[dict[str, Any]], row: int, reason: str, message: str) -> N
     out.append({"row": row, "reason": reason, "message": message})
 
 
-def _row(n: int, props: Properties, where: Target, errors: list[dict[str, Any]]) -> Row | None:
+def _terms(props: Properties, where: Target, unmatched: dict[str, int]) -> list[int]:
+    """Term ids asked by id and by QuPath class name; names matching no term are counted."""
+    terms = props.term_ids()
+    if props.classification is None:
+        return terms
+    for name in props.class_names():
+        if (found := where.names.get(name)) is not None:
+            terms.append(found)
+        else:
+            unmatched[name] = unmatched.get(name, 0) + 1
+    return sorted(set(terms))
+
+
+def _row(
+    n: int, props: Properties, where: Target, errors: list[dict[str, Any]], terms: list[int]
+) -> Row | None:
     """The row a feature's properties ask for, or None with its rejection recorded."""
     ctx = where.ctx
     slice_id = props.slice if props.slice is not None else ctx.reference_slice_id
     user = props.user if props.user is not None else where.me
-    terms = props.term_ids()
     if slice_id is None or slice_id not in where.slices:
         _reject(errors, n, "slice", f"Slice {slice_id} is not a slice of image {ctx.image_id}")
     elif unknown := sorted(set(terms) - where.terms):
@@ -206,17 +275,19 @@ def check_batch(batch: Decoded, where: Target, ids: list[int]) -> Checked:
     numbers: list[int] = []
     users: list[int] = []
     shapes: list[bytes] = []
+    unmatched: dict[str, int] = {}
     for n, feature in batch:
         if isinstance(feature, str):
             _reject(errors, n, "syntax", feature)
             continue
         props = feature.properties or Properties()
-        if (row := _row(n, props, where, errors)) is not None:
+        terms = _terms(props, where, unmatched)
+        if (row := _row(n, props, where, errors, terms)) is not None:
             rows.append(row)
             numbers.append(n)
             users.append(props.user if props.user is not None else where.me)
             shapes.append(bytes(feature.geometry))
-    keep = _geometries(shapes, rows, numbers, where.ctx, errors)
+    keep = _geometries(shapes, rows, numbers, where, errors)
     rows = [rows[k] for k in keep]
     users = [users[k] for k in keep]
     errors.sort(key=lambda e: int(e["row"]))
@@ -226,6 +297,7 @@ def check_batch(batch: Decoded, where: Target, ids: list[int]) -> Checked:
         annotations=cp.encode_annotations(mine, users, rows, 0.0),
         terms=cp.encode_terms(mine, users, rows)[0],
         loaded=len(rows),
+        unmatched=unmatched,
     )
 
 
@@ -233,13 +305,17 @@ def _geometries(
     shapes: list[bytes],
     rows: list[Row],
     numbers: list[int],
-    ctx: ImageContext,
+    where: Target,
     errors: list[dict[str, Any]],
 ) -> list[int]:
-    """Parse GeoJSON geometries, apply the geometry policy, measure; indices kept."""
+    """Parse GeoJSON geometries (flipped to Cytomine's frame from QuPath's), apply the geometry
+    policy, measure; indices kept."""
+    ctx = where.ctx
     raw = np.empty(len(shapes), dtype=object)
     raw[:] = shapes
     geoms = shapely.from_geojson(raw, on_invalid="ignore") if len(shapes) else raw
+    if where.y_down and len(shapes):
+        geoms = spatial.frames.to_bottom_left(geoms, ctx.height)
     for k in np.flatnonzero(shapely.is_missing(geoms)).tolist():
         missing = shapes[k].strip() == b"null"
         message = "Feature has no geometry" if missing else "Geometry is not valid GeoJSON"
