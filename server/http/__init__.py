@@ -38,8 +38,10 @@ from server.http import (
     ontologies,
     picture_stats,
     pictures,
+    project_connections,
     project_layers,
     project_members,
+    project_stats,
     projects,
     properties,
     relations,
@@ -78,5 +80,6 @@ ROUTES += [*annotation_comments.ROUTES]
 # Metadata attached to any domain, and viewer activity.
 ROUTES += [*properties.ROUTES, *tags.ROUTES, *tracks.ROUTES, *attached_files.ROUTES]
 ROUTES += [*user_positions.ROUTES, *image_consultations.ROUTES]
+ROUTES += [*project_connections.ROUTES, *project_stats.ROUTES]
 
 __all__ = ["ROUTES"]

@@ -50,6 +50,8 @@ IMPLEMENTED = (
     "Annotation link",
     "Annotation comment",
     "Attached file",
+    "Project connection",
+    "Project stats",
 )
 
 
