@@ -135,8 +135,8 @@ AS $$
         GROUP BY 1
     )
     SELECT
-        (extract(EPOCH FROM k.lo) * 1000)::bigint,
-        (extract(EPOCH FROM least(k.hi, stop)) * 1000)::bigint,
+        floor(extract(EPOCH FROM k.lo) * 1000)::bigint,
+        floor(extract(EPOCH FROM least(k.hi, stop)) * 1000)::bigint,
         CASE
             WHEN accumulate THEN sum(coalesce(c.c, 0)) OVER (ORDER BY k.n)::bigint
             ELSE coalesce(c.c, 0)

@@ -27,7 +27,7 @@ slots AS (
     GROUP BY p.slot
 )
 SELECT coalesce(json_agg(json_build_object(
-    'time', (extract(EPOCH FROM s.period_start) * 1000)::bigint,
+    'time', floor(extract(EPOCH FROM s.period_start) * 1000)::bigint,
     'frequency', s.n::double precision / (SELECT sum(n) FROM slots)
 ) ORDER BY s.period_start), '[]')::text
 FROM slots AS s

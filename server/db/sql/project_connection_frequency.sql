@@ -4,7 +4,7 @@
 -- $3 before timestamptz, $4 project_id bigint (NULL: any), $5 user_id bigint (NULL: any)
 -- -> json text (array of {time, frequency}; time: start of the period in epoch milliseconds)
 SELECT coalesce(json_agg(json_build_object(
-    'time', (extract(EPOCH FROM x.period_start) * 1000)::bigint, 'frequency', x.frequency
+    'time', floor(extract(EPOCH FROM x.period_start) * 1000)::bigint, 'frequency', x.frequency
 ) ORDER BY x.period_start), '[]')::text
 FROM (
     SELECT

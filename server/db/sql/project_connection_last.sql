@@ -6,7 +6,7 @@
 SELECT coalesce(json_agg(json_build_object('user', x.user_id, 'created', x.created)
     ORDER BY x.created DESC, x.user_id), '[]')::text
 FROM (
-    SELECT pc.user_id, (extract(EPOCH FROM max(pc.created)) * 1000)::bigint AS created
+    SELECT pc.user_id, floor(extract(EPOCH FROM max(pc.created)) * 1000)::bigint AS created
     FROM project_connection AS pc
     WHERE
         pc.project_id = $1
