@@ -316,3 +316,30 @@ async def test_total_connections_per_project_for_admins(
     assert r.status_code == 200, r.text
     assert r.json()["collection"] == [{"project": world.project, "total": 2}]
     assert (await _get(client, alice, "/api/total/project/connections.json")).status_code == 403
+
+
+async def test_member_activity_reports_connections_images_and_presence(
+    client: AsyncTestClient, world: World, alice: NewAccount, bob: NewAccount
+) -> None:
+    for _ in range(2):
+        await _enter(client, bob, world.project)
+    url = f"/api/imageinstance/{world.image}/consultation.json"
+    await client.post(url, json={"mode": "view"}, auth=auth(bob))
+    view = {"topLeftX": 0, "topLeftY": 10, "topRightX": 10, "topRightY": 10, "zoom": 1}
+    url = f"/api/imageinstance/{world.image}/position.json"
+    assert (await client.post(url, json=view, auth=auth(bob))).status_code == 200
+    base = f"/api/project/{world.project}"
+    rows = (await _get(client, alice, f"{base}/usersActivity.json")).json()["collection"]
+    mine = {x["id"]: x for x in rows}
+    assert (mine[bob.id]["frequency"], mine[bob.id]["lastImageId"]) == (2, world.image)
+    assert mine[bob.id]["lastConnection"].isdigit()
+    assert (mine[alice.id]["frequency"], mine[alice.id]["lastConnection"]) == (0, None)
+    online = (await _get(client, alice, f"{base}/online/user.json")).json()["collection"]
+    assert [x["id"] for x in online] == [bob.id]
+    assert [(p["image"], p["slice"]) for p in online[0]["position"]] == [(world.image, world.slice)]
+    members = (await _get(client, alice, f"{base}/user.json", online="true")).json()
+    assert [x["id"] for x in members["collection"]] == [bob.id]
+    resume = (await _get(client, alice, f"{base}/resumeActivity/{bob.id}.json")).json()
+    assert resume["totalConnections"] == 2 and resume["totalConsultations"] == 1
+    assert resume["firstConnection"] <= resume["lastConnection"]
+    assert (resume["totalAnnotations"], resume["totalAnnotationSelections"]) == (0, 0)
