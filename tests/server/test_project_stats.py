@@ -322,6 +322,7 @@ async def test_admin_dashboard_counters(
     db: asyncpg.Connection,
     filled: Filled,
     admin: NewAccount,
+    alice: NewAccount,
     bob: NewAccount,
 ) -> None:
     r = await client.get("/api/stats/all.json", auth=auth(admin))
@@ -338,9 +339,16 @@ async def test_admin_dashboard_counters(
     }
     project = filled.world.project
     body = {"project": project, "os": "Linux", "browser": "firefox", "browserVersion": "1"}
-    await client.post(f"/api/project/{project}/userconnection.json", json=body, auth=auth(bob))
     current = (await client.get("/api/stats/currentStats.json", auth=auth(admin))).json()
-    # Bob entered the project, Alice and Bob annotated in it: both are active.
+    # Annotating is not presence: nobody entered a project or moved in a viewer yet.
+    assert (current["users"], current["projects"], current["mostActiveProject"]) == (0, 0, None)
+    url = f"/api/project/{project}/userconnection.json"
+    await client.post(url, json=body, auth=auth(bob))
+    view = {"topLeftX": 0, "topLeftY": 10, "topRightX": 10, "topRightY": 10, "zoom": 1}
+    url = f"/api/imageinstance/{filled.world.image}/position.json"
+    assert (await client.post(url, json=view, auth=auth(alice))).status_code == 200
+    current = (await client.get("/api/stats/currentStats.json", auth=auth(admin))).json()
+    # Bob entered the project and Alice looks at one of its images: both are active.
     assert (current["users"], current["projects"]) == (2, 1)
     assert current["mostActiveProject"]["project"]["id"] == project
     assert current["mostActiveProject"]["users"] == 2

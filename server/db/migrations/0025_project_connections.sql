@@ -38,6 +38,14 @@ SELECT a.user_id, a.project_id, a.created FROM annotation_action AS a
 UNION ALL
 SELECT a.user_id, a.project_id, a.created FROM annotation AS a WHERE a.kind = 'user';
 
+-- Who was seen lately in which project: entering it, and the viewer's last heartbeat per
+-- slice (one row per user and slice, so recency questions stay cheap). Cytomine's
+-- "last connection" records come from the same two events.
+CREATE VIEW project_presence AS
+SELECT pc.user_id, pc.project_id, pc.created FROM project_connection AS pc
+UNION ALL
+SELECT p.user_id, p.project_id, p.created FROM last_user_position AS p;
+
 -- What a user did in a project between two instants: the time spent (gaps under 30 s
 -- between successive activity records, starting from `since`), the distinct images opened
 -- and the user annotations created.

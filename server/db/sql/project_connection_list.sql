@@ -11,7 +11,7 @@ FROM api_page(
             to_jsonb(v) - 'created_at' - 'open'
             || CASE
                 WHEN v.open AND EXISTS (
-                    SELECT 1 FROM project_activity AS a
+                    SELECT 1 FROM project_presence AS a
                     WHERE
                         a.user_id = $8 AND a.project_id = $7
                         AND a.created >= now() - interval '5 minutes'

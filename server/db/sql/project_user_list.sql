@@ -38,7 +38,7 @@ FROM api_page(
                 OR (NOT $11 AND m.is_manager)
             )
             WHEN 'online' THEN m.user_id IS NOT NULL AND EXISTS (
-                SELECT 1 FROM project_activity AS a
+                SELECT 1 FROM project_presence AS a
                 WHERE
                     a.project_id = p.id AND a.user_id = v.id
                     AND a.created >= now() - interval '5 minutes'

@@ -24,7 +24,7 @@ SELECT coalesce(json_agg(json_build_object(
 ) ORDER BY u.user_id), '[]')::text
 FROM (
     SELECT DISTINCT x.user_id
-    FROM project_activity AS x
+    FROM project_presence AS x
     JOIN project_member AS m ON m.project_id = x.project_id AND m.user_id = x.user_id
     WHERE x.project_id = $1 AND x.created >= now() - interval '5 minutes'
 ) AS u

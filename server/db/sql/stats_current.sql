@@ -1,10 +1,10 @@
--- Who is active now: users with activity in any project in the last 5 minutes, projects
--- with activity in the last 2 minutes, and the project with the most active users then.
+-- Who is active now: users seen in a project (entering it or viewer heartbeats) in the last
+-- 5 minutes, projects seen in the last 2 minutes, and the one with the most users then.
 -- (no parameters)
 -- -> users bigint, projects bigint, most_active text (JSON {project: Project, users} or NULL)
 WITH recent AS (
     SELECT a.user_id, a.project_id, a.created
-    FROM project_activity AS a
+    FROM project_presence AS a
     WHERE a.created >= now() - interval '5 minutes'
 ),
 busy AS (
