@@ -63,8 +63,8 @@ async def test_entering_a_project_answers_cytomines_record(
         "120.0.0",
     )
     assert got.created.isdigit()
-    # Open: nothing done yet.
-    assert (got.time, got.count_viewed_images, got.count_created_annotations) == (0, 0, 0)
+    # Open: no time or counters yet.
+    assert (got.time, got.count_viewed_images, got.count_created_annotations) == (None, None, None)
 
 
 async def test_entering_again_closes_the_previous_connection_with_what_was_done(

@@ -102,7 +102,13 @@ async def add(
         if not row["readable"]:
             raise refuse(project_id)
         obj = await conn.fetchval(q.PROJECT_CONNECTION_GET, row["id"])
-    return rows.one(obj, c.PersistentProjectConnection)
+    # As in Cytomine, a new connection has no time or counters yet (lists compute them).
+    return msgspec.structs.replace(
+        rows.one(obj, c.PersistentProjectConnection),
+        time=None,
+        count_viewed_images=None,
+        count_created_annotations=None,
+    )
 
 
 async def count(
