@@ -385,3 +385,37 @@ async def test_admin_counters_are_refused_to_others(
     r = await client.get(url, auth=auth(alice))
     assert r.status_code == 403
     assert "administrator" in r.json()["errors"]["message"]
+
+
+async def test_the_measured_activity_and_admin_page_requests_all_answer(
+    client: AsyncTestClient, filled: Filled, alice: NewAccount, admin: NewAccount
+) -> None:
+    """Every request the Web UI's activity and admin pages sent (404 before), replayed."""
+    p = filled.world.project
+    r = await client.get(f"/api/project/{p}/userconnection/count.json", auth=auth(alice))
+    assert (r.status_code, r.json()) == (200, {"total": 0})
+    for url in (
+        f"/api/project/{p}/stats/connectionsevolution.json?daysRange=1&accumulate=false",
+        f"/api/project/{p}/stats/imageconsultationsevolution.json?daysRange=1&accumulate=false",
+        f"/api/project/{p}/stats/reviewedannotationevolution.json"
+        "?daysRange=1&accumulate=false&reverseOrder=false",
+        f"/api/project/{p}/stats/annotationactionsevolution.json?daysRange=1&accumulate=false",
+        f"/api/project/{p}/stats/annotationevolution.json"
+        "?daysRange=1&accumulate=false&reverseOrder=false",
+        f"/api/project/{p}/stats/term.json?leafsOnly=false",
+        f"/api/project/{p}/stats/user.json",
+        f"/api/project/{p}/stats/userslide.json",
+        f"/api/project/{p}/stats/termslide.json",
+    ):
+        r = await client.get(url, auth=auth(alice))
+        assert r.status_code == 200, (url, r.text)
+        assert isinstance(r.json()["collection"], list) and r.json()["collection"], url
+    since = _ms(datetime.now(UTC) - timedelta(days=1))
+    for url in (
+        "/api/stats/currentStats.json",
+        "/api/stats/all.json",
+        "/api/stats/imageserver/total.json",
+        f"/api/connectionFrequency.json?afterThan={since}&period=hour",
+    ):
+        r = await client.get(url, auth=auth(admin))
+        assert r.status_code == 200, (url, r.text)
