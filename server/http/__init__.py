@@ -45,8 +45,10 @@ from server.http import (
     picture_stats,
     pictures,
     position_socket,
+    project_connections,
     project_layers,
     project_members,
+    project_stats,
     projects,
     properties,
     relations,
@@ -84,12 +86,12 @@ ROUTES += [*annotation_profile.ROUTES, *annotation_actions.ROUTES, *annotation_g
 ROUTES += [*annotation_comments.ROUTES]
 # Metadata attached to any domain, and viewer activity.
 ROUTES += [*properties.ROUTES, *tags.ROUTES, *tracks.ROUTES, *attached_files.ROUTES]
-ROUTES += [*user_positions.ROUTES, *image_consultations.ROUTES]
-ROUTES += [*position_socket.ROUTES]
-
+ROUTES += [*descriptions.ROUTES, *user_positions.ROUTES, *position_socket.ROUTES]
+ROUTES += [*image_consultations.ROUTES, *project_connections.ROUTES, *project_stats.ROUTES]
+# Command history, undo and redo.
+ROUTES += [*commands.ROUTES]
 # Web UI settings: custom UI, image filters, configuration; empty app engine and search.
 ROUTES += [*custom_ui.ROUTES, *image_filters.ROUTES, *configurations.ROUTES]
 ROUTES += [*app_engine.ROUTES]
-ROUTES += [*descriptions.ROUTES, *commands.ROUTES]
 
 __all__ = ["ROUTES"]

@@ -71,7 +71,7 @@ class ProjectMemberController(Controller):
         sort_direction: Annotated[str | None, QueryParameter(name="sortDirection")] = None,
         online: FromQuery[str | None] = None,
     ) -> Page[MemberUser]:
-        """Members, each with its role; ``online=true`` keeps those active now (nobody yet)."""
+        """Members, each with its role; ``online=true`` keeps those active in the last 5 min."""
         if flag(online, name="online"):
             return await members.users(conn, me, project_id, "online", list_params)
         params: ListParams = list_params

@@ -55,6 +55,8 @@ IMPLEMENTED = (
     "Configuration",
     "Command (history)",
     "Rich-text description",
+    "Project connection",
+    "Project stats",
 )
 
 

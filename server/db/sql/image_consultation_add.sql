@@ -1,5 +1,6 @@
 -- Record that the caller opened an image, closing their previous consultation of it first
--- (time: the sum of gaps under 15 s between its positions since; annotations created since).
+-- (time: the sum of gaps under 15 s between its positions since; annotations created since),
+-- during the caller's latest connection to the project.
 -- $1 image_id bigint, $2 user_id bigint, $3 is_admin bool, $4 mode text
 -- -> readable bool, project_id bigint, id bigint (the new consultation; NULL when not readable). No row: no image.
 WITH target AS (
@@ -42,8 +43,15 @@ closed AS (
     RETURNING c.id
 ),
 added AS (
-    INSERT INTO image_consultation (user_id, image_id, project_id, mode)
-    SELECT $2, t.id, t.project_id, $4
+    INSERT INTO image_consultation (user_id, image_id, project_id, mode, project_connection_id)
+    SELECT
+        $2, t.id, t.project_id, $4,
+        (
+            SELECT pc.id FROM project_connection AS pc
+            WHERE pc.user_id = $2 AND pc.project_id = t.project_id
+            ORDER BY pc.created DESC, pc.id DESC
+            LIMIT 1
+        )
     FROM target AS t
     WHERE t.readable
     RETURNING id

@@ -2,7 +2,7 @@
 -- $1 filter jsonpath, $2 filter vars jsonb, $3 sort key text, $4 descending bool,
 -- $5 limit bigint, $6 offset bigint,
 -- $7 project_id bigint, $8 kind text ('member' | 'admin' | 'representative' | 'creator'
---    | 'layer' | 'online': nobody, as presence is not recorded yet),
+--    | 'layer' | 'online': members active in the project in the last 5 minutes),
 -- $9 viewer_id bigint, $10 all_layers bool, $11 hide_admins_layers bool,
 -- $12 hide_users_layers bool (the last three only matter for 'layer')
 -- -> size bigint, items text (JSON array of User objects with "role")
@@ -37,7 +37,12 @@ FROM api_page(
                 OR ($11 AND NOT $12 AND NOT m.is_manager)
                 OR (NOT $11 AND m.is_manager)
             )
-            WHEN 'online' THEN false
+            WHEN 'online' THEN m.user_id IS NOT NULL AND EXISTS (
+                SELECT 1 FROM project_presence AS a
+                WHERE
+                    a.project_id = p.id AND a.user_id = v.id
+                    AND a.created >= now() - interval '5 minutes'
+            )
             ELSE m.user_id IS NOT NULL
         END
     ),

@@ -1,4 +1,5 @@
-"""Shared checks of the activity services: read access to an image or a slice, epoch bounds."""
+"""Shared checks of the activity services: read access to an image, a slice or a user's
+activity, counts in a project, epoch bounds."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import asyncpg
 from contracts.errors import Forbidden, Invalid, NotFound
 from server.auth.principal import Principal
 from server.db import queries as q
+from server.db.store import acl
 
 
 def refuse(project_id: int) -> Forbidden:
@@ -36,6 +38,34 @@ async def readable_slice(conn: asyncpg.Connection, me: Principal, slice_id: int)
     return int(row["image_id"])
 
 
+async def own_or_managed(
+    conn: asyncpg.Connection, me: Principal, project_id: int, user_id: int | None
+) -> acl.ProjectAccess:
+    """Read access to a project; another user's activity (``user_id``) needs a manager."""
+    access = await acl.readable(conn, me, project_id)
+    if user_id is not None:
+        if not await conn.fetchval(q.PROJECT_MEMBER_USER_EXISTS, user_id):
+            raise NotFound("User", user_id)
+        if user_id != me.id and not access.can_manage:
+            raise Forbidden(
+                f"Only user {user_id} or a manager of project {project_id} may see this"
+            )
+    return access
+
+
+async def count_between(
+    conn: asyncpg.Connection,
+    me: Principal,
+    sql: str,
+    project_id: int,
+    start: datetime | None,
+    end: datetime | None,
+) -> int:
+    """Run a ``(project_id, start, end) -> total`` count for a caller who may read the project."""
+    await acl.readable(conn, me, project_id)
+    return int(await conn.fetchval(sql, project_id, start, end))
+
+
 def instant(value: int | None, name: str) -> datetime | None:
     """An epoch-milliseconds bound as a UTC instant (None stays None)."""
     if value is None:
@@ -46,4 +76,11 @@ def instant(value: int | None, name: str) -> datetime | None:
         raise Invalid(f"{name} is not a valid epoch in milliseconds: {value}") from exc
 
 
-__all__ = ["instant", "readable_image", "readable_slice", "refuse"]
+__all__ = [
+    "count_between",
+    "instant",
+    "own_or_managed",
+    "readable_image",
+    "readable_slice",
+    "refuse",
+]

@@ -1,4 +1,4 @@
-"""Project membership: contributors, managers, member lists and (empty) activity."""
+"""Project membership: contributors, managers, member lists and their activity."""
 
 from __future__ import annotations
 
@@ -65,11 +65,22 @@ class Invitation(msgspec.Struct, kw_only=True):
     mail: str | None = None
 
 
+class OnlinePosition(msgspec.Struct, kw_only=True, rename="camel"):
+    """A slice an online member looked at in the last 30 seconds."""
+
+    id: int
+    image: int
+    slice: int
+    filename: str | None
+    original_filename: str | None
+    date: str
+
+
 class OnlineUser(msgspec.Struct, kw_only=True):
     """A member currently active in a project, with the images they look at."""
 
     id: int
-    position: list[int]
+    position: list[OnlinePosition]
 
 
 def slice_page(items: list[T], params: ListParams) -> Page[T]:
@@ -188,7 +199,7 @@ async def users(
 async def activity(
     conn: asyncpg.Connection, me: Principal, project_id: int, params: ListParams
 ) -> Page[MemberActivity]:
-    """Members with their last activity (none is recorded yet)."""
+    """Members with their last image, last connection and number of connections."""
     await acl.readable(conn, me, project_id)
     text = await conn.fetchval(q.PROJECT_USER_ACTIVITY, project_id)
     return slice_page(rows.many(text, MemberActivity), params)
@@ -197,9 +208,10 @@ async def activity(
 async def online(
     conn: asyncpg.Connection, me: Principal, project_id: int, params: ListParams
 ) -> Page[OnlineUser]:
-    """Members active now (no connections are recorded yet, so nobody)."""
+    """Members active in the project in the last 5 minutes, with what they look at."""
     await acl.readable(conn, me, project_id)
-    return slice_page([], params)
+    text = await conn.fetchval(q.PROJECT_USER_ONLINE, project_id)
+    return slice_page(rows.many(text, OnlineUser), params)
 
 
 async def resume(
@@ -212,14 +224,9 @@ async def resume(
         raise Forbidden(
             "You don't have the right to read this resource! You must be the same user!"
         )
-    return ActivitySummary(
-        first_connection=None,
-        last_connection=None,
-        total_annotations=0,
-        total_connections=0,
-        total_consultations=0,
-        total_annotation_selections=0,
-    )
+    row = await conn.fetchrow(q.PROJECT_USER_RESUME, project_id, user_id)
+    assert row is not None
+    return ActivitySummary(**dict(row))
 
 
 async def members_csv(conn: asyncpg.Connection, me: Principal, project_id: int) -> bytes:
@@ -264,6 +271,7 @@ __all__ = [
     "Invitation",
     "MemberActivity",
     "MemberUser",
+    "OnlinePosition",
     "OnlineUser",
     "UserKind",
     "activity",
