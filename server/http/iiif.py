@@ -17,6 +17,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from server import imaging
+from server.public_url import base_url
 from tiling import iiif
 
 CORS = {"Access-Control-Allow-Origin": "*"}
@@ -26,8 +27,7 @@ _OPT = {"query_token": True}
 
 def service_id(request: Request[Any, Any, Any], state: State, instance_id: int) -> str:
     """Absolute URL of an image's IIIF service (the info.json ``id``)."""
-    base = state.settings.public_url or str(request.base_url)
-    return f"{base.rstrip('/')}/iiif/{instance_id}"
+    return f"{base_url(request)}/iiif/{instance_id}"
 
 
 @get("/iiif/{instance_id:int}", opt=_OPT, tags=["IIIF"])

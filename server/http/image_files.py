@@ -20,6 +20,7 @@ from litestar.response import File
 from contracts.errors import Forbidden
 from server import imaging, signed_urls
 from server.db.store.image_files import Kind
+from server.public_url import base_url
 
 _OPT = {"query_token": True}
 
@@ -86,8 +87,8 @@ async def _signed(
     if access.public:
         raise Forbidden("A signed URL cannot be used to sign new URLs")
     query, exp = signed_urls.sign(state.url_secret, kind, object_id, access.file.version)
-    base = state.settings.public_url or str(request.base_url)
-    root = f"{base.rstrip('/')}/api/{kind}/{object_id}"
+    base = base_url(request)
+    root = f"{base}/api/{kind}/{object_id}"
     urls = SignedUrls(
         query=query,
         expires=str(exp * 1000),
@@ -98,8 +99,8 @@ async def _signed(
     if kind == "sliceinstance":
         urls.tile = f"{root}/normalized-tile/zoom/{{z}}/tx/{{x}}/ty/{{y}}.jpg?{query}"
     if kind == "imageinstance":
-        urls.iiif = f"{base.rstrip('/')}/iiif/{object_id}/info.json?{query}"
-        urls.dzi = f"{base.rstrip('/')}/dzi/{object_id}.dzi?{query}"
+        urls.iiif = f"{base}/iiif/{object_id}/info.json?{query}"
+        urls.dzi = f"{base}/dzi/{object_id}.dzi?{query}"
     return urls
 
 

@@ -1,0 +1,13 @@
+-- Storages also carry their owner as "userId", the name the monorepo core's StorageResponse
+-- uses; the Web UI preselects the caller's storage on the upload page with it.
+
+CREATE OR REPLACE VIEW api_storage AS
+SELECT
+    'be.cytomine.domain.image.server.Storage'::text AS "class",
+    s.id,
+    epoch_ms(s.created) AS created,
+    epoch_ms(s.updated) AS updated,
+    s.name,
+    s.user_id AS "user",
+    s.user_id AS "userId"
+FROM storage AS s;

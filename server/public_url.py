@@ -1,0 +1,137 @@
+"""The public base URL of a request: ``LAMINA_PUBLIC_URL`` when set, else the request's origin.
+
+Behind a same-origin front (the Web UI and the API on one host), absolute URLs in answers
+(thumbnails, crops, the OIDC issuer, IIIF ids) must name the origin the browser used, which
+the front reports in ``Forwarded``/``X-Forwarded-Host``/``X-Forwarded-Proto`` or ``Host``.
+
+Most of those URLs are built by PostgreSQL from the ``image_server`` row, which holds
+``settings.base_url`` (the explicit public URL, or ``http://host:port``). When no public URL
+is configured, ``follow_origin`` rewrites that stored base in JSON answers to the request's
+origin, so views and listings need not know about requests.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from litestar.enums import ScopeType
+
+if TYPE_CHECKING:
+    from litestar import Request
+    from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+    from server.settings import Settings
+
+_HOST = re.compile(r"^(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$")
+_SCHEMES = {"http": "http", "https": "https", "ws": "http", "wss": "https"}
+
+
+def _headers(scope: Scope) -> dict[bytes, str]:
+    """First value of each request header, by lower-case name."""
+    out: dict[bytes, str] = {}
+    for name, value in scope.get("headers") or ():
+        out.setdefault(name.lower(), value.decode("latin-1"))
+    return out
+
+
+def _first(value: str | None) -> str:
+    return (value or "").split(",", 1)[0].strip()
+
+
+def _forwarded(value: str) -> tuple[str, str]:
+    """``host`` and ``proto`` of the first element of an RFC 7239 ``Forwarded`` header."""
+    host = proto = ""
+    for pair in _first(value).split(";"):
+        key, _, item = pair.strip().partition("=")
+        item = item.strip().strip('"')
+        if key.lower() == "host":
+            host = item
+        elif key.lower() == "proto":
+            proto = item.lower()
+    return host, proto
+
+
+def request_origin(scope: Scope) -> str:
+    """``scheme://host[:port]`` (plus the ASGI root path) the client used for this request."""
+    headers = _headers(scope)
+    host, proto = _forwarded(headers.get(b"forwarded", ""))
+    host = host or _first(headers.get(b"x-forwarded-host")) or headers.get(b"host", "").strip()
+    proto = proto or _first(headers.get(b"x-forwarded-proto")).lower()
+    scheme = _SCHEMES.get(proto) or _SCHEMES.get(str(scope.get("scheme", "http")), "http")
+    if not _HOST.match(host):
+        server = scope.get("server") or ("127.0.0.1", 80)
+        host = f"{server[0]}:{server[1]}" if server[1] is not None else str(server[0])
+    return f"{scheme}://{host}{scope.get('root_path', '')}".rstrip("/")
+
+
+def public_base(settings: Settings, scope: Scope) -> str:
+    """Base URL for absolute URLs in an answer: the configured one wins over the origin."""
+    if settings.public_url:
+        return settings.public_url.rstrip("/")
+    return request_origin(scope)
+
+
+def base_url(request: Request[Any, Any, Any]) -> str:
+    """``public_base`` of a Litestar request."""
+    return public_base(request.app.state.settings, request.scope)
+
+
+def _is_json(headers: list[tuple[bytes, bytes]]) -> bool:
+    ctype = b""
+    for name, value in headers:
+        if name.lower() == b"content-encoding":
+            return False
+        if name.lower() == b"content-type":
+            ctype = value.lower()
+    return b"json" in ctype.split(b";", 1)[0]
+
+
+def follow_origin(app: ASGIApp, settings: Settings) -> ASGIApp:
+    """Wrap ``app`` so that JSON answers name the request's origin instead of the stored base.
+
+    Without an explicit public URL only; a configured ``LAMINA_PUBLIC_URL`` is used as is.
+    """
+    if settings.public_url:
+        return app
+    stored = b'"' + settings.base_url.encode()
+
+    async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP or scope["method"] == "HEAD":
+            await app(scope, receive, send)
+            return
+        wanted = b'"' + request_origin(scope).encode()
+        if wanted == stored:
+            await app(scope, receive, send)
+            return
+        await app(scope, receive, _rewriting(send, stored, wanted))
+
+    return wrapped
+
+
+def _rewriting(send: Send, stored: bytes, wanted: bytes) -> Send:
+    """A ``send`` that replaces ``stored`` by ``wanted`` in a JSON body (buffered whole)."""
+    start: dict[str, Any] | None = None
+    chunks: list[bytes] = []
+
+    async def rewrite(message: Message) -> None:
+        nonlocal start
+        if message["type"] == "http.response.start" and _is_json(list(message["headers"])):
+            start = dict(message)
+            return
+        if start is None or message["type"] != "http.response.body":
+            await send(message)
+            return
+        chunks.append(message.get("body", b""))
+        if message.get("more_body", False):
+            return
+        body = b"".join(chunks).replace(stored, wanted)
+        headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+        start["headers"] = [*headers, (b"content-length", str(len(body)).encode())]
+        await send(start)  # type: ignore[arg-type]
+        await send({"type": "http.response.body", "body": body, "more_body": False})
+
+    return rewrite
+
+
+__all__ = ["base_url", "follow_origin", "public_base", "request_origin"]

@@ -1,0 +1,115 @@
+"""Absolute URLs in answers follow the request's origin, unless LAMINA_PUBLIC_URL is set."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+import pytest
+from litestar.testing import AsyncTestClient
+
+from server.app import create_app
+from server.db.store.accounts import NewAccount
+from server.public_url import request_origin
+from server.settings import Settings
+from tests.server.iam_flow import REALM
+from tests.server.project_helpers import auth
+from tests.server.serving_helpers import (
+    Uploaded,
+    settings_fixture,
+    slide_fixture,
+    storage_root_fixture,
+    uploaded_fixture,
+)
+
+_FIXTURES = (settings_fixture, slide_fixture, storage_root_fixture, uploaded_fixture)
+
+FRONT = {"X-Forwarded-Host": "ui.example.org", "X-Forwarded-Proto": "https"}
+
+
+def _scope(*headers: tuple[str, str], scheme: str = "http") -> Any:
+    return {
+        "type": "http",
+        "scheme": scheme,
+        "server": ("127.0.0.1", 8000),
+        "root_path": "",
+        "headers": [(k.lower().encode(), v.encode()) for k, v in headers],
+    }
+
+
+@pytest.mark.parametrize(
+    ("headers", "origin"),
+    [
+        ((("host", "lamina.local:8000"),), "http://lamina.local:8000"),
+        ((("host", "a"), ("x-forwarded-host", "ui.example.org, proxy")), "http://ui.example.org"),
+        ((("host", "a"), ("x-forwarded-proto", "https")), "https://a"),
+        (
+            (("host", "a"), ("forwarded", 'for=1.2.3.4;host="ui.example.org:8443";proto=https')),
+            "https://ui.example.org:8443",
+        ),
+        ((("host", "evil.org/path?x"),), "http://127.0.0.1:8000"),
+        ((("host", "a"), ("x-forwarded-proto", "gopher")), "http://a"),
+        ((), "http://127.0.0.1:8000"),
+    ],
+)
+def test_request_origin_reads_the_forwarding_headers(
+    headers: tuple[tuple[str, str], ...], origin: str
+) -> None:
+    assert request_origin(_scope(*headers)) == origin
+
+
+@pytest.mark.anyio
+@pytest.mark.pg
+async def test_configuration_json_follows_a_forwarded_host(client: AsyncTestClient) -> None:
+    r = await client.get("/configuration.json", headers=FRONT)
+    body = r.json()
+    assert body["CORE_URL"] == "https://ui.example.org/api"
+    assert body["IAM_URL"] == "https://ui.example.org/iam/realms/cytomine"
+    assert body["PIMS_URL"] == "https://ui.example.org"
+
+
+@pytest.mark.anyio
+@pytest.mark.pg
+async def test_thumbnail_urls_follow_the_forwarded_host(
+    client: AsyncTestClient, alice: NewAccount, uploaded: Uploaded
+) -> None:
+    path = f"/api/imageinstance/{uploaded.instance}.json"
+    r = await client.get(path, headers=FRONT, auth=auth(alice))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    root = f"https://ui.example.org/api/imageinstance/{uploaded.instance}"
+    assert body["thumb"] == f"{root}/thumb.png?maxSize=512"
+    assert body["preview"] == f"{root}/preview.png?maxSize=1024"
+    assert int(r.headers["content-length"]) == len(r.content)
+
+
+@pytest.mark.anyio
+@pytest.mark.pg
+async def test_listing_urls_follow_the_host_header(
+    client: AsyncTestClient, alice: NewAccount, uploaded: Uploaded
+) -> None:
+    r = await client.get(f"/api/abstractimage/{uploaded.abstract}.json", auth=auth(alice))
+    assert r.json()["thumb"].startswith("http://testserver.local/api/abstractimage/")
+
+
+@pytest.mark.anyio
+@pytest.mark.pg
+async def test_issuer_follows_the_forwarded_host(client: AsyncTestClient) -> None:
+    r = await client.get(f"{REALM}/.well-known/openid-configuration", headers=FRONT)
+    assert r.json()["issuer"] == f"https://ui.example.org{REALM}"
+
+
+@pytest.mark.anyio
+@pytest.mark.pg
+async def test_an_explicit_public_url_wins_over_the_request(
+    client: AsyncTestClient, settings: Settings, alice: NewAccount, uploaded: Uploaded
+) -> None:
+    pinned = msgspec.structs.replace(settings, public_url="https://lamina.example.com/")
+    async with AsyncTestClient(app=create_app(pinned)) as other:
+        path = f"/api/imageinstance/{uploaded.instance}.json"
+        image = (await other.get(path, headers=FRONT, auth=auth(alice))).json()
+        discovery = await other.get(f"{REALM}/.well-known/openid-configuration", headers=FRONT)
+        config = (await other.get("/configuration.json", headers=FRONT)).json()
+    assert image["thumb"].startswith("https://lamina.example.com/api/imageinstance/")
+    assert discovery.json()["issuer"] == f"https://lamina.example.com{REALM}"
+    assert config["CORE_URL"] == "https://lamina.example.com/api"
