@@ -3,10 +3,11 @@
 A plain ASGI wrapper in front of the app. GET and HEAD requests outside the server's own
 prefixes (``/api``, ``/iam``, ``/upload``, …) are answered from the UI directory: the file
 when it exists, else ``index.html`` for the UI's history routes (a last segment without a
-dot, such as ``/project/14/image/68``). Everything else goes to the app, so a missing
-``/api/…`` route keeps its JSON 404 and ``/configuration.json`` stays the server's.
-Vite puts a content hash in every name under ``assets/``: those are cached for a year;
-the other files are revalidated with their ETag or Last-Modified date.
+dot, such as ``/project/14/image/68``, or any page the browser asks HTML for). Everything
+else goes to the app, so a missing ``/api/…`` route keeps its JSON 404 and
+``/configuration.json`` stays the server's. Vite puts a content hash in every name under
+``assets/``: those are cached for a year; the other files are revalidated with their ETag
+or Last-Modified date.
 """
 
 from __future__ import annotations
@@ -80,6 +81,21 @@ def _resolve(root: Path, url_path: str) -> Path | None:
     return resolved
 
 
+def _history_route(scope: dict[str, Any], path: str) -> bool:
+    """A path the UI's router handles: no file name, or a page the browser navigates to.
+
+    Missing scripts, styles and images get a 404 rather than HTML; a history route whose last
+    segment has a dot (``/advanced-search/slide.tif``) is still a page when the browser asks
+    for HTML.
+    """
+    if path.startswith("/assets/"):
+        return False
+    if "." not in path.rsplit("/", 1)[-1]:
+        return True
+    accept = dict(scope["headers"]).get(b"accept", b"")
+    return b"text/html" in accept
+
+
 def _not_modified(headers: dict[bytes, bytes], etag: str, mtime: float) -> bool:
     match = headers.get(b"if-none-match")
     if match is not None:
@@ -117,7 +133,7 @@ class WebUi:
 
     async def _serve(self, scope: dict[str, Any], send: Send, path: str) -> None:
         found = await anyio.to_thread.run_sync(_resolve, self.root, path)
-        if found is None and "." not in path.rsplit("/", 1)[-1]:
+        if found is None and _history_route(scope, path):
             found = self.root / "index.html"
         if found is None:
             await _answer(send, 404, [(b"content-type", b"text/plain")], b"Not Found")

@@ -96,10 +96,17 @@ async def test_head_gives_the_headers_without_the_body(ui: AsyncTestClient) -> N
     assert r.content == b""
 
 
-async def test_a_missing_asset_is_404_not_index_html(ui: AsyncTestClient) -> None:
-    r = await ui.get("/assets/gone-000000.js")
+@pytest.mark.parametrize("path", ["/assets/gone-000000.js", "/logo.png"])
+async def test_a_missing_file_is_404_not_index_html(ui: AsyncTestClient, path: str) -> None:
+    r = await ui.get(path, headers={"Accept": "*/*"})
     assert r.status_code == 404
     assert r.content != INDEX
+
+
+async def test_a_page_with_a_dot_in_its_route_is_index_html(ui: AsyncTestClient) -> None:
+    headers = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    r = await ui.get("/advanced-search/slide.tif", headers=headers)
+    assert (r.status_code, r.content) == (200, INDEX)
 
 
 @pytest.mark.parametrize(

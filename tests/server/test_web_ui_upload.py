@@ -117,6 +117,13 @@ async def test_the_storage_page_upload_succeeds(
     assert (row["id"], row["originalFilename"], row["status"]) == (uploaded, "small.tif", DEPLOYED)
     assert row["size"] == small_slide.stat().st_size
     assert row["created"]
+    assert row["thumbnailUrl"].startswith("http://testserver.local/api/abstractimage/")
+    # ImageThumbnail.vue: format and size swapped in, the token as a query parameter.
+    thumb = row["thumbnailUrl"].replace(".png", ".webp")
+    picture = await client.get(
+        thumb, params={"maxSize": 128, "authorization": f"Bearer {token.token}"}
+    )
+    assert (picture.status_code, picture.headers["content-type"]) == (200, "image/webp")
     images = await client.get(f"/api/project/{project['id']}/imageinstance.json", auth=token)
     assert images.json()["size"] == 1
 
