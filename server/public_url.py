@@ -6,18 +6,20 @@ the front reports in ``Forwarded``/``X-Forwarded-Host``/``X-Forwarded-Proto`` or
 
 Most of those URLs are built by PostgreSQL from the ``image_server`` row, which holds
 ``settings.base_url`` (the explicit public URL, or ``http://host:port``). When no public URL
-is configured, ``follow_origin`` rewrites that stored base in JSON answers to the request's
-origin, so views and listings need not know about requests.
+is configured, ``follow_origin`` rewrites that stored base in JSON and CSV answers to the
+request's origin, so views and listings need not know about requests.
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from litestar.enums import ScopeType
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from litestar import Request
     from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -77,18 +79,19 @@ def base_url(request: Request[Any, Any, Any]) -> str:
     return public_base(request.app.state.settings, request.scope)
 
 
-def _is_json(headers: list[tuple[bytes, bytes]]) -> bool:
-    ctype = b""
+def _rewritable(headers: Iterable[tuple[bytes, bytes]]) -> bool:
+    """JSON and CSV bodies that are not compressed."""
+    mime = b""
     for name, value in headers:
         if name.lower() == b"content-encoding":
             return False
         if name.lower() == b"content-type":
-            ctype = value.lower()
-    return b"json" in ctype.split(b";", 1)[0]
+            mime = value.lower().split(b";", 1)[0].strip()
+    return b"json" in mime or mime == b"text/csv"
 
 
 def follow_origin(app: ASGIApp, settings: Settings) -> ASGIApp:
-    """Wrap ``app`` so that JSON answers name the request's origin instead of the stored base.
+    """Wrap ``app`` so that JSON and CSV answers name the request's origin, not the stored base.
 
     Without an explicit public URL only; a configured ``LAMINA_PUBLIC_URL`` is used as is.
     """
@@ -104,34 +107,59 @@ def follow_origin(app: ASGIApp, settings: Settings) -> ASGIApp:
         if wanted == stored:
             await app(scope, receive, send)
             return
-        await app(scope, receive, _rewriting(send, stored, wanted))
+        await app(scope, receive, _Rewriting(send, stored, wanted))
 
     return wrapped
 
 
-def _rewriting(send: Send, stored: bytes, wanted: bytes) -> Send:
-    """A ``send`` that replaces ``stored`` by ``wanted`` in a JSON body (buffered whole)."""
-    start: dict[str, Any] | None = None
-    chunks: list[bytes] = []
+class _Rewriting:
+    """A ``send`` that replaces ``stored`` by ``wanted`` in JSON and CSV bodies.
 
-    async def rewrite(message: Message) -> None:
-        nonlocal start
-        if message["type"] == "http.response.start" and _is_json(list(message["headers"])):
-            start = dict(message)
-            return
-        if start is None or message["type"] != "http.response.body":
-            await send(message)
-            return
-        chunks.append(message.get("body", b""))
-        if message.get("more_body", False):
-            return
-        body = b"".join(chunks).replace(stored, wanted)
-        headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
-        start["headers"] = [*headers, (b"content-length", str(len(body)).encode())]
-        await send(start)  # type: ignore[arg-type]
-        await send({"type": "http.response.body", "body": body, "more_body": False})
+    A body in one message (every JSON answer built in memory) gets its new Content-Length; a
+    streamed one (exports) is rewritten chunk by chunk and sent without one. A match cut by a
+    chunk boundary is completed by the next chunk: ``stored`` holds one quote, its first
+    byte, so the partial match held back never overlaps a whole one.
+    """
 
-    return rewrite
+    def __init__(self, send: Send, stored: bytes, wanted: bytes) -> None:
+        self.send = send
+        self.stored = stored
+        self.wanted = wanted
+        self.start: dict[str, Any] | None = None
+        self.started = False
+        self.carry = b""
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start" and _rewritable(message["headers"]):
+            self.start = dict(message)
+            return
+        if self.start is None or message["type"] != "http.response.body":
+            await self.send(message)
+            return
+        data = self.carry + message.get("body", b"")
+        more = message.get("more_body", False)
+        keep = _partial_end(data, self.stored) if more else 0
+        data, self.carry = data[: len(data) - keep], data[len(data) - keep :]
+        body = data.replace(self.stored, self.wanted)
+        if not self.started:
+            await self._send_start(None if more else len(body))
+        await self.send({"type": "http.response.body", "body": body, "more_body": more})
+
+    async def _send_start(self, length: int | None) -> None:
+        assert self.start is not None
+        headers = [(k, v) for k, v in self.start["headers"] if k.lower() != b"content-length"]
+        if length is not None:
+            headers.append((b"content-length", str(length).encode()))
+        self.started = True
+        await self.send(cast("Message", {**self.start, "headers": headers}))
+
+
+def _partial_end(data: bytes, pattern: bytes) -> int:
+    """Length of the end of ``data`` that is a proper beginning of ``pattern`` (0 if none)."""
+    start = data.rfind(pattern[:1], max(0, len(data) - len(pattern) + 1))
+    if start < 0:
+        return 0
+    return len(data) - start if pattern.startswith(data[start:]) else 0
 
 
 __all__ = ["base_url", "follow_origin", "public_base", "request_origin"]

@@ -10,7 +10,7 @@ from litestar.testing import AsyncTestClient
 
 from server.app import create_app
 from server.db.store.accounts import NewAccount
-from server.public_url import request_origin
+from server.public_url import follow_origin, request_origin
 from server.settings import Settings
 from tests.server.iam_flow import REALM
 from tests.server.project_helpers import auth
@@ -56,6 +56,53 @@ def test_request_origin_reads_the_forwarding_headers(
     headers: tuple[tuple[str, str], ...], origin: str
 ) -> None:
     assert request_origin(_scope(*headers)) == origin
+
+
+def _streaming_app(chunks: list[bytes], media_type: bytes) -> Any:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        headers = [(b"content-type", media_type), (b"content-length", b"999")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        for i, chunk in enumerate(chunks):
+            more = i < len(chunks) - 1
+            await send({"type": "http.response.body", "body": chunk, "more_body": more})
+
+    return app
+
+
+async def _run(app: Any, *headers: tuple[str, str]) -> tuple[dict[str, bytes], bytes]:
+    sent: list[Any] = []
+
+    async def send(message: Any) -> None:
+        sent.append(message)
+
+    scope = _scope(*headers) | {"method": "GET", "path": "/"}
+    await follow_origin(app, Settings())(scope, None, send)  # type: ignore[arg-type]
+    return dict(sent[0]["headers"]), b"".join(m.get("body", b"") for m in sent[1:])
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("cut", [1, 5, 12, 21, 22, 30])
+async def test_a_streamed_csv_is_rewritten_across_chunk_boundaries(cut: int) -> None:
+    text = b'"1","http://127.0.0.1:8000/api/userannotation/1/crop.png"\n"2","http://x"\n'
+    app = _streaming_app([text[:cut], text[cut:40], text[40:]], b"text/csv")
+    headers, body = await _run(app, ("host", "ui.example.org"))
+    assert body == text.replace(b"http://127.0.0.1:8000", b"http://ui.example.org")
+    assert b"content-length" not in headers
+
+
+@pytest.mark.anyio
+async def test_a_body_in_one_message_gets_its_new_length() -> None:
+    app = _streaming_app([b'{"thumb":"http://127.0.0.1:8000/api/x"}'], b"application/json")
+    headers, body = await _run(app, ("host", "ui.example.org"))
+    assert body == b'{"thumb":"http://ui.example.org/api/x"}'
+    assert headers[b"content-length"] == str(len(body)).encode()
+
+
+@pytest.mark.anyio
+async def test_other_media_types_are_left_alone() -> None:
+    raw = b'"http://127.0.0.1:8000/x"'
+    headers, body = await _run(_streaming_app([raw], b"image/png"), ("host", "ui.example.org"))
+    assert (body, headers[b"content-length"]) == (raw, b"999")
 
 
 @pytest.mark.anyio
