@@ -62,8 +62,9 @@ def request_origin(scope: Scope) -> str:
     proto = proto or _first(headers.get(b"x-forwarded-proto")).lower()
     scheme = _SCHEMES.get(proto) or _SCHEMES.get(str(scope.get("scheme", "http")), "http")
     if not _HOST.match(host):
-        server = scope.get("server") or ("127.0.0.1", 80)
-        host = f"{server[0]}:{server[1]}" if server[1] is not None else str(server[0])
+        name, port = scope.get("server") or ("127.0.0.1", 80)
+        name = f"[{name}]" if ":" in str(name) else str(name)
+        host = f"{name}:{port}" if port is not None else name
     return f"{scheme}://{host}{scope.get('root_path', '')}".rstrip("/")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncpg
 import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
@@ -12,6 +13,7 @@ from server.app import create_app
 from server.db.store.accounts import NewAccount
 from server.public_url import follow_origin, request_origin
 from server.settings import Settings
+from tests.server.annotation_helpers import make_world
 from tests.server.iam_flow import REALM
 from tests.server.project_helpers import auth
 from tests.server.serving_helpers import (
@@ -160,3 +162,19 @@ async def test_an_explicit_public_url_wins_over_the_request(
     assert image["thumb"].startswith("https://lamina.example.com/api/imageinstance/")
     assert discovery.json()["issuer"] == f"https://lamina.example.com{REALM}"
     assert config["CORE_URL"] == "https://lamina.example.com/api"
+
+
+@pytest.mark.anyio
+@pytest.mark.pg
+async def test_the_csv_report_follows_the_forwarded_host(
+    client: AsyncTestClient, db: asyncpg.Connection, alice: NewAccount, bob: NewAccount
+) -> None:
+    world = await make_world(client, db, alice, bob)
+    body = {"location": "POINT (10 20)", "image": world.image}
+    made = await client.post("/api/annotation.json", json=body, auth=auth(alice))
+    assert made.status_code == 200, made.text
+    path = f"/api/project/{world.project}/annotation/download?format=csv"
+    r = await client.get(path, headers=FRONT, auth=auth(alice))
+    assert r.status_code == 200, r.text
+    assert "https://ui.example.org/api/userannotation/" in r.text
+    assert "127.0.0.1" not in r.text
