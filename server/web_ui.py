@@ -33,6 +33,7 @@ SERVER_PREFIXES = frozenset(
 )
 IMMUTABLE = b"public, max-age=31536000, immutable"
 REVALIDATE = b"no-cache"
+NOT_FOUND = b'{"errors":{"message":"Not Found"}}'
 _TYPES = {
     ".js": "text/javascript; charset=utf-8",
     ".mjs": "text/javascript; charset=utf-8",
@@ -136,7 +137,7 @@ class WebUi:
         if found is None and _history_route(scope, path):
             found = self.root / "index.html"
         if found is None:
-            await _answer(send, 404, [(b"content-type", b"text/plain")], b"Not Found")
+            await _answer(send, 404, [(b"content-type", b"application/json")], NOT_FOUND)
             return
         await self._file(scope, send, found)
 

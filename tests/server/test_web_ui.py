@@ -100,7 +100,7 @@ async def test_head_gives_the_headers_without_the_body(ui: AsyncTestClient) -> N
 async def test_a_missing_file_is_404_not_index_html(ui: AsyncTestClient, path: str) -> None:
     r = await ui.get(path, headers={"Accept": "*/*"})
     assert r.status_code == 404
-    assert r.content != INDEX
+    assert r.json() == {"errors": {"message": "Not Found"}}
 
 
 async def test_a_page_with_a_dot_in_its_route_is_index_html(ui: AsyncTestClient) -> None:
