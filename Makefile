@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# Directory of a built Cytomine Web UI (web-ui/dist) to serve from the same origin.
+WEB_UI ?=
 
 .PHONY: serve test lint typecheck contracts postgis clean
 
@@ -18,7 +20,7 @@ postgis:
 	@scripts/ensure-postgis
 
 serve: $(STAMP) postgis
-	$(BIN)/lamina serve --host $(HOST) --port $(PORT)
+	$(BIN)/lamina serve --host $(HOST) --port $(PORT) $(if $(WEB_UI),--web-ui "$(WEB_UI)")
 
 contracts: $(STAMP)
 	$(BIN)/python -m contracts.codegen

@@ -24,8 +24,10 @@ from server.http.catalog import operation_id_creator
 from server.imaging import imaging_state
 from server.ingest import ingest_state
 from server.paths import strip_json_suffix
+from server.public_url import follow_origin
 from server.settings import Settings
 from server.version import VERSION
+from server.web_ui import WebUi, check_directory
 
 
 @asynccontextmanager
@@ -65,8 +67,12 @@ def create_app(settings: Settings) -> Litestar:
         ),
         debug=False,
     )
+    handler = follow_origin(strip_json_suffix(app.asgi_handler), settings)
+    if settings.web_ui:
+        prefixes = {route.path.split("/")[1] for route in app.routes}
+        handler = WebUi(handler, check_directory(settings.web_ui), prefixes)
     # Outermost, so that every answer (errors and 304s included) carries the CORS headers.
-    app.asgi_handler = cors(strip_json_suffix(app.asgi_handler), policy)
+    app.asgi_handler = cors(handler, policy)
     return app
 
 

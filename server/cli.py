@@ -18,7 +18,7 @@ from pathlib import Path
 import asyncpg
 import msgspec
 
-from server import demo
+from server import demo, web_ui
 from server.auth.principal import ADMIN, GUEST, SUPER_ADMIN, USER
 from server.db.cluster import Cluster, ClusterError
 from server.db.migrate import migrate_url
@@ -38,6 +38,7 @@ def _settings(args: argparse.Namespace) -> Settings:
             "host": getattr(args, "host", None),
             "port": getattr(args, "port", None),
             "workers": getattr(args, "workers", None),
+            "web_ui": getattr(args, "web_ui", None),
         }.items()
         if v is not None
     }
@@ -104,6 +105,8 @@ def _exit_on_sigterm() -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     _exit_on_sigterm()
     settings = _settings(args)
+    if settings.web_ui:
+        web_ui.check_directory(settings.web_ui)
     url, started = _database(settings)
     try:
         asyncio.run(_bootstrap(url, settings))
@@ -139,8 +142,12 @@ def _run_server(settings: Settings) -> None:
         "proxy_headers": True,
     }
     print(f"Lamina listening on http://{settings.host}:{settings.port}", flush=True)
+    if settings.web_ui:
+        print(f"Cytomine Web UI from {settings.web_ui} at the same address", flush=True)
     if settings.workers > 1:
         os.environ["LAMINA_DATABASE_URL"] = settings.database_url or ""
+        if settings.web_ui:
+            os.environ["LAMINA_WEB_UI"] = settings.web_ui
         uvicorn.run("server.asgi:app", workers=settings.workers, **common)  # type: ignore[arg-type]
     else:
         from server.app import create_app
@@ -213,6 +220,11 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.add_argument("--workers", type=int)
+    serve.add_argument(
+        "--web-ui",
+        metavar="DIR",
+        help="serve a built Cytomine Web UI (its dist directory) from the same origin",
+    )
     serve.set_defaults(func=cmd_serve)
 
     db = sub.add_parser("db", help="database commands").add_subparsers(dest="db", required=True)

@@ -19,7 +19,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     host: str = "127.0.0.1"
     port: int = 8000
     public_url: str | None = None
-    """Base URL clients reach the server at (absolute URLs, token issuer)."""
+    """Base URL clients reach the server at (absolute URLs, token issuer); when unset, each
+    answer uses the origin of its request (``Forwarded``, ``X-Forwarded-Host``/``-Proto``,
+    ``Host``)."""
+    web_ui: str | None = None
+    """Directory of a built Cytomine Web UI to serve from the same origin (``index.html``)."""
     pool_min: int = 1
     pool_max: int = 10
     statement_timeout_ms: int = 30_000
@@ -45,7 +49,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
 
     @property
     def base_url(self) -> str:
-        """Public base URL without a trailing slash."""
+        """Base URL stored for SQL-built URLs: the public one, else ``http://host:port``."""
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
 

@@ -6,6 +6,10 @@ Two strings to sign are in use and both are accepted:
 Each is also tried with an empty content-type, as the Java core does, because some
 clients sign without it. Unlike Cytomine, a Date far from the server clock is refused,
 so a captured signature cannot be replayed later.
+
+Browsers may not set ``Date``, so the Web UI's upload sends the signed date in ``dateFull``
+(ISO-8601, as ``Date.toISOString()`` writes it) and the signed content type in
+``content-type-full`` (the string ``null`` for none), as Cytomine's image server reads them.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -73,20 +78,42 @@ def signature_matches(private_key: str, signature: str, request: SignedRequest) 
     return found
 
 
-def check_date(date: str, *, now: datetime | None = None, skew_seconds: int) -> None:
-    """Refuse a missing, unreadable or stale ``date`` header."""
-    if not date:
-        raise Unauthorized("The date header is required with a CYTOMINE signature")
+def signed_headers(headers: Mapping[str, str]) -> tuple[str, str]:
+    """The date and content type a signature covers: ``dateFull``/``content-type-full`` stand
+    in for the ``Date`` and ``Content-Type`` a browser cannot choose."""
+    date = headers.get("date") or headers.get("datefull") or ""
+    content_type = headers.get("content-type-full")
+    if content_type is None:
+        content_type = headers.get("content-type", "")
+    return date, "" if content_type == "null" else content_type
+
+
+def _parse_date(date: str) -> datetime:
+    """An HTTP date, or an ISO-8601 time such as ``2026-12-06T07:10:00.000Z``."""
     try:
-        sent = parsedate_to_datetime(date)
-    except (TypeError, ValueError) as exc:
-        raise Unauthorized("The date header is not an HTTP date") from exc
+        return parsedate_to_datetime(date)
+    except (TypeError, ValueError):
+        pass
+    try:
+        return datetime.fromisoformat(date)
+    except ValueError as exc:
+        raise Unauthorized(
+            f"The date header is neither an HTTP date nor an ISO-8601 time: {date[:40]!r}"
+        ) from exc
+
+
+def check_date(date: str, *, now: datetime | None = None, skew_seconds: int) -> None:
+    """Refuse a missing, unreadable or stale ``date`` (or ``dateFull``) header."""
+    if not date:
+        raise Unauthorized("The date (or dateFull) header is required with a CYTOMINE signature")
+    sent = _parse_date(date)
     if sent.tzinfo is None:
         sent = sent.replace(tzinfo=UTC)
     current = now or datetime.now(UTC)
     if abs((current - sent).total_seconds()) > skew_seconds:
         raise Unauthorized(
-            f"The date header is more than {skew_seconds} s away from the server clock"
+            f"The signed date ({date[:40]}) is more than {skew_seconds} s away from the"
+            " server clock: sign the request again"
         )
 
 
@@ -97,4 +124,5 @@ __all__ = [
     "parse_authorization",
     "sign",
     "signature_matches",
+    "signed_headers",
 ]

@@ -65,7 +65,7 @@ def _principal(row: asyncpg.Record | None) -> Principal:
 async def _from_api_key(request: Request[Any, Any, Any], state: State, header: str) -> Principal:
     settings: Settings = state.settings
     public, signature = apikey.parse_authorization(header)
-    date = request.headers.get("date", "")
+    date, content_type = apikey.signed_headers(request.headers)
     apikey.check_date(date, skew_seconds=settings.date_skew_seconds)
     row = await state.accounts.get(state.pool, q.PRINCIPAL_BY_PUBLIC_KEY, public)
     principal = _principal(row)
@@ -75,7 +75,7 @@ async def _from_api_key(request: Request[Any, Any, Any], state: State, header: s
     signed = apikey.SignedRequest(
         method=request.method,
         content_md5=request.headers.get("content-md5", ""),
-        content_type=request.headers.get("content-type", ""),
+        content_type=content_type,
         date=date,
         path_and_query=f"{path}?{query}" if query else path,
     )

@@ -6,6 +6,7 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 
+from server.public_url import base_url
 from server.version import VERSION
 
 
@@ -20,12 +21,11 @@ class Ping(msgspec.Struct, kw_only=True):
 
 
 def _ping(request: Request[object, object, State]) -> Ping:
-    settings = request.app.state.settings
     return Ping(
         alive=True,
         authenticated="authorization" in request.headers,
         version=VERSION,
-        server_url=settings.public_url or str(request.base_url).rstrip("/"),
+        server_url=base_url(request),
         server_id=request.app.state.server_id,
     )
 

@@ -17,6 +17,7 @@ from server.auth import oidc, tokens
 from server.db.store import iam
 from server.http.deps import AnonymousConn
 from server.http.iam_tokens import OAUTH_ERRORS, grant
+from server.public_url import base_url
 from server.settings import Settings
 
 _AUTH_KEYS = (
@@ -36,12 +37,6 @@ _AUTH_KEYS = (
 _LOGIN_ACTION = f"{oidc.REALM_PATH}/login-actions/authenticate"
 
 AnyRequest = Request[Any, Any, State]
-
-
-def base_url(request: AnyRequest) -> str:
-    """Public base URL: the configured one, else the one the request came in on."""
-    settings: Settings = request.app.state.settings
-    return (settings.public_url or str(request.base_url)).rstrip("/")
 
 
 def issuer(request: AnyRequest) -> str:

@@ -101,12 +101,16 @@ class UiConfigurationController(Controller):
 
     @get("/", sync_to_thread=False)
     def configuration(self, request: Request[Any, Any, State]) -> Response[dict[str, Any]]:
-        """Where the UI finds the core, the IdP and the image server (all this origin)."""
+        """Where the UI finds the core, the IdP and the image server (all this origin).
+
+        The shape of the Web UI's own template: the API base, the realm URL and the origin
+        that answers ``/upload``.
+        """
         base = base_url(request)
         body = {
             **_UI_DEFAULTS,
-            "CORE_URL": base,
-            "IAM_URL": f"{base}/iam",
+            "CORE_URL": f"{base}/api",
+            "IAM_URL": f"{base}{oidc.REALM_PATH}",
             "PIMS_URL": base,
             "APPENGINE_URL": f"{base}/app-engine",
             "CBIR_URL": f"{base}/cbir",

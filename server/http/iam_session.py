@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from litestar import Controller, Request, get, post, route
 from litestar.datastructures import State
@@ -100,10 +101,15 @@ class SigningController(Controller):
 
     @get("/api/signature")
     async def signature(self, request: AnyRequest, conn: Conn, me: Me) -> dict[str, str]:
-        """The CYTOMINE signature of the described request, with the caller's private key."""
+        """The CYTOMINE signature of the described request, with the caller's private key.
+
+        The Web UI names the upload URL in full (``{PIMS_URL}/upload``); the signature covers
+        its path, as the server sees it when the request arrives.
+        """
         p = request.query_params
         ctype = p.get("content-type") or p.get("content-Type") or ""
-        target = p.get("forwardURI", "")
+        forward = urlsplit(p.get("forwardURI", ""))
+        target = forward.path if forward.scheme else p.get("forwardURI", "")
         if p.get("queryString"):
             target += "?" + p["queryString"]
         head = f"{p.get('method', '').upper()}\n{p.get('content-MD5', '')}\n{ctype}"

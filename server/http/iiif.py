@@ -23,6 +23,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from server import imaging, signed_urls
+from server.public_url import base_url
 from tiling import iiif
 
 JSON_LD = 'application/ld+json;profile="http://iiif.io/api/image/3/context.json"'
@@ -33,7 +34,7 @@ def service_id(
     request: Request[Any, Any, Any], state: State, instance_id: int, token: str | None = None
 ) -> str:
     """Absolute URL of an image's IIIF service (the info.json ``id``), signed by ``token``."""
-    base = (state.settings.public_url or str(request.base_url)).rstrip("/")
+    base = base_url(request)
     return f"{base}/iiif/{instance_id}" if token is None else f"{base}/iiif/s/{token}/{instance_id}"
 
 

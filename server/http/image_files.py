@@ -25,6 +25,7 @@ from litestar.response import File
 from contracts.errors import Forbidden
 from server import imaging, signed_urls
 from server.db.store.image_files import Kind
+from server.public_url import base_url
 
 _OPT = {"query_token": True}
 
@@ -92,8 +93,8 @@ async def _signed(
     if access.public:
         raise Forbidden("A signed URL cannot be used to sign new URLs")
     query, exp = signed_urls.sign(state.url_secret, kind, object_id, access.file.version)
-    base = state.settings.public_url or str(request.base_url)
-    root = f"{base.rstrip('/')}/api/{kind}/{object_id}"
+    base = base_url(request)
+    root = f"{base}/api/{kind}/{object_id}"
     urls = SignedUrls(
         query=query,
         expires=str(exp * 1000),

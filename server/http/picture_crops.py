@@ -17,6 +17,7 @@ from contracts.errors import Invalid
 from server import imaging, signed_urls
 from server.http.picture_params import Params, parse_window
 from server.http.picture_planes import plane_tag, requested_plane
+from server.public_url import base_url
 from spatial import crops
 from tiling import crop, levels, planes, sources
 
@@ -157,7 +158,7 @@ def picture_url(
     query, _ = signed_urls.sign(
         state.url_secret, access.kind, access.object_id, access.file.version
     )
-    base = str(request.base_url).rstrip("/")
+    base = base_url(request)
     window = f"window-{box.left}-{box.top}-{box.width}-{box.height}.{fmt}"
     return {"url": f"{base}/api/{access.kind}/{access.object_id}/{window}?{query}"}
 

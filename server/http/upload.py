@@ -12,8 +12,8 @@ from litestar.params import QueryParameter
 from contracts.errors import Invalid
 from server import ingest
 from server.auth.principal import Principal
+from server.auth.provider import provide_principal
 from server.db.store import acl, storages, uploads
-from server.http.deps import Conn, Me
 from server.params import flag, id_list
 
 Query = Annotated[str | None, QueryParameter()]
@@ -22,6 +22,8 @@ Query = Annotated[str | None, QueryParameter()]
 def _target(
     storage: str | None, projects: str | None, keys: str | None, values: str | None
 ) -> ingest.UploadTarget:
+    if storage is None or storage.strip() in ("", "null", "undefined"):
+        raise Invalid(f"No storage chosen (idStorage={storage}): name the storage to upload to")
     ids = id_list(storage, name="storage")
     if len(ids) != 1:
         raise Invalid("storage (or idStorage) must name one storage id")
@@ -45,8 +47,6 @@ async def _check_rights(conn: Any, me: Principal, target: ingest.UploadTarget) -
 @post("/upload", status_code=200, request_max_body_size=None, tags=["Upload"])
 async def upload(
     request: Request[Any, Any, Any],
-    conn: Conn,
-    me: Me,
     state: State,
     storage: Query = None,
     id_storage: Annotated[str | None, QueryParameter(name="idStorage")] = None,
@@ -56,16 +56,34 @@ async def upload(
     keys: Query = None,
     values: Query = None,
 ) -> Response[list[ingest.UploadResult]]:
-    """Store the files of a multipart upload and import them (now with ``sync=true``)."""
+    """Store the files of a multipart upload and import them (now with ``sync=true``).
+
+    The query is checked before the credentials: the Web UI sends ``idStorage=null`` with an
+    empty signature when no storage is chosen, and the user must learn about the storage.
+    """
     target = _target(storage or id_storage, projects or id_project, keys, values)
-    await _check_rights(conn, me, target)
+    me = await provide_principal(request, state)
     boundary = ingest.boundary_of(request.headers.get("content-type", ""))
+    async with state.pool.acquire() as conn:
+        return await _receive(request, conn, me, state, target, boundary, flag(sync, name="sync"))
+
+
+async def _receive(
+    request: Request[Any, Any, Any],
+    conn: Any,
+    me: Principal,
+    state: State,
+    target: ingest.UploadTarget,
+    boundary: str,
+    sync: bool,
+) -> Response[list[ingest.UploadResult]]:
+    await _check_rights(conn, me, target)
     received = (await ingest.receive_form(request.stream(), boundary, state.storage_root)).files
     try:
         ids = [await ingest.store(conn, me, item, target, state.storage_root) for item in received]
     finally:
         await ingest.discard(received)
-    if flag(sync, name="sync"):
+    if sync:
         results = [await ingest.deploy(conn, me, i, target, state) for i in ids]
         return Response(results)
     pending = [await _pending(conn, me, i) for i in ids]

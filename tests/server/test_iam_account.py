@@ -80,6 +80,8 @@ async def test_configuration_json_points_the_ui_at_this_origin(client: AsyncTest
     r = await client.get("/configuration.json")
     assert r.status_code == 200
     body = r.json()
-    assert body["CORE_URL"] == "http://testserver.local"
-    assert body["IAM_URL"] == "http://testserver.local/iam"
-    assert "PIMS_URL" in body
+    assert body["CORE_URL"] == "http://testserver.local/api"
+    assert body["IAM_URL"] == "http://testserver.local/iam/realms/cytomine"
+    assert body["PIMS_URL"] == "http://testserver.local"
+    assert body["APPENGINE_ENABLED"] is False
+    assert r.headers["cache-control"] == "no-cache"
