@@ -53,6 +53,10 @@ IMPLEMENTED = (
     "Custom UI",
     "Image filter",
     "Configuration",
+    "Software",
+    "Software parameter",
+    "Trusted source",
+    "Associated software (software-project)",
 )
 
 
