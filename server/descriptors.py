@@ -82,11 +82,10 @@ def _parameter(item: Any, position: int) -> ParameterBody:
         for k, v in values.items()
         if isinstance(v, str)
     }
-    default = values.get("default-value")
     return ParameterBody(
         name=ident,
         type=kind,
-        default_value=None if default is None else _default(default),
+        default_value=values.get("default-value"),
         # As the official reader: an input is required only when it says optional: false.
         required="optional" in values and not values["optional"],
         index=position,
@@ -99,13 +98,6 @@ def _parameter(item: Any, position: int) -> ParameterBody:
         value_key=text["value-key"],
         command_line_flag=text["command-line-flag"],
     )
-
-
-def _default(value: Any) -> str:
-    """Defaults are stored as text; booleans as Cytomine's ``true``/``false``."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 __all__ = ["Descriptor", "load", "parse"]

@@ -70,18 +70,32 @@ def live_server(database_url: str, tmp_path: Path) -> Iterator[str]:
 ROOT = Path(__file__).resolve().parents[2]
 VENV = ROOT / ".venv-pyclient"
 CLIENT = "cytomine-python-client==4.3.0"
+# The 2.x line is the last with the software and job models (CytomineJob, descriptors).
+VENV_24 = ROOT / ".venv-pyclient24"
+CLIENT_24 = "cytomine-python-client==2.4.1"
 
 
-@pytest.fixture(scope="session")
-def client_python() -> Path:
-    """Python of a venv holding the official client, created on first use."""
-    python = VENV / "bin" / "python"
-    stamp = VENV / f".{CLIENT}"
+def _client_venv(venv: Path, requirement: str) -> Path:
+    """Python of a venv holding ``requirement``, created on first use."""
+    python = venv / "bin" / "python"
+    stamp = venv / f".{requirement}"
     if not stamp.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", CLIENT],
+            [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", requirement],
             check=True,
         )
         stamp.touch()
     return python
+
+
+@pytest.fixture(scope="session")
+def client_python() -> Path:
+    """Python of a venv holding the official client 4.3.0, created on first use."""
+    return _client_venv(VENV, CLIENT)
+
+
+@pytest.fixture(scope="session")
+def client_python_24() -> Path:
+    """Python of a venv holding the official client 2.4.1, created on first use."""
+    return _client_venv(VENV_24, CLIENT_24)

@@ -340,3 +340,21 @@ async def test_a_trusted_source_needs_its_accounts(
     )
     assert r.status_code == 400
     assert r.json()["errorValues"]["missing"] == ["username", "dockerUsername"]
+
+
+@pytest.mark.parametrize(
+    ("body", "stored"),
+    [
+        ({"defaultValue": 0.5}, "0.5"),
+        ({"defaultParamValue": True}, "true"),
+        ({"defaultValue": "", "defaultParamValue": "x"}, "x"),
+        ({"defaultValue": ""}, None),
+    ],
+)
+async def test_parameter_defaults_are_kept_as_text(
+    client: AsyncTestClient, admin: NewAccount, body: dict[str, Any], stored: str | None
+) -> None:
+    sid = (await _software(client, admin)).json()["software"]["id"]
+    r = await _parameter(client, admin, sid, "p", **body)
+    assert r.status_code == 200, r.text
+    assert r.json()["softwareparameter"]["defaultParamValue"] == stored

@@ -25,10 +25,24 @@ from server.db.store.commands import record
 TYPES = ("String", "Boolean", "Number", "Date", "List", "ListDomain", "Domain")
 
 
-class ParameterBody(c.SoftwareParameterInput, kw_only=True):
-    """A parameter body; clients of the 2.x line send the default as ``defaultValue``."""
+Scalar = str | bool | int | float
 
-    default_value: str | None = msgspec.field(default=None, name="defaultValue")
+
+class ParameterBody(c.SoftwareParameterInput, kw_only=True):
+    """A parameter body. Clients of the 2.x line send the default as ``defaultValue``, and
+    as the JSON value they hold (a number, a boolean): it is stored as text."""
+
+    default_param_value: Scalar | None = msgspec.field(  # type: ignore[assignment]
+        default=None, name="defaultParamValue"
+    )
+    default_value: Scalar | None = msgspec.field(default=None, name="defaultValue")
+
+
+def as_text(value: Scalar | None) -> str | None:
+    """A default as Cytomine stores it (booleans as ``true``/``false``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return None if value is None else str(value)
 
 
 async def list_all(
@@ -97,7 +111,7 @@ def _values(body: ParameterBody) -> list[Any]:
         raise Invalid(f"Missing required field(s): {', '.join(missing)}", {"missing": missing})
     if body.type not in TYPES:
         raise Invalid(f"type must be one of {', '.join(TYPES)}, not {body.type!r}", {"type": TYPES})
-    default = body.default_value if body.default_value else body.default_param_value
+    default = as_text(body.default_value) or as_text(body.default_param_value)
     return [
         name,
         body.type,
@@ -164,4 +178,13 @@ async def delete(
     return obj, command
 
 
-__all__ = ["TYPES", "ParameterBody", "create", "delete", "get", "list_all", "list_by_software"]
+__all__ = [
+    "TYPES",
+    "ParameterBody",
+    "as_text",
+    "create",
+    "delete",
+    "get",
+    "list_all",
+    "list_by_software",
+]
