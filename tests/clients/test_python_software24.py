@@ -50,6 +50,7 @@ async def test_python_client_24_registers_software_and_links_it_to_a_project(
         "in_project": ["Manual", "Threshold"],
         "links": ["Manual", "Threshold"],
         "listed": ["Manual (1.0)", "Threshold"],
+        "package": ["Packaged (0.1)", True],
         "link_deleted": True,
         "parameter_deleted": True,
         "left_in_project": ["Threshold"],

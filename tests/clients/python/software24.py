@@ -49,6 +49,21 @@ def _registered(work: Path) -> Software:
         return read_descriptor(str(path))
 
 
+def _package(work: Path) -> list[Any]:
+    """Upload a source package as a new software, then download it back."""
+    source = work / "package.zip"
+    source.write_bytes(b"PK\x03\x04 sources")
+    packaged = Software(name="Packaged")
+    packaged.softwareVersion = "0.1"
+    answer = packaged.upload(str(source))
+    created = answer.software if answer else {}
+    back = work / "back.zip"
+    fetched = Cytomine.get_instance().download_file(
+        f"software/{created.get('id')}/download", str(back)
+    )
+    return [created.get("fullName"), fetched and back.read_bytes() == source.read_bytes()]
+
+
 def main(host: str, public: str, private: str, project_id: int, work: Path) -> dict[str, Any]:
     Cytomine.connect(host, public, private, verbose=logging.ERROR)
     summary: dict[str, Any] = {}
@@ -82,6 +97,8 @@ def main(host: str, public: str, private: str, project_id: int, work: Path) -> d
     links = SoftwareProjectCollection().fetch_with_filter("project", project_id)
     summary["links"] = sorted(link_.name for link_ in links)
     summary["listed"] = sorted(s.fullName for s in SoftwareCollection().fetch())
+
+    summary["package"] = _package(work)
 
     summary["link_deleted"] = bool(link.delete())
     summary["parameter_deleted"] = bool(parameter.delete())
