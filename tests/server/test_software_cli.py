@@ -227,3 +227,16 @@ async def test_an_unknown_owner_is_refused(
         database_url, "software", "add", _write(tmp_path, DESCRIPTOR), "--owner", "nobody"
     )
     assert (done.returncode, "No account named 'nobody'" in done.stderr) == (1, True)
+
+
+async def test_a_user_made_on_the_command_line_owns_the_software_it_adds(
+    database_url: str, db: asyncpg.Connection, tmp_path: Path
+) -> None:
+    made = _lamina(database_url, "user", "create", "--username", "carol")
+    assert made.returncode == 0, made.stderr
+    carol = json.loads(made.stdout)
+    path = _write(tmp_path, DESCRIPTOR)
+    done = _lamina(database_url, "software", "add", path, "--owner", "carol")
+    assert done.returncode == 0, done.stderr
+    owner = await db.fetchval("SELECT user_id FROM software WHERE name = $1", DESCRIPTOR["name"])
+    assert owner == carol["id"]
