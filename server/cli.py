@@ -1,4 +1,4 @@
-"""``lamina``: serve, migrate and manage accounts.
+"""``lamina``: serve, migrate, manage accounts and register software.
 
 With no database URL configured, every command uses the embedded PostGIS cluster in the
 data directory, creating and starting it as needed.
@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import asyncpg
@@ -169,26 +170,19 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_user_create(args: argparse.Namespace) -> int:
+def _print_from_database(
+    args: argparse.Namespace, work: Callable[[asyncpg.Connection], Awaitable[bytes]]
+) -> int:
+    """Migrate, run ``work`` on one connection and print its JSON answer."""
     url, started = _database(_settings(args))
 
     async def run() -> bytes:
         await migrate_url(url)
         conn = await asyncpg.connect(url)
         try:
-            rank = SUPER_ADMIN if args.admin else RANKS[args.role]
-            account = await create_account(
-                conn,
-                username=args.username,
-                password=args.password,
-                rank=rank,
-                firstname=args.firstname,
-                lastname=args.lastname,
-                email=args.email,
-            )
+            return await work(conn)
         finally:
             await conn.close()
-        return msgspec.json.encode(account)
 
     try:
         print(asyncio.run(run()).decode())
@@ -196,6 +190,48 @@ def cmd_user_create(args: argparse.Namespace) -> int:
         if started is not None:
             started.stop()
     return 0
+
+
+async def _create_user(conn: asyncpg.Connection, args: argparse.Namespace) -> bytes:
+    rank = SUPER_ADMIN if args.admin else RANKS[args.role]
+    account = await create_account(
+        conn,
+        username=args.username,
+        password=args.password,
+        rank=rank,
+        firstname=args.firstname,
+        lastname=args.lastname,
+        email=args.email,
+    )
+    return msgspec.json.encode(account)
+
+
+def cmd_user_create(args: argparse.Namespace) -> int:
+    return _print_from_database(args, lambda conn: _create_user(conn, args))
+
+
+async def _register_software(conn: asyncpg.Connection, args: argparse.Namespace) -> bytes:
+    """Register a descriptor's software on behalf of ``--owner``."""
+    from contracts.errors import Invalid
+    from server import descriptors, software_registry
+    from server.auth.principal import Principal
+    from server.db import queries as q
+
+    owner = await conn.fetchrow(q.ACCOUNT_BY_USERNAME, args.owner)
+    if owner is None:
+        raise Invalid(f"No account named {args.owner!r}: pass --owner USERNAME")
+    loaded = descriptors.load(Path(args.descriptor))
+    if args.software_version:
+        loaded = descriptors.parse(loaded.raw, version=args.software_version)
+    # Whoever runs this command holds the database: it acts with admin rights (it may set
+    # the command that runs), and the software belongs to the owner account.
+    me = Principal(id=owner["id"], username=owner["username"], rank=SUPER_ADMIN)
+    done = await software_registry.register(conn, me, loaded, delete_missing=args.delete_missing)
+    return msgspec.json.encode(done)
+
+
+def cmd_software_add(args: argparse.Namespace) -> int:
+    return _print_from_database(args, lambda conn: _register_software(conn, args))
 
 
 def cmd_db_url(args: argparse.Namespace) -> int:
@@ -244,6 +280,19 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument("--lastname")
     create.add_argument("--email")
     create.set_defaults(func=cmd_user_create)
+
+    soft = sub.add_parser("software", help="analysis software")
+    soft_sub = soft.add_subparsers(dest="software", required=True)
+    add = soft_sub.add_parser(
+        "add", help="register a software and its parameters from a descriptor.json"
+    )
+    add.add_argument("descriptor", help="path of the descriptor (Cytomine/BIAFLOWS format)")
+    add.add_argument("--owner", default="admin", help="account owning the software")
+    add.add_argument("--software-version", help="version (default: the descriptor's)")
+    add.add_argument(
+        "--delete-missing", action="store_true", help="delete parameters not in the descriptor"
+    )
+    add.set_defaults(func=cmd_software_add)
     return p
 
 

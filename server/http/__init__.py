@@ -55,6 +55,8 @@ from server.http import (
     reviewed_annotations,
     roles,
     slice_instances,
+    software,
+    software_parameters,
     storages,
     tags,
     terms,
@@ -93,5 +95,7 @@ ROUTES += [*commands.ROUTES]
 # Web UI settings: custom UI, image filters, configuration; empty app engine and search.
 ROUTES += [*custom_ui.ROUTES, *image_filters.ROUTES, *configurations.ROUTES]
 ROUTES += [*app_engine.ROUTES]
+# Analysis: software, its parameters, the projects offering it, trusted sources.
+ROUTES += [*software.ROUTES, *software_parameters.ROUTES]
 
 __all__ = ["ROUTES"]

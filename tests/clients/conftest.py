@@ -70,6 +70,9 @@ def live_server(database_url: str, tmp_path: Path) -> Iterator[str]:
 ROOT = Path(__file__).resolve().parents[2]
 VENV = ROOT / ".venv-pyclient"
 CLIENT = "cytomine-python-client==4.3.0"
+# The 2.x line is the last with the software and job models (CytomineJob, descriptors).
+VENV_24 = ROOT / ".venv-pyclient24"
+CLIENT_24 = "cytomine-python-client==2.4.1"
 
 
 def pip_venv(venv: Path, requirement: str) -> Path:
@@ -88,5 +91,11 @@ def pip_venv(venv: Path, requirement: str) -> Path:
 
 @pytest.fixture(scope="session")
 def client_python() -> Path:
-    """Python of a venv holding the official client, created on first use."""
+    """Python of a venv holding the official client 4.3.0, created on first use."""
     return pip_venv(VENV, CLIENT)
+
+
+@pytest.fixture(scope="session")
+def client_python_24() -> Path:
+    """Python of a venv holding the official client 2.4.1, created on first use."""
+    return pip_venv(VENV_24, CLIENT_24)

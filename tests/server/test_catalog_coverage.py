@@ -57,6 +57,10 @@ IMPLEMENTED = (
     "Rich-text description",
     "Project connection",
     "Project stats",
+    "Software",
+    "Software parameter",
+    "Trusted source",
+    "Associated software (software-project)",
 )
 
 

@@ -1,0 +1,5 @@
+-- Delete a software parameter.
+-- $1 parameter_id bigint
+-- -> nothing
+DELETE FROM software_parameter
+WHERE id = $1
