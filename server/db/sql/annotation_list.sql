@@ -208,9 +208,9 @@ SELECT
     convert_to('[' || coalesce(string_agg(concat(
         '{"class":"', g.class, '","id":', a.id,
         CASE WHEN g.meta THEN concat(
-            ',"created":"', floorfloor(extract(EPOCH FROM a.created) * 1000)::bigint,
+            ',"created":"', floor(extract(EPOCH FROM a.created) * 1000)::bigint,
             '","updated":',
-            coalesce('"' || floorfloor(extract(EPOCH FROM a.updated) * 1000)::bigint || '"', 'null'),
+            coalesce('"' || floor(extract(EPOCH FROM a.updated) * 1000)::bigint || '"', 'null'),
             ',"image":', a.image_id, ',"slice":', a.slice_id, ',"project":', a.project_id,
             ',"user":', a.user_id, ',"nbComments":',
             (SELECT count(*) FROM shared_annotation AS sa WHERE sa.annotation_id = a.id),
