@@ -23,6 +23,7 @@ from server import demo, web_ui
 from server.auth.principal import ADMIN, GUEST, SUPER_ADMIN, USER
 from server.db.cluster import Cluster, ClusterError
 from server.db.migrate import migrate_url
+from server.db.store import image_servers
 from server.db.store.accounts import count_accounts, create_account
 from server.settings import Settings, load_settings
 
@@ -61,6 +62,8 @@ async def _bootstrap(url: str, settings: Settings) -> None:
     await migrate_url(url)
     conn = await asyncpg.connect(url)
     try:
+        # Before the demo: the commands recording its image keep the URLs built from this.
+        await image_servers.set_public_url(conn, settings.base_url)
         if await count_accounts(conn):
             return
         from server.auth.passwords import new_password

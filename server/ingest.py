@@ -32,8 +32,7 @@ from multipart import (  # type: ignore[import-untyped]
 from contracts import _generated as c
 from contracts.errors import DomainError, Invalid
 from server.auth.principal import Principal
-from server.db import queries as q
-from server.db.store import image_instances, images, properties, uploads
+from server.db.store import image_instances, image_servers, images, properties, uploads
 from server.settings import Settings
 from tiling import config, metadata
 from tiling.errors import UnreadableImage
@@ -97,7 +96,7 @@ async def ingest_state(app: Litestar) -> AsyncIterator[None]:
     app.state.storage_root = root
     app.state.ingest_limiter = anyio.CapacityLimiter(max(1, os.cpu_count() or 1))
     async with app.state.pool.acquire() as conn:
-        await conn.execute(q.IMAGE_SERVER_SET_URL, settings.base_url)
+        await image_servers.set_public_url(conn, settings.base_url)
     yield
 
 

@@ -64,3 +64,19 @@ async def test_first_start_creates_the_demo_project_unless_switched_off(
         demo.PROJECT_NAME,
     )
     assert found == projects
+
+
+async def test_the_demo_commands_name_the_configured_address(
+    db: asyncpg.Connection, database_url: str, tmp_path: Path, small_demo: None
+) -> None:
+    """The history keeps the image JSON of the demo's creation: its thumb must use this server's
+    address, not the migration's placeholder, or the activity page loads it from nowhere."""
+    settings = Settings(
+        database_url=database_url, storage_dir=str(tmp_path), host="127.0.0.1", port=8471
+    )
+    await cli._bootstrap(database_url, settings)
+    thumbs = await db.fetch(
+        "SELECT data ->> 'thumb' AS thumb FROM command WHERE data ->> 'thumb' IS NOT NULL"
+    )
+    assert thumbs, "the demo recorded no image command"
+    assert all(t["thumb"].startswith("http://127.0.0.1:8471/api/") for t in thumbs), thumbs

@@ -25,6 +25,11 @@ async def get(conn: asyncpg.Connection, server_id: int) -> c.ImageServer:
     return rows.one(text, c.ImageServer)
 
 
+async def set_public_url(conn: asyncpg.Connection, url: str) -> None:
+    """Record the base URL that thumb and preview URLs (and the commands keeping them) use."""
+    await conn.execute(q.IMAGE_SERVER_SET_URL, url)
+
+
 async def urls(conn: asyncpg.Connection) -> list[str]:
     """Base URLs of the available image servers."""
     found = await list_servers(conn, ListParams(sort="id", order="asc"))
