@@ -2,7 +2,7 @@
 
 Names are those of Cytomine's image server, compared case-insensitively, with its aliases (the
 Web UI sends the ``method`` of the image filters registered in the core: ``binary``,
-``he-eosin``, ``r_rgb``...). Two families:
+``he-eosin``, ``r_rgb``...); as there, a picture takes at most one filter. Two families:
 
 - Global thresholds (``otsu``, ``isodata`` alias ``binary``, ``yen``, ``minimum``, ``mean``)
   turn the picture to gray and keep the pixels brighter than a threshold. The threshold comes
@@ -193,17 +193,15 @@ class Filter(NamedTuple):
         return self.method in THRESHOLDS
 
 
-def parse(text: str) -> tuple[Filter, ...]:
-    """The filters of a ``filters`` value (comma-separated, in order); UnknownFilter otherwise."""
-    found = []
-    for name in (part.strip() for part in text.strip("[]").split(",")):
-        if not name:
-            continue
-        method = ALIASES.get(name.lower(), name.lower())
-        if method not in THRESHOLDS and method not in DECONVOLUTIONS:
-            raise UnknownFilter(f"Unknown image filter {name!r}", {"filter": name})
-        found.append(Filter(method))
-    return tuple(found)
+def parse(name: str) -> tuple[Filter, ...]:
+    """The filter of a ``filters`` value (none when empty); UnknownFilter otherwise."""
+    text = name.strip()
+    if not text:
+        return ()
+    method = ALIASES.get(text.lower(), text.lower())
+    if method not in THRESHOLDS and method not in DECONVOLUTIONS:
+        raise UnknownFilter(f"Unknown image filter {text!r}", {"filter": text})
+    return (Filter(method),)
 
 
 def gray(pixels: np.ndarray) -> np.ndarray:
@@ -269,6 +267,20 @@ def render(
     return sources.encode(pixels, fmt, gray=pixels.ndim == 2)
 
 
+def adjuster(
+    path: str | Path, frame: int | None, chosen: tuple[Filter, ...]
+) -> Callable[[np.ndarray], np.ndarray] | None:
+    """RGB pixels -> filtered RGB pixels of one frame of an image (None without filters)."""
+    if not chosen:
+        return None
+
+    def adjust(pixels: np.ndarray) -> np.ndarray:
+        out = apply(chosen, pixels, lambda: histogram.counts(path, frame))
+        return out if out.ndim == 3 else np.repeat(out[..., None], 3, axis=2)
+
+    return adjust
+
+
 def tag(chosen: tuple[Filter, ...]) -> tuple[str, ...]:
     """ETag parameters of filters (empty without any, so unfiltered tags stay the same)."""
     return () if not chosen else ("filters", *(one.method for one in chosen))
@@ -276,6 +288,7 @@ def tag(chosen: tuple[Filter, ...]) -> tuple[str, ...]:
 
 __all__ = [
     "ALIASES",
+    "adjuster",
     "DECONVOLUTIONS",
     "STAINS",
     "THRESHOLDS",

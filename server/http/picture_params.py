@@ -182,9 +182,16 @@ def mix_of(params: Params, plane: Plane) -> composite.Mix | None:
 
 
 def filters_of(params: Params) -> tuple[filters.Filter, ...]:
-    """The image filters of the ``filters`` parameter, in order (none when absent)."""
-    value = params.text("filters")
-    return () if value is None else filters.parse(value)
+    """The image filter of the ``filters`` parameter (none when absent); at most one."""
+    raw = params.body.get("filters")
+    if raw is None:
+        values = params.request.query_params.getall("filters", [])
+    else:
+        values = raw if isinstance(raw, list) else [raw]
+    names = [str(v) for v in values if v not in (None, "", "null")]
+    if len(names) > 1:
+        raise Invalid("At most one image filter applies to a picture", {"filters": names})
+    return filters.parse(names[0]) if names else ()
 
 
 def plane_of(params: Params, default: Plane = FIRST_PLANE) -> Plane:

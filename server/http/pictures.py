@@ -7,8 +7,8 @@ Slices render their own plane; ``zSlices``, ``timepoints`` and one ``channels`` 
 another; several channels of a multi-channel image are blended with their ``colormaps``,
 ``minIntensities``, ``maxIntensities`` and ``gammas``. ``mask``, ``alphaMask`` and ``draw``
 windows draw the image's annotations (``window_masks``). ``filters`` applies image filters
-(``tiling.filters``) to tiles, thumbnails, previews and plain windows; the filter is part of the
-ETag. Other viewer rendering parameters (bits, contrast...) are accepted and ignored.
+(``tiling.filters``) to tiles, thumbnails, previews, windows and crops; the filter is part of
+the ETag. Other viewer rendering parameters (bits, contrast...) are accepted and ignored.
 """
 
 from __future__ import annotations
@@ -231,14 +231,14 @@ async def _window(
     plane = await requested_plane(state, access, params)
     mix = mix_of(params, plane)
     drawn = await window_masks.window_mask(state, access, box, fmt, params)
-    # Drawn windows (masks, outlines) show annotations, not the image's pixels: no filters.
-    chosen = filters_of(params) if drawn is None else ()
+    chosen = filters_of(params)
 
     def render(path: Any) -> tuple[bytes, str]:
         if drawn is not None:
             frame = planes.frame_of(path, plane)
-            size_ = (out_w, out_h)
-            return crop.render(path, box, size_, drawn.shapes, drawn.style, drawn.fmt, frame)
+            size_, adjust = (out_w, out_h), filters.adjuster(path, frame, chosen)
+            shapes, style = drawn.shapes, drawn.style
+            return crop.render(path, box, size_, shapes, style, drawn.fmt, frame, adjust)
         return _region(path, box, size, fmt, plane, mix, chosen)
 
     drawn_tag = () if drawn is None else (drawn.key, *drawn.style, drawn.fmt)

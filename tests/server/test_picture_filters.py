@@ -22,7 +22,7 @@ from tests.server.serving_helpers import (
     storage_root_fixture,
     uploaded_fixture,
 )
-from tiling import filters, histogram, levels, sources
+from tiling import filters, levels, sources
 
 _FIXTURES = (
     fast_client_fixture,
@@ -49,8 +49,9 @@ def tile_url(up: Uploaded, z: int = 3, x: int = 1, y: int = 1, fmt: str = "png")
 
 def expected(slide: Path, method: str, read: np.ndarray) -> np.ndarray:
     """The filter applied to the slide's own pixels, with its whole-image histogram."""
-    out = filters.apply(filters.parse(method), read, lambda: histogram.counts(slide))
-    return out if out.ndim == 3 else np.repeat(out[..., None], 3, axis=2)
+    adjust = filters.adjuster(slide, None, filters.parse(method))
+    assert adjust is not None
+    return adjust(read)
 
 
 async def fetched(client: AsyncTestClient, who: NewAccount, url: str) -> np.ndarray:  # type: ignore[type-arg]
@@ -101,6 +102,39 @@ async def test_thumbnail_and_window_are_filtered(
     box = levels.Box(100, 200, 300, 150)
     got = await fetched(client, alice, f"{image}/window-100-200-300-150.png?filters=mean")
     assert (got == expected(slide, "mean", sources.region_pixels(slide, box))).all()
+
+
+async def test_crops_are_filtered_before_drawing(
+    client: AsyncTestClient,  # type: ignore[type-arg]
+    alice: NewAccount,
+    uploaded: Uploaded,
+) -> None:
+    image = f"/api/imageinstance/{uploaded.instance}"
+    crop = f"{image}/crop.png?geometry=POLYGON((100 100,400 100,400 300,100 300,100 100))"
+    plain = await fetched(client, alice, crop)
+    got = await fetched(client, alice, f"{crop}&filters=he-eosin")
+    assert (got == filters.deconvolve(plain, "he-eosin")).all()
+    window = f"{image}/window-100-200-300-150.png"
+    plain = await fetched(client, alice, f"{window}?filters=otsu")
+    drawn = await fetched(client, alice, f"{window}?filters=otsu&draw=true")
+    assert set(np.unique(plain).tolist()) <= {0, 255}
+    assert drawn.shape == plain.shape
+
+
+async def test_one_filter_per_picture_in_the_query_or_the_body(
+    client: AsyncTestClient,  # type: ignore[type-arg]
+    alice: NewAccount,
+    uploaded: Uploaded,
+) -> None:
+    url = tile_url(uploaded, fmt="jpg")
+    r = await client.get(f"{url}?filters=otsu&filters=yen", auth=auth(alice))
+    assert r.status_code == 400
+    assert "one image filter" in r.json()["errors"]["message"]
+    window = f"/api/imageinstance/{uploaded.instance}/window-0-0-200-100.png"
+    posted = await client.post(window, json={"filters": ["mean"]}, auth=auth(alice))
+    got = await client.get(f"{window}?filters=mean", auth=auth(alice))
+    assert posted.status_code == 200, posted.text
+    assert (pixels(posted.content) == pixels(got.content)).all()
 
 
 async def test_filters_are_part_of_the_etag(
