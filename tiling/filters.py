@@ -84,16 +84,12 @@ def _yen(hist: Hist) -> float:
     return float(centers[int(np.argmax(criterion))])
 
 
-def _peaks(values: np.ndarray) -> list[int]:
-    """Indices where a histogram stops rising (its local maxima, plateaus at their start)."""
-    found, rising = [], True
-    for i in range(values.size - 1):
-        if rising and values[i + 1] < values[i]:
-            found.append(i)
-            rising = False
-        elif not rising and values[i + 1] > values[i]:
-            rising = True
-    return found
+def _peaks(values: np.ndarray) -> np.ndarray:
+    """Indices where a rising histogram starts falling (local maxima; a plateau's last bin)."""
+    steps = np.flatnonzero(np.diff(values))
+    signs = np.sign(np.diff(values)[steps])
+    before = np.concatenate(([1.0], signs[:-1]))  # a histogram starts out rising
+    return steps[(signs < 0) & (before > 0)]
 
 
 def _minimum(hist: Hist) -> float:
@@ -113,8 +109,8 @@ def _minimum(hist: Hist) -> float:
         peaks = _peaks(smooth)
     if len(peaks) != 2:
         return _mean(hist)
-    valley = int(np.argmin(smooth[peaks[0] : peaks[1] + 1]))
-    return float(centers[peaks[0] + valley])
+    first, second = int(peaks[0]), int(peaks[1])
+    return float(centers[first + int(np.argmin(smooth[first : second + 1]))])
 
 
 def _mean(hist: Hist) -> float:

@@ -76,6 +76,11 @@ def test_yen_maximises_the_entropic_correlation() -> None:
     assert filters.THRESHOLDS["yen"](hist(two_peaks())) == best
 
 
+def test_minimum_finds_the_valley_between_plateaus() -> None:
+    # Peaks are flat tops (bins 1-2 and 4-6); smoothing is not needed to see two of them.
+    assert filters.THRESHOLDS["minimum"](hist([1, 5, 5, 2, 6, 6, 6, 1], start=10)) == 13
+
+
 def test_minimum_of_a_single_peak_falls_back_to_the_mean() -> None:
     one_peak = hist([1, 2, 5, 9, 5, 2, 1], start=100)
     assert filters.THRESHOLDS["minimum"](one_peak) == filters.THRESHOLDS["mean"](one_peak)
