@@ -9,7 +9,7 @@ outline stroked on the pixels), ``mask`` (white shape on black, no pixel read) a
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
@@ -68,8 +68,12 @@ def render(
     style: Style,
     fmt: str,
     frame: int | None = None,
+    adjust: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> tuple[bytes, str]:
-    """Encode the crop of ``box`` at ``size`` (width, height) with the geometry per ``style``."""
+    """Encode the crop of ``box`` at ``size`` (width, height) with the geometry per ``style``.
+
+    ``adjust`` changes the RGB pixels read (image filters) before anything is drawn on them.
+    """
     out_w, out_h = size
     sources.check_output(out_w, out_h)
     scale = (out_w / box.width, out_h / box.height)
@@ -78,6 +82,8 @@ def render(
         mask = _mask(shapes, size, origin, scale, style.thickness)
         return sources.encode(np.asarray(mask), fmt, gray=True)
     pixels = sources.region_pixels(path, box, out_width=out_w, out_height=out_h, frame=frame)
+    if adjust is not None:
+        pixels = adjust(pixels)
     if style.mode == "alphamask":
         inside = np.asarray(_mask(shapes, size, origin, scale, style.thickness)) > 0
         alpha = np.full(inside.shape, round(255 * (1 - style.transparency / 100)), np.uint8)

@@ -37,6 +37,10 @@ class UnsupportedFormat(Invalid):
     """An image format or quality the server does not produce (400)."""
 
 
+class UnknownFilter(Invalid):
+    """An image filter the server does not implement (400, naming it)."""
+
+
 class InvalidImageRequest(Invalid):
     """A malformed IIIF or DeepZoom request (400)."""
 

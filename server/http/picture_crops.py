@@ -15,11 +15,11 @@ from litestar.datastructures import State
 
 from contracts.errors import Invalid
 from server import imaging, signed_urls
-from server.http.picture_params import Params, parse_window
+from server.http.picture_params import Params, filters_of, parse_window
 from server.http.picture_planes import plane_tag, requested_plane
 from server.public_url import base_url
 from spatial import crops
-from tiling import crop, levels, planes, sources
+from tiling import crop, filters, levels, planes, sources
 
 _TYPES = {"crop": "crop", "draw": "draw", "mask": "mask", "alphamask": "alphamask"}
 MAX_ZOOM = 30
@@ -121,11 +121,14 @@ async def render_crop(
     size = output_size(box.width, box.height, options)
     plane = await requested_plane(state, access, params)
     style, fmt = options.style, options.fmt
+    chosen = filters_of(params)
     tag = ("crop", *box, *size, *style, fmt, geometry_key(wkt), *plane_tag(plane))
+    tag += filters.tag(chosen)
 
     def render(path: Any) -> tuple[bytes, str]:
         frame = planes.frame_of(path, plane)
-        return crop.render(path, box, size, region.shapes, style, fmt, frame)
+        adjust = filters.adjuster(path, frame, chosen)
+        return crop.render(path, box, size, region.shapes, style, fmt, frame, adjust)
 
     return await imaging.picture(request, state, access, tag, render)
 

@@ -3,7 +3,8 @@
 Cytomine's clients send picture parameters in the query, or (POST) as a JSON object body for
 long geometries (or a form); ``Params`` reads both, the body first. The viewer's ``channels``,
 ``zSlices`` and ``timepoints`` select a plane (``plane_of``); several ``channels`` with their
-``colormaps``, intensities and ``gammas`` ask for a blend (``mix_of``).
+``colormaps``, intensities and ``gammas`` ask for a blend (``mix_of``); ``filters`` names image
+filters (``filters_of``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from litestar import Request
 
 from contracts.errors import Invalid, NotFound
 from server.params import flag
-from tiling import composite, levels, sources
+from tiling import composite, filters, levels, sources
 from tiling.planes import Plane
 
 _WINDOW = re.compile(r"^(window|camera)-(-?\d+)-(-?\d+)-(\d+)-(\d+)\.(\w+)$")
@@ -180,6 +181,19 @@ def mix_of(params: Params, plane: Plane) -> composite.Mix | None:
     return composite.Mix(plane.z, plane.t, layers)
 
 
+def filters_of(params: Params) -> tuple[filters.Filter, ...]:
+    """The image filter of the ``filters`` parameter (none when absent); at most one."""
+    raw = params.body.get("filters")
+    if raw is None:
+        values = params.request.query_params.getall("filters", [])
+    else:
+        values = raw if isinstance(raw, list) else [raw]
+    names = [str(v) for v in values if v not in (None, "", "null")]
+    if len(names) > 1:
+        raise Invalid("At most one image filter applies to a picture", {"filters": names})
+    return filters.parse(names[0]) if names else ()
+
+
 def plane_of(params: Params, default: Plane = FIRST_PLANE) -> Plane:
     """The plane named by channels / zSlices / timepoints, each defaulting to ``default``'s."""
     chosen = {}
@@ -194,6 +208,7 @@ def plane_of(params: Params, default: Plane = FIRST_PLANE) -> Plane:
 __all__ = [
     "Params",
     "body_params",
+    "filters_of",
     "first_index",
     "int_of",
     "max_size",

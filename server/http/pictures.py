@@ -6,8 +6,9 @@ accepts a bearer token in the query (``<img>`` tags) and signed URLs (see ``tile
 Slices render their own plane; ``zSlices``, ``timepoints`` and one ``channels`` value select
 another; several channels of a multi-channel image are blended with their ``colormaps``,
 ``minIntensities``, ``maxIntensities`` and ``gammas``. ``mask``, ``alphaMask`` and ``draw``
-windows draw the image's annotations (``window_masks``). Other viewer rendering parameters
-(filters, bits, contrast...) are accepted and ignored.
+windows draw the image's annotations (``window_masks``). ``filters`` applies image filters
+(``tiling.filters``) to tiles, thumbnails, previews, windows and crops; the filter is part of
+the ETag. Other viewer rendering parameters (bits, contrast...) are accepted and ignored.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from server.http import picture_crops, window_masks
 from server.http.picture_params import (
     Params,
     body_params,
+    filters_of,
     int_of,
     max_size,
     mix_of,
@@ -36,7 +38,7 @@ from server.http.picture_params import (
 )
 from server.http.picture_planes import mix_tag, plane_tag, requested_plane
 from server.http.route_kinds import kind_route, target
-from tiling import composite, crop, levels, planes, sources
+from tiling import composite, crop, filters, levels, planes, sources
 
 THUMB_SIZE = 512
 PREVIEW_SIZE = 1024
@@ -74,16 +76,34 @@ async def _tile(
     width, height = access.file.width, access.file.height
     levels.check_tile(width, height, zoom, levels.zoom_count(width, height), tx, ty)
     params = Params(request, {})
+    chosen = filters_of(params)
     plane = await requested_plane(state, access, params)
     mix = mix_of(params, plane)
 
     def render(path: Any) -> tuple[bytes, str]:
-        if mix is not None and composite.applies(path, mix):
-            return composite.tile(path, zoom, tx, ty, fmt, mix)
-        return sources.tile(path, zoom, tx, ty, fmt, frame=planes.frame_of(path, plane))
+        blend = mix if mix is not None and composite.applies(path, mix) else None
+        frame = planes.frame_of(path, plane)
+        if chosen:
 
-    tag = ("tile", zoom, tx, ty, fmt, *plane_tag(plane), *mix_tag(mix))
+            def read(frame: int | None) -> Any:
+                return sources.tile_pixels(path, zoom, tx, ty, frame)
+
+            return filters.render(path, frame, chosen, fmt, _reader(path, blend, frame, read))
+        if blend is not None:
+            return composite.tile(path, zoom, tx, ty, fmt, blend)
+        return sources.tile(path, zoom, tx, ty, fmt, frame=frame)
+
+    tag = ("tile", zoom, tx, ty, fmt, *plane_tag(plane), *mix_tag(mix), *filters.tag(chosen))
     return await imaging.picture(request, state, access, tag, render)
+
+
+def _reader(
+    path: Any, blend: composite.Mix | None, frame: int | None, read: Callable[[int | None], Any]
+) -> Callable[[], Any]:
+    """The pixels to filter: the channel blend, or the plane's frame."""
+    if blend is not None:
+        return lambda: composite.blend(path, blend, read)
+    return lambda: read(frame)
 
 
 async def _slice_tile(
@@ -158,18 +178,39 @@ async def _whole(
     assert size is not None
     out_w, out_h = sources.fit(access.file.width, access.file.height, size)
     sources.check_output(out_w, out_h)
+    chosen = filters_of(params)
     plane = await requested_plane(state, access, params)
     mix = mix_of(params, plane)
     whole = levels.Box(0, 0, access.file.width, access.file.height)
 
     def render(path: Any) -> tuple[bytes, str]:
-        if mix is not None and composite.applies(path, mix):
-            return composite.region(path, whole, size, fmt, mix)
-        frame = planes.frame_of(path, plane)
-        return sources.thumbnail(path, max_size=size, fmt=fmt, frame=frame)
+        return _region(path, whole, size, fmt, plane, mix, chosen)
 
-    tag = (name, size, fmt, *plane_tag(plane), *mix_tag(mix))
+    tag = (name, size, fmt, *plane_tag(plane), *mix_tag(mix), *filters.tag(chosen))
     return await imaging.picture(request, state, access, tag, render)
+
+
+def _region(
+    path: Any,
+    box: levels.Box,
+    size: int | None,
+    fmt: str,
+    plane: planes.Plane,
+    mix: composite.Mix | None,
+    chosen: tuple[filters.Filter, ...],
+) -> tuple[bytes, str]:
+    """A window (or the whole image) of one plane or blend, fitted in size, then filtered."""
+    blend = mix if mix is not None and composite.applies(path, mix) else None
+    frame = planes.frame_of(path, plane)
+    if chosen:
+
+        def read(frame: int | None) -> Any:
+            return sources.region_pixels(path, box, max_size=size, frame=frame)
+
+        return filters.render(path, frame, chosen, fmt, _reader(path, blend, frame, read))
+    if blend is not None:
+        return composite.region(path, box, size, fmt, blend)
+    return sources.region(path, box, max_size=size, fmt=fmt, frame=frame)
 
 
 async def _window(
@@ -190,19 +231,27 @@ async def _window(
     plane = await requested_plane(state, access, params)
     mix = mix_of(params, plane)
     drawn = await window_masks.window_mask(state, access, box, fmt, params)
+    chosen = filters_of(params)
 
     def render(path: Any) -> tuple[bytes, str]:
         if drawn is not None:
             frame = planes.frame_of(path, plane)
-            size_ = (out_w, out_h)
-            return crop.render(path, box, size_, drawn.shapes, drawn.style, drawn.fmt, frame)
-        if mix is not None and composite.applies(path, mix):
-            return composite.region(path, box, size, fmt, mix)
-        frame = planes.frame_of(path, plane)
-        return sources.region(path, box, max_size=size, fmt=fmt, frame=frame)
+            size_, adjust = (out_w, out_h), filters.adjuster(path, frame, chosen)
+            shapes, style = drawn.shapes, drawn.style
+            return crop.render(path, box, size_, shapes, style, drawn.fmt, frame, adjust)
+        return _region(path, box, size, fmt, plane, mix, chosen)
 
     drawn_tag = () if drawn is None else (drawn.key, *drawn.style, drawn.fmt)
-    tag = ("window", *box, size, fmt, *plane_tag(plane), *mix_tag(mix), *drawn_tag)
+    tag = (
+        "window",
+        *box,
+        size,
+        fmt,
+        *plane_tag(plane),
+        *mix_tag(mix),
+        *filters.tag(chosen),
+        *drawn_tag,
+    )
     return await imaging.picture(request, state, access, tag, render)
 
 
