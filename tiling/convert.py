@@ -15,7 +15,7 @@ import large_image  # type: ignore[import-untyped]
 import pyvips
 from large_image.exceptions import TileSourceError  # type: ignore[import-untyped]
 
-from tiling import config
+from tiling import config, metadata
 from tiling.errors import ERROR_CONVERSION, UnreadableImage
 
 MAX_FLAT_SIDE = 4096
@@ -28,15 +28,18 @@ PYRAMID_FOLDER = "pyramid"
 def needs_pyramid(path: str) -> bool:
     """Whether ``path`` must be converted before it is served.
 
-    True when large-image cannot open it but libvips can, or when it opens as one level with
-    a side over ``MAX_FLAT_SIDE``. False for files neither reads (their errors stay as they are).
+    True when large-image cannot open it but libvips can, or when it stores one level only
+    with a side over ``MAX_FLAT_SIDE`` (a tiled TIFF without reduced levels would make every
+    zoomed-out view decode the full image). False for files neither reads: their errors stay.
     """
     config.configure()
     try:
         source = large_image.open(path, noCache=True)
     except (TileSourceError, OSError, ValueError):
         return _vips_reads(path)
-    if int(source.levels) > 1:
+    stored = metadata.stored_levels(path)
+    levels = stored if stored is not None else int(source.levels)
+    if levels > 1:
         return False
     return max(int(source.sizeX), int(source.sizeY)) > MAX_FLAT_SIDE and _vips_reads(path)
 

@@ -122,6 +122,15 @@ def _tiff_layout(path: str) -> tuple[bool, int]:
         return False, 1
 
 
+def stored_levels(path: str) -> int | None:
+    """Resolution levels a TIFF-based file stores (None for other containers)."""
+    try:
+        with tifffile.TiffFile(path) as tif:
+            return len(tif.series[0].levels) if tif.series else None
+    except (OSError, ValueError, RuntimeError, tifffile.TiffFileError):
+        return None
+
+
 def _ome_optics(path: str) -> dict[str, Any]:
     """Pixel size (µm), objective magnification and channel names declared in OME-XML."""
     try:
@@ -291,4 +300,4 @@ def _leaves(node: Any, prefix: str) -> Iterator[tuple[str, str]]:
         yield prefix, str(node)
 
 
-__all__ = ["ImageMetadata", "format_of", "read_metadata"]
+__all__ = ["ImageMetadata", "format_of", "read_metadata", "stored_levels"]

@@ -99,6 +99,32 @@ async def test_strip_tiff_is_converted_served_and_downloaded_as_uploaded(
     assert r.status_code == 200 and r.content == (tmp_path / "strips.tif").read_bytes()
 
 
+async def test_tiled_tiff_without_reduced_levels_is_converted(
+    client: AsyncTestClient, alice: NewAccount, tmp_path: Path
+) -> None:
+    source = gradient(5000, 300)
+    tifffile.imwrite(tmp_path / "flat.tif", source, photometric="rgb", tile=(256, 256))
+    answer = await deploy(client, alice, tmp_path / "flat.tif")
+    image = answer["images"][0]["image"]
+    assert (image["width"], image["height"]) == (5000, 300)
+    assert answer["uploadedFile"]["status"] == CONVERTED
+    assert image["contentType"] == "PYRTIFF"
+    close(await window(client, alice, answer), source[:256, :256])
+
+
+async def test_small_flat_image_is_served_as_it_is(
+    client: AsyncTestClient, alice: NewAccount, tmp_path: Path
+) -> None:
+    source = gradient(600, 400)
+    Image.fromarray(source).save(tmp_path / "small.png")
+    answer = await deploy(client, alice, tmp_path / "small.png")
+    image = answer["images"][0]["image"]
+    assert image["uploadedFile"] == answer["uploadedFile"]["id"]
+    assert (answer["uploadedFile"]["status"], image["contentType"]) == (DEPLOYED, "PNG")
+    # Lossless: the PNG itself is served.
+    assert np.array_equal(await window(client, alice, answer), source[:256, :256])
+
+
 async def test_large_jpeg_is_converted_without_inventing_optics(
     client: AsyncTestClient, alice: NewAccount, tmp_path: Path
 ) -> None:
@@ -220,3 +246,19 @@ async def test_20000_by_15000_strip_tiff_is_converted(
     y, x = np.mgrid[0:256, 0:256]
     source = np.stack([x % 256, y % 256, (x + y) % 256], axis=-1)
     close(await window(client, alice, answer), source)
+
+
+async def test_async_upload_shows_the_converted_tree(
+    client: AsyncTestClient, alice: NewAccount, tmp_path: Path
+) -> None:
+    strip_tiff(tmp_path / "later.tif", 4200, 200)
+    storage = await make_storage(client, alice)
+    r = await upload(client, alice, tmp_path / "later.tif", storage, sync=False)
+    original = r.json()[0]["uploadedFile"]
+    assert original["statusText"] == "DETECTING_FORMAT"
+    r = await client.get("/api/uploadedfile.json", params={"storage": storage}, auth=auth(alice))
+    files = {f["id"]: f for f in r.json()["collection"]}
+    [child] = [f for f in files.values() if f["parent"] == original["id"]]
+    assert files[original["id"]]["statusText"] == "CONVERTED"
+    assert (child["statusText"], child["contentType"]) == ("DEPLOYED", "PYRTIFF")
+    assert child["originalFilename"] == "later.tif" and child["size"] > 0
