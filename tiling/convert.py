@@ -61,6 +61,14 @@ def pyramid_path(original: Path) -> Path:
     return original.parent / PYRAMID_FOLDER / f"{original.name}.tif"
 
 
+def original_of(path: Path) -> Path | None:
+    """The file a converted copy was made from (None when ``path`` is no converted copy)."""
+    if path.parent.name != PYRAMID_FOLDER or path.suffix != ".tif":
+        return None
+    original = path.parent.parent / path.stem
+    return original if original.is_file() else None
+
+
 def to_pyramid(source: str, destination: str) -> None:
     """Write ``source`` as a pyramidal tiled TIFF at ``destination`` (UnreadableImage on failure).
 
@@ -94,4 +102,11 @@ def to_pyramid(source: str, destination: str) -> None:
         ) from exc
 
 
-__all__ = ["MAX_FLAT_SIDE", "PYRAMID_FOLDER", "needs_pyramid", "pyramid_path", "to_pyramid"]
+__all__ = [
+    "MAX_FLAT_SIDE",
+    "PYRAMID_FOLDER",
+    "needs_pyramid",
+    "original_of",
+    "pyramid_path",
+    "to_pyramid",
+]

@@ -12,6 +12,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import numpy as np
 import pytest
 import pyvips
@@ -262,3 +263,25 @@ async def test_async_upload_shows_the_converted_tree(
     assert files[original["id"]]["statusText"] == "CONVERTED"
     assert (child["statusText"], child["contentType"]) == ("DEPLOYED", "PYRTIFF")
     assert child["originalFilename"] == "later.tif" and child["size"] > 0
+
+
+async def test_converted_ome_tiff_keeps_the_optics_its_xml_declares(
+    client: AsyncTestClient, alice: NewAccount, tmp_path: Path, db: asyncpg.Connection
+) -> None:
+    tifffile.imwrite(
+        tmp_path / "strip.ome.tif",
+        gradient(4200, 120),
+        photometric="rgb",
+        rowsperstrip=8,
+        metadata={"axes": "YXS", "PhysicalSizeX": 0.00025, "PhysicalSizeXUnit": "mm"},
+    )
+    answer = await deploy(client, alice, tmp_path / "strip.ome.tif")
+    image = answer["images"][0]["image"]
+    assert answer["uploadedFile"]["contentType"] == "OMETIFF"
+    assert answer["uploadedFile"]["status"] == CONVERTED
+    assert image["physicalSizeX"] == pytest.approx(0.25) and image["physicalSizeY"] is None
+    await db.execute("UPDATE abstract_image SET physical_size_x = NULL WHERE id = $1", image["id"])
+    url = f"/api/abstractimage/{image['id']}/properties/extract"
+    assert (await client.post(url, auth=auth(alice))).status_code == 200
+    r = await client.get(f"/api/abstractimage/{image['id']}.json", auth=auth(alice))
+    assert r.json()["physicalSizeX"] == pytest.approx(0.25)
