@@ -192,6 +192,9 @@ async def test_ome_tiff_physical_size_and_channels_come_from_its_xml(
     assert image["channels"] == 3
     assert answer["uploadedFile"]["contentType"] == "OMETIFF"
     assert answer["uploadedFile"]["status"] == DEPLOYED
+    r = await client.get(f"/api/abstractimage/{image['id']}/abstractslice.json", auth=auth(alice))
+    slices = sorted((s["channel"], s["channelName"]) for s in r.json()["collection"])
+    assert slices == [(0, "DAPI"), (1, "GFP"), (2, "RFP")]
 
 
 async def test_tiled_pyramid_is_served_as_it_is(
