@@ -3,8 +3,7 @@
 A strip TIFF, a JPEG or a PNG of any size is served from a copy made at ingest: a tiled
 TIFF with 256-px tiles and every level down to one tile, the reduced levels as SubIFDs (JPEG
 tiles for 8-bit gray or RGB pixels, lossless deflate tiles for anything else: 16-bit, float,
-alpha). libvips streams
-the source, so memory stays bounded whatever the image size.
+alpha). libvips streams the source, so memory stays bounded whatever the image size.
 """
 
 from __future__ import annotations
