@@ -288,3 +288,19 @@ async def test_converted_ome_tiff_keeps_the_optics_its_xml_declares(
     assert (await client.post(url, auth=auth(alice))).status_code == 200
     r = await client.get(f"/api/abstractimage/{image['id']}.json", auth=auth(alice))
     assert r.json()["physicalSizeX"] == pytest.approx(0.25)
+
+
+async def test_deleting_a_converted_upload_removes_the_original_and_its_copy(
+    client: AsyncTestClient, alice: NewAccount, tmp_path: Path, storage_root: Path
+) -> None:
+    strip_tiff(tmp_path / "gone.tif", 4200, 100)
+    storage = await make_storage(client, alice)
+    r = await upload(client, alice, tmp_path / "gone.tif", storage)
+    [answer] = r.json()
+    image = answer["images"][0]["image"]
+    assert len([p for p in storage_root.rglob("*") if p.is_file()]) == 2
+    url = f"/api/uploadedfile/{answer['uploadedFile']['id']}.json"
+    assert (await client.delete(url, auth=auth(alice))).status_code == 200
+    assert [p for p in storage_root.rglob("*") if p.is_file()] == []
+    r = await client.get(f"/api/abstractimage/{image['id']}.json", auth=auth(alice))
+    assert r.status_code == 404
