@@ -34,7 +34,7 @@ from contracts.errors import DomainError, Invalid
 from server.auth.principal import Principal
 from server.db.store import image_instances, image_servers, images, properties, uploads
 from server.settings import Settings
-from tiling import config, metadata
+from tiling import config, convert, metadata
 from tiling.errors import UnreadableImage
 
 ERROR_DEPLOYMENT = 41
@@ -236,21 +236,25 @@ async def deploy(
     target: UploadTarget,
     state: Any,
 ) -> UploadResult:
-    """Read the stored file's metadata and create its images; failures end in an error status."""
+    """Read the stored file's metadata and create its images; failures end in an error status.
+
+    A flat or untiled image is first converted to a pyramidal TIFF beside the original: the
+    copy is a child uploaded file (CONVERTING, then DEPLOYED) that the image is served from,
+    while the original (CONVERTING, then CONVERTED) stays what downloads give.
+    """
     upload = await uploads.get(conn, me, uploaded_file_id)
     path = state.storage_root / (upload.path or "")
+    served: list[c.UploadedFile] = []
     try:
-        meta = await anyio.to_thread.run_sync(
-            metadata.read_metadata, str(path), limiter=state.ingest_limiter
+        meta = await _read(conn, me, upload, path, state, served)
+        made = await _create_images(
+            conn, me, upload, served[-1] if served else upload, meta, target
         )
-        made = await _create_images(conn, me, upload, meta, target)
-    except UnreadableImage as exc:
-        return await _fail(conn, me, upload, exc.upload_status, exc.message, state.storage_root)
-    except DomainError as exc:
-        return await _fail(conn, me, upload, ERROR_DEPLOYMENT, exc.message, state.storage_root)
-    except asyncpg.PostgresError:
-        message = "The image could not be registered"
-        return await _fail(conn, me, upload, ERROR_DEPLOYMENT, message, state.storage_root)
+    except (UnreadableImage, DomainError, asyncpg.PostgresError) as exc:
+        status, message = _failure(exc)
+        for child in served:
+            await uploads.set_status(conn, child.id, status, message=message)
+        return await _fail(conn, me, upload, status, message, state.storage_root)
     done = await uploads.get(conn, me, uploaded_file_id)
     return UploadResult(
         status=200,
@@ -261,22 +265,62 @@ async def deploy(
     )
 
 
+def _failure(exc: Exception) -> tuple[int, str]:
+    if isinstance(exc, UnreadableImage):
+        return exc.upload_status, exc.message
+    if isinstance(exc, DomainError):
+        return ERROR_DEPLOYMENT, exc.message
+    return ERROR_DEPLOYMENT, "The image could not be registered"
+
+
+async def _read(
+    conn: asyncpg.Connection,
+    me: Principal,
+    upload: c.UploadedFile,
+    path: Path,
+    state: Any,
+    served: list[c.UploadedFile],
+) -> metadata.ImageMetadata:
+    """The metadata of the file images are served from, converting the upload when needed."""
+    limiter = state.ingest_limiter
+    if not await anyio.to_thread.run_sync(convert.needs_pyramid, str(path), limiter=limiter):
+        meta = await anyio.to_thread.run_sync(metadata.read_metadata, str(path), limiter=limiter)
+        await uploads.set_format(conn, upload.id, metadata.format_of(str(path), meta))
+        return meta
+    await uploads.set_format(conn, upload.id, metadata.format_of(str(path)))
+    target = convert.pyramid_path(path)
+    relative = str(target.relative_to(state.storage_root))
+    child_id = await uploads.insert_converted(conn, upload.id, target.name, relative)
+    await uploads.set_status(conn, upload.id, uploads.CONVERTING)
+    served.append(await uploads.get(conn, me, child_id))
+    await anyio.to_thread.run_sync(convert.to_pyramid, str(path), str(target), limiter=limiter)
+    meta = await anyio.to_thread.run_sync(
+        metadata.read_metadata, str(target), str(path), limiter=limiter
+    )
+    size = (await anyio.Path(target).stat()).st_size
+    await uploads.set_format(conn, child_id, metadata.format_of(str(target), meta), size)
+    return meta
+
+
 async def _create_images(
     conn: asyncpg.Connection,
     me: Principal,
     upload: c.UploadedFile,
+    served: c.UploadedFile,
     meta: metadata.ImageMetadata,
     target: UploadTarget,
 ) -> UploadedImage:
     async with conn.transaction():
         name = upload.original_filename or upload.filename or ""
-        image_id = await images.insert(conn, upload.id, name, meta, target.properties)
+        image_id = await images.insert(conn, served.id, name, meta, target.properties)
         await properties.put_image_metadata(conn, image_id, meta, target.properties)
         added = [
             (await image_instances.add(conn, me, image_id, project_id))[0]
             for project_id in target.projects
         ]
-        await uploads.set_status(conn, upload.id, uploads.DEPLOYED)
+        await uploads.set_status(conn, served.id, uploads.DEPLOYED)
+        if served.id != upload.id:
+            await uploads.set_status(conn, upload.id, uploads.CONVERTED)
         image = await images.get(conn, me, image_id)
     return UploadedImage(image=image, image_instances=added)
 

@@ -49,6 +49,8 @@ ERROR_FORMAT = 11
 """Cytomine status of an uploaded file that no reader recognises."""
 ERROR_INTEGRITY = 61
 """Cytomine status of a file that opens but whose pixels cannot be read."""
+ERROR_CONVERSION = 31
+"""Cytomine status of a file whose conversion to a tiled pyramid failed."""
 
 
 class UnreadableImage(Invalid):
@@ -60,6 +62,7 @@ class UnreadableImage(Invalid):
 
 
 __all__ = [
+    "ERROR_CONVERSION",
     "ERROR_FORMAT",
     "ERROR_INTEGRITY",
     "AssociatedImageNotFound",

@@ -14,6 +14,7 @@ and drop queries, stay signed.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -54,7 +55,7 @@ async def _download(
     if unchanged is not None:
         return unchanged
     return File(
-        path=access.path,
+        path=Path(state.storage_root) / access.file.original_path,
         filename=access.file.filename,
         media_type="application/octet-stream",
         headers=imaging.cache_headers(access, tag),

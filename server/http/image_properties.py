@@ -14,7 +14,7 @@ from contracts.envelopes import Page
 from server.auth.principal import Principal
 from server.db.store import domains, image_instances, properties
 from server.http.deps import Conn, Lists, Me
-from tiling import metadata
+from tiling import convert, metadata
 
 # What each POST does, in Cytomine's terms: clear drops the image's properties, populate adds
 # the file's vendor metadata (keeping keys already set), extract refreshes the image's optics
@@ -36,12 +36,16 @@ async def _refresh(
     if steps - {"clear"}:
         path, _ = await properties.image_file(conn, image_id)
         meta = await anyio.to_thread.run_sync(
-            metadata.read_metadata,
-            str(Path(state.storage_root) / path),
-            limiter=state.ingest_limiter,
+            _read, Path(state.storage_root) / path, limiter=state.ingest_limiter
         )
     await properties.refresh_image(conn, image_id, meta, steps)
     return {}
+
+
+def _read(path: Path) -> metadata.ImageMetadata:
+    """The metadata of an image file, with the optics its original declares if converted."""
+    original = convert.original_of(path)
+    return metadata.read_metadata(str(path), str(original) if original else None)
 
 
 class ImagePropertiesController(Controller):

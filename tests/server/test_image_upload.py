@@ -70,7 +70,7 @@ async def test_upload_reads_the_image_metadata(
     } == {
         "zoom": 3,
         "tileSize": 256,
-        "magnification": 40,
+        "magnification": None,
         "physicalSizeX": 0.25,
         "channels": 1,
         "depth": 1,

@@ -28,6 +28,8 @@ class ImageFile(msgspec.Struct, frozen=True, kw_only=True):
     height: int
     version: str
     filename: str
+    original_path: str
+    """The file as uploaded (differs from ``path`` when the image was converted)."""
 
 
 async def resolve(
@@ -46,6 +48,7 @@ async def resolve(
         height=row["height"],
         version=row["version"],
         filename=row["filename"],
+        original_path=row["original_path"],
     )
 
 

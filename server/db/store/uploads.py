@@ -16,7 +16,9 @@ from server.db.store import commands, storages
 
 UPLOADED = 0
 DETECTING_FORMAT = 10
+CONVERTING = 30
 DEPLOYED = 100
+CONVERTED = 104
 
 
 class NewUpload(msgspec.Struct, frozen=True, kw_only=True):
@@ -67,6 +69,20 @@ async def set_status(
 ) -> None:
     """Move an upload to ``status`` (a readable ``message`` for errors)."""
     await conn.execute(q.UPLOADED_FILE_SET_STATUS, uploaded_file_id, status, message, path)
+
+
+async def set_format(
+    conn: asyncpg.Connection, uploaded_file_id: int, content_type: str, size: int | None = None
+) -> None:
+    """Record the format a file was recognised as (and its size once written)."""
+    await conn.execute(q.UPLOADED_FILE_SET_FORMAT, uploaded_file_id, content_type, size)
+
+
+async def insert_converted(
+    conn: asyncpg.Connection, parent_id: int, filename: str, path: str
+) -> int:
+    """Record the converted copy of an upload as its child (status CONVERTING)."""
+    return int(await conn.fetchval(q.UPLOADED_FILE_INSERT_CONVERTED, parent_id, filename, path))
 
 
 async def get(conn: asyncpg.Connection, me: Principal, uploaded_file_id: int) -> c.UploadedFile:
@@ -123,6 +139,8 @@ async def delete(
 
 
 __all__ = [
+    "CONVERTED",
+    "CONVERTING",
     "DEPLOYED",
     "DETECTING_FORMAT",
     "UPLOADED",
@@ -132,6 +150,8 @@ __all__ = [
     "get",
     "get_with_message",
     "insert",
+    "insert_converted",
     "list_uploads",
+    "set_format",
     "set_status",
 ]

@@ -1,0 +1,306 @@
+"""Flat and untiled images are converted to tiled pyramids at upload; optics are never invented.
+
+Sources are generated here. 8-bit gray or RGB images are served from JPEG tiles (quality 90):
+their pixels are compared within JPEG tolerance (mean error under 2, no pixel off by more than
+32 levels on these smooth waves). Other pixels (16-bit) are stored losslessly and compared
+exactly.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import numpy as np
+import pytest
+import pyvips
+import tifffile
+from litestar.testing import AsyncTestClient
+from PIL import Image
+
+from server.db.store.accounts import NewAccount
+from tests.server.image_helpers import make_storage, upload, write_pyramid
+from tests.server.project_helpers import auth, make_project
+from tests.server.serving_helpers import settings_fixture, storage_root_fixture
+
+pytestmark = [pytest.mark.anyio, pytest.mark.pg]
+
+CONVERTED = 104
+DEPLOYED = 100
+
+__all__ = ["settings_fixture", "storage_root_fixture"]  # the fixtures, used by their names
+
+
+def gradient(width: int, height: int) -> np.ndarray:
+    """Smooth waves (no sharp edge for JPEG to ring on) that differ along both axes."""
+    y, x = np.mgrid[0:height, 0:width].astype(float)
+    bands = [np.sin(x / 23), np.cos(y / 17), np.sin((x + y) / 31)]
+    return np.stack([128 + 100 * band for band in bands], axis=-1).astype(np.uint8)
+
+
+def strip_tiff(path: Path, width: int, height: int, microns: float | None = None) -> np.ndarray:
+    pixels = gradient(width, height)
+    extra: dict[str, Any] = {}
+    if microns is not None:
+        extra = {"resolution": (1e4 / microns, 1e4 / microns), "resolutionunit": "CENTIMETER"}
+    tifffile.imwrite(path, pixels, photometric="rgb", rowsperstrip=16, **extra)
+    return pixels
+
+
+async def deploy(client: AsyncTestClient, alice: NewAccount, path: Path) -> dict[str, Any]:
+    storage = await make_storage(client, alice)
+    project = await make_project(client, alice)
+    r = await upload(client, alice, path, storage, project["id"])
+    assert r.status_code == 200, r.text
+    [answer] = r.json()
+    assert answer.get("error") is None, answer
+    return dict(answer)
+
+
+async def window(client: AsyncTestClient, alice: NewAccount, answer: dict[str, Any]) -> Any:
+    instance = answer["images"][0]["imageInstances"][0]["id"]
+    url = f"/api/imageinstance/{instance}/window-0-0-256-256.png"
+    r = await client.get(url, auth=auth(alice))
+    assert r.status_code == 200, r.text
+    return np.asarray(Image.open(io.BytesIO(r.content)).convert("RGB"))
+
+
+def close(served: np.ndarray, source: np.ndarray) -> None:
+    diff = np.abs(served.astype(int) - source.astype(int))
+    assert diff.mean() < 2 and diff.max() <= 32
+
+
+async def uploaded_file(client: AsyncTestClient, alice: NewAccount, file_id: int) -> Any:
+    r = await client.get(f"/api/uploadedfile/{file_id}.json", auth=auth(alice))
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+async def test_strip_tiff_is_converted_served_and_downloaded_as_uploaded(
+    client: AsyncTestClient, alice: NewAccount, tmp_path: Path, storage_root: Path
+) -> None:
+    source = strip_tiff(tmp_path / "strips.tif", 5000, 300, microns=0.5)
+    answer = await deploy(client, alice, tmp_path / "strips.tif")
+    image = answer["images"][0]["image"]
+    assert (image["width"], image["height"]) == (5000, 300)
+    assert image["physicalSizeX"] == pytest.approx(0.5)
+    assert image["physicalSizeY"] == pytest.approx(0.5)
+    assert image["magnification"] is None
+    assert image["contentType"] == "PYRTIFF"
+    original = answer["uploadedFile"]
+    assert (original["status"], original["contentType"]) == (CONVERTED, "PLANARTIFF")
+    child = await uploaded_file(client, alice, image["uploadedFile"])
+    assert child["parent"] == original["id"] and child["status"] == DEPLOYED
+    assert child["size"] == (storage_root / child["path"]).stat().st_size > 0
+    close(await window(client, alice, answer), source[:256, :256])
+    instance = answer["images"][0]["imageInstances"][0]["id"]
+    r = await client.get(f"/api/imageinstance/{instance}/download", auth=auth(alice))
+    assert r.status_code == 200 and r.content == (tmp_path / "strips.tif").read_bytes()
+
+
+async def test_tiled_tiff_without_reduced_levels_is_converted(
+    client: AsyncTestClient, alice: NewAccount, tmp_path: Path
+) -> None:
+    source = gradient(5000, 300)
+    tifffile.imwrite(tmp_path / "flat.tif", source, photometric="rgb", tile=(256, 256))
+    answer = await deploy(client, alice, tmp_path / "flat.tif")
+    image = answer["images"][0]["image"]
+    assert (image["width"], image["height"]) == (5000, 300)
+    assert answer["uploadedFile"]["status"] == CONVERTED
+    assert image["contentType"] == "PYRTIFF"
+    close(await window(client, alice, answer), source[:256, :256])
+
+
+async def test_small_flat_image_is_served_as_it_is(
+    client: AsyncTestClient, alice: NewAccount, tmp_path: Path
+) -> None:
+    source = gradient(600, 400)
+    Image.fromarray(source).save(tmp_path / "small.png")
+    answer = await deploy(client, alice, tmp_path / "small.png")
+    image = answer["images"][0]["image"]
+    assert image["uploadedFile"] == answer["uploadedFile"]["id"]
+    assert (answer["uploadedFile"]["status"], image["contentType"]) == (DEPLOYED, "PNG")
+    # Lossless: the PNG itself is served.
+    assert np.array_equal(await window(client, alice, answer), source[:256, :256])
+
+
+async def test_large_jpeg_is_converted_without_inventing_optics(
+    client: AsyncTestClient, alice: NewAccount, tmp_path: Path
+) -> None:
+    source = gradient(6000, 400)
+    Image.fromarray(source).save(tmp_path / "big.jpg", quality=95, dpi=(72, 72))
+    answer = await deploy(client, alice, tmp_path / "big.jpg")
+    image = answer["images"][0]["image"]
+    assert (image["width"], image["height"]) == (6000, 400)
+    # 72 dpi is a screen density, not a microscope's pixel size.
+    assert image["physicalSizeX"] is None and image["magnification"] is None
+    assert answer["uploadedFile"]["contentType"] == "JPEG"
+    close(await window(client, alice, answer), source[:256, :256])
+
+
+async def test_png_is_converted(client: AsyncTestClient, alice: NewAccount, tmp_path: Path) -> None:
+    source = gradient(4500, 300)
+    Image.fromarray(source).save(tmp_path / "wide.png")
+    answer = await deploy(client, alice, tmp_path / "wide.png")
+    image = answer["images"][0]["image"]
+    assert (image["width"], image["height"], image["channels"]) == (4500, 300, 1)
+    assert answer["uploadedFile"]["contentType"] == "PNG"
+    close(await window(client, alice, answer), source[:256, :256])
+
+
+async def test_16_bit_gray_tiff_is_converted_losslessly(
+    client: AsyncTestClient, alice: NewAccount, tmp_path: Path, storage_root: Path
+) -> None:
+    y, x = np.mgrid[0:200, 0:4500]
+    source = (x * 13 + y * 7).astype(np.uint16)
+    tifffile.imwrite(tmp_path / "gray16.tif", source, photometric="minisblack")
+    answer = await deploy(client, alice, tmp_path / "gray16.tif")
+    image = answer["images"][0]["image"]
+    assert (image["width"], image["height"]) == (4500, 200)
+    assert image["bitPerSample"] == 16 and image["samplePerPixel"] == 1
+    child = await uploaded_file(client, alice, image["uploadedFile"])
+    with tifffile.TiffFile(storage_root / child["path"]) as tif:
+        assert tif.pages[0].is_tiled
+        assert np.array_equal(tif.pages[0].asarray(), source)
+
+
+async def test_ome_tiff_physical_size_and_channels_come_from_its_xml(
+    client: AsyncTestClient, alice: NewAccount, tmp_path: Path
+) -> None:
+    planes = np.stack([np.full((512, 512), 40 * (c + 1), np.uint8) for c in range(3)])
+    tifffile.imwrite(
+        tmp_path / "cells.ome.tif",
+        planes,
+        tile=(256, 256),
+        photometric="minisblack",
+        metadata={
+            "axes": "CYX",
+            "PhysicalSizeX": 325.0,
+            "PhysicalSizeXUnit": "nm",
+            "PhysicalSizeY": 0.35,
+            "PhysicalSizeYUnit": "µm",
+            "Channel": {"Name": ["DAPI", "GFP", "RFP"]},
+        },
+    )
+    answer = await deploy(client, alice, tmp_path / "cells.ome.tif")
+    image = answer["images"][0]["image"]
+    assert image["physicalSizeX"] == pytest.approx(0.325)
+    assert image["physicalSizeY"] == pytest.approx(0.35)
+    assert image["magnification"] is None
+    assert image["channels"] == 3
+    assert answer["uploadedFile"]["contentType"] == "OMETIFF"
+    assert answer["uploadedFile"]["status"] == DEPLOYED
+    r = await client.get(f"/api/abstractimage/{image['id']}/abstractslice.json", auth=auth(alice))
+    slices = sorted((s["channel"], s["channelName"]) for s in r.json()["collection"])
+    assert slices == [(0, "DAPI"), (1, "GFP"), (2, "RFP")]
+
+
+async def test_tiled_pyramid_is_served_as_it_is(
+    client: AsyncTestClient, alice: NewAccount, tmp_path: Path
+) -> None:
+    answer = await deploy(client, alice, write_pyramid(tmp_path / "slide.tif"))
+    image = answer["images"][0]["image"]
+    assert image["uploadedFile"] == answer["uploadedFile"]["id"]
+    assert answer["uploadedFile"]["status"] == DEPLOYED
+    assert image["contentType"] == "PYRTIFF" and image["magnification"] is None
+
+
+async def test_svs_declares_its_format_and_magnification(
+    client: AsyncTestClient, alice: NewAccount, tmp_path: Path
+) -> None:
+    from tiling import synthetic
+
+    synthetic.write(tmp_path / "slide.svs", 600, 400, "svs", seed=3)
+    answer = await deploy(client, alice, tmp_path / "slide.svs")
+    image = answer["images"][0]["image"]
+    assert (image["width"], image["height"]) == (600, 400)
+    assert image["magnification"] == 40 and image["physicalSizeX"] == pytest.approx(0.25)
+    assert image["contentType"] == "SVS"
+
+
+@pytest.mark.parametrize("name", ["cut.tif", "cut.jpg"])
+async def test_truncated_file_ends_in_error_conversion_and_leaves_no_file(
+    client: AsyncTestClient, alice: NewAccount, tmp_path: Path, storage_root: Path, name: str
+) -> None:
+    Image.fromarray(gradient(5000, 300)).save(tmp_path / name)
+    data = (tmp_path / name).read_bytes()
+    (tmp_path / name).write_bytes(data[: len(data) // 3])
+    storage = await make_storage(client, alice)
+    r = await upload(client, alice, tmp_path / name, storage)
+    [answer] = r.json()
+    assert answer["images"] == [] and answer["uploadedFile"]["statusText"] == "ERROR_CONVERSION"
+    assert "corrupt" in answer["error"]
+    r = await client.get("/api/uploadedfile.json", params={"storage": storage}, auth=auth(alice))
+    assert {f["statusText"] for f in r.json()["collection"]} == {"ERROR_CONVERSION"}
+    assert [p for p in storage_root.rglob("*") if p.is_file()] == []
+
+
+@pytest.mark.slow
+async def test_20000_by_15000_strip_tiff_is_converted(
+    client: AsyncTestClient, alice: NewAccount, tmp_path: Path
+) -> None:
+    xyz = pyvips.Image.xyz(20000, 15000)
+    pixels = (xyz[0] % 256).bandjoin([xyz[1] % 256, (xyz[0] + xyz[1]) % 256]).cast("uchar")
+    pixels.tiffsave(str(tmp_path / "huge.tif"), tile=False, compression="jpeg", Q=95)
+    answer = await deploy(client, alice, tmp_path / "huge.tif")
+    image = answer["images"][0]["image"]
+    assert (image["width"], image["height"]) == (20000, 15000)
+    y, x = np.mgrid[0:256, 0:256]
+    source = np.stack([x % 256, y % 256, (x + y) % 256], axis=-1)
+    close(await window(client, alice, answer), source)
+
+
+async def test_async_upload_shows_the_converted_tree(
+    client: AsyncTestClient, alice: NewAccount, tmp_path: Path
+) -> None:
+    strip_tiff(tmp_path / "later.tif", 4200, 200)
+    storage = await make_storage(client, alice)
+    r = await upload(client, alice, tmp_path / "later.tif", storage, sync=False)
+    original = r.json()[0]["uploadedFile"]
+    assert original["statusText"] == "DETECTING_FORMAT"
+    r = await client.get("/api/uploadedfile.json", params={"storage": storage}, auth=auth(alice))
+    files = {f["id"]: f for f in r.json()["collection"]}
+    [child] = [f for f in files.values() if f["parent"] == original["id"]]
+    assert files[original["id"]]["statusText"] == "CONVERTED"
+    assert (child["statusText"], child["contentType"]) == ("DEPLOYED", "PYRTIFF")
+    assert child["originalFilename"] == "later.tif" and child["size"] > 0
+
+
+async def test_converted_ome_tiff_keeps_the_optics_its_xml_declares(
+    client: AsyncTestClient, alice: NewAccount, tmp_path: Path, db: asyncpg.Connection
+) -> None:
+    tifffile.imwrite(
+        tmp_path / "strip.ome.tif",
+        gradient(4200, 120),
+        photometric="rgb",
+        rowsperstrip=8,
+        metadata={"axes": "YXS", "PhysicalSizeX": 0.00025, "PhysicalSizeXUnit": "mm"},
+    )
+    answer = await deploy(client, alice, tmp_path / "strip.ome.tif")
+    image = answer["images"][0]["image"]
+    assert answer["uploadedFile"]["contentType"] == "OMETIFF"
+    assert answer["uploadedFile"]["status"] == CONVERTED
+    assert image["physicalSizeX"] == pytest.approx(0.25) and image["physicalSizeY"] is None
+    await db.execute("UPDATE abstract_image SET physical_size_x = NULL WHERE id = $1", image["id"])
+    url = f"/api/abstractimage/{image['id']}/properties/extract"
+    assert (await client.post(url, auth=auth(alice))).status_code == 200
+    r = await client.get(f"/api/abstractimage/{image['id']}.json", auth=auth(alice))
+    assert r.json()["physicalSizeX"] == pytest.approx(0.25)
+
+
+async def test_deleting_a_converted_upload_removes_the_original_and_its_copy(
+    client: AsyncTestClient, alice: NewAccount, tmp_path: Path, storage_root: Path
+) -> None:
+    strip_tiff(tmp_path / "gone.tif", 4200, 100)
+    storage = await make_storage(client, alice)
+    r = await upload(client, alice, tmp_path / "gone.tif", storage)
+    [answer] = r.json()
+    image = answer["images"][0]["image"]
+    assert len([p for p in storage_root.rglob("*") if p.is_file()]) == 2
+    url = f"/api/uploadedfile/{answer['uploadedFile']['id']}.json"
+    assert (await client.delete(url, auth=auth(alice))).status_code == 200
+    assert [p for p in storage_root.rglob("*") if p.is_file()] == []
+    r = await client.get(f"/api/abstractimage/{image['id']}.json", auth=auth(alice))
+    assert r.status_code == 404
