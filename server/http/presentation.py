@@ -19,15 +19,18 @@ and annotation pages. A project token covers exactly the images the SQL lists in
 Annotations use the motivation ``commenting`` with one ``TextualBody`` per term name (purpose
 ``tagging``): Mirador 3 shows ``commenting`` and ``tagging`` annotations by default (it hides
 ``supplementing``), lists the comment and draws the tags as chips. Targets carry an
-``SvgSelector`` (what Mirador draws) and a ``WKTSelector``, both in canvas coordinates (y down,
-flipped in SQL). A page holds up to ``max`` annotations (default 1000, at most 10000) by id,
-and names the next page in ``next`` (viewers that ignore ``next`` show the first page only).
+``SvgSelector`` (what Mirador draws), or with ``?selector=wkt`` a ``WKTSelector``, in canvas
+coordinates (y down, flipped in SQL). One selector per target: the Presentation 3.0 schema
+(and the ``iiif-prezi3`` models) take a single selector, not a list of alternatives. A page
+holds up to ``max`` annotations (default 1000, at most 10000) by id, and names the next page in
+``next`` (viewers that ignore ``next`` show the first page only).
 """
 
 from __future__ import annotations
 
 import time
 from typing import Any, NamedTuple
+from urllib.parse import urlencode
 
 import msgspec
 from litestar import Request, Response, get
@@ -183,11 +186,32 @@ async def _project_manifest(
     return _answer(request, doc)
 
 
-def _selector_svg(target: Target) -> str:
-    return f'<svg xmlns="http://www.w3.org/2000/svg">{target.svg}</svg>'
+class Paging(NamedTuple):
+    """An annotation page request: ids above ``after``, ``limit`` of them, which selector."""
+
+    after: int | None
+    limit: int
+    selector: str
+
+    def query(self, after: int | None) -> str:
+        """The query of the page after ``after`` (empty for the default first page)."""
+        params: dict[str, object] = {} if after is None else {"after": after}
+        if self.limit != PAGE_SIZE:
+            params["max"] = self.limit
+        if self.selector != "svg":
+            params["selector"] = self.selector
+        return f"?{urlencode(params)}" if params else ""
 
 
-def _annotation(base: str, cid: str, target: Target) -> dict[str, Any]:
+def _selector(target: Target, kind: str) -> dict[str, str]:
+    """The target's shape: an SVG path or circle (y down), or its WKT twin."""
+    if kind == "wkt":
+        return {"type": "WKTSelector", "value": target.wkt}
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg">{target.svg}</svg>'
+    return {"type": "SvgSelector", "value": svg}
+
+
+def _annotation(base: str, cid: str, target: Target, selector: str) -> dict[str, Any]:
     """A Cytomine annotation as a W3C Web Annotation on its canvas."""
     comment = {
         "type": "TextualBody",
@@ -199,10 +223,6 @@ def _annotation(base: str, cid: str, target: Target) -> dict[str, Any]:
         {"type": "TextualBody", "purpose": "tagging", "value": name, "format": "text/plain"}
         for name in target.terms
     ]
-    selectors = [
-        {"type": "SvgSelector", "value": _selector_svg(target)},
-        {"type": "WKTSelector", "value": target.wkt},
-    ]
     return {
         "id": f"{base}/api/annotation/{target.id}.json",
         "type": "Annotation",
@@ -211,47 +231,50 @@ def _annotation(base: str, cid: str, target: Target) -> dict[str, Any]:
         "target": {
             "type": "SpecificResource",
             "source": {"id": cid, "type": "Canvas"},
-            "selector": selectors,
+            "selector": _selector(target, selector),
         },
     }
 
 
-def _paging(request: Request[Any, Any, Any]) -> tuple[int | None, int]:
-    """``after`` (last id of the previous page) and ``max`` from the query."""
+def _paging(request: Request[Any, Any, Any]) -> Paging:
+    """``after`` (last id of the previous page), ``max`` and ``selector`` from the query."""
+    query = request.query_params
     try:
-        after = int(request.query_params["after"]) if "after" in request.query_params else None
-        limit = int(request.query_params.get("max") or PAGE_SIZE)
+        after = int(query["after"]) if "after" in query else None
+        limit = int(query.get("max") or PAGE_SIZE)
     except ValueError:
         raise Invalid("after and max must be integers") from None
     if not 1 <= limit <= MAX_PAGE_SIZE:
         raise Invalid(f"max must be between 1 and {MAX_PAGE_SIZE}")
-    return after, limit
+    selector = query.get("selector") or "svg"
+    if selector not in ("svg", "wkt"):
+        raise Invalid("selector must be svg or wkt")
+    return Paging(after, limit, selector)
 
 
 async def _annotation_page(
     request: Request[Any, Any, Any], state: State, image_id: int, token: str | None
 ) -> Response[Any]:
-    after, limit = _paging(request)
+    paging = _paging(request)
     reader = await _reader(request, state, "imageinstance", image_id, token)
     async with state.pool.acquire() as conn:
         await presentation.image(conn, image_id, reader.user_id, reader.admin)
         targets = await presentation.targets(
-            conn, image_id, reader.user_id, reader.admin, after, limit
+            conn, image_id, reader.user_id, reader.admin, paging.after, paging.limit
         )
     base = base_url(request)
     page = f"{base}{request.url.path}"
     if token is None:
         page = _url(base, state, reader, "imageinstance", image_id, "annotations.json")
     cid = canvas_id(base, image_id)
-    suffix = f"?after={after}&max={limit}" if after is not None else ""
     doc: dict[str, Any] = {
         "@context": CONTEXT,
-        "id": f"{page}{suffix}",
+        "id": f"{page}{paging.query(paging.after)}",
         "type": "AnnotationPage",
-        "items": [_annotation(base, cid, target) for target in targets],
+        "items": [_annotation(base, cid, target, paging.selector) for target in targets],
     }
-    if len(targets) == limit:
-        doc["next"] = {"id": f"{page}?after={targets[-1].id}&max={limit}", "type": "AnnotationPage"}
+    if len(targets) == paging.limit:
+        doc["next"] = {"id": f"{page}{paging.query(targets[-1].id)}", "type": "AnnotationPage"}
     return _answer(request, doc)
 
 

@@ -214,14 +214,17 @@ async def test_annotations_are_flipped_to_canvas_coordinates(
     assert item["type"] == "Annotation" and item["motivation"] == "commenting"
     target = item["target"]
     assert target["source"]["id"] == f"{BASE}{ROOT}/imageinstance/{world.image}/canvas"
-    svg, wkt = target["selector"]
     # Cytomine y = 20..60 from the bottom of an 800 px image is 740..780 from the top.
-    assert wkt == {"type": "WKTSelector", "value": "POLYGON((10 780,40 780,40 740,10 740,10 780))"}
-    assert svg["type"] == "SvgSelector"
-    assert svg["value"] == (
-        '<svg xmlns="http://www.w3.org/2000/svg">'
-        '<path d="M 10 780 L 40 780 40 740 10 740 Z"/></svg>'
-    )
+    assert target["selector"] == {
+        "type": "SvgSelector",
+        "value": '<svg xmlns="http://www.w3.org/2000/svg">'
+        '<path d="M 10 780 L 40 780 40 740 10 740 Z"/></svg>',
+    }
+    (item,) = (await annotation_page(client, alice, world.image, "?selector=wkt"))["items"]
+    assert item["target"]["selector"] == {
+        "type": "WKTSelector",
+        "value": "POLYGON((10 780,40 780,40 740,10 740,10 780))",
+    }
 
 
 async def test_a_point_is_a_circle(
@@ -231,9 +234,9 @@ async def test_a_point_is_a_circle(
 ) -> None:
     await create(client, alice, world.image, "POINT (15 100)")
     (item,) = (await annotation_page(client, alice, world.image))["items"]
-    svg, wkt = item["target"]["selector"]
-    assert wkt["value"] == "POINT(15 700)"
-    assert '<circle cx="15" cy="700" r="4"/>' in svg["value"]
+    assert '<circle cx="15" cy="700" r="4"/>' in item["target"]["selector"]["value"]
+    (item,) = (await annotation_page(client, alice, world.image, "?selector=wkt"))["items"]
+    assert item["target"]["selector"]["value"] == "POINT(15 700)"
 
 
 async def test_term_names_are_tagging_bodies(
@@ -282,7 +285,7 @@ async def test_large_pages_name_the_next_one(
     world: World,
 ) -> None:
     made = [await create(client, alice, world.image, f"POINT ({i} {i})") for i in range(3)]
-    first = await annotation_page(client, alice, world.image, "?max=2")
+    first = await annotation_page(client, alice, world.image, "?max=2&selector=wkt")
     assert len(first["items"]) == 2
     # The next page is signed: a viewer follows it without credentials.
     r = await client.get(local(first["next"]["id"]))
@@ -290,9 +293,12 @@ async def test_large_pages_name_the_next_one(
     second = r.json()
     assert [i["id"] for i in second["items"]] == [f"{BASE}/api/annotation/{made[2]['id']}.json"]
     assert "next" not in second
+    assert second["items"][0]["target"]["selector"]["type"] == "WKTSelector"
 
 
-@pytest.mark.parametrize("query", ["?max=0", "?max=10001", "?max=x", "?after=y"])
+@pytest.mark.parametrize(
+    "query", ["?max=0", "?max=10001", "?max=x", "?after=y", "?selector=geojson"]
+)
 async def test_bad_paging_is_a_400(
     client: AsyncTestClient,  # type: ignore[type-arg]
     alice: NewAccount,
