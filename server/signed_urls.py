@@ -55,6 +55,12 @@ def sign_token(
     return PATH_SEPARATOR.join((version, str(exp), sig)), exp
 
 
+def token_until(secret: bytes, kind: str, object_id: int, version: str, exp: int) -> str:
+    """The path token of an object valid until ``exp``: tokens minted under another one
+    (the images of a signed manifest) expire with it."""
+    return PATH_SEPARATOR.join((version, str(exp), _mac(secret, kind, object_id, version, exp)))
+
+
 def token_params(token: str) -> dict[str, str]:
     """The signed parameters a path token carries; Forbidden when it is not one."""
     parts = token.rsplit(PATH_SEPARATOR, 2)
@@ -96,5 +102,6 @@ __all__ = [
     "sign",
     "sign_token",
     "token_params",
+    "token_until",
     "verify",
 ]

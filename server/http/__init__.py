@@ -45,6 +45,7 @@ from server.http import (
     picture_stats,
     pictures,
     position_socket,
+    presentation,
     project_connections,
     project_layers,
     project_members,
@@ -78,7 +79,7 @@ ROUTES += [*upload.ROUTES, *uploaded_files.ROUTES, *abstract_images.ROUTES]
 ROUTES += [*abstract_slices.ROUTES, *image_instances.ROUTES, *slice_instances.ROUTES]
 ROUTES += [*image_servers.ROUTES, *companion_files.ROUTES, *image_properties.ROUTES]
 ROUTES += [*image_files.ROUTES, *pictures.ROUTES, *picture_stats.ROUTES]
-ROUTES += [*iiif.ROUTES, *deepzoom.ROUTES, *image_groups.ROUTES]
+ROUTES += [*iiif.ROUTES, *deepzoom.ROUTES, *image_groups.ROUTES, *presentation.ROUTES]
 # Annotations.
 ROUTES += [*user_annotations.ROUTES, *algo_annotations.ROUTES, *reviewed_annotations.ROUTES]
 ROUTES += [*annotation_terms.ROUTES, *annotation_index.ROUTES, *annotation_layers.ROUTES]
