@@ -15,12 +15,17 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 import uvicorn
 
 from server.app import create_app
+from server.db.store.accounts import NewAccount
 from server.settings import Settings
+from tests.server.image_helpers import make_storage, upload
+from tests.server.project_helpers import auth, make_project
 
 _START_TIMEOUT_S = 30.0
 
@@ -65,6 +70,26 @@ def live_server(database_url: str, tmp_path: Path) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=_START_TIMEOUT_S)
+
+
+async def upload_in_new_project(
+    client: httpx.AsyncClient, owner: NewAccount, image: Path
+) -> tuple[dict[str, Any], int]:
+    """Upload ``image`` into a new storage and project of ``owner``: (project, instance id)."""
+    storage = await make_storage(client, owner)  # type: ignore[arg-type]
+    project = await make_project(client, owner)  # type: ignore[arg-type]
+    r = await upload(client, owner, image, storage, project["id"])  # type: ignore[arg-type]
+    assert r.status_code == 200, r.text
+    return project, int(r.json()[0]["images"][0]["imageInstances"][0]["id"])
+
+
+async def upload_tile_urls(base: str, owner: NewAccount, image: Path) -> dict[str, Any]:
+    """Upload ``image`` into a new project of ``owner``: its instance's ``tileurl``."""
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        _, instance = await upload_in_new_project(client, owner, image)
+        urls = await client.get(f"/api/imageinstance/{instance}/tileurl.json", auth=auth(owner))
+        assert urls.status_code == 200, urls.text
+        return dict(urls.json())
 
 
 ROOT = Path(__file__).resolve().parents[2]

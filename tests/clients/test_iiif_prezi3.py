@@ -18,9 +18,9 @@ import httpx
 import pytest
 
 from server.db.store.accounts import NewAccount
-from tests.clients.conftest import pip_venv
-from tests.server.image_helpers import make_storage, upload, write_pyramid
-from tests.server.project_helpers import auth, make_project
+from tests.clients.conftest import pip_venv, upload_in_new_project
+from tests.server.image_helpers import write_pyramid
+from tests.server.project_helpers import auth
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg, pytest.mark.client]
 
@@ -65,11 +65,7 @@ async def test_signed_project_manifest_loads_into_prezi3_models(
 ) -> None:
     slide = write_pyramid(tmp_path / "slide.tif")
     async with httpx.AsyncClient(base_url=live_server, timeout=60) as client:
-        storage = await make_storage(client, alice)  # type: ignore[arg-type]
-        project = await make_project(client, alice)  # type: ignore[arg-type]
-        r = await upload(client, alice, slide, storage, project["id"])  # type: ignore[arg-type]
-        assert r.status_code == 200, r.text
-        image = r.json()[0]["images"][0]["imageInstances"][0]["id"]
+        project, image = await upload_in_new_project(client, alice, slide)
         body = {"image": image, "location": "POLYGON ((10 10, 90 10, 90 60, 10 10))"}
         r = await client.post("/api/annotation.json", json=body, auth=auth(alice))
         assert r.status_code == 200, r.text

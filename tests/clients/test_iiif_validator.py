@@ -13,13 +13,10 @@ import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
 
 from server.db.store.accounts import NewAccount
-from tests.clients.conftest import pip_venv
-from tests.server.image_helpers import make_storage, upload
-from tests.server.project_helpers import auth, make_project
+from tests.clients.conftest import pip_venv, upload_tile_urls
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg, pytest.mark.client]
 
@@ -44,15 +41,7 @@ async def signed_base(live_server: str, alice: NewAccount) -> str:
     image = next((place / NAME for place in PLACES if (place / NAME).exists()), None)
     if image is None:
         pytest.skip(f"the validator's test image {NAME} is in none of {PLACES}")
-    async with httpx.AsyncClient(base_url=live_server, timeout=60) as client:
-        storage = await make_storage(client, alice)  # type: ignore[arg-type]
-        project = await make_project(client, alice)  # type: ignore[arg-type]
-        r = await upload(client, alice, image, storage, project["id"])  # type: ignore[arg-type]
-        assert r.status_code == 200, r.text
-        instance = r.json()[0]["images"][0]["imageInstances"][0]["id"]
-        urls = await client.get(f"/api/imageinstance/{instance}/tileurl.json", auth=auth(alice))
-        assert urls.status_code == 200, urls.text
-        return str(urls.json()["iiifBase"])
+    return str((await upload_tile_urls(live_server, alice, image))["iiifBase"])
 
 
 def validate(python: Path, base: str, level: int) -> tuple[int, int, str]:
