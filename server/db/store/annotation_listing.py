@@ -36,10 +36,10 @@ import asyncpg
 import msgspec
 
 import spatial
-from contracts.errors import Invalid, NotFound
+from contracts.errors import Forbidden, Invalid, NotFound
 from server.auth.principal import Principal
 from server.db import queries as q
-from server.db.store import acl, annotation_overview
+from server.db.store import annotation_overview
 from server.params import flag
 
 GROUPS: dict[str, tuple[str, ...]] = {
@@ -350,18 +350,47 @@ async def _slice_rank(conn: asyncpg.Connection, query: AnnotationQuery) -> int |
     return int(rank)
 
 
+def _listed(*groups: list[int] | int | None) -> list[int]:
+    return sorted({i for g in groups if g is not None for i in ([g] if isinstance(g, int) else g)})
+
+
+async def check_references(conn: asyncpg.Connection, me: Principal, query: AnnotationQuery) -> None:
+    """404 for an id the listing names that does not exist, 403 for one the caller cannot read.
+
+    Checked like reading the object: a filter on a foreign annotation's geometry would
+    otherwise measure it, and a filter on a foreign id would tell whether it exists.
+    """
+    row = await conn.fetchrow(
+        q.ANNOTATION_LIST_REFS,
+        me.id,
+        me.is_admin,
+        _listed(query.bbox_annotation, query.base_annotation, query.excluded),
+        _listed(query.project),
+        _listed(query.images),
+        _listed(query.slices, query.before_slice, query.after_slice),
+        _listed(query.terms),
+        _listed(query.tracks),
+        _listed(query.users, query.users_for_term, query.review_users),
+        _listed(query.tags),
+    )
+    if row is None:
+        return
+    if not row["found"]:
+        raise NotFound(row["kind"], row["id"])
+    raise Forbidden(f"You don't have the right to read {row['kind']} {row['id']}")
+
+
 async def list_annotations(
     conn: asyncpg.Connection, me: Principal, query: AnnotationQuery
 ) -> ListingPage:
     """One page of the annotations the caller reads, newest first."""
+    await check_references(conn, me, query)
     if query.kmeans and query.kind == "user":
         clusters = await annotation_overview.kmeans(conn, me, query)
         if clusters is not None:
             n = clusters.size
             raw = msgspec.Raw(clusters.items)
             return ListingPage(collection=raw, offset=0, per_page=n, size=n, total_pages=1)
-    if query.project is not None:
-        await acl.readable(conn, me, query.project)
     statement, values = arguments(me, query, await _slice_rank(conn, query))
     row = await conn.fetchrow(statement, *values)
     assert row is not None  # an aggregate query always answers one row

@@ -1,0 +1,31 @@
+-- Hardening: one rule for hidden annotation layers, shared by every statement that shows
+-- annotations.
+
+-- Whether the caller sees the annotations of `owner_id` in `p_id` (Cytomine's hideUsersLayers
+-- and hideAdminsLayers): admins and managers see every layer, members their own and the layers
+-- the project does not hide; non-members see none.
+CREATE FUNCTION layer_visible(p_id bigint, owner_id bigint, u_id bigint, is_admin boolean)
+RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+    SELECT is_admin OR EXISTS (
+        SELECT 1
+        FROM project_member AS m
+        INNER JOIN project AS p ON m.project_id = p.id
+        WHERE
+            m.project_id = p_id
+            AND m.user_id = u_id
+            AND (
+                m.is_manager
+                OR NOT (p.hide_users_layers OR p.hide_admins_layers)
+                OR owner_id = u_id
+                OR CASE
+                    WHEN EXISTS (
+                        SELECT 1 FROM project_member AS om
+                        WHERE om.project_id = p_id AND om.user_id = owner_id AND om.is_manager
+                    ) THEN NOT p.hide_admins_layers
+                    ELSE NOT p.hide_users_layers
+                END
+            )
+    )
+$$;
