@@ -72,6 +72,19 @@ def bad_value(_: Request[Any, Any, Any], exc: asyncpg.DataError) -> Response[Err
     return error_response(400, "Invalid value in request")
 
 
+def too_long(
+    _: Request[Any, Any, Any], exc: asyncpg.ProgramLimitExceededError
+) -> Response[ErrorBody]:
+    # e.g. a 1 MB name: a btree index row holds at most ~2.7 kB.
+    return error_response(400, "A value in the request is too long")
+
+
+def too_deep(request: Request[Any, Any, Any], exc: RecursionError) -> Response[ErrorBody]:
+    # msgspec refuses JSON nested deeper than the interpreter's recursion limit this way.
+    log.warning("recursion limit on %s %s", request.method, request.url.path)
+    return error_response(400, "The request body is nested too deeply")
+
+
 def query_canceled(
     _: Request[Any, Any, Any], exc: asyncpg.QueryCanceledError
 ) -> Response[ErrorBody]:
@@ -93,6 +106,8 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     asyncpg.UniqueViolationError: unique_violation,
     asyncpg.IntegrityConstraintViolationError: integrity_error,
     asyncpg.DataError: bad_value,
+    asyncpg.ProgramLimitExceededError: too_long,
+    RecursionError: too_deep,
     asyncpg.QueryCanceledError: query_canceled,
     Exception: unexpected,
 }

@@ -40,7 +40,8 @@ from contracts.errors import Forbidden, Invalid, NotFound
 from server.auth.principal import Principal
 from server.db import queries as q
 from server.db.store import annotation_overview
-from server.params import flag
+from server.params import as_id, flag
+from server.params import ids as id_values
 
 GROUPS: dict[str, tuple[str, ...]] = {
     "basic": ("id", "class"),
@@ -137,11 +138,7 @@ def _ids(params: dict[str, Any], *names: str) -> list[int] | None:
         if value is None or value == "":
             continue
         present = True
-        items = value if isinstance(value, list) else str(value).split(",")
-        try:
-            found += [int(item) for item in items if str(item).strip()]
-        except (TypeError, ValueError) as exc:
-            raise Invalid(f"{name} must be a list of ids, not {value!r}") from exc
+        found += id_values(value, name=name)
     return sorted(set(found)) if present else None
 
 
@@ -216,8 +213,10 @@ def _base(params: dict[str, Any]) -> tuple[bytes | None, int | None, float | Non
         return None, None, None
     if value is None or value == "":
         raise Invalid("maxDistanceBaseAnnotation needs a baseAnnotation (annotation id or WKT)")
-    if isinstance(value, int) or str(value).strip().isdigit():
-        return None, int(value), distance
+    if (ident := as_id(value)) is not None:
+        return None, ident, distance
+    if isinstance(value, int) or str(value).strip().lstrip("-").isdecimal():
+        raise Invalid(f"baseAnnotation must be an annotation id or a WKT, not {value!r}")
     return spatial.to_wkb(spatial.parse_location(str(value))), None, distance
 
 
