@@ -33,6 +33,7 @@ from server import signed_urls
 from server.auth import apikey
 from server.auth.principal import Principal
 from server.db import queries as q
+from server.db.pool import UNAVAILABLE
 from server.db.store.image_files import ImageFile
 from server.fast_caches import Answer, decision_key
 from tiling import etag
@@ -68,7 +69,10 @@ class FastTiles:
         """Answer from memory when possible, else hand the request to the app."""
         plain = cast("dict[str, Any]", scope)
         if self._eligible(plain):
-            answer = await self._answer(plain)
+            try:
+                answer = await self._answer(plain)
+            except UNAVAILABLE:
+                answer = None  # the app answers 503 for the database itself
             if answer is not None:
                 self.hits += 1
                 await send(cast("Message", answer[0]))

@@ -23,6 +23,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     pool_min: int = 1
     pool_max: int = 10
     statement_timeout_ms: int = 30_000
+    database_wait_seconds: float = 2.0
+    """How long a request waits to connect to the database or for a pooled connection before
+    it is answered 503 (the database is down, unreachable or saturated)."""
     date_skew_seconds: int = 300
     """API-key signatures whose Date is further from the server clock are refused."""
     access_token_seconds: int = 300
