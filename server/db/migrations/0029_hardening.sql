@@ -1,5 +1,5 @@
 -- Hardening: one rule for hidden annotation layers, shared by every statement that shows
--- annotations.
+-- annotations; imports remember the session that runs them.
 
 -- Whether the caller sees the annotations of `owner_id` in `p_id` (Cytomine's hideUsersLayers
 -- and hideAdminsLayers): admins and managers see every layer, members their own and the layers
@@ -29,3 +29,16 @@ AS $$
             )
     )
 $$;
+
+-- When the current session started: with pg_backend_pid() it names a session for good.
+CREATE FUNCTION session_started() RETURNS timestamptz
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+    SELECT a.backend_start FROM pg_stat_activity AS a WHERE a.pid = pg_backend_pid()
+$$;
+
+-- The session running an import: when it is gone while the job is still 'running', the
+-- server died mid-import (annotation_import_reap marks the job failed and frees its key).
+ALTER TABLE annotation_import
+ADD COLUMN backend_pid integer DEFAULT pg_backend_pid(),
+ADD COLUMN backend_start timestamptz DEFAULT session_started();
