@@ -60,11 +60,13 @@ async def imaging_state(app: Litestar) -> AsyncIterator[None]:
     yield
 
 
-async def _resolve(state: State, kind: Kind, object_id: int, user: int, bypass: bool) -> ImageFile:
-    """The file of an object, from the decision cache or one SQL statement."""
+async def _resolve(
+    state: State, kind: Kind, object_id: int, user: int, bypass: bool, fresh: bool = False
+) -> ImageFile:
+    """The file of an object, from the decision cache (unless ``fresh``) or one statement."""
     key = decision_key(user, bypass, kind, object_id)
     decisions: Decisions = state.image_decisions
-    found = decisions.get(key)
+    found = None if fresh else decisions.get(key)
     if found is None:
         # Acquired only on a cache miss, so warm requests never touch the pool.
         async with state.pool.acquire() as conn:
@@ -74,9 +76,12 @@ async def _resolve(state: State, kind: Kind, object_id: int, user: int, bypass: 
 
 
 async def open_image(
-    request: Request[Any, Any, Any], state: State, kind: Kind, object_id: int
+    request: Request[Any, Any, Any], state: State, kind: Kind, object_id: int, fresh: bool = False
 ) -> Access:
-    """Authenticate (signed URL or credentials) and check read access to one image."""
+    """Authenticate (signed URL or credentials) and check read access to one image.
+
+    ``fresh``: decide from the database now, not from the few-second decision cache.
+    """
     query = {k: str(v) for k, v in request.query_params.items()}
     if signed_urls.has_signature(query):
         version = signed_urls.verify(state.url_secret, kind, object_id, query)
@@ -86,7 +91,7 @@ async def open_image(
         public = True
     else:
         me = await provide_principal(request, state)
-        file = await _resolve(state, kind, object_id, me.id, me.is_admin)
+        file = await _resolve(state, kind, object_id, me.id, me.is_admin, fresh)
         public = False
     path = Path(state.storage_root) / file.path
     return Access(kind=kind, object_id=object_id, file=file, path=path, public=public)

@@ -1,5 +1,5 @@
 -- Hardening: one rule for hidden annotation layers, shared by every statement that shows
--- annotations; imports remember the session that runs them.
+-- annotations; imports remember the session that runs them; who may download originals.
 
 -- Whether the caller sees the annotations of `owner_id` in `p_id` (Cytomine's hideUsersLayers
 -- and hideAdminsLayers): admins and managers see every layer, members their own and the layers
@@ -42,3 +42,34 @@ $$;
 ALTER TABLE annotation_import
 ADD COLUMN backend_pid integer DEFAULT pg_backend_pid(),
 ADD COLUMN backend_start timestamptz DEFAULT session_started();
+
+-- Whether a member may download the original files of a project's images: the project allows
+-- it (areImagesDownloadable) or the member manages it (admins bypass this in the statements).
+CREATE FUNCTION project_downloadable(p_id bigint, u_id bigint) RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+    SELECT EXISTS (
+        SELECT 1
+        FROM project AS p
+        INNER JOIN project_member AS m ON m.project_id = p.id
+        WHERE p.id = p_id AND m.user_id = u_id AND (p.are_images_downloadable OR m.is_manager)
+    )
+$$;
+
+-- Whether a caller reaches an abstract image's file through its storage or through a project
+-- showing it that lets them read it (download: that lets them download originals).
+CREATE FUNCTION abstract_image_reachable(
+    a_id bigint, s_id bigint, u_id bigint, download boolean
+) RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+    SELECT storage_readable(s_id, u_id) OR EXISTS (
+        SELECT 1 FROM image_instance AS i
+        WHERE
+            i.base_image_id = a_id
+            AND CASE
+                WHEN download THEN project_downloadable(i.project_id, u_id)
+                ELSE project_readable(i.project_id, u_id)
+            END
+    )
+$$;

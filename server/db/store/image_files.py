@@ -28,6 +28,8 @@ class ImageFile(msgspec.Struct, frozen=True, kw_only=True):
     height: int
     version: str
     filename: str
+    downloadable: bool = False
+    """Whether the caller may download the original (areImagesDownloadable, managers)."""
 
 
 async def resolve(
@@ -46,6 +48,7 @@ async def resolve(
         height=row["height"],
         version=row["version"],
         filename=row["filename"],
+        downloadable=row["downloadable"],
     )
 
 
