@@ -185,8 +185,9 @@ class FastTiles:
             path_and_query=f"{path}?{query}" if query else path,
         )
         candidates = signed.candidates()
+        allowed = self.state.settings.pathless_signatures
         pathless = [c for c in candidates if c.count("\n") == 3]
-        if _any_matches(private_key, signature, pathless):
+        if allowed and _any_matches(private_key, signature, pathless):
             if len(self._pathless) > CACHE_ENTRIES:
                 self._pathless.clear()
             self._pathless.add(key)

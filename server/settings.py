@@ -28,6 +28,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     it is answered 503 (the database is down, unreachable or saturated)."""
     date_skew_seconds: int = 300
     """API-key signatures whose Date is further from the server clock are refused."""
+    pathless_signatures: bool = True
+    """Accept API-key signatures that cover no path (what cytomine-python-client 4.x sends):
+    such a header is valid on every path of its method while its Date is recent."""
     access_token_seconds: int = 300
     refresh_token_seconds: int = 1800
     sso_session_seconds: int = 36_000
