@@ -69,7 +69,10 @@ def unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[Err
 
 
 def domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[ErrorBody]:
-    return error_response(exc.status, exc.message, exc.values)
+    response = error_response(exc.status, exc.message, exc.values)
+    if (wait := getattr(exc, "retry_after", None)) is not None:
+        response.headers["Retry-After"] = str(wait)
+    return response
 
 
 def validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Response[ErrorBody]:

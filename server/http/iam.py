@@ -248,9 +248,13 @@ class RealmController(Controller):
         if problem:
             return _message("We are sorry...", problem, 400)
         username = str(form.get("username") or "")
-        user_id = await iam.check_password(
-            anonymous_conn, username, str(form.get("password") or "")
-        )
+        address = request.client.host if request.client else None
+        try:
+            user_id = await iam.check_password(
+                anonymous_conn, username, str(form.get("password") or ""), address
+            )
+        except iam.Throttled as exc:
+            return _login_form(params, username=username, error=exc.message)
         if user_id is None:
             return _login_form(params, username=username, error="Invalid username or password.")
         settings: Settings = request.app.state.settings

@@ -60,7 +60,8 @@ class LoginController(Controller):
         username, password = data.get("username"), data.get("password")
         if not isinstance(username, str) or not isinstance(password, str):
             raise Invalid("username and password are required")
-        user_id = await iam.check_password(anonymous_conn, username, password)
+        address = request.client.host if request.client else None
+        user_id = await iam.check_password(anonymous_conn, username, password, address)
         if user_id is None:
             raise Unauthorized("Bad credentials")
         return await _login(request, anonymous_conn, user_id)

@@ -1,5 +1,6 @@
 -- Hardening: one rule for hidden annotation layers, shared by every statement that shows
--- annotations; imports remember the session that runs them; who may download originals.
+-- annotations; imports remember the session that runs them; who may download originals;
+-- login failures per account and per client address.
 
 -- Whether the caller sees the annotations of `owner_id` in `p_id` (Cytomine's hideUsersLayers
 -- and hideAdminsLayers): admins and managers see every layer, members their own and the layers
@@ -73,3 +74,13 @@ AS $$
             END
     )
 $$;
+
+-- Failed logins per key ('user:<name>' or 'addr:<client address>'): past a threshold each
+-- failure blocks the key for a doubling delay. Shared by every worker.
+CREATE TABLE login_throttle (
+    key text PRIMARY KEY,
+    threshold integer NOT NULL,
+    failures integer NOT NULL DEFAULT 0,
+    last_failure timestamptz NOT NULL DEFAULT now(),
+    blocked_until timestamptz
+);

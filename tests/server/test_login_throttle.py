@@ -1,0 +1,61 @@
+"""Password guessing is slowed down per account and per client address (state in PostgreSQL),
+and an unknown user name costs the same password hash as a known one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+import pytest
+from argon2 import PasswordHasher
+from litestar.testing import AsyncTestClient
+
+from server.auth import passwords
+from server.db.store.accounts import NewAccount
+
+pytestmark = [pytest.mark.anyio, pytest.mark.pg]
+
+
+async def login(client: AsyncTestClient, username: str, password: str) -> Any:
+    return await client.post("/api/authenticate", json={"username": username, "password": password})
+
+
+async def test_repeated_failures_lock_the_account_for_a_while(
+    client: AsyncTestClient, db: asyncpg.Connection, alice: NewAccount
+) -> None:
+    for _ in range(5):
+        assert (await login(client, "alice", "wrong")).status_code == 401
+    r = await login(client, "alice", "alice-password")
+    assert r.status_code == 429, r.text
+    assert int(r.headers["retry-after"]) >= 1
+    assert "too many" in r.json()["errors"]["message"].lower()
+    # The state lives in the database: another worker (a fresh app) refuses too.
+    assert await db.fetchval("SELECT count(*) FROM login_throttle") >= 1
+    # Once the wait is over, the right password works and clears the account's failures.
+    await db.execute("UPDATE login_throttle SET blocked_until = now() - interval '1 second'")
+    assert (await login(client, "alice", "alice-password")).status_code == 200
+    assert not await db.fetchval("SELECT count(*) FROM login_throttle WHERE key = 'user:alice'")
+
+
+async def test_one_address_guessing_many_accounts_is_slowed_down(
+    client: AsyncTestClient, alice: NewAccount
+) -> None:
+    for i in range(20):
+        assert (await login(client, f"nobody{i}", "guess")).status_code == 401
+    r = await login(client, "alice", "alice-password")
+    assert r.status_code == 429, r.text
+
+
+async def test_unknown_user_costs_one_password_check(
+    client: AsyncTestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked: list[str] = []
+
+    class Counting(PasswordHasher):
+        def verify(self, hash: str | bytes, password: str | bytes) -> bool:  # noqa: A002
+            checked.append(str(password))
+            return super().verify(hash, password)
+
+    monkeypatch.setattr(passwords, "_hasher", Counting(time_cost=1, memory_cost=1024))
+    assert (await login(client, "nobody", "guess")).status_code == 401
+    assert checked == ["guess"]
