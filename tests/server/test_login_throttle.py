@@ -12,6 +12,7 @@ from litestar.testing import AsyncTestClient
 
 from server.auth import passwords
 from server.db.store.accounts import NewAccount
+from tests.server.iam_flow import OIDC, auth_params, form_of, log_in, pkce_pair
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
 
@@ -59,3 +60,25 @@ async def test_unknown_user_costs_one_password_check(
     monkeypatch.setattr(passwords, "_hasher", Counting(time_cost=1, memory_cost=1024))
     assert (await login(client, "nobody", "guess")).status_code == 401
     assert checked == ["guess"]
+
+
+async def test_login_form_needs_the_csrf_token_it_was_served_with(
+    client: AsyncTestClient, alice: NewAccount
+) -> None:
+    verifier, challenge = pkce_pair()
+    params = auth_params(challenge)
+    page = await client.get(f"{OIDC}/auth", params=params)
+    action, fields = form_of(page.text)
+    assert fields.get("csrf_token")
+    forged = {**fields, "csrf_token": "forged", "username": "alice", "password": "alice-password"}
+    r = await client.post(action, data=forged, follow_redirects=False)
+    assert r.status_code == 400 and "expired" in r.text.lower()
+    client.cookies.clear()  # a cross-site post carries no cookie of ours
+    r = await client.post(
+        action,
+        data={**fields, "username": "alice", "password": "alice-password"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 400
+    r = await log_in(client, "alice", "alice-password", params)
+    assert r.status_code == 302, r.text
