@@ -15,6 +15,7 @@ from litestar.datastructures import Cookie, State
 
 from contracts.errors import Unauthorized
 from server.auth import oidc, tokens
+from server.db.pool import connection
 from server.db.store import iam
 from server.http.deps import AnonymousConn
 from server.http.iam_tokens import OAUTH_ERRORS, grant
@@ -265,8 +266,11 @@ class RealmController(Controller):
         return oidc.discovery(issuer(request))
 
     @post("/login-actions/authenticate", status_code=200)
-    async def login(self, request: AnyRequest, anonymous_conn: AnonymousConn) -> Response[bytes]:
-        """Check the submitted credentials, set the SSO cookie and go back to the client."""
+    async def login(self, request: AnyRequest) -> Response[bytes]:
+        """Check the submitted credentials, set the SSO cookie and go back to the client.
+
+        Connections are taken for each step only: none is held while the password hashes.
+        """
         form = await request.form()
         params = _auth_request(form)
         problem = _invalid_request(request, params)
@@ -275,25 +279,25 @@ class RealmController(Controller):
         if not _csrf_ok(request, form):
             message = "The login page expired or was not served by this site: please sign in again."
             return _message("We are sorry...", message, 400)
-        username = str(form.get("username") or "")
+        username, password = str(form.get("username") or ""), str(form.get("password") or "")
         address = request.client.host if request.client else None
+        settings: Settings = request.app.state.settings
+        pool, wait = request.app.state.pool, settings.database_wait_seconds
         try:
-            user_id = await iam.check_password(
-                anonymous_conn, username, str(form.get("password") or ""), address
-            )
+            user_id = await iam.check_password(pool, username, password, address, wait)
         except iam.Throttled as exc:
             return _login_form(request, params, username=username, error=exc.message)
         if user_id is None:
             return _login_form(
                 request, params, username=username, error="Invalid username or password."
             )
-        settings: Settings = request.app.state.settings
         secret = oidc.new_secret()
-        account = await iam.open_session(
-            anonymous_conn, user_id, lifetime=settings.sso_session_seconds, cookie=secret
-        )
         cookie = _sso_cookie(request, secret, settings.sso_session_seconds)
-        return await _back_with_code(request, anonymous_conn, account.sid, params, cookie)
+        async with connection(pool, wait) as conn:
+            account = await iam.open_session(
+                conn, user_id, lifetime=settings.sso_session_seconds, cookie=secret
+            )
+            return await _back_with_code(request, conn, account.sid, params, cookie)
 
 
 ROUTES = [OidcController, RealmController]

@@ -3,6 +3,8 @@ and an unknown user name costs the same password hash as a known one."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Any
 
 import asyncpg
@@ -10,9 +12,12 @@ import pytest
 from argon2 import PasswordHasher
 from litestar.testing import AsyncTestClient
 
+from server.app import create_app
 from server.auth import passwords
 from server.db.store.accounts import NewAccount
+from server.settings import Settings
 from tests.server.iam_flow import OIDC, auth_params, form_of, log_in, pkce_pair
+from tests.server.project_helpers import auth
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
 
@@ -82,3 +87,32 @@ async def test_login_form_needs_the_csrf_token_it_was_served_with(
     assert r.status_code == 400
     r = await log_in(client, "alice", "alice-password", params)
     assert r.status_code == 302, r.text
+
+
+async def test_hashing_a_password_holds_no_database_connection(
+    database_url: str, alice: NewAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With one pooled connection, a login busy hashing leaves it to other requests."""
+
+    class Slow(PasswordHasher):
+        def verify(self, hash: str | bytes, password: str | bytes) -> bool:  # noqa: A002
+            time.sleep(1.5)
+            return super().verify(hash, password)
+
+    monkeypatch.setattr(passwords, "_hasher", Slow(time_cost=1, memory_cost=1024))
+    settings = Settings(
+        database_url=database_url, auth_cache_seconds=0.0, pool_max=1, database_wait_seconds=0.5
+    )
+    async with AsyncTestClient(app=create_app(settings)) as c:
+        body = {"username": "alice", "password": "alice-password"}
+        logging_in = asyncio.ensure_future(
+            asyncio.to_thread(lambda: asyncio.run(c.post("/api/authenticate", json=body)))
+        )
+        await asyncio.sleep(0.5)  # the login is hashing now
+        started = time.monotonic()
+        other = await asyncio.to_thread(
+            lambda: asyncio.run(c.get("/api/user/current.json", auth=auth(alice)))
+        )
+        assert other.status_code == 200, other.text
+        assert time.monotonic() - started < 1.0
+        assert (await logging_in).status_code == 200

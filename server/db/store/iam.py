@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio
@@ -12,6 +14,7 @@ from contracts.errors import DomainError
 from server.auth import oidc
 from server.auth.passwords import hash_password, new_key_pair, new_password, verify_password
 from server.db import queries as q
+from server.db.pool import connection
 
 
 class CodeGrant(msgspec.Struct, kw_only=True):
@@ -52,25 +55,42 @@ def _dummy_hash() -> str:
     return _DUMMY_HASH[0]
 
 
+@asynccontextmanager
+async def _using(db: asyncpg.Pool | asyncpg.Connection, wait: float) -> AsyncIterator[Any]:
+    """``db`` itself when it is a connection, else one of its connections for a moment."""
+    if isinstance(db, asyncpg.Pool):
+        async with connection(db, wait) as conn:
+            yield conn
+    else:
+        yield db
+
+
 async def check_password(
-    conn: asyncpg.Connection, username: str, password: str, address: str | None = None
+    db: asyncpg.Pool | asyncpg.Connection,
+    username: str,
+    password: str,
+    address: str | None = None,
+    wait: float = 2.0,
 ) -> int | None:
     """Id of the enabled account whose password matches, else None; Throttled when the
-    account or the client address failed too often lately."""
+    account or the client address failed too often lately. Given a pool, no connection is
+    held while the password is hashed."""
     keys = [f"user:{username}"] + ([f"addr:{address}"] if address else [])
-    wait = int(await conn.fetchval(q.LOGIN_THROTTLE_WAIT, keys))
-    if wait > 0:
-        raise Throttled(wait)
-    row = await conn.fetchrow(q.ACCOUNT_BY_USERNAME, username)
+    async with _using(db, wait) as conn:
+        blocked = int(await conn.fetchval(q.LOGIN_THROTTLE_WAIT, keys))
+        if blocked > 0:
+            raise Throttled(blocked)
+        row = await conn.fetchrow(q.ACCOUNT_BY_USERNAME, username)
     account = row if row is not None and row["enabled"] else None
     stored = account["password_hash"] if account is not None else None
     # Argon2 is deliberately slow: keep it off the event loop.
     ok = await anyio.to_thread.run_sync(verify_password, stored or _dummy_hash(), password)
-    if account is not None and stored and ok:
-        await conn.execute(q.LOGIN_THROTTLE_CLEAR, keys[0])
-        return int(account["id"])
-    thresholds = [USER_THRESHOLD, ADDRESS_THRESHOLD][: len(keys)]
-    await conn.execute(q.LOGIN_THROTTLE_FAIL, keys, thresholds)
+    async with _using(db, wait) as conn:
+        if account is not None and stored and ok:
+            await conn.execute(q.LOGIN_THROTTLE_CLEAR, keys[0])
+            return int(account["id"])
+        thresholds = [USER_THRESHOLD, ADDRESS_THRESHOLD][: len(keys)]
+        await conn.execute(q.LOGIN_THROTTLE_FAIL, keys, thresholds)
     return None
 
 
