@@ -86,3 +86,31 @@ async def test_vector_tiles_leave_out_hidden_layers(
         assert r.status_code in (200, 204), r.text
         sizes[who.username] = len(r.content)
     assert sizes["alice"] > 0 and sizes["bob"] == 0
+
+
+async def test_kmeans_clusters_leave_out_hidden_layers(
+    client: AsyncTestClient,
+    db: asyncpg.Connection,
+    alice: NewAccount,
+    bob: NewAccount,
+    world: World,
+) -> None:
+    carol = await db.fetchval("SELECT id FROM sec_user WHERE username = 'carol'")
+    for user, n, x in ((carol, 1500, 100), (alice.id, 1000, 800)):
+        await db.execute(
+            "INSERT INTO annotation (image_id, slice_id, project_id, user_id, location)"
+            " SELECT $1, $2, $3, $4,"
+            " st_makeenvelope($5::float8, g % 700, $5::float8 + 10, g % 700 + 10, 0)"
+            " FROM generate_series(1, $6) AS g",
+            *(world.image, world.slice, world.project, user, x, n),
+        )
+    body = {"image": world.image, "kmeans": True, "bbox": "0,0,1000,800"}
+    counts = {}
+    for who in (alice, bob):
+        r = await client.post("/api/annotation/search.json", json=body, auth=auth(who))
+        assert r.status_code == 200, r.text
+        rows = r.json()["collection"]
+        # Clusters carry counts; below the clustering threshold the annotations are listed.
+        clustered = bool(rows) and "count" in rows[0]
+        counts[who.username] = sum(row["count"] for row in rows) if clustered else len(rows)
+    assert counts == {"alice": 2501, "bob": 1000}

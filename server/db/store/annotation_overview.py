@@ -147,7 +147,7 @@ async def kmeans(
     level = grid.level_for_cells(box.maxx - box.minx, KMEANS_CELLS_ACROSS)
     cells = grid.window(level, image.width, image.height, box.envelope)
     args: list[Any] = [image.id, *cells[:6], query.users, query.terms]
-    args += [image.width, image.height, threshold, KMEANS_CLUSTERS]
+    args += [image.width, image.height, threshold, KMEANS_CLUSTERS, image.viewer, image.project_id]
     row = await conn.fetchrow(q.ANNOTATION_OVERVIEW_KMEANS, *args)
     if row is None or row["items"] is None:
         return None
