@@ -15,6 +15,7 @@ from server.db.store.accounts import NewAccount, create_account
 from tests.server.annotation_helpers import World, create, make_world
 from tests.server.annotation_helpers import square as sq
 from tests.server.project_helpers import auth
+from tests.server.test_annotation_overview import bulk
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
 
@@ -96,14 +97,8 @@ async def test_kmeans_clusters_leave_out_hidden_layers(
     world: World,
 ) -> None:
     carol = await db.fetchval("SELECT id FROM sec_user WHERE username = 'carol'")
-    for user, n, x in ((carol, 1500, 100), (alice.id, 1000, 800)):
-        await db.execute(
-            "INSERT INTO annotation (image_id, slice_id, project_id, user_id, location)"
-            " SELECT $1, $2, $3, $4,"
-            " st_makeenvelope($5::float8, g % 700, $5::float8 + 10, g % 700 + 10, 0)"
-            " FROM generate_series(1, $6) AS g",
-            *(world.image, world.slice, world.project, user, x, n),
-        )
+    await bulk(db, world, carol, 1500, x=100)
+    await bulk(db, world, alice.id, 1000, x=800)
     body = {"image": world.image, "kmeans": True, "bbox": "0,0,1000,800"}
     counts = {}
     for who in (alice, bob):
