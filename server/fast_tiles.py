@@ -34,6 +34,7 @@ from server.auth import apikey
 from server.auth.principal import Principal
 from server.cors import cors_send
 from server.db import queries as q
+from server.db.pool import UNAVAILABLE
 from server.db.store.image_files import ImageFile
 from server.fast_caches import Answer, decision_key
 from tiling import etag
@@ -71,7 +72,10 @@ class FastTiles:
         """Answer from memory when possible, else hand the request to the app."""
         plain = cast("dict[str, Any]", scope)
         if self._eligible(plain):
-            answer = await self._answer(plain)
+            try:
+                answer = await self._answer(plain)
+            except UNAVAILABLE:
+                answer = None  # the app answers 503 for the database itself
             if answer is not None:
                 self.hits += 1
                 # The app adds CORS headers in its own handler; answers from here add the same.
@@ -186,8 +190,9 @@ class FastTiles:
             path_and_query=f"{path}?{query}" if query else path,
         )
         candidates = signed.candidates()
+        allowed = self.state.settings.pathless_signatures
         pathless = [c for c in candidates if c.count("\n") == 3]
-        if _any_matches(private_key, signature, pathless):
+        if allowed and _any_matches(private_key, signature, pathless):
             if len(self._pathless) > CACHE_ENTRIES:
                 self._pathless.clear()
             self._pathless.add(key)

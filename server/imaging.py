@@ -65,11 +65,13 @@ async def imaging_state(app: Litestar) -> AsyncIterator[None]:
         sources.set_limits(sources.Limits())
 
 
-async def _resolve(state: State, kind: Kind, object_id: int, user: int, bypass: bool) -> ImageFile:
-    """The file of an object, from the decision cache or one SQL statement."""
+async def _resolve(
+    state: State, kind: Kind, object_id: int, user: int, bypass: bool, fresh: bool = False
+) -> ImageFile:
+    """The file of an object, from the decision cache (unless ``fresh``) or one statement."""
     key = decision_key(user, bypass, kind, object_id)
     decisions: Decisions = state.image_decisions
-    found = decisions.get(key)
+    found = None if fresh else decisions.get(key)
     if found is None:
         # Acquired only on a cache miss, so warm requests never touch the pool.
         async with state.pool.acquire() as conn:
@@ -84,11 +86,13 @@ async def open_image(
     kind: Kind,
     object_id: int,
     token: str | None = None,
+    fresh: bool = False,
 ) -> Access:
     """Authenticate (signed URL or credentials) and check read access to one image.
 
     ``token`` is the signature carried in the path (``/iiif/s/{token}/…``); it replaces any
-    query or header credentials.
+    query or header credentials. ``fresh``: decide from the database now, not from the
+    few-second decision cache.
     """
     if token is not None:
         query = signed_urls.token_params(token)
@@ -102,7 +106,7 @@ async def open_image(
         public = True
     else:
         me = await provide_principal(request, state)
-        file = await _resolve(state, kind, object_id, me.id, me.is_admin)
+        file = await _resolve(state, kind, object_id, me.id, me.is_admin, fresh)
         public = False
     path = Path(state.storage_root) / file.path
     return Access(kind=kind, object_id=object_id, file=file, path=path, public=public)

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from contracts.errors import Invalid
+
+# Ids are ASCII digits within PostgreSQL's bigint: str.isdigit() also accepts '²' (which int()
+# refuses) and int() accepts other scripts' digits, so neither is used to recognise an id.
+_ID = re.compile(r"[0-9]{1,19}")
+MAX_ID = 2**63 - 1
 
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off", ""}
@@ -22,14 +30,46 @@ def flag(value: str | bool | None, *, default: bool = False, name: str = "flag")
     raise Invalid(f"{name} must be true or false, not {value!r}")
 
 
+def as_id(value: Any) -> int | None:
+    """``value`` as an id (a JSON integer or ASCII digits, within bigint), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and _ID.fullmatch(text := value.strip()):
+        number = int(text)
+    else:
+        return None
+    return number if 0 <= number <= MAX_ID else None
+
+
+def parse_id(value: Any, *, name: str) -> int:
+    """One id; 400 when ``value`` is not one."""
+    number = as_id(value)
+    if number is None:
+        raise Invalid(f"{name} must be an id, not {value!r}")
+    return number
+
+
+def ids(value: Any, *, name: str) -> list[int]:
+    """Ids from JSON (a list or a number) or text (``1,2,3``); blank items are skipped."""
+    if value is None or value == "":
+        return []
+    items = value if isinstance(value, list) else str(value).split(",")
+    found = []
+    for item in items:
+        if isinstance(item, str) and not item.strip():
+            continue
+        number = as_id(item)
+        if number is None:
+            raise Invalid(f"{name} must be a list of ids, not {value!r}")
+        found.append(number)
+    return found
+
+
 def id_list(value: str | None, *, name: str) -> list[int]:
     """A comma-joined list of ids (``1,2,3``)."""
-    if value is None or not value.strip():
-        return []
-    try:
-        return [int(part) for part in value.split(",") if part.strip()]
-    except ValueError as exc:
-        raise Invalid(f"{name} must be a comma-separated list of ids, not {value!r}") from exc
+    return ids(value, name=name)
 
 
-__all__ = ["flag", "id_list"]
+__all__ = ["MAX_ID", "as_id", "flag", "id_list", "ids", "parse_id"]

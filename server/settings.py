@@ -27,8 +27,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     pool_min: int = 1
     pool_max: int = 10
     statement_timeout_ms: int = 30_000
+    database_wait_seconds: float = 2.0
+    """How long a request waits to connect to the database or for a pooled connection before
+    it is answered 503 (the database is down, unreachable or saturated)."""
     date_skew_seconds: int = 300
     """API-key signatures whose Date is further from the server clock are refused."""
+    pathless_signatures: bool = True
+    """Accept API-key signatures that cover no path (what cytomine-python-client 4.x sends):
+    such a header is valid on every path of its method while its Date is recent."""
     access_token_seconds: int = 300
     refresh_token_seconds: int = 1800
     sso_session_seconds: int = 36_000

@@ -5,7 +5,8 @@ Two strings to sign are in use and both are accepted:
 - the same followed by ``\\n<path>[?query]`` (older clients and Cytomine's Java core).
 Each is also tried with an empty content-type, as the Java core does, because some
 clients sign without it. Unlike Cytomine, a Date far from the server clock is refused,
-so a captured signature cannot be replayed later.
+so a captured signature cannot be replayed later. A path-less signature is valid on every
+path of its method within that window; ``pathless_signatures=False`` refuses it.
 
 Browsers may not set ``Date``, so the Web UI's upload sends the signed date in ``dateFull``
 (ISO-8601, as ``Date.toISOString()`` writes it) and the signed content type in
@@ -37,19 +38,21 @@ class SignedRequest:
         content_type: str,
         date: str,
         path_and_query: str,
+        pathless: bool = True,
     ) -> None:
         self.method = method.upper()
         self.content_md5 = content_md5
         self.content_type = content_type
         self.date = date
         self.path_and_query = path_and_query
+        self.pathless = pathless
 
     def candidates(self) -> list[str]:
         """Every accepted string to sign for this request."""
         out = []
         for ctype in dict.fromkeys((self.content_type, "")):
             head = f"{self.method}\n{self.content_md5}\n{ctype}\n{self.date}"
-            out += [head, f"{head}\n{self.path_and_query}"]
+            out += [head, f"{head}\n{self.path_and_query}"][0 if self.pathless else 1 :]
         return out
 
 

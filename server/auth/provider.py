@@ -78,6 +78,7 @@ async def _from_api_key(request: Request[Any, Any, Any], state: State, header: s
         content_type=content_type,
         date=date,
         path_and_query=f"{path}?{query}" if query else path,
+        pathless=settings.pathless_signatures,
     )
     assert row is not None
     if not apikey.signature_matches(row["private_key"], signature, signed):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any, cast
 
 import asyncpg
 from litestar import Litestar
@@ -12,6 +13,45 @@ from litestar.di import NamedDependency
 
 from server.auth.principal import Principal
 from server.settings import Settings
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached now (answered 503 with Retry-After)."""
+
+
+# Failures that mean "the database is not there now", not "this request is wrong": connection
+# lost or refused, server shutting down or restarting, statement_timeout, no connection free.
+UNAVAILABLE: tuple[type[Exception], ...] = (
+    DatabaseUnavailable,
+    asyncpg.PostgresConnectionError,
+    asyncpg.OperatorInterventionError,
+    asyncpg.exceptions.ConnectionFailureError,
+    # What asyncpg raises on a pooled connection the server terminated while it was idle
+    # ("cannot switch to state ..."); the pool then drops that connection.
+    asyncpg.InternalClientError,
+)
+
+
+async def _connect(*args: Any, **kwargs: Any) -> asyncpg.Connection:
+    """``asyncpg.connect`` whose network failures (refused, missing socket, timeout) say so."""
+    try:
+        return await asyncpg.connect(*args, **kwargs)
+    except (TimeoutError, OSError) as exc:
+        raise DatabaseUnavailable(f"cannot connect to the database: {exc}") from exc
+
+
+@asynccontextmanager
+async def connection(pool: asyncpg.Pool, wait: float) -> AsyncIterator[asyncpg.Connection]:
+    """One pooled connection, waiting at most ``wait`` seconds for a free one."""
+    try:
+        acquiring = pool.acquire(timeout=wait)
+        conn = await acquiring.__aenter__()
+    except TimeoutError as exc:
+        raise DatabaseUnavailable("no database connection became free in time") from exc
+    try:
+        yield cast("asyncpg.Connection", conn)
+    finally:
+        await acquiring.__aexit__(None, None, None)
 
 
 async def init_connection(conn: asyncpg.Connection) -> None:
@@ -28,6 +68,8 @@ async def db_pool(app: Litestar) -> AsyncIterator[None]:
         min_size=settings.pool_min,
         max_size=settings.pool_max,
         init=init_connection,
+        connect=_connect,
+        timeout=settings.database_wait_seconds,
         server_settings={"statement_timeout": str(settings.statement_timeout_ms)},
     )
     try:
@@ -38,7 +80,7 @@ async def db_pool(app: Litestar) -> AsyncIterator[None]:
 
 async def provide_anonymous_conn(state: State) -> AsyncIterator[asyncpg.Connection]:
     """Lend one pooled connection to a request; it goes back even if the handler raises."""
-    async with state.pool.acquire() as conn:
+    async with connection(state.pool, state.settings.database_wait_seconds) as conn:
         yield conn
 
 
@@ -51,8 +93,16 @@ async def provide_conn(
     dependency when a sibling fails; depending on ``me`` orders the two, so a request
     refused by authentication never holds a connection.
     """
-    async with state.pool.acquire() as conn:
+    async with connection(state.pool, state.settings.database_wait_seconds) as conn:
         yield conn
 
 
-__all__ = ["db_pool", "init_connection", "provide_anonymous_conn", "provide_conn"]
+__all__ = [
+    "UNAVAILABLE",
+    "DatabaseUnavailable",
+    "connection",
+    "db_pool",
+    "init_connection",
+    "provide_anonymous_conn",
+    "provide_conn",
+]

@@ -11,6 +11,7 @@ from litestar import Request
 
 from contracts import _generated as c
 from contracts.errors import Invalid
+from server import params
 from server.auth.principal import Principal
 from server.db.store import algo_annotations as algo
 from server.db.store import annotation_kinds as kinds
@@ -60,13 +61,7 @@ def loose_object(raw: bytes) -> dict[str, Any]:
 
 def ids(value: Any, name: str) -> list[int]:
     """A list of ids from JSON (list or number) or text (``1,2``); 400 when not ids."""
-    if value is None or value == "":
-        return []
-    items = value if isinstance(value, list) else str(value).split(",")
-    try:
-        return [int(v) for v in items if str(v).strip() != ""]
-    except (TypeError, ValueError) as exc:
-        raise Invalid(f"{name} must be a list of ids, not {value!r}") from exc
+    return params.ids(value, name=name)
 
 
 def algo_envelope(obj: c.AlgoAnnotation, action: Action, command: int) -> AlgoEnvelope:

@@ -14,7 +14,7 @@ from server.db.store import annotation_mvt, annotation_overview
 from server.db.store.annotation_mvt import TileQuery
 from server.db.store.annotation_overview import Overview
 from server.http.deps import Conn, Me
-from server.params import id_list
+from server.params import as_id, id_list
 
 # Tiles change with every annotation write: clients revalidate, and 304 saves the body.
 TILE_CACHE = "private, no-cache"
@@ -28,9 +28,10 @@ def _ids(value: str | None, name: str) -> list[int] | None:
 def _tile_row(value: str) -> int:
     """The ``ty`` segment, with or without its ``.mvt``/``.pbf`` suffix."""
     text = value.removesuffix(".mvt").removesuffix(".pbf")
-    if not text.isdigit():
+    number = as_id(text)
+    if number is None:
         raise Invalid(f"ty must be a tile row number, not {value!r}")
-    return int(text)
+    return number
 
 
 class AnnotationOverviewController(Controller):

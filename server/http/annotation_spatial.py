@@ -19,6 +19,7 @@ from server.db.store.annotation_rows import AnnotationBody
 from server.http.common import envelope
 from server.http.deps import Conn, Me
 from server.http.user_annotations import AnnotationEnvelope
+from server.params import ids, parse_id
 from spatial.fill import fill_holes
 
 _WKT_BODY = msgspec.json.Decoder(dict[str, Any])
@@ -132,7 +133,8 @@ class AnnotationSpatialController(Controller):
         if not area:
             if not excluded:
                 raise Invalid("included needs a geometry or an annotation")
-            area = (await user_annotations.get(conn, me, int(excluded))).location
+            ident = parse_id(excluded, name="annotation")
+            area = (await user_annotations.get(conn, me, ident)).location
         user = params.pop("user", None)
         params |= {"image": image_id, "bbox": area, "excludedAnnotation": excluded}
         if user in (None, "", "0", "null"):
@@ -149,7 +151,7 @@ class AnnotationSpatialController(Controller):
         try:
             raw = _WKT_BODY.decode(await request.body() or b"{}")
             if isinstance(raw.get("layers"), str):
-                raw["layers"] = [int(v) for v in raw["layers"].split(",") if v.strip()]
+                raw["layers"] = ids(raw["layers"], name="layers")
             body = msgspec.convert(raw, annotation_correction.CorrectionBody, strict=False)
         except (msgspec.MsgspecError, ValueError) as exc:
             raise Invalid(f"Bad correction request: {exc}") from exc

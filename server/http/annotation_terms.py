@@ -9,12 +9,11 @@ from litestar.params import FromPath
 
 from contracts import _generated as c
 from contracts.envelopes import Page, page
-from contracts.errors import Invalid
 from server.db.store import annotation_terms as store
 from server.db.store.commands import Action
 from server.http.common import envelope
 from server.http.deps import Conn, Lists, Me
-from server.params import flag
+from server.params import flag, parse_id
 
 
 def _envelope(obj: c.AnnotationTerm, action: Action, command: int) -> c.AnnotationTermEnvelope:
@@ -26,10 +25,7 @@ def _user(value: str | None) -> int | None:
     """The optional ``idUser`` query value."""
     if value is None or value == "":
         return None
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise Invalid(f"idUser must be an id, not {value!r}") from exc
+    return parse_id(value, name="idUser")
 
 
 def _paged(items: list[Any], max_: int, offset: int) -> Page[Any]:

@@ -12,11 +12,12 @@ from litestar.response import File
 
 from contracts import _generated as c
 from contracts.envelopes import Page
-from contracts.errors import Invalid, NotFound
+from contracts.errors import NotFound
 from server import ingest
 from server.db.store import attached_files, domains
 from server.http.common import envelope
 from server.http.deps import Conn, Lists, Me
+from server.params import parse_id
 
 _MISSING = ("", "null", "undefined")
 
@@ -34,10 +35,7 @@ def _new(
 ) -> attached_files.NewAttachment:
     """The owner object, name and key an upload names (the file's own name by default)."""
     raw_ident = _param(request, form, "domainIdent")
-    try:
-        ident = None if raw_ident is None else int(raw_ident)
-    except ValueError as exc:
-        raise Invalid(f"domainIdent must be an integer, not {raw_ident!r}") from exc
+    ident = None if raw_ident is None else parse_id(raw_ident, name="domainIdent")
     class_name, ident = domains.from_body(_param(request, form, "domainClassName"), ident)
     filename = _param(request, form, "filename") or original
     return attached_files.NewAttachment(

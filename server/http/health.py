@@ -1,12 +1,20 @@
-"""Health routes: answered at once, without credentials."""
+"""Health routes: answered at once, without credentials.
+
+``alive`` reflects the database: when it cannot be reached within the settings' wait the
+answer is 503 with ``alive: false`` and ``Retry-After``, so a client or load balancer knows.
+"""
 
 from __future__ import annotations
 
+import asyncio
+
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
 
 from server.public_url import base_url
+from server.db.pool import UNAVAILABLE, connection
+from server.errors import RETRY_AFTER_SECONDS
 from server.version import VERSION
 
 
@@ -20,14 +28,28 @@ class Ping(msgspec.Struct, kw_only=True):
     server_id: str = msgspec.field(name="serverID")
 
 
-def _ping(request: Request[object, object, State]) -> Ping:
-    return Ping(
-        alive=True,
+async def _database_alive(state: State) -> bool:
+    wait = state.settings.database_wait_seconds
+    try:
+        async with connection(state.pool, wait) as conn:
+            await conn.fetchval("SELECT 1", timeout=wait)
+    except UNAVAILABLE + (asyncio.TimeoutError,):
+        return False
+    return True
+
+
+async def _ping(request: Request[object, object, State]) -> Response[Ping]:
+    alive = await _database_alive(request.app.state)
+    ping = Ping(
+        alive=alive,
         authenticated="authorization" in request.headers,
         version=VERSION,
         server_url=base_url(request),
         server_id=request.app.state.server_id,
     )
+    if alive:
+        return Response(ping)
+    return Response(ping, status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 class HealthController(Controller):
@@ -35,13 +57,13 @@ class HealthController(Controller):
 
     tags = ["Server (health)"]
 
-    @get(["/server/ping", "/status"], sync_to_thread=False)
-    def ping(self, request: Request[object, object, State]) -> Ping:
-        return _ping(request)
+    @get(["/server/ping", "/status"])
+    async def ping(self, request: Request[object, object, State]) -> Response[Ping]:
+        return await _ping(request)
 
-    @post("/server/ping", status_code=200, sync_to_thread=False)
-    def ping_post(self, request: Request[object, object, State]) -> Ping:
-        return _ping(request)
+    @post("/server/ping", status_code=200)
+    async def ping_post(self, request: Request[object, object, State]) -> Response[Ping]:
+        return await _ping(request)
 
 
 ROUTES = [HealthController]

@@ -6,6 +6,7 @@ discovery, JWKS and the helper pages keycloak-js loads in iframes.
 
 from __future__ import annotations
 
+import hmac
 import html
 from typing import Any
 
@@ -14,6 +15,7 @@ from litestar.datastructures import Cookie, State
 
 from contracts.errors import Unauthorized
 from server.auth import oidc, tokens
+from server.db.pool import connection
 from server.db.store import iam
 from server.http.deps import AnonymousConn
 from server.http.iam_tokens import OAUTH_ERRORS, grant
@@ -117,19 +119,43 @@ def _back_with_error(params: dict[str, str], error: str) -> Response[bytes]:
     return Response(b"", status_code=302, headers={"location": location})
 
 
-def _login_form(params: dict[str, str], *, username: str = "", error: str = "") -> Response[bytes]:
+# Login CSRF (double submit): the form carries a token that must equal the cookie served
+# with it, so another site cannot post credentials of its choosing into a victim's browser.
+_CSRF_FIELD = "csrf_token"
+_CSRF_COOKIE = "lamina_login_csrf"
+
+
+def _login_form(
+    request: AnyRequest, params: dict[str, str], *, username: str = "", error: str = ""
+) -> Response[bytes]:
+    csrf = oidc.new_secret()
+    fields = {**params, _CSRF_FIELD: csrf}
     hidden = "\n".join(
         f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
-        for k, v in params.items()
+        for k, v in fields.items()
     )
     notice = f'<p class="error" role="alert">{html.escape(error)}</p>' if error else ""
-    return _page(
+    page = _page(
         "login.html",
         action=html.escape(_LOGIN_ACTION),
         hidden=hidden,
         username=html.escape(username),
         error=notice,
     )
+    page.set_cookie(
+        key=_CSRF_COOKIE,
+        value=csrf,
+        path="/iam",
+        httponly=True,
+        secure=base_url(request).startswith("https:"),
+        samesite="lax",
+    )
+    return page
+
+
+def _csrf_ok(request: AnyRequest, form: Any) -> bool:
+    sent, kept = str(form.get(_CSRF_FIELD) or ""), request.cookies.get(_CSRF_COOKIE) or ""
+    return bool(sent) and hmac.compare_digest(sent.encode(), kept.encode())
 
 
 class OidcController(Controller):
@@ -154,7 +180,7 @@ class OidcController(Controller):
             return await _back_with_code(request, anonymous_conn, sid, params)
         if params.get("prompt") == "none":
             return _back_with_error(params, "login_required")
-        return _login_form(params)
+        return _login_form(request, params)
 
     @post("/token", status_code=200)
     async def token(self, request: AnyRequest, anonymous_conn: AnonymousConn) -> Response[Any]:
@@ -235,26 +261,38 @@ class RealmController(Controller):
         return oidc.discovery(issuer(request))
 
     @post("/login-actions/authenticate", status_code=200)
-    async def login(self, request: AnyRequest, anonymous_conn: AnonymousConn) -> Response[bytes]:
-        """Check the submitted credentials, set the SSO cookie and go back to the client."""
+    async def login(self, request: AnyRequest) -> Response[bytes]:
+        """Check the submitted credentials, set the SSO cookie and go back to the client.
+
+        Connections are taken for each step only: none is held while the password hashes.
+        """
         form = await request.form()
         params = _auth_request(form)
         problem = _invalid_request(request, params)
         if problem:
             return _message("We are sorry...", problem, 400)
-        username = str(form.get("username") or "")
-        user_id = await iam.check_password(
-            anonymous_conn, username, str(form.get("password") or "")
-        )
-        if user_id is None:
-            return _login_form(params, username=username, error="Invalid username or password.")
+        if not _csrf_ok(request, form):
+            message = "The login page expired or was not served by this site: please sign in again."
+            return _message("We are sorry...", message, 400)
+        username, password = str(form.get("username") or ""), str(form.get("password") or "")
+        address = request.client.host if request.client else None
         settings: Settings = request.app.state.settings
+        pool, wait = request.app.state.pool, settings.database_wait_seconds
+        try:
+            user_id = await iam.check_password(pool, username, password, address, wait)
+        except iam.Throttled as exc:
+            return _login_form(request, params, username=username, error=exc.message)
+        if user_id is None:
+            return _login_form(
+                request, params, username=username, error="Invalid username or password."
+            )
         secret = oidc.new_secret()
-        account = await iam.open_session(
-            anonymous_conn, user_id, lifetime=settings.sso_session_seconds, cookie=secret
-        )
         cookie = _sso_cookie(request, secret, settings.sso_session_seconds)
-        return await _back_with_code(request, anonymous_conn, account.sid, params, cookie)
+        async with connection(pool, wait) as conn:
+            account = await iam.open_session(
+                conn, user_id, lifetime=settings.sso_session_seconds, cookie=secret
+            )
+            return await _back_with_code(request, conn, account.sid, params, cookie)
 
 
 ROUTES = [OidcController, RealmController]

@@ -13,6 +13,7 @@ from litestar.response import Redirect
 from contracts.errors import Forbidden, Invalid, NotFound, Unauthorized
 from server.auth import apikey, oidc, tokens
 from server.auth.principal import ADMIN, GUEST, USER, Principal
+from server.db.pool import connection
 from server.db.store import iam
 from server.http.deps import AnonymousConn, Conn, Me
 from server.http.iam import issuer
@@ -55,16 +56,23 @@ class LoginController(Controller):
 
     @post("/api/authenticate", status_code=200)
     async def authenticate(
-        self, request: AnyRequest, anonymous_conn: AnonymousConn, data: JSONBody[dict[str, Any]]
+        self, request: AnyRequest, data: JSONBody[dict[str, Any]]
     ) -> dict[str, str]:
-        """Check ``{username, password}`` and answer bearer tokens."""
+        """Check ``{username, password}`` and answer bearer tokens.
+
+        Connections are taken for each step only: none is held while the password hashes.
+        """
         username, password = data.get("username"), data.get("password")
         if not isinstance(username, str) or not isinstance(password, str):
             raise Invalid("username and password are required")
-        user_id = await iam.check_password(anonymous_conn, username, password)
+        address = request.client.host if request.client else None
+        state = request.app.state
+        wait = state.settings.database_wait_seconds
+        user_id = await iam.check_password(state.pool, username, password, address, wait)
         if user_id is None:
             raise Unauthorized("Bad credentials")
-        return await _login(request, anonymous_conn, user_id)
+        async with connection(state.pool, wait) as conn:
+            return await _login(request, conn, user_id)
 
     @route("/login/loginWithToken", http_method=["GET", "POST"], status_code=200)
     async def login_with_token(

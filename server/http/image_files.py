@@ -49,7 +49,12 @@ async def _download(
     request: Request[Any, Any, Any], state: State, kind: Kind, object_id: int
 ) -> Response[Any] | File:
     """Stream the original file as an attachment (304 when the client has this version)."""
-    access = await imaging.open_image(request, state, kind, object_id)
+    # Decided now: a project that just forbade downloads does not serve one more.
+    access = await imaging.open_image(request, state, kind, object_id, fresh=True)
+    if access.public:
+        raise Forbidden("A signed picture URL does not download the original file")
+    if not access.file.downloadable:
+        raise Forbidden("The images of this project cannot be downloaded (areImagesDownloadable)")
     tag = imaging.tag_of(access, "download")
     unchanged = imaging.not_modified(request, access, tag)
     if unchanged is not None:

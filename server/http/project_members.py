@@ -21,7 +21,7 @@ from server.db.store.project_members import (
     OnlineUser,
 )
 from server.http.deps import Conn, Lists, Me
-from server.params import flag
+from server.params import as_id, flag
 
 # Activity columns are empty until activity is recorded: sorting on them keeps id order.
 _EMPTY_SORTS = {"lastImageName": "id", "lastConnection": "id", "frequency": "id"}
@@ -35,8 +35,8 @@ def _split_ids(users: str) -> tuple[list[int], list[str]]:
     """Well-formed ids and the malformed parts of ``users=1,2,x``."""
     good, bad = [], []
     for part in (p.strip() for p in users.split(",")):
-        if part.isdigit():
-            good.append(int(part))
+        if (number := as_id(part)) is not None:
+            good.append(number)
         elif part:
             bad.append(part)
     return good, bad

@@ -19,6 +19,7 @@ from server.db.store.commands import Action
 from server.http import annotation_kinds as kinds
 from server.http.common import envelope
 from server.http.deps import Conn, Lists, Me
+from server.params import parse_id
 
 _BODY = msgspec.json.Decoder(AnnotationBody | list[AnnotationBody])
 _SEARCH = msgspec.json.Decoder(dict[str, Any])
@@ -184,10 +185,7 @@ class UserAnnotationExtrasController(Controller):
     ) -> dict[str, int]:
         """Annotations a user drew, optionally within ``project``."""
         raw = request.query_params.get("project")
-        try:
-            project_id = int(raw) if raw else None
-        except ValueError as exc:
-            raise Invalid(f"project must be an id, not {raw!r}") from exc
+        project_id = parse_id(raw, name="project") if raw else None
         return {"total": await extras.count_by_user(conn, me, user_id, project_id)}
 
 

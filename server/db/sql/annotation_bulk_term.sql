@@ -34,6 +34,8 @@ WITH target AS (
                 AND (NOT p.is_restricted OR m.is_manager OR a.user_id = $6)
             )
         )
+    -- Lock the matches: an annotation a concurrent delete removes is skipped, not linked.
+    FOR KEY SHARE OF a
 ),
 removed AS (
     DELETE FROM annotation_term AS at

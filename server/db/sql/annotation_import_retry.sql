@@ -5,6 +5,6 @@ UPDATE annotation_import
 SET
     status = 'running', rows_read = 0, rows_loaded = 0, rows_rejected = 0, errors = '[]',
     message = NULL, finished = NULL, updated = now(), image_id = $3, project_id = $4,
-    format = $5, atomic = $6
+    format = $5, atomic = $6, backend_pid = pg_backend_pid(), backend_start = session_started()
 WHERE user_id = $1 AND idempotency_key = $2 AND status = 'failed'
 RETURNING id

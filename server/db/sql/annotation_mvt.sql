@@ -4,7 +4,9 @@
 -- per non-empty cell at the cell's mean centre (layer "clusters": property count).
 -- $1 image_id bigint, $2..$5 tile envelope minx, miny, maxx, maxy float8 (bottom-left), $6 author
 -- ids bigint[] (NULL = all), $7 term ids bigint[] (NULL = all), $8 stored level int, $9 shift
--- int, $10..$13 cell window cx0, cx1, cy0, cy1 int, $14 cluster limit bigint (NULL: never)
+-- int, $10..$13 cell window cx0, cx1, cy0, cy1 int, $14 cluster limit bigint (NULL: never),
+-- $15 viewer bigint (NULL: sees every layer; else the caller, shown only the layers the
+-- project does not hide from them), $16 project_id bigint
 -- -> tile bytea (empty when nothing), clustered boolean
 WITH cells AS (
     SELECT
@@ -20,6 +22,7 @@ WITH cells AS (
         AND o.cx BETWEEN $10 AND $11
         AND o.cy BETWEEN $12 AND $13
         AND ($6::bigint [] IS NULL OR o.user_id = ANY($6))
+        AND ($15::bigint IS NULL OR layer_visible($16::bigint, o.user_id, $15, false))
         AND (
             CASE WHEN $7::bigint [] IS NULL THEN o.term_id = 0 ELSE o.term_id = ANY($7) END
         )
@@ -62,6 +65,7 @@ features AS (
         AND a.location && st_makeenvelope($2::float8, $3::float8, $4::float8, $5::float8, 0)
         AND a.kind = 'user'
         AND ($6::bigint [] IS NULL OR a.user_id = ANY($6))
+        AND ($15 IS NULL OR layer_visible($16, a.user_id, $15, false))
         AND (
             $7::bigint [] IS NULL
             OR EXISTS (

@@ -2,7 +2,8 @@
 -- $1 image_id bigint, $2 stored level int, $3 shift to the answered level int,
 -- $4..$7 cell window at the stored level cx0, cx1, cy0, cy1 int, $8 author ids bigint[] (NULL =
 -- all), $9 term ids bigint[] (NULL = every annotation; else count those terms), $10 width int,
--- $11 height int
+-- $11 height int, $12 viewer bigint (NULL: sees every layer; else the caller, shown only the
+-- layers the project does not hide from them), $13 project_id bigint
 -- -> cells text (JSON array of {x, y, count, centroid {x, y}, bbox [minx, miny, maxx, maxy],
 -- terms {id: count}}, bottom-left pixels, ordered by row then column; NULL when empty),
 -- total bigint
@@ -22,6 +23,7 @@ WITH per_term AS (
         AND o.cy BETWEEN $6 AND $7
         AND ($8::bigint [] IS NULL OR o.user_id = ANY($8))
         AND ($9::bigint [] IS NULL OR o.term_id = ANY($9))
+        AND ($12::bigint IS NULL OR layer_visible($13::bigint, o.user_id, $12, false))
     GROUP BY 1, 2, 3
     HAVING sum(o.count) > 0
 ),

@@ -3,7 +3,8 @@
 -- nothing when the image holds fewer user annotations (of those authors) than the threshold.
 -- $1 image_id bigint, $2 stored level int, $3 shift int, $4..$7 cell window cx0, cx1, cy0, cy1
 -- int, $8 author ids bigint[] (NULL = all), $9 term ids bigint[] (NULL = all), $10 width int,
--- $11 height int, $12 threshold bigint, $13 k int
+-- $11 height int, $12 threshold bigint, $13 k int, $14 viewer bigint (NULL: sees every layer;
+-- else the caller, shown only the layers the project does not hide from them), $15 project_id
 -- -> items text (JSON array of {id, location (WKT convex hull), term [], count, ratio}; NULL
 -- when not clustered), size bigint
 WITH total AS (
@@ -14,6 +15,7 @@ WITH total AS (
         AND o.level = 16
         AND o.term_id = 0
         AND ($8::bigint [] IS NULL OR o.user_id = ANY($8))
+        AND ($14::bigint IS NULL OR layer_visible($15::bigint, o.user_id, $14, false))
 ),
 
 cells AS (
@@ -30,6 +32,7 @@ cells AS (
         AND o.cx BETWEEN $4 AND $5
         AND o.cy BETWEEN $6 AND $7
         AND ($8::bigint [] IS NULL OR o.user_id = ANY($8))
+        AND ($14 IS NULL OR layer_visible($15, o.user_id, $14, false))
         AND (
             CASE WHEN $9::bigint [] IS NULL THEN o.term_id = 0 ELSE o.term_id = ANY($9) END
         )

@@ -53,7 +53,6 @@ WHERE
     AND ($5::bigint IS NULL OR a.created > to_timestamp($5 / 1000.0))
     AND ($6::bigint IS NULL OR a.created < to_timestamp($6 / 1000.0))
     AND ($7::text IS NULL OR st_intersects(a.location, st_geomfromtext($7, 0)))
-    AND ($9 OR EXISTS (
-        SELECT 1 FROM project_member AS m WHERE m.project_id = a.project_id AND m.user_id = $8
-    ))
+    -- Members read, except the layers the project hides from them (admins read all).
+    AND layer_visible(a.project_id, a.user_id, $8, $9)
 ORDER BY a.id

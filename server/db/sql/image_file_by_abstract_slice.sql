@@ -2,7 +2,9 @@
 -- the storage of its image, a project showing that image, or bypass.
 -- $1 abstract_slice_id bigint, $2 user_id bigint, $3 bypass bool (admin or signed URL)
 -- -> path text, width int, height int, version text, filename text,
---    original_path text (the file as uploaded: a converted image's original), allowed bool
+--    original_path text (the file as uploaded: a converted image's original),
+--    allowed bool,
+--    downloadable bool (its storage, or a project showing it that allows downloads)
 SELECT
     f.path,
     a.width,
@@ -10,14 +12,8 @@ SELECT
     f.id::text || ':' || epoch_ms(coalesce(f.updated, f.created)) AS version,
     f.original_filename AS filename,
     coalesce(o.path, f.path) AS original_path,
-    (
-        $3
-        OR storage_readable(f.storage_id, $2)
-        OR EXISTS (
-            SELECT 1 FROM image_instance AS i
-            WHERE i.base_image_id = a.id AND project_readable(i.project_id, $2)
-        )
-    ) AS allowed
+    ($3 OR abstract_image_reachable(a.id, f.storage_id, $2, false)) AS allowed,
+    ($3 OR abstract_image_reachable(a.id, f.storage_id, $2, true)) AS downloadable
 FROM abstract_slice AS s
 JOIN abstract_image AS a ON a.id = s.image_id
 JOIN uploaded_file AS f ON f.id = a.uploaded_file_id

@@ -1,7 +1,9 @@
 -- The stored file behind a slice instance and whether the caller may read it (one row).
 -- $1 slice_instance_id bigint, $2 user_id bigint, $3 bypass bool (admin or signed URL)
 -- -> path text, width int, height int, version text, filename text,
---    original_path text (the file as uploaded: a converted image's original), allowed bool
+--    original_path text (the file as uploaded: a converted image's original),
+--    allowed bool,
+--    downloadable bool (the original file, for a caller with credentials)
 SELECT
     f.path,
     a.width,
@@ -9,7 +11,8 @@ SELECT
     f.id::text || ':' || epoch_ms(coalesce(f.updated, f.created)) AS version,
     f.original_filename AS filename,
     coalesce(o.path, f.path) AS original_path,
-    ($3 OR project_readable(s.project_id, $2)) AS allowed
+    ($3 OR project_readable(s.project_id, $2)) AS allowed,
+    ($3 OR project_downloadable(s.project_id, $2)) AS downloadable
 FROM slice_instance AS s
 JOIN image_instance AS i ON i.id = s.image_id
 JOIN abstract_image AS a ON a.id = i.base_image_id

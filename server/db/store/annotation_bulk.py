@@ -13,7 +13,7 @@ import asyncpg
 import msgspec
 
 import spatial
-from contracts.errors import Invalid
+from contracts.errors import Conflict, Invalid
 from server.auth.principal import Principal
 from server.db import queries as q
 from server.db.store import acl
@@ -92,7 +92,11 @@ async def change_terms(conn: asyncpg.Connection, me: Principal, f: TermChange) -
     if f.dry_run:
         n = int(await conn.fetchval(q.ANNOTATION_BULK_COUNT, *args))
         return BulkAnswer(count=n, dry_run=True, message=f"{n} annotations would change terms")
-    row = await conn.fetchrow(q.ANNOTATION_BULK_TERM, *args, wanted, f.mode)
+    try:
+        row = await conn.fetchrow(q.ANNOTATION_BULK_TERM, *args, wanted, f.mode)
+    except asyncpg.ForeignKeyViolationError as exc:
+        # The matches are locked, so only a term deleted meanwhile can get here.
+        raise Conflict(f"A term was deleted meanwhile, try again ({exc.constraint_name})") from exc
     assert row is not None  # an aggregate answers one row
     return BulkAnswer(
         count=int(row["matched"]),

@@ -69,7 +69,7 @@ class Target(msgspec.Struct, kw_only=True):
     slices: frozenset[int]
     terms: set[int]
     names: dict[str, int]  # term ids by exact (case-sensitive) name, for QuPath classes
-    users: set[int]  # known users a manager may import for (grows as rows name them)
+    users: set[int]  # members a manager may import for (grows as rows name them)
     may_assign: bool
     y_down: bool = False  # QuPath's frame: top-left origin, flipped to Cytomine's on parse
     ontology: int | None = None  # where missing class names become terms (createTerms)
@@ -86,7 +86,8 @@ class Checked(msgspec.Struct, kw_only=True):
 
 
 async def get(conn: asyncpg.Connection, me: Principal, job_id: int) -> AnnotationImport:
-    """One job visible to the caller."""
+    """One job visible to the caller (a job whose session ended while running: failed)."""
+    await conn.execute(q.ANNOTATION_IMPORT_REAP, None, None, job_id)
     text = await conn.fetchval(q.ANNOTATION_IMPORT_GET, job_id, me.id, me.is_admin)
     if text is None:
         raise NotFound("AnnotationImport", job_id)
@@ -103,6 +104,8 @@ async def open_job(
 ) -> tuple[int, bool]:
     """(job id, whether to load): a finished job with the same key is answered as it is."""
     args = (ctx.image_id, ctx.project_id, fmt, atomic)
+    if key is not None:
+        await conn.execute(q.ANNOTATION_IMPORT_REAP, me.id, key, None)
     job_id = await conn.fetchval(
         q.ANNOTATION_IMPORT_START, me.id, args[0], args[1], key, fmt, atomic
     )
@@ -190,13 +193,15 @@ class Loader:
             )  # fmt: skip
 
     async def _learn_users(self, batch: Decoded) -> None:
-        """Look up the users that rows name for the first time (managers only)."""
+        """Look up the users that rows name for the first time (managers only, members only)."""
         if not self.where.may_assign:
             return
         named = {f.properties.user for _, f in batch if not isinstance(f, str) and f.properties}
         new = [u for u in named if u is not None and u not in self.where.users]
         if new:
-            found = await self.side.fetchval(q.ANNOTATION_USERS_KNOWN, new)
+            found = await self.side.fetchval(
+                q.ANNOTATION_USERS_KNOWN, new, self.where.ctx.project_id
+            )
             self.where.users.update(found or [])
 
     async def _add_terms(self, batch: Decoded) -> None:

@@ -237,7 +237,8 @@ class KindStore(Generic[T]):
         """Delete an annotation (``current``: its checked row); answer it as it was."""
         obj = decode.one(current["obj"], self.contract)
         async with conn.transaction():
-            await conn.execute(q.ANNOTATION_DELETE, obj.id)
+            if await conn.fetchval(q.ANNOTATION_DELETE, obj.id) is None:
+                raise NotFound("Annotation", obj.id)  # another request deleted it first
             command = await record(
                 conn, user_id=me.id, action="DELETE", obj=obj, project_id=obj.project
             )

@@ -36,11 +36,12 @@ import asyncpg
 import msgspec
 
 import spatial
-from contracts.errors import Invalid, NotFound
+from contracts.errors import Forbidden, Invalid, NotFound
 from server.auth.principal import Principal
 from server.db import queries as q
-from server.db.store import acl, annotation_overview
-from server.params import flag
+from server.db.store import annotation_overview
+from server.params import as_id, flag
+from server.params import ids as id_values
 
 GROUPS: dict[str, tuple[str, ...]] = {
     "basic": ("id", "class"),
@@ -137,11 +138,7 @@ def _ids(params: dict[str, Any], *names: str) -> list[int] | None:
         if value is None or value == "":
             continue
         present = True
-        items = value if isinstance(value, list) else str(value).split(",")
-        try:
-            found += [int(item) for item in items if str(item).strip()]
-        except (TypeError, ValueError) as exc:
-            raise Invalid(f"{name} must be a list of ids, not {value!r}") from exc
+        found += id_values(value, name=name)
     return sorted(set(found)) if present else None
 
 
@@ -216,8 +213,10 @@ def _base(params: dict[str, Any]) -> tuple[bytes | None, int | None, float | Non
         return None, None, None
     if value is None or value == "":
         raise Invalid("maxDistanceBaseAnnotation needs a baseAnnotation (annotation id or WKT)")
-    if isinstance(value, int) or str(value).strip().isdigit():
-        return None, int(value), distance
+    if (ident := as_id(value)) is not None:
+        return None, ident, distance
+    if isinstance(value, int) or str(value).strip().lstrip("-").isdecimal():
+        raise Invalid(f"baseAnnotation must be an annotation id or a WKT, not {value!r}")
     return spatial.to_wkb(spatial.parse_location(str(value))), None, distance
 
 
@@ -350,18 +349,47 @@ async def _slice_rank(conn: asyncpg.Connection, query: AnnotationQuery) -> int |
     return int(rank)
 
 
+def _listed(*groups: list[int] | int | None) -> list[int]:
+    return sorted({i for g in groups if g is not None for i in ([g] if isinstance(g, int) else g)})
+
+
+async def check_references(conn: asyncpg.Connection, me: Principal, query: AnnotationQuery) -> None:
+    """404 for an id the listing names that does not exist, 403 for one the caller cannot read.
+
+    Checked like reading the object: a filter on a foreign annotation's geometry would
+    otherwise measure it, and a filter on a foreign id would tell whether it exists.
+    """
+    row = await conn.fetchrow(
+        q.ANNOTATION_LIST_REFS,
+        me.id,
+        me.is_admin,
+        _listed(query.bbox_annotation, query.base_annotation, query.excluded),
+        _listed(query.project),
+        _listed(query.images),
+        _listed(query.slices, query.before_slice, query.after_slice),
+        _listed(query.terms),
+        _listed(query.tracks),
+        _listed(query.users, query.users_for_term, query.review_users),
+        _listed(query.tags),
+    )
+    if row is None:
+        return
+    if not row["found"]:
+        raise NotFound(row["kind"], row["id"])
+    raise Forbidden(f"You don't have the right to read {row['kind']} {row['id']}")
+
+
 async def list_annotations(
     conn: asyncpg.Connection, me: Principal, query: AnnotationQuery
 ) -> ListingPage:
     """One page of the annotations the caller reads, newest first."""
+    await check_references(conn, me, query)
     if query.kmeans and query.kind == "user":
         clusters = await annotation_overview.kmeans(conn, me, query)
         if clusters is not None:
             n = clusters.size
             raw = msgspec.Raw(clusters.items)
             return ListingPage(collection=raw, offset=0, per_page=n, size=n, total_pages=1)
-    if query.project is not None:
-        await acl.readable(conn, me, query.project)
     statement, values = arguments(me, query, await _slice_rank(conn, query))
     row = await conn.fetchrow(statement, *values)
     assert row is not None  # an aggregate query always answers one row

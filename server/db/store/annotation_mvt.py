@@ -36,7 +36,7 @@ class TileQuery(msgspec.Struct, frozen=True, kw_only=True):
 
 def etag(image: OverviewImage, tile: TileQuery) -> str:
     """A strong ETag from the image's annotation version and the tile's parameters."""
-    params = (tile.z, tile.tx, tile.ty, tile.users, tile.terms, CLUSTER_LIMIT)
+    params = (tile.z, tile.tx, tile.ty, tile.users, tile.terms, CLUSTER_LIMIT, image.viewer)
     return tiling.etag.etag(image.id, image.version, "mvt", *params)
 
 
@@ -47,8 +47,9 @@ async def tile(conn: asyncpg.Connection, image: OverviewImage, query: TileQuery)
     cells = grid.tile_window(query.z, query.tx, query.ty, image.width, image.height)
     window, limit = (cells[:6], CLUSTER_LIMIT) if cells else (NO_CELLS, None)
     row = await conn.fetchrow(
-        q.ANNOTATION_MVT, image.id, *envelope, query.users, query.terms, *window, limit
-    )
+        q.ANNOTATION_MVT, image.id, *envelope, query.users, query.terms, *window, limit,
+        image.viewer, image.project_id,
+    )  # fmt: skip
     assert row is not None  # scalar subqueries always answer one row
     return bytes(row["tile"])
 

@@ -41,6 +41,8 @@ class OverviewImage(msgspec.Struct, frozen=True, kw_only=True):
     width: int
     height: int
     version: int
+    viewer: int | None = None
+    """The caller when the project hides some layers from them (None: they see every layer)."""
 
 
 class Overview(msgspec.Struct, kw_only=True):
@@ -72,7 +74,10 @@ async def readable_image(
             raise NotFound("SliceInstance", slice_id)
         raise NotFound("ImageInstance", image_id)
     image = OverviewImage(**dict(row))
-    await acl.readable(conn, me, image.project_id)
+    access = await acl.readable(conn, me, image.project_id)
+    hides = access.hide_users_layers or access.hide_admins_layers
+    if hides and not (me.is_admin or access.is_manager):
+        image = msgspec.structs.replace(image, viewer=me.id)
     return image
 
 
@@ -96,6 +101,8 @@ async def overview(
         terms,
         image.width,
         image.height,
+        image.viewer,
+        image.project_id,
     )
     assert row is not None  # an aggregate query always answers one row
     return Overview(
@@ -140,7 +147,7 @@ async def kmeans(
     level = grid.level_for_cells(box.maxx - box.minx, KMEANS_CELLS_ACROSS)
     cells = grid.window(level, image.width, image.height, box.envelope)
     args: list[Any] = [image.id, *cells[:6], query.users, query.terms]
-    args += [image.width, image.height, threshold, KMEANS_CLUSTERS]
+    args += [image.width, image.height, threshold, KMEANS_CLUSTERS, image.viewer, image.project_id]
     row = await conn.fetchrow(q.ANNOTATION_OVERVIEW_KMEANS, *args)
     if row is None or row["items"] is None:
         return None

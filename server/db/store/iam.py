@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio
 import asyncpg
 import msgspec
 
+from contracts.errors import DomainError
 from server.auth import oidc
-from server.auth.passwords import new_key_pair, verify_password
+from server.auth.passwords import hash_password, new_key_pair, new_password, verify_password
 from server.db import queries as q
+from server.db.pool import connection
 
 
 class CodeGrant(msgspec.Struct, kw_only=True):
@@ -26,14 +30,68 @@ class CodeGrant(msgspec.Struct, kw_only=True):
     valid: bool
 
 
-async def check_password(conn: asyncpg.Connection, username: str, password: str) -> int | None:
-    """Id of the enabled account whose password matches, else None."""
-    row = await conn.fetchrow(q.ACCOUNT_BY_USERNAME, username)
-    if row is None or not row["enabled"]:
-        return None
+class Throttled(DomainError):
+    """Too many failed logins for this account or client address (429, Retry-After)."""
+
+    status = 429
+
+    def __init__(self, wait: int) -> None:
+        super().__init__(f"Too many failed logins: try again in {wait} s")
+        self.retry_after = wait
+
+
+# Failures before a key is blocked: an account is guessed at slowly, and one address cannot
+# try many accounts quickly either.
+USER_THRESHOLD = 5
+ADDRESS_THRESHOLD = 20
+# Unknown accounts are checked against this hash so that they cost the same time as known
+# ones (no user-name oracle from the answer's delay).
+_DUMMY_HASH: list[str] = []
+
+
+def _dummy_hash() -> str:
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(hash_password(new_password()))
+    return _DUMMY_HASH[0]
+
+
+@asynccontextmanager
+async def _using(db: asyncpg.Pool | asyncpg.Connection, wait: float) -> AsyncIterator[Any]:
+    """``db`` itself when it is a connection, else one of its connections for a moment."""
+    if isinstance(db, asyncpg.Pool):
+        async with connection(db, wait) as conn:
+            yield conn
+    else:
+        yield db
+
+
+async def check_password(
+    db: asyncpg.Pool | asyncpg.Connection,
+    username: str,
+    password: str,
+    address: str | None = None,
+    wait: float = 2.0,
+) -> int | None:
+    """Id of the enabled account whose password matches, else None; Throttled when the
+    account or the client address failed too often lately. Given a pool, no connection is
+    held while the password is hashed."""
+    keys = [f"user:{username}"] + ([f"addr:{address}"] if address else [])
+    async with _using(db, wait) as conn:
+        blocked = int(await conn.fetchval(q.LOGIN_THROTTLE_WAIT, keys))
+        if blocked > 0:
+            raise Throttled(blocked)
+        row = await conn.fetchrow(q.ACCOUNT_BY_USERNAME, username)
+    account = row if row is not None and row["enabled"] else None
+    stored = account["password_hash"] if account is not None else None
     # Argon2 is deliberately slow: keep it off the event loop.
-    ok = await anyio.to_thread.run_sync(verify_password, row["password_hash"], password)
-    return int(row["id"]) if ok else None
+    ok = await anyio.to_thread.run_sync(verify_password, stored or _dummy_hash(), password)
+    async with _using(db, wait) as conn:
+        if account is not None and stored and ok:
+            await conn.execute(q.LOGIN_THROTTLE_CLEAR, keys[0])
+            return int(account["id"])
+        thresholds = [USER_THRESHOLD, ADDRESS_THRESHOLD][: len(keys)]
+        await conn.execute(q.LOGIN_THROTTLE_FAIL, keys, thresholds)
+    return None
 
 
 async def open_session(
@@ -174,6 +232,7 @@ async def set_admin_session(
 
 __all__ = [
     "CodeGrant",
+    "Throttled",
     "check_password",
     "credentials",
     "end_session",

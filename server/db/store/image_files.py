@@ -30,6 +30,8 @@ class ImageFile(msgspec.Struct, frozen=True, kw_only=True):
     filename: str
     original_path: str
     """The file as uploaded (differs from ``path`` when the image was converted)."""
+    downloadable: bool = False
+    """Whether the caller may download the original (areImagesDownloadable, managers)."""
 
 
 async def resolve(
@@ -49,6 +51,7 @@ async def resolve(
         version=row["version"],
         filename=row["filename"],
         original_path=row["original_path"],
+        downloadable=row["downloadable"],
     )
 
 

@@ -299,7 +299,8 @@ async def delete(
     obj = decode.one(current["obj"], c.UserAnnotation)
     async with conn.transaction():
         previous = await snapshot(conn, annotation_id)
-        await conn.execute(q.ANNOTATION_DELETE, annotation_id)
+        if await conn.fetchval(q.ANNOTATION_DELETE, annotation_id) is None:
+            raise NotFound("Annotation", annotation_id)  # another request deleted it first
         command = await record(
             conn, user_id=me.id, action="DELETE", obj=obj, project_id=obj.project, previous=previous
         )

@@ -15,6 +15,7 @@ from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import commands
 from server.db.store.accounts import create_account
+from server.params import as_id
 
 
 def ascending_by_default(params: ListParams) -> ListParams:
@@ -77,8 +78,8 @@ async def get(conn: asyncpg.Connection, me: Principal, user_id: int) -> c.User:
 
 async def get_by_id_or_username(conn: asyncpg.Connection, me: Principal, ident: str) -> c.User:
     """One account by id or, as Cytomine also accepts, by user name."""
-    if ident.isdigit():
-        return await get(conn, me, int(ident))
+    if (number := as_id(ident)) is not None:
+        return await get(conn, me, number)
     text = await conn.fetchval(q.USER_BY_USERNAME, ident, me.id, me.is_admin)
     if text is None:
         raise NotFound("User", ident)

@@ -1,0 +1,111 @@
+"""Hidden layers (hideUsersLayers / hideAdminsLayers) are hidden everywhere, not only in lists.
+
+Exports, the CSV report, the overview and its counts, and vector tiles apply the listing's
+rule (one SQL function, layer_visible): a contributor sees their own layer and the layers the
+project does not hide; managers and admins see every layer.
+"""
+
+from __future__ import annotations
+
+import asyncpg
+import pytest
+from litestar.testing import AsyncTestClient
+
+from server.db.store.accounts import NewAccount, create_account
+from tests.server.annotation_helpers import World, create, make_world
+from tests.server.annotation_helpers import square as sq
+from tests.server.project_helpers import auth
+from tests.server.test_annotation_overview import bulk
+
+pytestmark = [pytest.mark.anyio, pytest.mark.pg]
+
+
+@pytest.fixture
+async def world(
+    client: AsyncTestClient, db: asyncpg.Connection, alice: NewAccount, bob: NewAccount
+) -> World:
+    """Carol (a contributor) draws one annotation; the project then hides users' layers."""
+    world = await make_world(client, db, alice, bob)
+    carol = await create_account(db, username="carol", password="carol-password", rank=2)
+    r = await client.post(f"/api/project/{world.project}/user/{carol.id}.json", auth=auth(alice))
+    assert r.status_code == 200, r.text
+    await create(client, carol, world.image, sq(100, 100))
+    await db.execute("UPDATE project SET hide_users_layers = true WHERE id = $1", world.project)
+    return world
+
+
+async def _text(client: AsyncTestClient, who: NewAccount, url: str) -> str:
+    r = await client.get(url, auth=auth(who))
+    assert r.status_code == 200, r.text
+    return r.text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/imageinstance/{image}/annotation/export.json",
+        "/api/imageinstance/{image}/annotation/export.json?format=ndjson",
+        "/api/project/{project}/annotation/export.json",
+    ],
+)
+async def test_exports_leave_out_hidden_layers(
+    client: AsyncTestClient, alice: NewAccount, bob: NewAccount, world: World, url: str
+) -> None:
+    url = url.format(image=world.image, project=world.project)
+    assert '"Feature"' in await _text(client, alice, url)
+    assert '"Feature"' not in await _text(client, bob, url)
+
+
+async def test_csv_report_leaves_out_hidden_layers(
+    client: AsyncTestClient, alice: NewAccount, bob: NewAccount, world: World
+) -> None:
+    url = f"/api/project/{world.project}/annotation/download?format=csv"
+    manager, contributor = await _text(client, alice, url), await _text(client, bob, url)
+    assert len(manager.strip().splitlines()) == 2  # header + carol's annotation
+    assert len(contributor.strip().splitlines()) == 1
+
+
+async def test_overview_counts_leave_out_hidden_layers(
+    client: AsyncTestClient, alice: NewAccount, bob: NewAccount, world: World
+) -> None:
+    url = f"/api/imageinstance/{world.image}/annotation/overview.json?zoom=0"
+    seen = {}
+    for who in (alice, bob):
+        r = await client.get(url, auth=auth(who))
+        assert r.status_code == 200, r.text
+        seen[who.username] = r.json()["count"]
+    assert seen == {"alice": 1, "bob": 0}
+
+
+async def test_vector_tiles_leave_out_hidden_layers(
+    client: AsyncTestClient, alice: NewAccount, bob: NewAccount, world: World
+) -> None:
+    url = f"/api/imageinstance/{world.image}/annotation/mvt/zoom/0/tx/0/ty/0.mvt"
+    sizes = {}
+    for who in (alice, bob):
+        r = await client.get(url, auth=auth(who))
+        assert r.status_code in (200, 204), r.text
+        sizes[who.username] = len(r.content)
+    assert sizes["alice"] > 0 and sizes["bob"] == 0
+
+
+async def test_kmeans_clusters_leave_out_hidden_layers(
+    client: AsyncTestClient,
+    db: asyncpg.Connection,
+    alice: NewAccount,
+    bob: NewAccount,
+    world: World,
+) -> None:
+    carol = await db.fetchval("SELECT id FROM sec_user WHERE username = 'carol'")
+    await bulk(db, world, carol, 1500, x=100)
+    await bulk(db, world, alice.id, 1000, x=800)
+    body = {"image": world.image, "kmeans": True, "bbox": "0,0,1000,800"}
+    counts = {}
+    for who in (alice, bob):
+        r = await client.post("/api/annotation/search.json", json=body, auth=auth(who))
+        assert r.status_code == 200, r.text
+        rows = r.json()["collection"]
+        # Clusters carry counts; below the clustering threshold the annotations are listed.
+        clustered = bool(rows) and "count" in rows[0]
+        counts[who.username] = sum(row["count"] for row in rows) if clustered else len(rows)
+    assert counts == {"alice": 2501, "bob": 1000}
