@@ -12,9 +12,9 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
 
-from server.public_url import base_url
 from server.db.pool import UNAVAILABLE, connection
 from server.errors import RETRY_AFTER_SECONDS
+from server.public_url import base_url
 from server.version import VERSION
 
 
