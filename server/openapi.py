@@ -16,13 +16,16 @@ from litestar import Litestar, Request
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import ResponseSpec
 from litestar.openapi.plugins import JsonRenderPlugin
-from litestar.openapi.spec import Components, SecurityScheme
+from litestar.openapi.spec import Components, Reference, SecurityScheme
 from litestar.routes import HTTPRoute
 
 from contracts.envelopes import ErrorBody
 
 _AUTHENTICATED = frozenset({"me", "conn"})
-_DATABASE = frozenset({"conn", "anonymous_conn"})
+# Imaging routes read the credential (or a signed URL) and the pool themselves.
+_SELF_CHECKED = frozenset({"state"})
+_DATABASE = frozenset({"conn", "anonymous_conn", "state"})
+_CONTEXT = frozenset({"me", "conn", "anonymous_conn", "state", "list_params", "request"})
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _CREATES = frozenset({"POST", "PUT"})
 
@@ -36,7 +39,7 @@ _DESCRIPTIONS = {
     503: "Query cancelled (took too long)",
 }
 
-SECURITY_SCHEMES = {
+SECURITY_SCHEMES: dict[str, SecurityScheme | Reference] = {
     "cytomineSignature": SecurityScheme(
         type="apiKey",
         name="Authorization",
@@ -54,9 +57,12 @@ def error_statuses(handler: HTTPRouteHandler, path_has_params: bool) -> list[int
     params = set(handler.parsed_fn_signature.parameters)
     methods = set(handler.http_methods)
     statuses = [400, 500]
-    if params & _AUTHENTICATED:
+    if params & (_AUTHENTICATED | _SELF_CHECKED):
         statuses += [401, 403]
-    if path_has_params or methods & _WRITES:
+    elif "anonymous_conn" in params:
+        statuses.append(401)  # the sign-in routes refuse bad credentials
+    # Objects are named by the path, the body or a query parameter (``?idProject=``).
+    if path_has_params or methods & _WRITES or params - _CONTEXT:
         statuses.append(404)
     if methods & _CREATES and params & _DATABASE:
         statuses.append(409)
@@ -104,11 +110,15 @@ def _page_name(schema: dict[str, Any]) -> str:
 
 
 def _rename(node: Any, names: dict[str, str]) -> Any:
+    """Rename references; unions become ``anyOf``, as their members may overlap (an empty
+    page is both a ``Page[Ontology]`` and a ``Page[OntologyLight]``)."""
     if isinstance(node, dict):
         ref = node.get("$ref")
         if isinstance(ref, str) and ref.startswith(_REF) and ref[len(_REF) :] in names:
             return {**node, "$ref": _REF + names[ref[len(_REF) :]]}
-        return {key: _rename(value, names) for key, value in node.items()}
+        return {
+            "anyOf" if key == "oneOf" else key: _rename(value, names) for key, value in node.items()
+        }
     if isinstance(node, list):
         return [_rename(value, names) for value in node]
     return node
@@ -124,7 +134,7 @@ def name_pages(document: dict[str, Any]) -> dict[str, Any]:
     clash = set(names.values()) & (set(schemas) - set(names))
     if clash or len(set(names.values())) != len(names):
         raise ValueError(f"list envelope component names clash: {sorted(clash)}")
-    renamed = _rename(document, names)
+    renamed: dict[str, Any] = _rename(document, names)
     renamed["components"]["schemas"] = {
         names.get(key, key): {**value, "title": names[key]} if key in names else value
         for key, value in renamed["components"]["schemas"].items()
