@@ -2,20 +2,24 @@
 
 A bounded, deterministic property-based run: for every GET operation of the document served
 at ``/schema/openapi.json``, a few requests are generated from its parameters and sent
-in-process as an admin and as a plain user; each answer must have a documented status,
+in-process as an admin and as a plain user (a contributor of a small project, so that small
+ids name real objects); each answer must have a documented status,
 content type and body shape, and no answer may be a server error.
 """
 
 from __future__ import annotations
 
 import time
+from collections import Counter
 from typing import Any
 
+import asyncpg
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount
+from tests.server.annotation_helpers import create, make_world, square
 from tests.signing import CytomineAuth
 
 schemathesis = pytest.importorskip("schemathesis")
@@ -62,6 +66,7 @@ async def _run(
 ) -> dict[str, Any]:
     tried = 0
     failures: list[str] = []
+    statuses: Counter[int] = Counter()
     for operation in operations:
         for case in _cases(operation):
             tried += 1
@@ -73,6 +78,7 @@ async def _run(
                 auth=auth,
                 follow_redirects=False,
             )
+            statuses[response.status_code] += 1
             try:
                 case.validate_response(response, checks=CHECKS)
             except (Exception, BaseExceptionGroup) as exc:  # check failures, grouped
@@ -81,14 +87,18 @@ async def _run(
                     f"{case.method} {case.formatted_path} {case.query or ''} -> "
                     f"{response.status_code}: {' | '.join(first[:6])}"
                 )
-    return {"tried": tried, "failures": failures}
+    return {"tried": tried, "failures": failures, "statuses": dict(sorted(statuses.items()))}
 
 
 async def test_generated_requests_get_documented_answers(
     client: AsyncTestClient,  # type: ignore[type-arg]
+    db: asyncpg.Connection,
     admin: NewAccount,
     alice: NewAccount,
+    bob: NewAccount,
 ) -> None:
+    world = await make_world(client, db, alice, bob)
+    await create(client, alice, world.image, square(10, 10), term=world.terms[:1])
     document = (await client.get("/schema/openapi.json")).json()
     schema = schemathesis.openapi.from_dict(document)
     operations = [
@@ -98,7 +108,7 @@ async def test_generated_requests_get_documented_answers(
 
     started = time.monotonic()
     report: dict[str, dict[str, Any]] = {}
-    for name, account in (("admin", admin), ("user", alice)):
+    for name, account in (("admin", admin), ("user", bob)):
         report[name] = await _run(
             client, operations, CytomineAuth(account.public_key, account.private_key)
         )
@@ -107,9 +117,43 @@ async def test_generated_requests_get_documented_answers(
     for name, outcome in report.items():
         print(
             f"openapi conformance as {name}: {len(operations)} GET operations, "
-            f"{outcome['tried']} cases, {len(outcome['failures'])} failures ({elapsed:.1f} s)"
+            f"{outcome['tried']} cases, {len(outcome['failures'])} failures, "
+            f"statuses {outcome['statuses']} ({elapsed:.1f} s for both)"
         )
         for failure in outcome["failures"]:
             print("  " + failure)
     assert all(outcome["tried"] >= len(operations) for outcome in report.values())
+    # The project is really reached, not only refused.
+    assert all(outcome["statuses"].get(200, 0) > 50 for outcome in report.values())
     assert not [f for outcome in report.values() for f in outcome["failures"]]
+
+
+async def test_document_names_pages_and_errors(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    r = await client.get("/schema/openapi.json")
+    assert r.status_code == 200
+    document = r.json()
+    schemas = document["components"]["schemas"]
+    assert not [name for name in schemas if name.startswith("Page")]
+    tag_page = schemas["TagPage"]
+    assert tag_page["properties"]["collection"]["items"] == {"$ref": "#/components/schemas/Tag"}
+    assert "oneOf" not in r.text
+    assert set(schemas["ErrorBody"]["required"]) == {"errors"}
+    assert set(document["components"]["securitySchemes"]) == {"cytomineSignature", "bearer"}
+
+    listing = document["paths"]["/api/tag"]["get"]
+    assert listing["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/TagPage"
+    }
+    assert set(listing["responses"]) == {"200", "400", "401", "403", "500", "503"}
+    create_tag = document["paths"]["/api/tag"]["post"]
+    assert {"401", "403", "404", "409"} <= set(create_tag["responses"])
+    error = create_tag["responses"]["409"]["content"]["application/json"]["schema"]
+    assert error == {"$ref": "#/components/schemas/ErrorBody"}
+    assert listing["security"] == [{"cytomineSignature": []}, {"bearer": []}]
+    assert "security" not in document["paths"]["/server/ping"]["get"]
+    assert document["paths"]["/iiif/{instance_id}"]["get"]["responses"]["303"]
+
+    # The documented error shape is what the server answers.
+    refused = await client.get("/api/tag/1.json")
+    assert refused.status_code == 401
+    assert refused.json() == {"errors": {"message": "Authentication required"}}
