@@ -89,8 +89,9 @@ def document_errors(app: Litestar) -> None:
                 for status in statuses
             }
             handler.responses = {**specs, **(handler.responses or {})}
-            if set(handler.parsed_fn_signature.parameters) & _AUTHENTICATED:
-                handler.security = [*(handler.security or []), *_SECURITY]
+            params = set(handler.parsed_fn_signature.parameters)
+            if params & _AUTHENTICATED and not handler.security:
+                handler.security = _SECURITY
 
 
 _PAGE = re.compile(r"^Page_.*_$")

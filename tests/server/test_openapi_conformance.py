@@ -15,21 +15,19 @@ from collections import Counter
 from typing import Any
 
 import asyncpg
-import pytest
+import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from litestar.testing import AsyncTestClient
-
-from server.db.store.accounts import NewAccount
-from tests.server.annotation_helpers import create, make_world, square
-from tests.signing import CytomineAuth
-
-schemathesis = pytest.importorskip("schemathesis")
-from schemathesis.checks import not_a_server_error  # noqa: E402
-from schemathesis.specs.openapi.checks import (  # noqa: E402
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
+
+from server.db.store.accounts import NewAccount
+from tests.server.annotation_helpers import create, make_world, square
+from tests.signing import CytomineAuth
 
 CHECKS = [
     not_a_server_error,
