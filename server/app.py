@@ -23,6 +23,7 @@ from server.http import ROUTES
 from server.http.catalog import operation_id_creator
 from server.imaging import imaging_state
 from server.ingest import ingest_state
+from server.openapi import COMPONENTS, OpenApiJson, document_errors
 from server.paths import strip_json_suffix
 from server.public_url import follow_origin
 from server.settings import Settings
@@ -63,10 +64,12 @@ def create_app(settings: Settings) -> Litestar:
             description="Cytomine-compatible annotation and imaging server",
             path="/schema",
             operation_id_creator=operation_id_creator,
-            render_plugins=[ScalarRenderPlugin()],
+            render_plugins=[ScalarRenderPlugin(), OpenApiJson()],
+            components=COMPONENTS,
         ),
         debug=False,
     )
+    document_errors(app)
     handler = follow_origin(strip_json_suffix(app.asgi_handler), settings)
     if settings.web_ui:
         prefixes = {route.path.split("/")[1] for route in app.routes}

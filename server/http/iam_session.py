@@ -96,7 +96,7 @@ class LoginController(Controller):
             "message": "This server sends no e-mail: ask an administrator to reset your password.",
         }
 
-    @get("/loginWithoutSSO/login", sync_to_thread=False)
+    @get("/loginWithoutSSO/login", sync_to_thread=False, status_code=302)
     def login_page(self) -> Redirect:
         """The old login page: the Web UI, which signs in through the IdP."""
         return Redirect("/")

@@ -110,7 +110,7 @@ async def _image(
     )
 
 
-@get("/iiif/{instance_id:int}", opt=_OPT, tags=["IIIF"])
+@get("/iiif/{instance_id:int}", opt=_OPT, tags=["IIIF"], status_code=303)
 async def iiif_base(request: Request[Any, Any, Any], instance_id: FromPath[int]) -> Redirect:
     """The base URI redirects (303) to info.json."""
     return _redirect(request)
@@ -135,7 +135,7 @@ async def iiif_image(
     return await _image(request, state, instance_id, None, params)
 
 
-@get("/iiif/s/{token:str}/{instance_id:int}", tags=["IIIF"])
+@get("/iiif/s/{token:str}/{instance_id:int}", tags=["IIIF"], status_code=303)
 async def signed_iiif_base(
     request: Request[Any, Any, Any], token: FromPath[str], instance_id: FromPath[int]
 ) -> Redirect:
