@@ -1,9 +1,15 @@
 """Turn flat or untiled images into a pyramidal tiled TIFF with libvips (synchronous, blocking).
 
 A strip TIFF, a JPEG or a PNG of any size is served from a copy made at ingest: a tiled
-TIFF with 256-px tiles and every level down to one tile, the reduced levels as SubIFDs (JPEG
-tiles for 8-bit gray or RGB pixels, lossless deflate tiles for anything else: 16-bit, float,
-alpha). libvips streams the source, so memory stays bounded whatever the image size.
+TIFF with 256-px tiles and every level down to one tile, the reduced levels as SubIFDs.
+libvips streams the source, so memory stays bounded whatever the image size.
+
+The copy is lossless when the source is: only a JPEG-compressed source (a JPEG file, or a TIFF
+whose first page is JPEG-compressed, as its header says) with 8-bit gray or RGB pixels gets JPEG
+tiles (quality 90; a lossless pyramid of a lossy source would only cost space). Every other
+source (uncompressed, LZW, deflate or PackBits TIFF, PNG, 16-bit, float, alpha...) gets deflate
+tiles with the horizontal predictor, so the full-resolution level holds the source's pixels
+exactly. Deflate with the predictor writes about as fast as LZW and 15 to 40% smaller.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from pathlib import Path
 
 import large_image  # type: ignore[import-untyped]
 import pyvips
+import tifffile
 from large_image.exceptions import TileSourceError  # type: ignore[import-untyped]
 
 from tiling import config, metadata
@@ -51,6 +58,21 @@ def _vips_reads(path: str) -> bool:
     return bool(image.width > 0 and image.height > 0)
 
 
+def _jpeg_source(path: str, image: pyvips.Image) -> bool:
+    """Whether the source's pixels are JPEG-compressed (lossy), read from headers only."""
+    loader = str(image.get("vips-loader")) if image.get_typeof("vips-loader") else ""
+    if loader.startswith("jpegload"):
+        return True
+    if not loader.startswith("tiffload"):
+        return False
+    try:
+        with tifffile.TiffFile(path) as tif:
+            compression = tif.pages.first.compression
+    except (OSError, ValueError, RuntimeError, tifffile.TiffFileError):
+        return False
+    return compression in (tifffile.COMPRESSION.JPEG, tifffile.COMPRESSION.OJPEG)
+
+
 def pyramid_path(original: Path) -> Path:
     """Where the converted copy of ``original`` lives: in a folder beside it.
 
@@ -78,7 +100,7 @@ def to_pyramid(source: str, destination: str) -> None:
         # Without fail_on, libvips fills what it cannot decode: a damaged file must fail.
         image = pyvips.Image.new_from_file(source, access="sequential", fail_on="error")
         # JPEG holds 8-bit gray or RGB only: deeper or alpha pixels stay lossless.
-        eight_bit = image.format == "uchar" and image.bands in (1, 3)
+        lossy = image.format == "uchar" and image.bands in (1, 3) and _jpeg_source(source, image)
         image.tiffsave(
             destination,
             tile=True,
@@ -88,9 +110,9 @@ def to_pyramid(source: str, destination: str) -> None:
             # Levels as SubIFDs: readers then see one series, not one page per level.
             subifd=True,
             bigtiff=image.width * image.height * image.bands > 2**31,
-            compression="jpeg" if eight_bit else "deflate",
+            compression="jpeg" if lossy else "deflate",
             Q=JPEG_QUALITY,
-            predictor="none" if eight_bit else "horizontal",
+            predictor="none" if lossy else "horizontal",
         )
     except pyvips.Error as exc:
         Path(destination).unlink(missing_ok=True)

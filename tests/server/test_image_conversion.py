@@ -1,9 +1,10 @@
 """Flat and untiled images are converted to tiled pyramids at upload; optics are never invented.
 
-Sources are generated here. 8-bit gray or RGB images are served from JPEG tiles (quality 90):
-their pixels are compared within JPEG tolerance (mean error under 2, no pixel off by more than
-32 levels on these smooth waves). Other pixels (16-bit) are stored losslessly and compared
-exactly.
+Sources are generated here. A lossless source (uncompressed, LZW or deflate TIFF, PNG, 16-bit)
+is converted losslessly: the stored pyramid and the PNG tiles and windows the routes serve
+equal its pixels exactly. A JPEG source (a JPEG file or a JPEG-compressed TIFF) keeps JPEG tiles
+(quality 90): its pixels are compared within JPEG tolerance (mean error under 2, no pixel off
+by more than 32 levels on these smooth waves).
 """
 
 from __future__ import annotations
@@ -59,12 +60,38 @@ async def deploy(client: AsyncTestClient, alice: NewAccount, path: Path) -> dict
     return dict(answer)
 
 
-async def window(client: AsyncTestClient, alice: NewAccount, answer: dict[str, Any]) -> Any:
+async def window(
+    client: AsyncTestClient,
+    alice: NewAccount,
+    answer: dict[str, Any],
+    box: tuple[int, int, int, int] = (0, 0, 256, 256),
+) -> Any:
+    """The PNG window ``(x, y, width, height)`` of the uploaded image, as RGB pixels."""
     instance = answer["images"][0]["imageInstances"][0]["id"]
-    url = f"/api/imageinstance/{instance}/window-0-0-256-256.png"
+    url = f"/api/imageinstance/{instance}/window-{'-'.join(map(str, box))}.png"
     r = await client.get(url, auth=auth(alice))
     assert r.status_code == 200, r.text
     return np.asarray(Image.open(io.BytesIO(r.content)).convert("RGB"))
+
+
+async def full_resolution_tile(
+    client: AsyncTestClient, alice: NewAccount, answer: dict[str, Any], tx: int, ty: int
+) -> Any:
+    """The PNG tile (tx, ty) of the image's deepest zoom (its full resolution), as RGB pixels."""
+    image = answer["images"][0]["image"]
+    r = await client.get(f"/api/abstractimage/{image['id']}/abstractslice.json", auth=auth(alice))
+    [base] = r.json()["collection"]
+    zoom = image["zoom"]
+    url = f"/api/abstractslice/{base['id']}/normalized-tile/zoom/{zoom}/tx/{tx}/ty/{ty}.png"
+    r = await client.get(url, auth=auth(alice))
+    assert r.status_code == 200, r.text
+    return np.asarray(Image.open(io.BytesIO(r.content)).convert("RGB"))
+
+
+def stored_compression(path: Path) -> int:
+    """The compression of the converted copy's full-resolution tiles."""
+    with tifffile.TiffFile(path) as tif:
+        return int(tif.pages.first.compression)
 
 
 def close(served: np.ndarray, source: np.ndarray) -> None:
@@ -94,7 +121,15 @@ async def test_strip_tiff_is_converted_served_and_downloaded_as_uploaded(
     child = await uploaded_file(client, alice, image["uploadedFile"])
     assert child["parent"] == original["id"] and child["status"] == DEPLOYED
     assert child["size"] == (storage_root / child["path"]).stat().st_size > 0
-    close(await window(client, alice, answer), source[:256, :256])
+    # An uncompressed source: deflate tiles, and its pixels are served exactly.
+    assert stored_compression(storage_root / child["path"]) == tifffile.COMPRESSION.ADOBE_DEFLATE
+    with tifffile.TiffFile(storage_root / child["path"]) as tif:
+        assert np.array_equal(tif.pages.first.asarray(), source)
+    assert np.array_equal(await window(client, alice, answer), source[:256, :256])
+    served = await window(client, alice, answer, (4700, 37, 300, 250))
+    assert np.array_equal(served, source[37:287, 4700:5000])
+    tile = await full_resolution_tile(client, alice, answer, 18, 1)
+    assert np.array_equal(tile[:44], source[256:300, 4608:4864])
     instance = answer["images"][0]["imageInstances"][0]["id"]
     r = await client.get(f"/api/imageinstance/{instance}/download", auth=auth(alice))
     assert r.status_code == 200 and r.content == (tmp_path / "strips.tif").read_bytes()
@@ -110,7 +145,7 @@ async def test_tiled_tiff_without_reduced_levels_is_converted(
     assert (image["width"], image["height"]) == (5000, 300)
     assert answer["uploadedFile"]["status"] == CONVERTED
     assert image["contentType"] == "PYRTIFF"
-    close(await window(client, alice, answer), source[:256, :256])
+    assert np.array_equal(await window(client, alice, answer), source[:256, :256])
 
 
 async def test_small_flat_image_is_served_as_it_is(
@@ -140,6 +175,21 @@ async def test_large_jpeg_is_converted_without_inventing_optics(
     close(await window(client, alice, answer), source[:256, :256])
 
 
+async def test_jpeg_compressed_strip_tiff_keeps_jpeg_tiles(
+    client: AsyncTestClient, alice: NewAccount, tmp_path: Path, storage_root: Path
+) -> None:
+    source = gradient(5000, 300)
+    tifffile.imwrite(
+        tmp_path / "lossy.tif", source, photometric="rgb", rowsperstrip=16, compression="jpeg"
+    )
+    answer = await deploy(client, alice, tmp_path / "lossy.tif")
+    image = answer["images"][0]["image"]
+    assert answer["uploadedFile"]["status"] == CONVERTED
+    child = await uploaded_file(client, alice, image["uploadedFile"])
+    assert stored_compression(storage_root / child["path"]) == tifffile.COMPRESSION.JPEG
+    close(await window(client, alice, answer), source[:256, :256])
+
+
 async def test_png_is_converted(client: AsyncTestClient, alice: NewAccount, tmp_path: Path) -> None:
     source = gradient(4500, 300)
     Image.fromarray(source).save(tmp_path / "wide.png")
@@ -147,7 +197,9 @@ async def test_png_is_converted(client: AsyncTestClient, alice: NewAccount, tmp_
     image = answer["images"][0]["image"]
     assert (image["width"], image["height"], image["channels"]) == (4500, 300, 1)
     assert answer["uploadedFile"]["contentType"] == "PNG"
-    close(await window(client, alice, answer), source[:256, :256])
+    assert np.array_equal(await window(client, alice, answer), source[:256, :256])
+    tile = await full_resolution_tile(client, alice, answer, 17, 0)
+    assert np.array_equal(tile[:, :148], source[:256, 4352:4500])
 
 
 async def test_16_bit_gray_tiff_is_converted_losslessly(
@@ -166,24 +218,20 @@ async def test_16_bit_gray_tiff_is_converted_losslessly(
         assert np.array_equal(tif.pages[0].asarray(), source)
 
 
+def tiled_ome_tiff(
+    path: Path, planes: np.ndarray, names: list[str], optics: dict[str, Any]
+) -> None:
+    """Channel planes (CYX) as a tiled OME-TIFF naming its channels (sizes in µm by default)."""
+    metadata = {"axes": "CYX", "PhysicalSizeYUnit": "µm", **optics, "Channel": {"Name": names}}
+    tifffile.imwrite(path, planes, tile=(256, 256), photometric="minisblack", metadata=metadata)
+
+
 async def test_ome_tiff_physical_size_and_channels_come_from_its_xml(
     client: AsyncTestClient, alice: NewAccount, tmp_path: Path
 ) -> None:
     planes = np.stack([np.full((512, 512), 40 * (c + 1), np.uint8) for c in range(3)])
-    tifffile.imwrite(
-        tmp_path / "cells.ome.tif",
-        planes,
-        tile=(256, 256),
-        photometric="minisblack",
-        metadata={
-            "axes": "CYX",
-            "PhysicalSizeX": 325.0,
-            "PhysicalSizeXUnit": "nm",
-            "PhysicalSizeY": 0.35,
-            "PhysicalSizeYUnit": "µm",
-            "Channel": {"Name": ["DAPI", "GFP", "RFP"]},
-        },
-    )
+    optics = {"PhysicalSizeX": 325.0, "PhysicalSizeXUnit": "nm", "PhysicalSizeY": 0.35}
+    tiled_ome_tiff(tmp_path / "cells.ome.tif", planes, ["DAPI", "GFP", "RFP"], optics)
     answer = await deploy(client, alice, tmp_path / "cells.ome.tif")
     image = answer["images"][0]["image"]
     assert image["physicalSizeX"] == pytest.approx(0.325)
@@ -195,6 +243,33 @@ async def test_ome_tiff_physical_size_and_channels_come_from_its_xml(
     r = await client.get(f"/api/abstractimage/{image['id']}/abstractslice.json", auth=auth(alice))
     slices = sorted((s["channel"], s["channelName"]) for s in r.json()["collection"])
     assert slices == [(0, "DAPI"), (1, "GFP"), (2, "RFP")]
+
+
+async def test_multichannel_16_bit_ome_tiff_keeps_its_truth(
+    client: AsyncTestClient, alice: NewAccount, tmp_path: Path
+) -> None:
+    y, x = np.mgrid[0:700, 0:900]
+    # Multiples of 257: the 8-bit rendering of a 16-bit value v is exactly v / 257.
+    levels = np.stack([(x + 3 * y + 40 * c) % 256 for c in range(3)]).astype(np.uint16)
+    optics = {"PhysicalSizeX": 0.65, "PhysicalSizeY": 0.5}
+    tiled_ome_tiff(tmp_path / "fluo.ome.tif", levels * 257, ["DAPI", "FITC", "TRITC"], optics)
+    answer = await deploy(client, alice, tmp_path / "fluo.ome.tif")
+    image = answer["images"][0]["image"]
+    assert (image["width"], image["height"]) == (900, 700)
+    assert image["physicalSizeX"] == pytest.approx(0.65)
+    assert image["physicalSizeY"] == pytest.approx(0.5)
+    assert image["magnification"] is None
+    assert (image["channels"], image["depth"], image["duration"]) == (3, 1, 1)
+    assert (image["bitPerSample"], image["samplePerPixel"]) == (16, 1)
+    assert answer["uploadedFile"]["contentType"] == "OMETIFF"
+    r = await client.get(f"/api/abstractimage/{image['id']}/abstractslice.json", auth=auth(alice))
+    slices = {s["channel"]: s for s in r.json()["collection"]}
+    assert {c: s["channelName"] for c, s in slices.items()} == {0: "DAPI", 1: "FITC", 2: "TRITC"}
+    url = f"/api/abstractslice/{slices[1]['id']}/window-610-430-250-200.png"
+    r = await client.get(url, auth=auth(alice))
+    assert r.status_code == 200, r.text
+    served = np.asarray(Image.open(io.BytesIO(r.content)).convert("L"))
+    assert np.array_equal(served, levels[1, 430:630, 610:860])
 
 
 async def test_tiled_pyramid_is_served_as_it_is(
@@ -243,13 +318,21 @@ async def test_20000_by_15000_strip_tiff_is_converted(
 ) -> None:
     xyz = pyvips.Image.xyz(20000, 15000)
     pixels = (xyz[0] % 256).bandjoin([xyz[1] % 256, (xyz[0] + xyz[1]) % 256]).cast("uchar")
-    pixels.tiffsave(str(tmp_path / "huge.tif"), tile=False, compression="jpeg", Q=95)
+    pixels.tiffsave(str(tmp_path / "huge.tif"), tile=False, compression="lzw")
     answer = await deploy(client, alice, tmp_path / "huge.tif")
     image = answer["images"][0]["image"]
     assert (image["width"], image["height"]) == (20000, 15000)
-    y, x = np.mgrid[0:256, 0:256]
-    source = np.stack([x % 256, y % 256, (x + y) % 256], axis=-1)
-    close(await window(client, alice, answer), source)
+
+    def source(x0: int, y0: int, width: int, height: int) -> np.ndarray:
+        y, x = np.mgrid[y0 : y0 + height, x0 : x0 + width]
+        return np.stack([x % 256, y % 256, (x + y) % 256], axis=-1).astype(np.uint8)
+
+    # An LZW source: the pyramid is lossless and served pixels equal the source's exactly.
+    assert np.array_equal(await window(client, alice, answer), source(0, 0, 256, 256))
+    box = (17321, 12987, 400, 300)
+    assert np.array_equal(await window(client, alice, answer, box), source(*box))
+    tile = await full_resolution_tile(client, alice, answer, 60, 40)
+    assert np.array_equal(tile, source(60 * 256, 40 * 256, 256, 256))
 
 
 async def test_async_upload_shows_the_converted_tree(
