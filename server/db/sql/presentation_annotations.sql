@@ -2,8 +2,7 @@
 -- the names of their terms. Cytomine's frame has its origin at the bottom left (y up), a IIIF
 -- canvas at the top left (y down): y becomes height - y. ST_AsSVG already writes -y (SVG is
 -- y down), so translating by -height first gives height - y; WKT takes the full affine flip.
--- Layers follow the annotation listing: members see every layer unless the project hides
--- users' or admins' layers from non-managers; admins see all.
+-- Layers follow the annotation listing (layer_visible: hidden users' or admins' layers).
 -- $1 image_instance_id bigint, $2 user_id bigint, $3 bypass bool (admin),
 -- $4 after id bigint (keyset: ids above it; NULL from the start), $5 limit bigint
 -- -> id bigint, svg text (an SVG element), wkt text, terms text[] (names, sorted)
@@ -12,16 +11,6 @@ WITH img AS (
     FROM image_instance AS i
     JOIN abstract_image AS a ON a.id = i.base_image_id
     WHERE i.id = $1
-),
-
-acl AS (
-    SELECT
-        m.is_manager OR NOT (p.hide_users_layers OR p.hide_admins_layers) AS sees_all,
-        p.hide_users_layers AS hide_users,
-        p.hide_admins_layers AS hide_admins
-    FROM img
-    JOIN project AS p ON p.id = img.project_id
-    JOIN project_member AS m ON m.project_id = p.id AND m.user_id = $2
 )
 
 SELECT
@@ -45,23 +34,6 @@ LEFT JOIN LATERAL (
 WHERE
     a.kind = 'user'
     AND ($4::bigint IS NULL OR a.id > $4)
-    AND (
-        $3
-        OR EXISTS (SELECT 1 FROM acl WHERE acl.sees_all)
-        OR EXISTS (
-            SELECT 1 FROM acl
-            WHERE
-                a.user_id = $2
-                OR CASE
-                    WHEN EXISTS (
-                        SELECT 1 FROM project_member AS am
-                        WHERE
-                            am.project_id = a.project_id
-                            AND am.user_id = a.user_id AND am.is_manager
-                    ) THEN NOT acl.hide_admins
-                    ELSE NOT acl.hide_users
-                END
-        )
-    )
+    AND layer_visible(a.project_id, a.user_id, $2, $3)
 ORDER BY a.id
 LIMIT $5
