@@ -30,9 +30,7 @@ JSON_LD = 'application/ld+json;profile="http://iiif.io/api/image/3/context.json"
 _OPT = {"query_token": True}
 
 
-def service_id(
-    request: Request[Any, Any, Any], state: State, instance_id: int, token: str | None = None
-) -> str:
+def service_id(request: Request[Any, Any, Any], instance_id: int, token: str | None = None) -> str:
     """Absolute URL of an image's IIIF service (the info.json ``id``), signed by ``token``."""
     base = base_url(request)
     return f"{base}/iiif/{instance_id}" if token is None else f"{base}/iiif/s/{token}/{instance_id}"
@@ -54,7 +52,7 @@ async def _info(
         # Signed by its query: the id carries the same signature in its path, since viewers
         # drop the query of the id when they build image URLs.
         token = signed_urls.path_token({k: str(v) for k, v in request.query_params.items()})
-    sid = service_id(request, state, instance_id, token)
+    sid = service_id(request, instance_id, token)
     tag = imaging.tag_of(access, "iiif-info", sid)
     unchanged = imaging.not_modified(request, access, tag)
     if unchanged is not None:
