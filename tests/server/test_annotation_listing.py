@@ -9,7 +9,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.auth.principal import Principal
-from server.db import queries as q
+from server.db import annotation_list_sql as listing_sql
 from server.db.store.accounts import NewAccount, create_account
 from server.db.store.annotation_listing import arguments, parse_query
 from tests.server.annotation_helpers import World, create, make_image, make_world
@@ -209,7 +209,7 @@ async def test_bbox_query_uses_the_image_location_gist_index(
     me = Principal(id=alice.id, username=alice.username, rank=2)
     query = parse_query({"image": str(other), "bbox": "0,0,50,50", **extra})
     statement, values = arguments(me, query)
-    assert statement == q.ANNOTATION_LIST_BBOX
+    assert statement == listing_sql.ANNOTATION_LIST_BBOX.text
     plan = await db.fetch("EXPLAIN " + statement, *values)
     text = "\n".join(row[0] for row in plan)
     assert "annotation_image_location_idx" in text, text

@@ -9,7 +9,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.auth.principal import Principal
-from server.db import queries as q
+from server.db import annotation_list_sql as listing_sql
 from server.db.store.accounts import NewAccount, create_account
 from server.db.store.annotation_listing import arguments, parse_query
 from tests.server.annotation_helpers import World, create, make_world
@@ -63,12 +63,31 @@ def ids(found: dict[str, Any]) -> set[int]:
     return {item["id"] for item in found["collection"]}
 
 
+# One request per listing statement (the test checks that each picks it).
+PER_STATEMENT = {
+    "annotation_list": {},
+    "annotation_list_bbox": {"bbox": "0,0,300,300"},
+    "annotation_list_by_term": {"term": 0},  # the grid's first term
+}
+
+
+def test_every_listing_statement_has_an_equivalence_case() -> None:
+    assert set(PER_STATEMENT) == {statement.name for statement in listing_sql.STATEMENTS}
+
+
+@pytest.mark.parametrize("name", sorted(PER_STATEMENT))
 async def test_listing_items_equal_the_single_annotation_for_every_shared_group(
-    client: AsyncTestClient, alice: NewAccount, grid: Grid
+    client: AsyncTestClient, alice: NewAccount, grid: Grid, name: str
 ) -> None:
-    found = await listing(
-        client, alice, image=grid.image, showDefault=True, showWKT=True, showGIS=True
-    )
+    params: dict[str, Any] = {"image": grid.image, **PER_STATEMENT[name]}
+    if "term" in params:
+        params["term"] = grid.terms[params["term"]]
+    groups = {"showDefault": True, "showWKT": True, "showGIS": True, "showTrack": True}
+    me = Principal(id=alice.id, username=alice.username, rank=2)
+    chosen = arguments(me, parse_query({k: str(v) for k, v in params.items()}))[0]
+    assert chosen == next(s.text for s in listing_sql.STATEMENTS if s.name == name)
+    found = await listing(client, alice, **params, **groups)
+    assert found["collection"], found
     for item in found["collection"]:
         r = await client.get(f"/api/userannotation/{item['id']}.json", auth=auth(alice))
         single = r.json()
@@ -321,10 +340,10 @@ async def test_search_body_takes_json_numbers_lists_and_booleans(
 @pytest.mark.parametrize(
     ("params", "statement"),
     [
-        ({"image": "1", "bbox": "0,0,9,9", "term": "3"}, q.ANNOTATION_LIST_BBOX),
-        ({"project": "1", "term": "3"}, q.ANNOTATION_LIST_BY_TERM),
-        ({"project": "1", "term": "3", "noTerm": "true"}, q.ANNOTATION_LIST),
-        ({"project": "1", "bbox": "0,0,9,9"}, q.ANNOTATION_LIST),
+        ({"image": "1", "bbox": "0,0,9,9", "term": "3"}, listing_sql.ANNOTATION_LIST_BBOX.text),
+        ({"project": "1", "term": "3"}, listing_sql.ANNOTATION_LIST_BY_TERM.text),
+        ({"project": "1", "term": "3", "noTerm": "true"}, listing_sql.ANNOTATION_LIST.text),
+        ({"project": "1", "bbox": "0,0,9,9"}, listing_sql.ANNOTATION_LIST.text),
     ],
 )
 async def test_each_request_picks_its_prebuilt_statement(

@@ -1,11 +1,11 @@
 """Annotation listing (``GET /api/annotation.json``, ``GET|POST /api/annotation/search.json``).
 
-Three static statements with the same parameters: ``annotation_list_bbox`` for the viewer's
-image(s) + bbox window (image and envelope always bound, so the GiST (image_id, location) index
-serves every plan), ``annotation_list_by_term`` for term filters elsewhere (the term links
-drive a semi-join) and ``annotation_list`` for the rest; every other filter is a bound
-``($n IS NULL OR ...)`` arm. PostgreSQL builds the whole page as one UTF-8 JSON text; a hidden
-``show*``/``hide*`` group costs nothing there. Parameters come from the query string and, for
+Three statements composed at import from the same fragments (``server/db/annotation_list_sql``):
+``annotation_list_bbox`` for the viewer's image(s) + bbox window, ``annotation_list_by_term`` for
+term filters elsewhere and ``annotation_list`` for the rest; every filter is a bound
+``($x IS NULL OR ...)`` arm named after the ``AnnotationQuery`` field holding its value.
+PostgreSQL builds the whole page as one UTF-8 JSON text; a hidden ``show*``/``hide*`` group
+costs nothing there. Parameters come from the query string and, for
 search, a JSON body (numbers, booleans, lists or comma-joined strings).
 
 Filters: project, image(s), slice(s), user(s) (``username`` too, as the web UI sends it),
@@ -30,7 +30,7 @@ done when a page holds fewer than ``max`` items.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any, get_args, get_type_hints
 
 import asyncpg
 import msgspec
@@ -38,7 +38,9 @@ import msgspec
 import spatial
 from contracts.errors import Forbidden, Invalid, NotFound
 from server.auth.principal import Principal
+from server.db import annotation_list_sql as listing_sql
 from server.db import queries as q
+from server.db.composed import Statement
 from server.db.store import annotation_overview
 from server.params import as_id, flag
 from server.params import ids as id_values
@@ -77,28 +79,35 @@ DEFAULT_GROUPS = ("basic", "meta", "term")
 _FLAG_GROUP = {name.lower(): name for name in GROUPS if name != "group"} | {"link": "group"}
 
 
+def wire(*names: str) -> msgspec.Meta:
+    """A filter field read from these request parameters, by its type: a list of ids, one id
+    (or an object's ``id``) or a boolean flag. Its value is bound to the listing statements
+    under the field's name (``$users_for_term`` in a fragment)."""
+    return msgspec.Meta(extra={"wire": names})
+
+
 class AnnotationQuery(msgspec.Struct, frozen=True, kw_only=True):
     """A parsed annotation listing request (None: no such filter)."""
 
-    project: int | None = None
-    images: list[int] | None = None
-    slices: list[int] | None = None
-    users: list[int] | None = None
-    terms: list[int] | None = None
-    no_term: bool = False
-    multiple_term: bool = False
-    users_for_term: list[int] | None = None
-    tracks: list[int] | None = None
-    no_track: bool = False
-    multiple_track: bool = False
-    tags: list[int] | None = None
-    no_tag: bool = False
-    reviewed: bool = False
-    algo: bool = False
+    project: Annotated[int | None, wire("project")] = None
+    images: Annotated[list[int] | None, wire("image", "images")] = None
+    slices: Annotated[list[int] | None, wire("slice", "slices")] = None
+    users: Annotated[list[int] | None, wire("user", "users", "username")] = None
+    terms: Annotated[list[int] | None, wire("term", "terms")] = None
+    no_term: Annotated[bool, wire("noTerm")] = False
+    multiple_term: Annotated[bool, wire("multipleTerm")] = False
+    users_for_term: Annotated[list[int] | None, wire("usersForTerm")] = None
+    tracks: Annotated[list[int] | None, wire("track", "tracks")] = None
+    no_track: Annotated[bool, wire("noTrack")] = False
+    multiple_track: Annotated[bool, wire("multipleTrack")] = False
+    tags: Annotated[list[int] | None, wire("tag", "tags")] = None
+    no_tag: Annotated[bool, wire("noTag")] = False
+    reviewed: Annotated[bool, wire("reviewed")] = False
+    algo: Annotated[bool, wire("includeAlgo")] = False
     before_slice: int | None = None
     after_slice: int | None = None
-    review_users: list[int] | None = None
-    not_reviewed_only: bool = False
+    review_users: Annotated[list[int] | None, wire("reviewUsers")] = None
+    not_reviewed_only: Annotated[bool, wire("notReviewedOnly")] = False
     bbox: spatial.Bbox | None = None
     bbox_annotation: int | None = None
     base_geometry: bytes | None = None
@@ -220,27 +229,33 @@ def _base(params: dict[str, Any]) -> tuple[bytes | None, int | None, float | Non
     return spatial.to_wkb(spatial.parse_location(str(value))), None, distance
 
 
+def _wired() -> dict[str, tuple[type[Any], tuple[str, ...]]]:
+    """The filter fields of ``AnnotationQuery``: field name -> (value type, parameter names)."""
+    found = {}
+    for name, hint in get_type_hints(AnnotationQuery, include_extras=True).items():
+        for meta in getattr(hint, "__metadata__", ()):
+            if isinstance(meta, msgspec.Meta) and meta.extra and "wire" in meta.extra:
+                kind = get_args(hint)[0]
+                if kind not in (list[int] | None, int | None, bool):
+                    raise TypeError(f"{name}: a wired filter is ids, an id or a flag, not {kind}")
+                found[name] = (kind, meta.extra["wire"])
+    return found
+
+
+_WIRED = _wired()
+
+
 def _filters(params: dict[str, Any]) -> dict[str, Any]:
-    """The id-list and boolean filters."""
-    return {
-        "project": _one(params, "project"),
-        "images": _ids(params, "image", "images"),
-        "slices": _ids(params, "slice", "slices"),
-        "users": _ids(params, "user", "users", "username"),
-        "terms": _ids(params, "term", "terms"),
-        "users_for_term": _ids(params, "usersForTerm"),
-        "tracks": _ids(params, "track", "tracks"),
-        "tags": _ids(params, "tag", "tags"),
-        "review_users": _ids(params, "reviewUsers"),
-        "no_term": _flag(params, "noTerm"),
-        "multiple_term": _flag(params, "multipleTerm"),
-        "no_track": _flag(params, "noTrack"),
-        "multiple_track": _flag(params, "multipleTrack"),
-        "no_tag": _flag(params, "noTag"),
-        "reviewed": _flag(params, "reviewed"),
-        "algo": _flag(params, "includeAlgo"),
-        "not_reviewed_only": _flag(params, "notReviewedOnly"),
-    }
+    """The id-list, id and boolean filters, each read as its field's type says."""
+    found: dict[str, Any] = {}
+    for field, (kind, names) in _WIRED.items():
+        if kind == list[int] | None:
+            found[field] = _ids(params, *names)
+        elif kind == int | None:
+            found[field] = _one(params, names[0])
+        else:
+            found[field] = _flag(params, names[0])
+    return found
 
 
 def _slice_order(params: dict[str, Any], filters: dict[str, Any]) -> dict[str, Any]:
@@ -274,51 +289,41 @@ def parse_query(params: dict[str, Any]) -> AnnotationQuery:
     )
 
 
-def _filter_values(query: AnnotationQuery) -> list[Any]:
-    """The bound values $4..$18: ids and flags of the filters, in the statements' order."""
-    return [
-        query.project,
-        query.images,
-        query.slices,
-        query.users,
-        query.terms,
-        query.no_term,
-        query.multiple_term,
-        query.users_for_term,
-        query.tracks,
-        query.no_track,
-        query.multiple_track,
-        query.tags,
-        query.no_tag,
-        query.review_users,
-        query.not_reviewed_only,
-    ]
+def values(me: Principal, query: AnnotationQuery, slice_rank: int | None) -> dict[str, Any]:
+    """Every named value of the listing statements: the query's fields under their own names
+    (the filters), and what is derived from the caller and the query."""
+    box = query.bbox
+    envelope: tuple[float | None, ...] = box.envelope if box is not None else (None,) * 4
+    area = spatial.to_wkb(box.polygon) if box is not None and box.polygon is not None else None
+    return msgspec.structs.asdict(query) | {
+        "user_id": me.id,
+        "bypass": me.is_admin,
+        "kind": query.kind,
+        **dict(zip(("bbox_minx", "bbox_miny", "bbox_maxx", "bbox_maxy"), envelope, strict=True)),
+        "bbox_area": area,
+        "count": query.after_id is None,  # keyset pages are not counted
+        "limit": query.max or None,
+        "offset": 0 if query.after_id is not None else query.offset,
+        "slice_rank": slice_rank,  # the plane to order by (beforeSlice/afterSlice)
+        "before": query.before_slice is not None,
+    }
+
+
+def statement(query: AnnotationQuery) -> Statement:
+    """The listing statement whose plan fits ``query``."""
+    if query.bbox is not None and query.images is not None:
+        return listing_sql.ANNOTATION_LIST_BBOX
+    if query.terms is not None and not query.no_term:
+        return listing_sql.ANNOTATION_LIST_BY_TERM
+    return listing_sql.ANNOTATION_LIST
 
 
 def arguments(
     me: Principal, query: AnnotationQuery, slice_rank: int | None = None
 ) -> tuple[str, list[Any]]:
-    """The statement for ``query`` and its bound values (slice_rank: the plane to order by)."""
-    box = query.bbox
-    envelope: tuple[float | None, ...] = box.envelope if box is not None else (None,) * 4
-    area = spatial.to_wkb(box.polygon) if box is not None and box.polygon is not None else None
-    values = [
-        *(me.id, me.is_admin, query.kind),
-        *_filter_values(query),
-        *(*envelope, area, query.bbox_annotation),
-        *(query.base_geometry, query.base_annotation, query.max_distance, query.excluded),
-        *(query.after_than, query.before_than, query.after_id),
-        query.after_id is None,  # keyset pages are not counted
-        query.max or None,
-        0 if query.after_id is not None else query.offset,
-        query.groups,
-        *(slice_rank, query.before_slice is not None),
-    ]
-    if box is not None and query.images is not None:
-        return q.ANNOTATION_LIST_BBOX, values
-    if query.terms is not None and not query.no_term:
-        return q.ANNOTATION_LIST_BY_TERM, values
-    return q.ANNOTATION_LIST, values
+    """The statement text for ``query`` and its bound values (slice_rank: the plane to order by)."""
+    chosen = statement(query)
+    return chosen.text, chosen.bind(values(me, query, slice_rank))
 
 
 def _page(items: bytes, size: int | None, found: int, query: AnnotationQuery) -> ListingPage:

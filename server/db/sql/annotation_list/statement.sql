@@ -1,40 +1,40 @@
--- Annotation listing for every filter combination but the viewer's image + bbox window
--- (annotation_list_bbox): low-volume filters written as `($n IS NULL OR ...)` arms.
--- $1 user_id bigint, $2 bypass bool (admin), $3 kind text ('user' | 'algo' | 'reviewed'),
--- $4 project_id bigint, $5 image_ids bigint[], $6 slice_ids bigint[], $7 user_ids bigint[],
--- $8 term_ids bigint[], $9 no_term bool, $10 multiple_term bool, $11 users_for_term bigint[],
--- $12 track_ids bigint[], $13 no_track bool, $14 multiple_track bool, $15 tag_ids bigint[],
--- $16 no_tag bool, $17 reviewer_ids bigint[], $18 not_reviewed_only bool,
--- $19..$22 bbox envelope minx, miny, maxx, maxy float8, $23 exact area bytea (WKB, NULL when
--- the bbox is its envelope), $24 bbox_annotation bigint, $25 base geometry bytea (WKB),
--- $26 base_annotation bigint, $27 max distance float8, $28 excluded annotation bigint,
--- $29 created after timestamptz, $30 created before timestamptz, $31 keyset: ids below bigint,
--- $32 count bool, $33 limit bigint (NULL = all), $34 offset bigint, $35 shown groups text[],
--- $36 slice rank bigint (with tracks: beforeSlice/afterSlice), $37 before bool (false: after)
+-- The annotation listing, one skeleton for every listing statement: the statements are composed
+-- at import (server/db/annotation_list_sql.py) by filling the slots below with a source (how the
+-- candidate rows are found) and every fragment of filters/ ANDed, each a `($x IS NULL OR ...)`
+-- arm or alike. Parameters are named; the composed text binds them as $1.. with their types.
+-- $user_id bigint
+-- $bypass boolean
+-- $kind text
+-- $count boolean
+-- $limit bigint
+-- $offset bigint
+-- $groups text[]
+-- $tracks bigint[]
+-- $after_id bigint
 -- -> size bigint (every match; NULL when not counted), found bigint (items in this page),
 --    items bytea (UTF-8 JSON array, newest first; with tracks by plane rank first)
 
 WITH g AS (
     SELECT
-        annotation_class($3::text) AS class,
-        CASE $3
+        annotation_class($kind) AS class,
+        CASE $kind
             WHEN 'reviewed' THEN 'reviewedannotation'
             WHEN 'algo' THEN 'algoannotation'
             ELSE 'userannotation'
         END AS path,
-        $3 = 'reviewed' AS rev,
-        $3 = 'algo' AS algo,
-        'meta' = ANY($35::text []) AS meta,
-        'wkt' = ANY($35) AS wkt,
-        'gis' = ANY($35) AS gis,
-        'term' = ANY($35) AS term,
+        $kind = 'reviewed' AS rev,
+        $kind = 'algo' AS algo,
+        'meta' = ANY($groups) AS meta,
+        'wkt' = ANY($groups) AS wkt,
+        'gis' = ANY($groups) AS gis,
+        'term' = ANY($groups) AS term,
         -- Cytomine's reviewed listing has no track group.
-        'track' = ANY($35) AND $3 <> 'reviewed' AS track,
-        'image' = ANY($35) AS image,
-        'slice' = ANY($35) AS slice,
-        'user' = ANY($35) AS usr,
-        'imageGroup' = ANY($35) AS image_group,
-        'group' = ANY($35) AS link,
+        'track' = ANY($groups) AND $kind <> 'reviewed' AS track,
+        'image' = ANY($groups) AS image,
+        'slice' = ANY($groups) AS slice,
+        'user' = ANY($groups) AS usr,
+        'imageGroup' = ANY($groups) AS image_group,
+        'group' = ANY($groups) AS link,
         -- The base URL as an open JSON string: '"' + escaped text, closed after the path.
         (SELECT left(to_json(s.url)::text, -1) FROM image_server AS s ORDER BY s.id LIMIT 1) AS url
 ),
@@ -48,127 +48,21 @@ acl AS (
         p.hide_admins_layers AS hide_admins
     FROM project_member AS m
     INNER JOIN project AS p ON m.project_id = p.id
-    WHERE m.user_id = $1
+    WHERE m.user_id = $user_id
 ),
 
--- Not materialized: the page becomes its own `ORDER BY id DESC LIMIT` query (a keyset page
--- walks the primary key backwards and stops: 4 s -> 12 ms at 1M rows) and the count, asked
--- only when $32, its own scan.
-matched AS NOT MATERIALIZED (
+-- Materialized (the viewer's window): one GiST scan feeds both the count and the page (ids and
+-- ctids only). Not materialized (the rest): the page becomes its own `ORDER BY id DESC LIMIT`
+-- query (a keyset page walks the primary key backwards and stops: 4 s -> 12 ms at 1M rows) and
+-- the count, asked only when counted, its own scan.
+matched AS /*materialized*/ (
     SELECT a.id, a.ctid AS tid, a.slice_id
     FROM annotation AS a
     CROSS JOIN g
     WHERE
-        ($5::bigint [] IS NULL OR a.image_id = ANY($5))
-        AND (
-            $19::float8 IS NULL
-            OR a.location && st_makeenvelope($19, $20::float8, $21::float8, $22::float8, 0)
-        )
-        AND a.kind = $3
-        AND (
-            $2
-            OR a.project_id IN (SELECT acl.project_id FROM acl WHERE acl.sees_all)
-            OR EXISTS (
-                SELECT 1 FROM acl
-                WHERE
-                    acl.project_id = a.project_id
-                    AND NOT acl.sees_all
-                    AND (
-                        a.user_id = $1
-                        OR CASE
-                            WHEN EXISTS (
-                                SELECT 1 FROM project_member AS am
-                                WHERE
-                                    am.project_id = a.project_id
-                                    AND am.user_id = a.user_id AND am.is_manager
-                            ) THEN NOT acl.hide_admins
-                            ELSE NOT acl.hide_users
-                        END
-                    )
-            )
-        )
-        AND ($4::bigint IS NULL OR a.project_id = $4)
-        AND ($6::bigint [] IS NULL OR a.slice_id = ANY($6))
-        AND ($7::bigint [] IS NULL OR a.user_id = ANY($7))
-        AND (
-            ($8::bigint [] IS NULL AND NOT $9::boolean AND $11::bigint [] IS NULL)
-            OR EXISTS (
-                SELECT 1 FROM annotation_term AS t
-                WHERE
-                    t.annotation_id = a.id
-                    AND ($8 IS NULL OR t.term_id = ANY($8))
-                    AND ($11 IS NULL OR t.user_id = ANY($11))
-                    AND ($8 IS NOT NULL OR $11 IS NOT NULL)
-            )
-            OR ($9 AND NOT EXISTS (SELECT 1 FROM annotation_term AS t WHERE t.annotation_id = a.id))
-        )
-        AND (
-            NOT $10::boolean
-            OR (SELECT count(DISTINCT t.term_id) FROM annotation_term AS t WHERE t.annotation_id = a.id) > 1
-        )
-        AND (
-            ($12::bigint [] IS NULL AND NOT $13::boolean)
-            OR EXISTS (
-                SELECT 1 FROM annotation_track AS r
-                WHERE r.annotation_id = a.id AND r.track_id = ANY($12)
-            )
-            OR ($13 AND NOT EXISTS (SELECT 1 FROM annotation_track AS r WHERE r.annotation_id = a.id))
-        )
-        AND (
-            NOT $14::boolean
-            OR (SELECT count(DISTINCT r.track_id) FROM annotation_track AS r WHERE r.annotation_id = a.id) > 1
-        )
-        AND (
-            ($15::bigint [] IS NULL AND NOT $16::boolean)
-            OR EXISTS (
-                SELECT 1 FROM tag_domain_association AS d
-                WHERE
-                    d.domain_ident = a.id AND d.domain_class_name = g.class AND d.tag_id = ANY($15)
-            )
-            OR (
-                $16 AND NOT EXISTS (
-                    SELECT 1 FROM tag_domain_association AS d
-                    WHERE d.domain_ident = a.id AND d.domain_class_name = g.class
-                )
-            )
-        )
-        AND ($17::bigint [] IS NULL OR a.reviewer_id = ANY($17))
-        AND (NOT $18::boolean OR NOT EXISTS (SELECT 1 FROM annotation AS v WHERE v.parent_id = a.id))
-        AND ($23::bytea IS NULL OR st_intersects(a.location, st_geomfromwkb($23, 0)))
-        AND (
-            $24::bigint IS NULL
-            OR st_intersects(a.location, (SELECT b.location FROM annotation AS b WHERE b.id = $24))
-        )
-        AND (
-            $27::float8 IS NULL
-            OR st_dwithin(
-                a.location,
-                coalesce(
-                    st_geomfromwkb($25::bytea, 0),
-                    (SELECT b.location FROM annotation AS b WHERE b.id = $26::bigint)
-                ),
-                $27
-            )
-        )
-        AND ($28::bigint IS NULL OR a.id <> $28)
-        AND ($29::timestamptz IS NULL OR a.created > $29)
-        AND ($30::timestamptz IS NULL OR a.created < $30)
-        AND (
-            $36::bigint IS NULL
-            OR EXISTS (
-                SELECT 1 FROM slice_instance AS si
-                INNER JOIN abstract_slice AS bs ON si.base_slice_id = bs.id
-                INNER JOIN abstract_image AS ai ON bs.image_id = ai.id
-                WHERE
-                    si.id = a.slice_id
-                    AND CASE
-                        WHEN $37::boolean
-                            THEN bs.channel + ai.channels * (bs.z_stack + ai.depth * bs."time") < $36
-                        ELSE bs.channel + ai.channels * (bs.z_stack + ai.depth * bs."time") > $36
-                    END
-            )
-        )
-        AND ($31::bigint IS NULL OR a.id < $31)
+        /*source*/
+        AND a.kind = $kind
+        AND /*filters*/
 ),
 
 -- The page in listing order: newest first, or with a track filter (keyset pages aside) by
@@ -179,8 +73,8 @@ page AS (
     FROM (
         (
             SELECT m.id, m.tid, 0 AS rank FROM matched AS m
-            WHERE $12::bigint [] IS NULL OR $31::bigint IS NOT NULL
-            ORDER BY m.id DESC LIMIT $33::bigint OFFSET $34::bigint
+            WHERE $tracks IS NULL OR $after_id IS NOT NULL
+            ORDER BY m.id DESC LIMIT $limit OFFSET $offset
         )
         UNION ALL
         (
@@ -192,8 +86,8 @@ page AS (
             INNER JOIN slice_instance AS si ON m.slice_id = si.id
             INNER JOIN abstract_slice AS bs ON si.base_slice_id = bs.id
             INNER JOIN abstract_image AS ai ON bs.image_id = ai.id
-            WHERE $12 IS NOT NULL AND $31 IS NULL
-            ORDER BY rank, m.id DESC LIMIT $33 OFFSET $34
+            WHERE $tracks IS NOT NULL AND $after_id IS NULL
+            ORDER BY rank, m.id DESC LIMIT $limit OFFSET $offset
         )
     ) AS k
     INNER JOIN annotation AS a ON a.ctid = k.tid
@@ -203,7 +97,7 @@ page AS (
 -- Items are concatenated text (every value is a number, a WKT or escaped with to_json):
 -- json_build_object and json_agg cost 3-5x more per row. A hidden group costs nothing.
 SELECT
-    CASE WHEN $32::boolean THEN (SELECT count(*) FROM matched) END AS size,
+    CASE WHEN $count THEN (SELECT count(*) FROM matched) END AS size,
     count(*) AS found,
     convert_to('[' || coalesce(string_agg(concat(
         '{"class":"', g.class, '","id":', a.id,

@@ -1,0 +1,51 @@
+"""The annotation listing statements, composed once at import from ``sql/annotation_list/``.
+
+Every statement is ``statement.sql`` with a source (how candidate rows are found) and every
+filter of ``filters/`` ANDed; they differ only where a plan needs it:
+
+- ``annotation_list_bbox``: the viewer's image(s) + bbox window, image and envelope always
+  bound so the GiST (image_id, location) index serves every plan; one materialized scan
+  feeds the count and the page;
+- ``annotation_list_by_term``: term(s) without noTerm, the term links drive a semi-join (it
+  takes the place of the terms filter);
+- ``annotation_list``: the rest, every filter an optional arm.
+
+A new filter is one fragment in ``filters/`` (its parameters declared in its header, named
+after the ``AnnotationQuery`` fields that hold their values): every statement gets it.
+"""
+
+from __future__ import annotations
+
+from server.db.composed import Fragment, Statement, compose, read
+from server.db.queries import SQL_DIR
+
+_DIR = SQL_DIR / "annotation_list"
+_SKELETON = read(_DIR / "statement.sql")
+_FILTERS = {path.stem: read(path) for path in sorted((_DIR / "filters").glob("*.sql"))}
+
+
+def _listing(
+    name: str, sources: tuple[str, ...], *, materialized: bool, replaces: tuple[str, ...] = ()
+) -> Statement:
+    """The skeleton with these ``source_<name>.sql`` fragments and every filter not replaced."""
+    source: list[Fragment] = [read(_DIR / f"source_{s}.sql") for s in sources]
+    filters = [fragment for stem, fragment in _FILTERS.items() if stem not in replaces]
+    return compose(
+        name,
+        _SKELETON,
+        {
+            "materialized": "MATERIALIZED" if materialized else "NOT MATERIALIZED",
+            "source": source,
+            "filters": filters,
+        },
+    )
+
+
+ANNOTATION_LIST = _listing("annotation_list", ("images",), materialized=False)
+ANNOTATION_LIST_BBOX = _listing("annotation_list_bbox", ("window",), materialized=True)
+ANNOTATION_LIST_BY_TERM = _listing(
+    "annotation_list_by_term", ("terms", "images"), materialized=False, replaces=("terms",)
+)
+STATEMENTS = (ANNOTATION_LIST, ANNOTATION_LIST_BBOX, ANNOTATION_LIST_BY_TERM)
+
+__all__ = ["ANNOTATION_LIST", "ANNOTATION_LIST_BBOX", "ANNOTATION_LIST_BY_TERM", "STATEMENTS"]

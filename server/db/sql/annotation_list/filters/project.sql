@@ -1,0 +1,4 @@
+-- Annotations of one project.
+-- $project bigint
+
+($project IS NULL OR a.project_id = $project)
