@@ -6,15 +6,17 @@
 It starts a private PostGIS cluster in a temporary directory, makes one large image, loads
 ``--existing`` cell-like polygons (so the GiST index is not empty), then writes ``--rows``
 more polygons (8-32 vertices, 10-60 px, one term each) three ways and prints rows/s:
-- floor: the same binary COPY through asyncpg (ids, annotations, terms and the command row
-  in one transaction per chunk), geometry already WKB: what PostgreSQL alone can take,
-  measured before and after the REST runs (ratios use the faster);
+- the floor: the same binary COPY through asyncpg (ids, annotations, terms and the command
+  row in one transaction per chunk), geometry already WKB, with the overview triggers
+  disabled: what PostgreSQL alone takes while it keeps references and counters; measured
+  with one session and with ``--clients`` sessions, before and after the REST runs (ratios
+  use the faster of each);
+- the same COPY with every trigger enabled (what the overview upkeep adds to a write);
 - the array POST ``/api/annotation.json`` with ``--chunk`` items per request from
   ``--clients`` threads, and ``--small`` items sent the official client's way (chunks of 15
   from 8 threads);
 - the streaming import (one NDJSON body, then one GeoJSON FeatureCollection body);
-- diagnostic floors with the overview triggers, then every trigger (FK checks included),
-  disabled: what each costs.
+- a diagnostic floor with every trigger (FK checks and counters too) disabled.
 The machine is shared and noisy (2 cores for the server, PostgreSQL and this client).
 """
 
@@ -189,25 +191,23 @@ async def floor(url: str, world: World, geoms: np.ndarray, chunk: int, conns: in
     return len(geoms) / (time.perf_counter() - start)
 
 
-# Floors measured with some triggers disabled (a private cluster, superuser), to show what
-# each costs; the rows they write leave counters and aggregates stale, which nothing reads here.
-DIAGNOSTICS = (
-    ("overview triggers", ("annotation_overview_added", "annotation_overview_term_added")),
-    ("any trigger (FK checks too)", ("ALL",)),
-)
+# The overview triggers: disabled for the floor (a private cluster, superuser); the rows
+# written meanwhile leave the aggregates stale, which nothing reads here.
+OVERVIEW_TRIGGERS = ("annotation_overview_added", "annotation_overview_term_added")
+EVERY_TRIGGER = ("ALL",)
 
 
 async def _without(
-    url: str, world: World, geoms: np.ndarray, chunk: int, triggers: tuple[str, ...]
+    url: str, world: World, geoms: np.ndarray, chunk: int, triggers: tuple[str, ...], conns: int
 ) -> float:
-    """The floor with ``triggers`` disabled on both tables (absent ones are skipped)."""
+    """The COPY rate with ``triggers`` disabled on both tables (absent ones are skipped)."""
     conn = await asyncpg.connect(url)
     names = {r[0] for r in await conn.fetch("SELECT tgname FROM pg_trigger")} | {"ALL"}
     found = [t for t in triggers if t in names]
     try:
         for name in found:
             await _toggle(conn, name, "DISABLE")
-        return await floor(url, world, geoms, chunk)
+        return await floor(url, world, geoms, chunk, conns)
     finally:
         for name in found:
             await _toggle(conn, name, "ENABLE")
@@ -338,7 +338,7 @@ async def _count(url: str) -> int:
 
 
 def _line(label: str, rate: float, base: float) -> None:
-    print(f"  {label:<52} {rate:>9,.0f} rows/s   {rate / base:5.2f}x floor")
+    print(f"  {label:<62} {rate:>9,.0f} rows/s   {rate / base:5.2f}x floor")
 
 
 def _over_http(
@@ -399,22 +399,25 @@ def main() -> None:
         def batch() -> np.ndarray:
             return cells(rng, args.rows, world.side)
 
-        floors = {n: [asyncio.run(floor(url, world, batch(), args.chunk, n))]
-                  for n in (one, many)}  # fmt: skip
+        def bare(n: int, triggers: tuple[str, ...] = OVERVIEW_TRIGGERS) -> float:
+            return asyncio.run(_without(url, world, batch(), args.chunk, triggers, n))
+
+        floors = {n: [bare(n)] for n in (one, many)}
+        full = asyncio.run(floor(url, world, batch(), args.chunk, one))
         figures = _over_http(args, url, root, world)
         for n in (one, many):
-            floors[n].append(asyncio.run(floor(url, world, batch(), args.chunk, n)))
+            floors[n].append(bare(n))
         base = {n: max(v) for n, v in floors.items()}
         print(f"{args.rows:,} cell polygons into an indexed table of {args.existing:,}+ rows")
         for n, (before, after) in floors.items():
-            label = f"floor: binary COPY, {args.chunk}/txn, {n} session(s)"
+            label = f"floor: binary COPY without overview triggers, {n} session(s)"
             _line(f"{label}, before", before, base[n])
             _line(f"{label}, after", after, base[n])
+        _line("binary COPY with every trigger, 1 session", full, base[one])
         for label, sessions, rate in figures:
             _line(label, rate, base[sessions if sessions in base else one])
-        for label, triggers in DIAGNOSTICS:
-            rate = asyncio.run(_without(url, world, batch(), args.chunk, triggers))
-            _line(f"diagnostic floor without {label}, 1 session", rate, base[one])
+        rate = bare(one, EVERY_TRIGGER)
+        _line("diagnostic: binary COPY without any trigger, 1 session", rate, base[one])
         print(f"  table now holds {asyncio.run(_count(url)):,} annotations")
     finally:
         cluster.stop()
