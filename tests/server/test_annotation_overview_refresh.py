@@ -10,12 +10,15 @@ from typing import Any
 import asyncpg
 import msgspec
 import pytest
+import shapely
 from litestar.testing import AsyncTestClient
 
+from server.db.store import annotation_copy as cp
 from server.db.store import annotation_overview
 from server.db.store.accounts import NewAccount
+from server.db.store.annotation_rows import Row
 from server.settings import Settings
-from tests.server.annotation_helpers import World, make_world
+from tests.server.annotation_helpers import World, make_image, make_world
 from tests.server.annotation_helpers import square as sq
 from tests.server.project_helpers import auth
 from tests.server.test_annotation_overview import bulk
@@ -213,3 +216,55 @@ async def test_changes_of_a_deleted_image_are_dropped_by_the_next_pass(
     assert await pending(db, world.image) > 0
     assert await annotation_overview.flush_pending(db) == 0
     assert await pending(db, world.image) == 0
+
+
+async def test_bulk_writers_log_the_same_changes_as_the_triggers(
+    client: AsyncTestClient, db: asyncpg.Connection, alice: NewAccount, world: World
+) -> None:
+    # Centres on cell edges (x = 1024; y = 3000 - 1024), on the image border and between:
+    # the array POST (binary COPY, changes computed while encoding) must place each one
+    # where the SQL of the triggers does.
+    image, _ = await make_image(db, world.project, alice.id, width=4096, height=3000)
+    spots = [(1019, 10), (1018.5, 1971), (0, 0), (4090, 2995), (2043.75, 1970.5)]
+    spots += [(37.1 * i % 4000, 29.3 * i % 2900) for i in range(100)]
+    body = [
+        {"location": sq(x, y), "image": image, "term": world.terms[: i % 3]}
+        for i, (x, y) in enumerate(spots)
+    ]
+    r = await client.post("/api/annotation.json", json=body, auth=auth(alice))
+    assert r.status_code == 200, r.text
+    assert r.json()["data"]["success"], r.text
+    await annotation_overview.flush(db, image, wait=True)
+    expected = await truth(db, image)
+    assert sum(row[5] for row in expected if row[0] == 16 and row[3] == 0) == len(spots)
+    assert await stored(db, image) == expected
+
+
+async def test_writes_after_a_bulk_copy_in_its_transaction_are_logged_by_the_triggers(
+    db: asyncpg.Connection, alice: NewAccount, world: World
+) -> None:
+    row = Row(image_id=world.image, slice_id=world.slice, project_id=world.project)
+    row.wkb = shapely.to_wkb(shapely.Point(100, 100))
+    row.terms, row.centre_x, row.centre_y = [world.terms[0]], 100.0, 100.0
+    (first,) = await cp.allocate_ids(db, 1)
+    width_height = (await db.fetchrow(
+        "SELECT g.width, g.height FROM image_instance AS i JOIN abstract_image AS g"
+        " ON g.id = i.base_image_id WHERE i.id = $1", world.image
+    ))  # fmt: skip
+    assert width_height is not None
+    batch = (
+        cp.encode_annotations([first], [alice.id], [row], 0.0),
+        cp.encode_terms([first], [alice.id], [row])[0],
+        cp.encode_overview([alice.id], [row], {world.image: tuple(width_height)}),
+    )
+
+    async def one() -> Any:
+        yield batch
+
+    async with db.transaction():
+        await cp.copy_batches(db, one())
+        await bulk(db, world, alice.id, 4, x=900)
+    await annotation_overview.flush(db, world.image, wait=True)
+    assert await stored(db, world.image) == await truth(db, world.image)
+    total = "SELECT count FROM annotation_overview WHERE image_id = $1 AND level = 16"
+    assert await db.fetchval(total + " AND term_id = 0", world.image) == 5
