@@ -11,7 +11,9 @@ more polygons (8-32 vertices, 10-60 px, one term each) three ways and prints row
   disabled: what PostgreSQL alone takes while it keeps references and counters; measured
   with one session and with ``--clients`` sessions, before and after the REST runs (ratios
   use the faster of each);
-- the same COPY with every trigger enabled (what the overview upkeep adds to a write);
+- the same COPY with every trigger enabled (what the overview triggers add to a write), and
+  with the overview changes computed while encoding and copied beside the rows, the way the
+  REST writers log them (migration 0037);
 - the array POST ``/api/annotation.json`` with ``--chunk`` items per request from
   ``--clients`` threads, and ``--small`` items sent the official client's way (chunks of 15
   from 8 threads);
@@ -33,7 +35,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +131,9 @@ async def _world(url: str, side: int = SIDE) -> World:
 def _rows(world: World, geoms: np.ndarray) -> list[Row]:
     wkbs = shapely.to_wkb(geoms, output_dimension=2).tolist()
     area, length = np.round(shapely.area(geoms)), np.round(shapely.length(geoms))
+    bounds = shapely.bounds(geoms)
+    xs, ys = (bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2
+    measures = zip(wkbs, area.tolist(), length.tolist(), xs.tolist(), ys.tolist(), strict=True)
     return [
         Row(
             image_id=world.image,
@@ -140,16 +145,21 @@ def _rows(world: World, geoms: np.ndarray) -> list[Row]:
             perimeter=p,
             perimeter_unit="pixels",
             terms=[world.terms[i % 3]],
+            centre_x=x,
+            centre_y=y,
         )
-        for i, (w, a, p) in enumerate(zip(wkbs, area.tolist(), length.tolist(), strict=True))
+        for i, (w, a, p, x, y) in enumerate(measures)
     ]
 
 
-async def _encode_chunks(
-    url: str, world: World, geoms: np.ndarray, chunk: int
-) -> list[tuple[int, bytes, bytes]]:
-    """(first id, annotation tuples, term tuples) per chunk: ids and WKB made beforehand."""
+Chunk = tuple[int, cp.Batch]
+"""The first id of a chunk and its COPY tuples (annotations, term links, overview changes)."""
+
+
+async def _encode_chunks(url: str, world: World, geoms: np.ndarray, chunk: int) -> list[Chunk]:
+    """Every chunk's first id and COPY tuples: ids, WKB and tuples made beforehand."""
     conn = await asyncpg.connect(url)
+    sizes = {world.image: (world.side, world.side)}
     try:
         out = []
         for k in range(0, len(geoms), chunk):
@@ -157,26 +167,33 @@ async def _encode_chunks(
             ids = await cp.allocate_ids(conn, len(rows))
             users = [world.account.id] * len(rows)
             terms, _ = cp.encode_terms(ids, users, rows)
-            out.append((ids[0], cp.encode_annotations(ids, users, rows, 0), terms))
+            overview = cp.encode_overview(users, rows, sizes)
+            out.append((ids[0], (cp.encode_annotations(ids, users, rows, 0), terms, overview)))
         return out
     finally:
         await conn.close()
 
 
-async def floor(url: str, world: World, geoms: np.ndarray, chunk: int, conns: int = 1) -> float:
+async def floor(
+    url: str, world: World, geoms: np.ndarray, chunk: int, conns: int = 1, logged: bool = False
+) -> float:
     """Rows/s of the binary COPY alone (tuples encoded beforehand), ``conns`` sessions at once.
 
-    Each chunk is one transaction: annotations, term links and a command row, as over REST.
+    Each chunk is one transaction: annotations, term links and a command row, as over REST;
+    ``logged``: with the overview changes computed beforehand, copied the REST writers' way.
     """
     chunks = await _encode_chunks(url, world, geoms, chunk)
 
-    async def work(mine: list[tuple[int, bytes, bytes]]) -> None:
+    async def work(mine: list[Chunk]) -> None:
         conn = await asyncpg.connect(url)
         try:
-            for first, annotations, terms in mine:
+            for first, (annotations, terms, overview) in mine:
                 async with conn.transaction():
-                    await cp.copy_annotations(conn, cp.once(annotations))
-                    await cp.copy_terms(conn, cp.once(terms))
+                    if logged:
+                        await cp.copy_batches(conn, _one((annotations, terms, overview)))
+                    else:
+                        await cp.copy_annotations(conn, cp.once(annotations))
+                        await cp.copy_terms(conn, cp.once(terms))
                     await conn.execute(
                         "INSERT INTO command (user_id, project_id, type, class_name, object_id)"
                         " VALUES ($1, $2, 'ADD', 'bench', $3)",
@@ -190,6 +207,10 @@ async def floor(url: str, world: World, geoms: np.ndarray, chunk: int, conns: in
     start = time.perf_counter()
     await asyncio.gather(*(work(chunks[i::conns]) for i in range(conns)))
     return len(geoms) / (time.perf_counter() - start)
+
+
+async def _one(batch: cp.Batch) -> AsyncIterator[cp.Batch]:
+    yield batch
 
 
 # The overview triggers: disabled for the floor (a private cluster, superuser); the rows
@@ -419,6 +440,7 @@ def main() -> None:
 
         floors = {n: [bare(n)] for n in (one, many)}
         full = asyncio.run(floor(url, world, batch(), args.chunk, one))
+        logged = asyncio.run(floor(url, world, batch(), args.chunk, one, logged=True))
         figures = _over_http(args, url, root, world)
         for n in (one, many):
             floors[n].append(bare(n))
@@ -429,6 +451,7 @@ def main() -> None:
             _line(f"{label}, before", before, base[n])
             _line(f"{label}, after", after, base[n])
         _line("binary COPY with every trigger, 1 session", full, base[one])
+        _line("binary COPY logging its overview changes (as REST), 1 session", logged, base[one])
         for label, sessions, rate in figures:
             _line(label, rate, base[sessions if sessions in base else one])
         rate = bare(one, EVERY_TRIGGER)

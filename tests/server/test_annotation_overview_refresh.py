@@ -17,7 +17,7 @@ from server.db.store import annotation_copy as cp
 from server.db.store import annotation_overview
 from server.db.store.accounts import NewAccount
 from server.db.store.annotation_rows import Row
-from server.settings import Settings
+from server.settings import Settings, load_settings
 from tests.server.annotation_helpers import World, make_image, make_world
 from tests.server.annotation_helpers import square as sq
 from tests.server.project_helpers import auth
@@ -268,3 +268,10 @@ async def test_writes_after_a_bulk_copy_in_its_transaction_are_logged_by_the_tri
     assert await stored(db, world.image) == await truth(db, world.image)
     total = "SELECT count FROM annotation_overview WHERE image_id = $1 AND level = 16"
     assert await db.fetchval(total + " AND term_id = 0", world.image) == 5
+
+
+def test_the_published_bound_is_a_setting_that_must_be_positive() -> None:
+    assert load_settings({}).overview_refresh_seconds == 2.0
+    assert load_settings({"LAMINA_OVERVIEW_REFRESH_SECONDS": "0.5"}).overview_refresh_seconds == 0.5
+    with pytest.raises(SystemExit, match="overview_refresh_seconds"):
+        load_settings({"LAMINA_OVERVIEW_REFRESH_SECONDS": "0"})

@@ -35,9 +35,10 @@ ANNOTATION_COLUMNS = (
 TERM_COLUMNS = ("annotation_id", "term_id", "user_id", "image_id", "project_id")
 OVERVIEW_COLUMNS = ("image_id", "cx", "cy", "term_id", "user_id", "count", "sum_x", "sum_y")
 
-# Rows per COPY batch of both bulk routes: each batch is two statements (annotations, term
-# links) whose statement triggers cost a few milliseconds, so smaller batches pay that more
-# often (array POSTs of 5,000 items ran at 31k rows/s in 2,000-row batches, 39k in one).
+# Rows per COPY batch of both bulk routes: each batch is three statements (annotations, term
+# links, overview changes) whose statement triggers cost a few milliseconds, so smaller
+# batches pay that more often (array POSTs of 5,000 items ran at 31k rows/s in 2,000-row
+# batches, 39k in one).
 BATCH_ROWS = 5000
 
 HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
@@ -50,8 +51,8 @@ _FLOAT = struct.Struct(">id")
 _LEN = struct.Struct(">i")
 _TERM = struct.Struct(">hiqiqiqiqiq")
 _OVERVIEW = struct.Struct(">hiqiiiiiqiqiiidid")
-# Side of a cell of the finest overview level (2^10 px, migration 0013).
-_FINEST_CELL = 1024
+# The finest overview level: cells of 2^10 px (migration 0013).
+_FINEST_LEVEL = 10
 
 
 def _unit(text: str) -> bytes:
@@ -134,8 +135,9 @@ def encode_overview(
     y = np.fromiter((r.centre_y for r in rows), np.float64, n)
     width = np.fromiter((sizes[r.image_id][0] for r in rows), np.int64, n)
     height = np.fromiter((sizes[r.image_id][1] for r in rows), np.int64, n)
-    cx = np.clip(np.floor(x / _FINEST_CELL), 0, (width - 1) >> 10).astype(np.int64)
-    cy = np.clip(np.floor((height - y) / _FINEST_CELL), 0, (height - 1) >> 10).astype(np.int64)
+    side = 1 << _FINEST_LEVEL
+    cx = np.clip(np.floor(x / side), 0, (width - 1) >> _FINEST_LEVEL).astype(np.int64)
+    cy = np.clip(np.floor((height - y) / side), 0, (height - 1) >> _FINEST_LEVEL).astype(np.int64)
     users = np.asarray(user_ids, dtype=np.int64)
     keys = np.column_stack(
         (image[pick], cx[pick], cy[pick], np.concatenate((np.zeros(n, np.int64), terms)),
@@ -168,31 +170,29 @@ async def _framed(source: AsyncIterable[bytes]) -> AsyncIterable[bytes]:
     yield TRAILER
 
 
-async def copy_annotations(conn: asyncpg.Connection, source: AsyncIterable[bytes]) -> int:
-    """COPY encoded annotation tuples (chunks as they come); returns the rows written."""
+async def _copy(
+    conn: asyncpg.Connection, table: str, columns: Sequence[str], source: AsyncIterable[bytes]
+) -> int:
+    """COPY encoded tuples (chunks as they come) into ``table``; returns the rows written."""
     status = await conn.copy_to_table(
-        "annotation", source=_framed(source), columns=ANNOTATION_COLUMNS, format="binary"
+        table, source=_framed(source), columns=columns, format="binary"
     )
     return int(status.split()[-1])
+
+
+async def copy_annotations(conn: asyncpg.Connection, source: AsyncIterable[bytes]) -> int:
+    """COPY encoded annotation tuples; returns the rows written."""
+    return await _copy(conn, "annotation", ANNOTATION_COLUMNS, source)
 
 
 async def copy_terms(conn: asyncpg.Connection, source: AsyncIterable[bytes]) -> int:
     """COPY encoded term-link tuples; returns the rows written."""
-    status = await conn.copy_to_table(
-        "annotation_term", source=_framed(source), columns=TERM_COLUMNS, format="binary"
-    )
-    return int(status.split()[-1])
+    return await _copy(conn, "annotation_term", TERM_COLUMNS, source)
 
 
 async def copy_overview(conn: asyncpg.Connection, source: AsyncIterable[bytes]) -> int:
     """COPY encoded overview changes (``encode_overview``); returns the rows written."""
-    status = await conn.copy_to_table(
-        "annotation_overview_delta",
-        source=_framed(source),
-        columns=OVERVIEW_COLUMNS,
-        format="binary",
-    )
-    return int(status.split()[-1])
+    return await _copy(conn, "annotation_overview_delta", OVERVIEW_COLUMNS, source)
 
 
 Batch = tuple[bytes, bytes, bytes]
