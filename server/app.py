@@ -16,6 +16,7 @@ from server.auth.provider import AccountCache, provide_principal
 from server.auth.tokens import load_signing_key
 from server.cors import CorsPolicy, cors
 from server.db.listing import provide_list_params
+from server.db.overview_refresh import overview_refresh
 from server.db.pool import db_pool, provide_anonymous_conn, provide_conn
 from server.db.position_channel import position_channel
 from server.errors import EXCEPTION_HANDLERS
@@ -47,7 +48,14 @@ def create_app(settings: Settings) -> Litestar:
     policy = CorsPolicy.parse(settings.cors_origins)
     app = Litestar(
         route_handlers=ROUTES,
-        lifespan=[db_pool, auth_state, ingest_state, imaging_state, position_channel],
+        lifespan=[
+            db_pool,
+            auth_state,
+            ingest_state,
+            imaging_state,
+            position_channel,
+            overview_refresh,
+        ],
         dependencies={
             "conn": Provide(provide_conn),
             "anonymous_conn": Provide(provide_anonymous_conn),

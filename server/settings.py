@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Annotated
 
 import msgspec
 
@@ -50,6 +51,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     max_decode_pixels: int = 8192 * 8192
     """Most source pixels one picture request may decode (at the pyramid level it reads); keep
     it at least 4x ``max_output_pixels`` so every size of a pyramidal image stays servable."""
+    overview_refresh_seconds: Annotated[float, msgspec.Meta(gt=0)] = 2.0
+    """Most seconds the stored overview aggregates lag the annotations (plus one pass): each
+    worker folds the logged changes in at this interval. Reads of an image's overview, vector
+    tiles and clustered listing flush that image first, so they are always exact."""
     cors_origins: str = "*"
     """Origins whose pages may read answers: ``*`` or a comma separated list (no credentials)."""
 

@@ -6,15 +6,19 @@
 It starts a private PostGIS cluster in a temporary directory, makes one large image, loads
 ``--existing`` cell-like polygons (so the GiST index is not empty), then writes ``--rows``
 more polygons (8-32 vertices, 10-60 px, one term each) three ways and prints rows/s:
-- floor: the same binary COPY through asyncpg (ids, annotations, terms and the command row
-  in one transaction per chunk), geometry already WKB: what PostgreSQL alone can take,
-  measured before and after the REST runs (ratios use the faster);
+- the floor: the same binary COPY through asyncpg (ids, annotations, terms and the command
+  row in one transaction per chunk), geometry already WKB, with the overview triggers
+  disabled: what PostgreSQL alone takes while it keeps references and counters; measured
+  with one session and with ``--clients`` sessions, before and after the REST runs (ratios
+  use the faster of each);
+- the same COPY with every trigger enabled (what the overview triggers add to a write), and
+  with the overview changes computed while encoding and copied beside the rows, the way the
+  REST writers log them (migration 0037);
 - the array POST ``/api/annotation.json`` with ``--chunk`` items per request from
   ``--clients`` threads, and ``--small`` items sent the official client's way (chunks of 15
   from 8 threads);
 - the streaming import (one NDJSON body, then one GeoJSON FeatureCollection body);
-- diagnostic floors with the overview triggers, then every trigger (FK checks included),
-  disabled: what each costs.
+- a diagnostic floor with every trigger (FK checks and counters too) disabled.
 The machine is shared and noisy (2 cores for the server, PostgreSQL and this client).
 """
 
@@ -31,7 +35,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +48,7 @@ from server.auth.apikey import sign
 from server.db.cluster import Cluster
 from server.db.migrate import migrate_url
 from server.db.store import annotation_copy as cp
+from server.db.store import annotation_overview
 from server.db.store.accounts import NewAccount, create_account
 from server.db.store.annotation_rows import Row
 from tests.server.annotation_helpers import make_image
@@ -126,6 +131,9 @@ async def _world(url: str, side: int = SIDE) -> World:
 def _rows(world: World, geoms: np.ndarray) -> list[Row]:
     wkbs = shapely.to_wkb(geoms, output_dimension=2).tolist()
     area, length = np.round(shapely.area(geoms)), np.round(shapely.length(geoms))
+    bounds = shapely.bounds(geoms)
+    xs, ys = (bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2
+    measures = zip(wkbs, area.tolist(), length.tolist(), xs.tolist(), ys.tolist(), strict=True)
     return [
         Row(
             image_id=world.image,
@@ -137,16 +145,21 @@ def _rows(world: World, geoms: np.ndarray) -> list[Row]:
             perimeter=p,
             perimeter_unit="pixels",
             terms=[world.terms[i % 3]],
+            centre_x=x,
+            centre_y=y,
         )
-        for i, (w, a, p) in enumerate(zip(wkbs, area.tolist(), length.tolist(), strict=True))
+        for i, (w, a, p, x, y) in enumerate(measures)
     ]
 
 
-async def _encode_chunks(
-    url: str, world: World, geoms: np.ndarray, chunk: int
-) -> list[tuple[int, bytes, bytes]]:
-    """(first id, annotation tuples, term tuples) per chunk: ids and WKB made beforehand."""
+Chunk = tuple[int, cp.Batch]
+"""The first id of a chunk and its COPY tuples (annotations, term links, overview changes)."""
+
+
+async def _encode_chunks(url: str, world: World, geoms: np.ndarray, chunk: int) -> list[Chunk]:
+    """Every chunk's first id and COPY tuples: ids, WKB and tuples made beforehand."""
     conn = await asyncpg.connect(url)
+    sizes = {world.image: (world.side, world.side)}
     try:
         out = []
         for k in range(0, len(geoms), chunk):
@@ -154,26 +167,33 @@ async def _encode_chunks(
             ids = await cp.allocate_ids(conn, len(rows))
             users = [world.account.id] * len(rows)
             terms, _ = cp.encode_terms(ids, users, rows)
-            out.append((ids[0], cp.encode_annotations(ids, users, rows, 0), terms))
+            overview = cp.encode_overview(users, rows, sizes)
+            out.append((ids[0], (cp.encode_annotations(ids, users, rows, 0), terms, overview)))
         return out
     finally:
         await conn.close()
 
 
-async def floor(url: str, world: World, geoms: np.ndarray, chunk: int, conns: int = 1) -> float:
+async def floor(
+    url: str, world: World, geoms: np.ndarray, chunk: int, conns: int = 1, logged: bool = False
+) -> float:
     """Rows/s of the binary COPY alone (tuples encoded beforehand), ``conns`` sessions at once.
 
-    Each chunk is one transaction: annotations, term links and a command row, as over REST.
+    Each chunk is one transaction: annotations, term links and a command row, as over REST;
+    ``logged``: with the overview changes computed beforehand, copied the REST writers' way.
     """
     chunks = await _encode_chunks(url, world, geoms, chunk)
 
-    async def work(mine: list[tuple[int, bytes, bytes]]) -> None:
+    async def work(mine: list[Chunk]) -> None:
         conn = await asyncpg.connect(url)
         try:
-            for first, annotations, terms in mine:
+            for first, (annotations, terms, overview) in mine:
                 async with conn.transaction():
-                    await cp.copy_annotations(conn, cp.once(annotations))
-                    await cp.copy_terms(conn, cp.once(terms))
+                    if logged:
+                        await cp.copy_batches(conn, _one((annotations, terms, overview)))
+                    else:
+                        await cp.copy_annotations(conn, cp.once(annotations))
+                        await cp.copy_terms(conn, cp.once(terms))
                     await conn.execute(
                         "INSERT INTO command (user_id, project_id, type, class_name, object_id)"
                         " VALUES ($1, $2, 'ADD', 'bench', $3)",
@@ -189,25 +209,27 @@ async def floor(url: str, world: World, geoms: np.ndarray, chunk: int, conns: in
     return len(geoms) / (time.perf_counter() - start)
 
 
-# Floors measured with some triggers disabled (a private cluster, superuser), to show what
-# each costs; the rows they write leave counters and aggregates stale, which nothing reads here.
-DIAGNOSTICS = (
-    ("overview triggers", ("annotation_overview_added", "annotation_overview_term_added")),
-    ("any trigger (FK checks too)", ("ALL",)),
-)
+async def _one(batch: cp.Batch) -> AsyncIterator[cp.Batch]:
+    yield batch
+
+
+# The overview triggers: disabled for the floor (a private cluster, superuser); the rows
+# written meanwhile leave the aggregates stale, which nothing reads here.
+OVERVIEW_TRIGGERS = ("annotation_overview_added", "annotation_overview_term_added")
+EVERY_TRIGGER = ("ALL",)
 
 
 async def _without(
-    url: str, world: World, geoms: np.ndarray, chunk: int, triggers: tuple[str, ...]
+    url: str, world: World, geoms: np.ndarray, chunk: int, triggers: tuple[str, ...], conns: int
 ) -> float:
-    """The floor with ``triggers`` disabled on both tables (absent ones are skipped)."""
+    """The COPY rate with ``triggers`` disabled on both tables (absent ones are skipped)."""
     conn = await asyncpg.connect(url)
     names = {r[0] for r in await conn.fetch("SELECT tgname FROM pg_trigger")} | {"ALL"}
     found = [t for t in triggers if t in names]
     try:
         for name in found:
             await _toggle(conn, name, "DISABLE")
-        return await floor(url, world, geoms, chunk)
+        return await floor(url, world, geoms, chunk, conns)
     finally:
         for name in found:
             await _toggle(conn, name, "ENABLE")
@@ -329,6 +351,20 @@ def _serve(url: str, data_dir: Path, port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("server did not answer the ping")
 
 
+async def _flush_pending(url: str) -> tuple[int, float] | None:
+    """Overview changes still pending after the REST runs, and the seconds to fold them in."""
+    conn = await asyncpg.connect(url)
+    try:
+        if await conn.fetchval("SELECT to_regclass('annotation_overview_delta')") is None:
+            return None  # overviews kept by the write statements themselves
+        left = int(await conn.fetchval("SELECT count(*) FROM annotation_overview_delta"))
+        start = time.perf_counter()
+        await annotation_overview.flush_pending(conn)
+        return left, time.perf_counter() - start
+    finally:
+        await conn.close()
+
+
 async def _count(url: str) -> int:
     conn = await asyncpg.connect(url)
     try:
@@ -338,7 +374,7 @@ async def _count(url: str) -> int:
 
 
 def _line(label: str, rate: float, base: float) -> None:
-    print(f"  {label:<52} {rate:>9,.0f} rows/s   {rate / base:5.2f}x floor")
+    print(f"  {label:<62} {rate:>9,.0f} rows/s   {rate / base:5.2f}x floor")
 
 
 def _over_http(
@@ -399,22 +435,31 @@ def main() -> None:
         def batch() -> np.ndarray:
             return cells(rng, args.rows, world.side)
 
-        floors = {n: [asyncio.run(floor(url, world, batch(), args.chunk, n))]
-                  for n in (one, many)}  # fmt: skip
+        def bare(n: int, triggers: tuple[str, ...] = OVERVIEW_TRIGGERS) -> float:
+            return asyncio.run(_without(url, world, batch(), args.chunk, triggers, n))
+
+        floors = {n: [bare(n)] for n in (one, many)}
+        full = asyncio.run(floor(url, world, batch(), args.chunk, one))
+        logged = asyncio.run(floor(url, world, batch(), args.chunk, one, logged=True))
         figures = _over_http(args, url, root, world)
         for n in (one, many):
-            floors[n].append(asyncio.run(floor(url, world, batch(), args.chunk, n)))
+            floors[n].append(bare(n))
         base = {n: max(v) for n, v in floors.items()}
         print(f"{args.rows:,} cell polygons into an indexed table of {args.existing:,}+ rows")
         for n, (before, after) in floors.items():
-            label = f"floor: binary COPY, {args.chunk}/txn, {n} session(s)"
+            label = f"floor: binary COPY without overview triggers, {n} session(s)"
             _line(f"{label}, before", before, base[n])
             _line(f"{label}, after", after, base[n])
+        _line("binary COPY with every trigger, 1 session", full, base[one])
+        _line("binary COPY logging its overview changes (as REST), 1 session", logged, base[one])
         for label, sessions, rate in figures:
             _line(label, rate, base[sessions if sessions in base else one])
-        for label, triggers in DIAGNOSTICS:
-            rate = asyncio.run(_without(url, world, batch(), args.chunk, triggers))
-            _line(f"diagnostic floor without {label}, 1 session", rate, base[one])
+        rate = bare(one, EVERY_TRIGGER)
+        _line("diagnostic: binary COPY without any trigger, 1 session", rate, base[one])
+        pending = asyncio.run(_flush_pending(url))
+        if pending is not None:
+            print(f"  overview changes pending at the end: {pending[0]:,} rows,"
+                  f" flushed in {pending[1]:.2f} s")  # fmt: skip
         print(f"  table now holds {asyncio.run(_count(url)):,} annotations")
     finally:
         cluster.stop()

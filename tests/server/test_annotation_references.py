@@ -112,6 +112,7 @@ async def test_deleting_annotations_deletes_their_term_links_and_overview_places
     ids = await annotate(db, world, alice.id)
     await db.execute("DELETE FROM annotation WHERE id = ANY ($1)", ids)
     assert await count(db, "annotation_term", ids) == 0
+    await db.execute("SELECT annotation_overview_flush($1, true)", world.image)
     left = await db.fetchval(
         "SELECT coalesce(sum(count), 0) FROM annotation_overview WHERE image_id = $1", world.image
     )

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import struct
-from collections.abc import AsyncIterable, AsyncIterator, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Mapping, Sequence
+from itertools import chain
 from typing import Any, TypeVar
 
 import asyncpg
+import numpy as np
 
 from server.db import queries as q
 
@@ -31,10 +33,12 @@ ANNOTATION_COLUMNS = (
     "geometry_compression",
 )
 TERM_COLUMNS = ("annotation_id", "term_id", "user_id", "image_id", "project_id")
+OVERVIEW_COLUMNS = ("image_id", "cx", "cy", "term_id", "user_id", "count", "sum_x", "sum_y")
 
-# Rows per COPY batch of both bulk routes: each batch is two statements (annotations, term
-# links) whose statement triggers cost a few milliseconds, so smaller batches pay that more
-# often (array POSTs of 5,000 items ran at 31k rows/s in 2,000-row batches, 39k in one).
+# Rows per COPY batch of both bulk routes: each batch is three statements (annotations, term
+# links, overview changes) whose statement triggers cost a few milliseconds, so smaller
+# batches pay that more often (array POSTs of 5,000 items ran at 31k rows/s in 2,000-row
+# batches, 39k in one).
 BATCH_ROWS = 5000
 
 HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
@@ -46,6 +50,9 @@ _HEAD = struct.Struct(">hiqiqiqiqiqi")
 _FLOAT = struct.Struct(">id")
 _LEN = struct.Struct(">i")
 _TERM = struct.Struct(">hiqiqiqiqiq")
+_OVERVIEW = struct.Struct(">hiqiiiiiqiqiiidid")
+# The finest overview level: cells of 2^10 px (migration 0013).
+_FINEST_LEVEL = 10
 
 
 def _unit(text: str) -> bytes:
@@ -107,6 +114,46 @@ def encode_terms(
     return b"".join(parts), len(parts)
 
 
+def encode_overview(
+    user_ids: Sequence[int], rows: Sequence[Any], sizes: Mapping[int, tuple[int, int]]
+) -> bytes:
+    """Binary COPY tuples of what new user annotations add to the overview aggregates.
+
+    The same grouping as ``annotation_overview_apply`` (migration 0037) does for statements
+    that do not log their own changes: per image, finest cell (of the bounding-box centre,
+    clamped into the image), term (0: every annotation; rows hold each term once) and author,
+    the count and the sums of the centres. ``sizes``: (width, height) by image id.
+    """
+    n = len(rows)
+    if not n:
+        return b""
+    per_row = np.fromiter((len(r.terms) for r in rows), np.int64, n)
+    pick = np.concatenate((np.arange(n), np.repeat(np.arange(n), per_row)))
+    terms = np.fromiter(chain.from_iterable(r.terms for r in rows), np.int64, int(per_row.sum()))
+    image = np.fromiter((r.image_id for r in rows), np.int64, n)
+    x = np.fromiter((r.centre_x for r in rows), np.float64, n)
+    y = np.fromiter((r.centre_y for r in rows), np.float64, n)
+    width = np.fromiter((sizes[r.image_id][0] for r in rows), np.int64, n)
+    height = np.fromiter((sizes[r.image_id][1] for r in rows), np.int64, n)
+    side = 1 << _FINEST_LEVEL
+    cx = np.clip(np.floor(x / side), 0, (width - 1) >> _FINEST_LEVEL).astype(np.int64)
+    cy = np.clip(np.floor((height - y) / side), 0, (height - 1) >> _FINEST_LEVEL).astype(np.int64)
+    users = np.asarray(user_ids, dtype=np.int64)
+    keys = np.column_stack(
+        (image[pick], cx[pick], cy[pick], np.concatenate((np.zeros(n, np.int64), terms)),
+         users[pick])
+    )  # fmt: skip
+    cells, inverse = np.unique(keys, axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    count = np.bincount(inverse, minlength=len(cells)).tolist()
+    sum_x = np.bincount(inverse, weights=x[pick], minlength=len(cells)).tolist()
+    sum_y = np.bincount(inverse, weights=y[pick], minlength=len(cells)).tolist()
+    return b"".join(
+        _OVERVIEW.pack(8, 8, i, 4, a, 4, b, 8, t, 8, u, 4, k, 8, sx, 8, sy)
+        for (i, a, b, t, u), k, sx, sy in zip(cells.tolist(), count, sum_x, sum_y, strict=True)
+    )
+
+
 async def allocate_ids(conn: asyncpg.Connection, count: int) -> list[int]:
     """A block of ``count`` ids from the shared sequence."""
     if count <= 0:
@@ -123,35 +170,53 @@ async def _framed(source: AsyncIterable[bytes]) -> AsyncIterable[bytes]:
     yield TRAILER
 
 
-async def copy_annotations(conn: asyncpg.Connection, source: AsyncIterable[bytes]) -> int:
-    """COPY encoded annotation tuples (chunks as they come); returns the rows written."""
+async def _copy(
+    conn: asyncpg.Connection, table: str, columns: Sequence[str], source: AsyncIterable[bytes]
+) -> int:
+    """COPY encoded tuples (chunks as they come) into ``table``; returns the rows written."""
     status = await conn.copy_to_table(
-        "annotation", source=_framed(source), columns=ANNOTATION_COLUMNS, format="binary"
+        table, source=_framed(source), columns=columns, format="binary"
     )
     return int(status.split()[-1])
+
+
+async def copy_annotations(conn: asyncpg.Connection, source: AsyncIterable[bytes]) -> int:
+    """COPY encoded annotation tuples; returns the rows written."""
+    return await _copy(conn, "annotation", ANNOTATION_COLUMNS, source)
 
 
 async def copy_terms(conn: asyncpg.Connection, source: AsyncIterable[bytes]) -> int:
     """COPY encoded term-link tuples; returns the rows written."""
-    status = await conn.copy_to_table(
-        "annotation_term", source=_framed(source), columns=TERM_COLUMNS, format="binary"
-    )
-    return int(status.split()[-1])
+    return await _copy(conn, "annotation_term", TERM_COLUMNS, source)
 
 
-async def copy_batches(
-    conn: asyncpg.Connection, batches: AsyncIterator[tuple[bytes, bytes]]
-) -> None:
-    """COPY each batch's annotations then its term links, reading the next batch meanwhile.
+async def copy_overview(conn: asyncpg.Connection, source: AsyncIterable[bytes]) -> int:
+    """COPY encoded overview changes (``encode_overview``); returns the rows written."""
+    return await _copy(conn, "annotation_overview_delta", OVERVIEW_COLUMNS, source)
 
-    Two statements per batch (rather than one COPY of all annotations, then one of all
-    links) let each batch's statement triggers run while the next batch is still prepared.
+
+Batch = tuple[bytes, bytes, bytes]
+"""COPY tuples of one batch: annotations, their term links, their overview changes."""
+
+
+async def copy_batches(conn: asyncpg.Connection, batches: AsyncIterator[Batch]) -> None:
+    """COPY each batch's annotations, term links and overview changes, reading ahead.
+
+    Statements per batch (rather than one COPY of all annotations, then one of all links)
+    let each batch's statement triggers run while the next batch is still prepared. Runs in
+    the caller's transaction: the batches carry their overview changes, so the overview
+    triggers of these inserts stand aside until the last batch is copied (on a failure the
+    transaction, and that setting, roll back).
     """
-    async for shapes, links in ahead(batches):
+    await conn.execute(q.ANNOTATION_OVERVIEW_LOGGED_BY_WRITER, "on")
+    async for shapes, links, overview in ahead(batches):
         if shapes:
             await copy_annotations(conn, once(shapes))
         if links:
             await copy_terms(conn, once(links))
+        if overview:
+            await copy_overview(conn, once(overview))
+    await conn.execute(q.ANNOTATION_OVERVIEW_LOGGED_BY_WRITER, "off")
 
 
 T = TypeVar("T")
@@ -195,13 +260,17 @@ async def once(data: bytes) -> AsyncIterable[bytes]:
 __all__ = [
     "ANNOTATION_COLUMNS",
     "BATCH_ROWS",
+    "OVERVIEW_COLUMNS",
     "TERM_COLUMNS",
+    "Batch",
     "ahead",
     "allocate_ids",
     "copy_annotations",
     "copy_batches",
+    "copy_overview",
     "copy_terms",
     "encode_annotations",
+    "encode_overview",
     "encode_terms",
     "once",
 ]

@@ -81,6 +81,7 @@ class Checked(msgspec.Struct, kw_only=True):
     errors: list[dict[str, Any]]
     annotations: bytes
     terms: bytes
+    overview: bytes
     loaded: int
     unmatched: dict[str, int]  # class names that matched no term: features naming each
 
@@ -169,8 +170,9 @@ class Loader:
         self.unmatched: dict[str, int] = {}
         self.first_id: int | None = None
 
-    async def checked(self, batches: AsyncIterator[Decoded]) -> AsyncIterator[tuple[bytes, bytes]]:
-        """COPY tuples of each batch's annotations and term links; rejected rows are counted."""
+    async def checked(self, batches: AsyncIterator[Decoded]) -> AsyncIterator[cp.Batch]:
+        """COPY tuples of each batch (annotations, term links, overview changes); rejected rows
+        are counted."""
         async for batch in batches:
             await self._learn_users(batch)
             await self._add_terms(batch)
@@ -186,7 +188,7 @@ class Loader:
                 self.loaded = 0
             else:
                 self.loaded += done.loaded
-                yield done.annotations, done.terms
+                yield done.annotations, done.terms, done.overview
             await self.side.execute(
                 q.ANNOTATION_IMPORT_PROGRESS, self.job_id, self.read, self.loaded,
                 self.rejected, _json(self.errors), _json(self.unmatched),
@@ -297,10 +299,12 @@ def check_batch(batch: Decoded, where: Target, ids: list[int]) -> Checked:
     users = [users[k] for k in keep]
     errors.sort(key=lambda e: int(e["row"]))
     mine = ids[: len(rows)]
+    ctx = where.ctx
     return Checked(
         errors=errors,
         annotations=cp.encode_annotations(mine, users, rows, 0.0),
         terms=cp.encode_terms(mine, users, rows)[0],
+        overview=cp.encode_overview(users, rows, {ctx.image_id: (ctx.width, ctx.height)}),
         loaded=len(rows),
         unmatched=unmatched,
     )

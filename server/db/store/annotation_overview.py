@@ -1,8 +1,10 @@
 """Zoomed-out views of an image's annotations, read from the per-cell aggregates.
 
 ``annotation_overview`` (migration 0013) counts user annotations per cell, term and author,
-kept current by statement-level triggers, so an overview of a million annotations reads a few
-hundred rows. It also serves Cytomine's clustered layer (``kmeans=true`` on the listing):
+so an overview of a million annotations reads a few hundred rows. Writes only log their
+changes (migration 0037); ``flush`` folds an image's pending changes into its cells, and every
+reader here flushes its image first, so answers are exact whenever the changes were made.
+It also serves Cytomine's clustered layer (``kmeans=true`` on the listing):
 Cytomine reduces a layer to k-means clusters only when the window is wide and the layer big
 (``KmeansGeometryService.mustBeReduce``); here the clusters come from the cells (weighted by
 their counts) instead of every geometry, and the count is the image's rather than the slice's.
@@ -64,10 +66,33 @@ class Clusters(msgspec.Struct, frozen=True, kw_only=True):
     size: int
 
 
+async def flush(
+    conn: asyncpg.Connection, image_id: int | None, slice_id: int | None = None, *, wait: bool
+) -> int:
+    """Fold the pending changes of an image (or the slice's image) into its cells.
+
+    Answers how many logged changes it applied. ``wait``: queue behind another session's
+    flush of the same image (a reader, which must see every committed write); otherwise skip
+    that image (a background pass: the other session does the work).
+    """
+    return int(await conn.fetchval(q.ANNOTATION_OVERVIEW_FLUSH, image_id, slice_id, wait))
+
+
+async def flush_pending(conn: asyncpg.Connection) -> int:
+    """Flush every image with pending changes, each in its own transaction; changes applied."""
+    images = [r["image_id"] for r in await conn.fetch(q.ANNOTATION_OVERVIEW_PENDING)]
+    return sum([await flush(conn, image, wait=False) for image in images])
+
+
 async def readable_image(
     conn: asyncpg.Connection, me: Principal, image_id: int | None, slice_id: int | None = None
 ) -> OverviewImage:
-    """The image (or the slice's image) if the caller reads its project; NotFound otherwise."""
+    """The image (or the slice's image) if the caller reads its project; NotFound otherwise.
+
+    Its pending aggregate changes are flushed first, so the cells and version read next
+    account for every committed write.
+    """
+    await flush(conn, image_id, slice_id, wait=True)
     row = await conn.fetchrow(q.ANNOTATION_OVERVIEW_IMAGE, image_id, slice_id)
     if row is None:
         if image_id is None:
@@ -158,6 +183,8 @@ __all__ = [
     "Clusters",
     "Overview",
     "OverviewImage",
+    "flush",
+    "flush_pending",
     "kmeans",
     "kmeans_threshold",
     "overview",

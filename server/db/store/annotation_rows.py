@@ -76,6 +76,9 @@ class Row(msgspec.Struct, kw_only=True):
     perimeter: float = 0.0
     perimeter_unit: str = ""
     terms: list[int] = []
+    centre_x: float = 0.0
+    centre_y: float = 0.0
+    """The centre of the location's bounding box: where the overview counts it."""
 
 
 Errors = dict[int, DomainError]
@@ -227,10 +230,15 @@ def fill(batch: spatial.ParsedBatch, rows: list[Any], resolution: float | None) 
         physical = spatial.to_micrometres(geoms, resolution)
         area, length = shapely.area(physical), shapely.length(physical) / 1000.0
         units = (spatial.frames.MICRON2, spatial.frames.MM)
-    for k, wkb, a, p in zip(ok.tolist(), wkbs, area.tolist(), length.tolist(), strict=True):
+    bounds = shapely.bounds(geoms)
+    xs = ((bounds[:, 0] + bounds[:, 2]) / 2).tolist()
+    ys = ((bounds[:, 1] + bounds[:, 3]) / 2).tolist()
+    measured = zip(ok.tolist(), wkbs, area.tolist(), length.tolist(), xs, ys, strict=True)
+    for k, wkb, a, p, x, y in measured:
         row = rows[k]
         row.wkb, row.area, row.perimeter = wkb, a, p
         row.area_unit, row.perimeter_unit = units
+        row.centre_x, row.centre_y = x, y
 
 
 __all__ = [

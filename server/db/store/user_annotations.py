@@ -25,9 +25,11 @@ from server.db.store import acl
 from server.db.store.annotation_attach import attach, attach_many, check_many
 from server.db.store.annotation_copy import (
     BATCH_ROWS,
+    Batch,
     allocate_ids,
     copy_batches,
     encode_annotations,
+    encode_overview,
     encode_terms,
 )
 from server.db.store.annotation_rows import (
@@ -170,8 +172,9 @@ async def _encoded(
     ids: list[int],
     user_id: int,
     errors: Errors,
-) -> AsyncIterator[tuple[bytes, bytes]]:
-    """COPY tuples (annotations, term links) chunk by chunk, each checked in a thread."""
+) -> AsyncIterator[Batch]:
+    """COPY tuples (annotations, term links, overview changes) chunk by chunk, each checked in
+    a thread."""
     for start in range(0, len(bodies), BATCH_ROWS):
         stop = min(start + BATCH_ROWS, len(bodies))
         texts = [body.location for body in bodies[start:stop]]
@@ -195,13 +198,18 @@ def _check_encode(
     images: dict[int, ImageContext],
     ids: list[int],
     user_id: int,
-) -> tuple[Errors, tuple[bytes, bytes]]:
+) -> tuple[Errors, Batch]:
     """Check one chunk's geometries and, when all pass, encode it and its terms for COPY."""
     found = check_geometries(texts, rows, images)
     if found:
-        return found, (b"", b"")
+        return found, (b"", b"", b"")
     users = [user_id] * len(ids)
-    return found, (encode_annotations(ids, users, rows, 0.0), encode_terms(ids, users, rows)[0])
+    sizes = {i: (ctx.width, ctx.height) for i, ctx in images.items()}
+    return found, (
+        encode_annotations(ids, users, rows, 0.0),
+        encode_terms(ids, users, rows)[0],
+        encode_overview(users, rows, sizes),
+    )
 
 
 def _rejected(errors: Errors, total: int) -> BulkResult:

@@ -1,0 +1,54 @@
+"""The background pass that keeps the overview aggregates within a bounded staleness.
+
+Writes log their aggregate changes (migration 0037); readers flush their own image before
+reading, so answers never depend on this pass. It bounds how long the table itself lags:
+every ``overview_refresh_seconds`` each worker flushes the images with pending changes.
+The state is in PostgreSQL (the log, a per-image advisory lock), so any number of workers
+run it side by side, each skipping the images another is flushing, and a restart loses
+nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import asyncpg
+from litestar import Litestar
+
+from server.db.pool import UNAVAILABLE, connection
+from server.db.store import annotation_overview
+from server.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+async def refresh_forever(pool: asyncpg.Pool, settings: Settings) -> None:
+    """Flush every image with pending changes, then sleep the interval; until cancelled."""
+    while True:
+        try:
+            async with connection(pool, settings.database_wait_seconds) as conn:
+                await annotation_overview.flush_pending(conn)
+        except UNAVAILABLE as exc:
+            log.warning("overview refresh postponed: %s", exc)
+        except asyncpg.PostgresError:
+            log.exception("overview refresh failed; retried at the next pass")
+        await asyncio.sleep(settings.overview_refresh_seconds)
+
+
+@asynccontextmanager
+async def overview_refresh(app: Litestar) -> AsyncIterator[None]:
+    """Run the refresh pass for the lifetime of the app."""
+    task = asyncio.create_task(refresh_forever(app.state.pool, app.state.settings))
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+__all__ = ["overview_refresh", "refresh_forever"]
