@@ -21,7 +21,7 @@ from server.db import queries as q
 from server.db import rows as decode
 from server.db.store import acl
 from server.db.store.annotation_rows import AnnotationBody, Row, prepare
-from server.db.store.commands import Action, record
+from server.db.store.commands import Action, delete_row, record
 
 Kind = Literal["user", "algo", "reviewed"]
 
@@ -237,8 +237,7 @@ class KindStore(Generic[T]):
         """Delete an annotation (``current``: its checked row); answer it as it was."""
         obj = decode.one(current["obj"], self.contract)
         async with conn.transaction():
-            if await conn.fetchval(q.ANNOTATION_DELETE, obj.id) is None:
-                raise NotFound("Annotation", obj.id)  # another request deleted it first
+            await delete_row(conn, q.ANNOTATION_DELETE, obj.id, kind="Annotation")
             command = await record(
                 conn, user_id=me.id, action="DELETE", obj=obj, project_id=obj.project
             )

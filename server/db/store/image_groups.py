@@ -13,7 +13,7 @@ from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import acl, arrays
-from server.db.store.commands import record
+from server.db.store.commands import delete_row, record
 
 
 async def _group(conn: asyncpg.Connection, group_id: int) -> asyncpg.Record:
@@ -94,7 +94,7 @@ async def delete(
     """Delete an image group with its memberships and annotation groups; answer it as it was."""
     obj = await editable(conn, me, group_id)
     async with conn.transaction():
-        await conn.execute(q.IMAGE_GROUP_DELETE, group_id)
+        await delete_row(conn, q.IMAGE_GROUP_DELETE, group_id, kind="Image group")
         command = await record(
             conn, user_id=me.id, action="DELETE", obj=obj, project_id=obj.project
         )
@@ -159,7 +159,7 @@ async def remove_image(
     group = await editable(conn, me, group_id)
     async with conn.transaction():
         obj = await _member(conn, group_id, image_id)
-        await conn.execute(q.IMAGE_GROUP_MEMBER_DELETE, obj.id)
+        await delete_row(conn, q.IMAGE_GROUP_MEMBER_DELETE, obj.id, kind="Image group image")
         command = await record(
             conn, user_id=me.id, action="DELETE", obj=obj, project_id=group.project
         )

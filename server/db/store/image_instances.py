@@ -123,10 +123,10 @@ async def delete(
     instance = await get(conn, me, instance_id)
     (await acl.project_access(conn, me, instance.project)).require_edit(instance.user)
     async with conn.transaction():
+        await commands.delete_row(conn, q.IMAGE_INSTANCE_DELETE, instance_id, kind="Image instance")
         command = await commands.record(
             conn, user_id=me.id, action="DELETE", obj=instance, project_id=instance.project
         )
-        await conn.execute(q.IMAGE_INSTANCE_DELETE, instance_id)
     return instance, command
 
 

@@ -170,7 +170,7 @@ async def delete(conn: asyncpg.Connection, me: Principal, project_id: int) -> tu
     async with conn.transaction():
         await acl.manageable(conn, me, project_id)
         project = await fetch(conn, project_id)
-        await conn.fetchval(q.PROJECT_DELETE, project_id)
+        await commands.delete_row(conn, q.PROJECT_DELETE, project_id, kind="Project")
         # The project row is gone, so the command keeps no project link.
         command = await commands.record(conn, user_id=me.id, action="DELETE", obj=project)
     return project, command
