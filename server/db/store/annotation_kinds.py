@@ -148,17 +148,6 @@ def epoch_ms(value: str | None, name: str) -> datetime | None:
         raise Invalid(f"{name} must be epoch milliseconds, not {value!r}") from exc
 
 
-async def count_in_project(
-    conn: asyncpg.Connection,
-    project_id: int,
-    kind: Kind,
-    start: datetime | None,
-    end: datetime | None,
-) -> int:
-    """Annotations of one kind in a project, created between optional bounds."""
-    return int(await conn.fetchval(q.ANNOTATION_COUNT_BY_PROJECT, project_id, kind, start, end))
-
-
 async def count_readable(
     conn: asyncpg.Connection,
     me: Principal,
@@ -167,10 +156,14 @@ async def count_readable(
     start: str | None,
     end: str | None,
 ) -> int:
-    """Annotations of one kind in a readable project, created between optional epoch-ms bounds."""
+    """Annotations of one kind in a readable project, created between optional epoch-ms bounds,
+    in the layers the caller sees."""
     after, before = epoch_ms(start, "startDate"), epoch_ms(end, "endDate")
     await acl.readable(conn, me, project_id)
-    return await count_in_project(conn, project_id, kind, after, before)
+    found = await conn.fetchval(
+        q.ANNOTATION_COUNT_BY_PROJECT, project_id, kind, after, before, me.id, me.is_admin
+    )
+    return int(found)
 
 
 T = TypeVar("T", c.AlgoAnnotation, c.ReviewedAnnotation)
@@ -249,7 +242,6 @@ __all__ = [
     "Kind",
     "KindStore",
     "Located",
-    "count_in_project",
     "count_readable",
     "epoch_ms",
     "insert",
