@@ -21,6 +21,7 @@ class Found(msgspec.Struct, frozen=True, kw_only=True):
     file: c.CompanionFile
     storage_id: int
     uploader_id: int | None
+    downloadable: bool
 
 
 async def find(conn: asyncpg.Connection, me: Principal, file_id: int) -> Found:
@@ -34,6 +35,7 @@ async def find(conn: asyncpg.Connection, me: Principal, file_id: int) -> Found:
         file=rows.one(row["obj"], c.CompanionFile),
         storage_id=row["storage_id"],
         uploader_id=row["uploader_id"],
+        downloadable=row["downloadable"],
     )
 
 
