@@ -171,3 +171,37 @@ async def test_counts_leave_out_hidden_layers(
         assert r.status_code == 200, r.text
         seen[who.username] = _counted(r.json())
     assert seen["alice"] > 0 and seen["bob"] == 0, seen
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/project/{project}.json",
+        "/api/project.json",
+        "/api/imageinstance/{image}.json",
+        "/api/project/{project}/imageinstance.json",
+        "/api/imagegroup/{group}/imageinstance.json",
+        "/api/imagegroup/{group}/imageinstance/{image}/next.json?circular=true",
+    ],
+)
+async def test_annotation_counters_leave_out_hidden_layers(
+    client: AsyncTestClient, alice: NewAccount, bob: NewAccount, world: World, url: str
+) -> None:
+    """numberOfAnnotations of projects and images: the stored total for managers, what the
+    caller sees for a contributor."""
+    body = {"name": "G", "project": world.project}
+    group = (await client.post("/api/imagegroup.json", json=body, auth=auth(alice))).json()
+    group_id = group["imagegroup"]["id"]
+    r = await client.post(
+        f"/api/imagegroup/{group_id}/imageinstance/{world.image}.json", auth=auth(alice)
+    )
+    assert r.status_code == 200, r.text
+    url = url.format(project=world.project, image=world.image, group=group_id)
+    seen = {}
+    for who in (alice, bob):
+        r = await client.get(url, auth=auth(who))
+        assert r.status_code == 200, r.text
+        found = r.json()
+        objects = found.get("collection", [found])
+        seen[who.username] = [o["numberOfAnnotations"] for o in objects]
+    assert seen == {"alice": [1], "bob": [0]}

@@ -106,7 +106,9 @@ async def images(
 ) -> Page[c.ImageInstance]:
     """Image instances of one image group."""
     await readable(conn, me, group_id)
-    return await fetch_page(conn, q.IMAGE_GROUP_IMAGES, params, c.ImageInstance, group_id)
+    return await fetch_page(
+        conn, q.IMAGE_GROUP_IMAGES, params, c.ImageInstance, group_id, me.id, me.is_admin
+    )
 
 
 async def _image_project(conn: asyncpg.Connection, image_id: int) -> int:
@@ -178,7 +180,9 @@ async def neighbour(
     """The next (step 1) or previous (step -1) image of a group by name; [] past an end."""
     await readable(conn, me, group_id)
     await _member(conn, group_id, image_id)
-    text = await conn.fetchval(q.IMAGE_GROUP_NEIGHBOUR, group_id, image_id, step, circular)
+    text = await conn.fetchval(
+        q.IMAGE_GROUP_NEIGHBOUR, group_id, image_id, step, circular, me.id, me.is_admin
+    )
     if text is None:
         return msgspec.Raw(b"[]")
     return msgspec.Raw(msgspec.json.encode(rows.one(text, c.ImageInstance)))

@@ -190,7 +190,7 @@ async def neighbour(
     """Cytomine's next (older) or previous (newer) image of the same project; {} if none."""
     await get(conn, me, instance_id)
     sql = q.IMAGE_INSTANCE_NEXT if older else q.IMAGE_INSTANCE_PREVIOUS
-    text = await conn.fetchval(sql, instance_id)
+    text = await conn.fetchval(sql, instance_id, me.id, me.is_admin)
     if text is None:
         return msgspec.Raw(b"{}")
     return msgspec.Raw(msgspec.json.encode(rows.one(text, c.ImageInstance)))
