@@ -205,3 +205,27 @@ async def test_annotation_counters_leave_out_hidden_layers(
         objects = found.get("collection", [found])
         seen[who.username] = [o["numberOfAnnotations"] for o in objects]
     assert seen == {"alice": [1], "bob": [0]}
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/bounds/project.json", "numberOfAnnotations"),
+        ("/api/project/{project}/bounds/imageinstance.json", "countImageAnnotations"),
+    ],
+)
+async def test_counter_bounds_leave_out_hidden_layers(
+    client: AsyncTestClient,
+    alice: NewAccount,
+    bob: NewAccount,
+    world: World,
+    url: str,
+    field: str,
+) -> None:
+    url = url.format(project=world.project)
+    seen = {}
+    for who in (alice, bob):
+        r = await client.get(url, auth=auth(who))
+        assert r.status_code == 200, r.text
+        seen[who.username] = r.json()[field]["max"]
+    assert seen == {"alice": 1, "bob": 0}

@@ -199,7 +199,7 @@ async def neighbour(
 async def bounds(conn: asyncpg.Connection, me: Principal, project_id: int) -> msgspec.Raw:
     """Min/max and choices of image fields in a project, for the Web UI filters."""
     await acl.readable(conn, me, project_id)
-    text = await conn.fetchval(q.IMAGE_INSTANCE_BOUNDS, project_id)
+    text = await conn.fetchval(q.IMAGE_INSTANCE_BOUNDS, project_id, me.id, me.is_admin)
     return msgspec.Raw(text.encode())
 
 
