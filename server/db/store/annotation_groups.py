@@ -130,7 +130,7 @@ async def delete(
     """Delete an annotation group and its links; answer it as it was."""
     obj = await editable(conn, me, group_id)
     async with conn.transaction():
-        await delete_row(conn, q.ANNOTATION_GROUP_DELETE, group_id, kind="Annotation group")
+        await delete_row(conn, q.ANNOTATION_GROUP_DELETE, group_id, kind="AnnotationGroup")
         command = await record(
             conn, user_id=me.id, action="DELETE", obj=obj, project_id=obj.project
         )

@@ -113,7 +113,7 @@ async def remove(
                 "AnnotationLink", f"annotation={annotation_id}, annotationGroup={group_id}"
             )
         obj = rows.one(row["obj"], c.AnnotationLink)
-        await delete_row(conn, q.ANNOTATION_LINK_DELETE, obj.id, kind="Annotation link")
+        await delete_row(conn, q.ANNOTATION_LINK_DELETE, obj.id, kind="AnnotationLink")
         command = await record(
             conn, user_id=me.id, action="DELETE", obj=obj, project_id=annotation["project_id"]
         )

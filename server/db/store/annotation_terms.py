@@ -129,7 +129,7 @@ async def remove(
         raise NotFound("AnnotationTerm", f"{annotation_id}-{term_id}-{owner}")
     obj = decode.one(text, c.AnnotationTerm)
     async with conn.transaction():
-        await delete_row(conn, q.ANNOTATION_TERM_REMOVE, obj.id, kind="Annotation term")
+        await delete_row(conn, q.ANNOTATION_TERM_REMOVE, obj.id, kind="AnnotationTerm")
         command = await record(
             conn, user_id=me.id, action="DELETE", obj=obj, project_id=found.project_id, previous=obj
         )

@@ -116,7 +116,7 @@ async def delete(
     stored = await _stored(conn, file_id)
     target = await _attachable(conn, me, stored.domain_class_name, stored.domain_ident)
     async with conn.transaction():
-        await delete_row(conn, q.ATTACHED_FILE_DELETE, file_id, kind="Attached file")
+        await delete_row(conn, q.ATTACHED_FILE_DELETE, file_id, kind="AttachedFile")
         command = await record(
             conn, user_id=me.id, action="DELETE", obj=stored.obj, project_id=target.project_id
         )

@@ -140,7 +140,7 @@ async def delete(
     current = await find(conn, me, file_id)
     await storages.readable(conn, me, current.storage_id)
     async with conn.transaction():
-        await commands.delete_row(conn, q.COMPANION_FILE_DELETE, file_id, kind="Companion file")
+        await commands.delete_row(conn, q.COMPANION_FILE_DELETE, file_id, kind="CompanionFile")
         command = await commands.record(conn, user_id=me.id, action="DELETE", obj=current.file)
     return current.file, command
 

@@ -112,7 +112,7 @@ async def disable(
     await acl.manageable(conn, me, obj.project)
     async with conn.transaction():
         await commands.delete_row(
-            conn, q.IMAGE_FILTER_PROJECT_DELETE, link_id, kind="Image filter project"
+            conn, q.IMAGE_FILTER_PROJECT_DELETE, link_id, kind="ImageFilterProject"
         )
         command = await commands.record(
             conn, user_id=me.id, action="DELETE", obj=obj, project_id=obj.project

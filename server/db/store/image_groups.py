@@ -94,7 +94,7 @@ async def delete(
     """Delete an image group with its memberships and annotation groups; answer it as it was."""
     obj = await editable(conn, me, group_id)
     async with conn.transaction():
-        await delete_row(conn, q.IMAGE_GROUP_DELETE, group_id, kind="Image group")
+        await delete_row(conn, q.IMAGE_GROUP_DELETE, group_id, kind="ImageGroup")
         command = await record(
             conn, user_id=me.id, action="DELETE", obj=obj, project_id=obj.project
         )
@@ -161,7 +161,7 @@ async def remove_image(
     group = await editable(conn, me, group_id)
     async with conn.transaction():
         obj = await _member(conn, group_id, image_id)
-        await delete_row(conn, q.IMAGE_GROUP_MEMBER_DELETE, obj.id, kind="Image group image")
+        await delete_row(conn, q.IMAGE_GROUP_MEMBER_DELETE, obj.id, kind="ImageGroupImageInstance")
         command = await record(
             conn, user_id=me.id, action="DELETE", obj=obj, project_id=group.project
         )

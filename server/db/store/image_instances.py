@@ -123,7 +123,7 @@ async def delete(
     instance = await get(conn, me, instance_id)
     (await acl.project_access(conn, me, instance.project)).require_edit(instance.user)
     async with conn.transaction():
-        await commands.delete_row(conn, q.IMAGE_INSTANCE_DELETE, instance_id, kind="Image instance")
+        await commands.delete_row(conn, q.IMAGE_INSTANCE_DELETE, instance_id, kind="ImageInstance")
         command = await commands.record(
             conn, user_id=me.id, action="DELETE", obj=instance, project_id=instance.project
         )

@@ -159,9 +159,7 @@ async def delete(
     image = await get(conn, me, image_id)
     async with conn.transaction():
         try:
-            await commands.delete_row(
-                conn, q.ABSTRACT_IMAGE_DELETE, image_id, kind="Abstract image"
-            )
+            await commands.delete_row(conn, q.ABSTRACT_IMAGE_DELETE, image_id, kind="AbstractImage")
         except asyncpg.ForeignKeyViolationError as exc:
             raise Forbidden(
                 f"Abstract image {image_id} is used in projects: remove it from them first"

@@ -183,7 +183,7 @@ async def delete_default_layer(
         await acl.manageable(conn, me, project_id)
         obj = await _layer(conn, project_id, ident)
         await commands.delete_row(
-            conn, q.PROJECT_DEFAULT_LAYER_DELETE, project_id, ident, kind="Project default layer"
+            conn, q.PROJECT_DEFAULT_LAYER_DELETE, project_id, ident, kind="ProjectDefaultLayer"
         )
         command = await commands.record(
             conn, user_id=me.id, action="DELETE", obj=obj, project_id=project_id

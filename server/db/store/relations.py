@@ -186,7 +186,7 @@ async def unlink(
     await terms.access(conn, me, term2)
     obj = await _find(conn, relation_id, term1, term2)
     async with conn.transaction():
-        await delete_row(conn, q.RELATION_TERM_DELETE, obj.id, kind="Relation term")
+        await delete_row(conn, q.RELATION_TERM_DELETE, obj.id, kind="RelationTerm")
         command = await record(conn, user_id=me.id, action="DELETE", obj=obj)
     return obj, command
 

@@ -173,7 +173,7 @@ async def delete(
     """Delete a parameter; answer it as it was."""
     obj = await _editable(conn, me, parameter_id)
     async with conn.transaction():
-        await delete_row(conn, q.SOFTWARE_PARAMETER_DELETE, parameter_id, kind="Software parameter")
+        await delete_row(conn, q.SOFTWARE_PARAMETER_DELETE, parameter_id, kind="SoftwareParameter")
         command = await record(conn, user_id=me.id, action="DELETE", obj=obj)
     return obj, command
 

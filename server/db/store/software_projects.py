@@ -104,7 +104,7 @@ async def delete(
     obj = await _find(conn, link_id)
     await acl.writable(conn, me, obj.project)
     async with conn.transaction():
-        await delete_row(conn, q.SOFTWARE_PROJECT_DELETE, link_id, kind="Software project")
+        await delete_row(conn, q.SOFTWARE_PROJECT_DELETE, link_id, kind="SoftwareProject")
         command = await record(
             conn, user_id=me.id, action="DELETE", obj=obj, project_id=obj.project
         )

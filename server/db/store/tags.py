@@ -171,7 +171,7 @@ async def dissociate(
     found = await domains.writable(conn, me, *_target(obj))
     async with conn.transaction():
         await delete_row(
-            conn, q.TAG_DOMAIN_ASSOCIATION_DELETE, association_id, kind="Tag domain association"
+            conn, q.TAG_DOMAIN_ASSOCIATION_DELETE, association_id, kind="TagDomainAssociation"
         )
         command = await record(
             conn, user_id=me.id, action="DELETE", obj=obj, project_id=found.project_id

@@ -225,7 +225,7 @@ async def unlink(
     annotation = await _editable_annotation(conn, me, annotation_id)
     async with conn.transaction():
         obj = await _link(conn, annotation_id, track_id)
-        await delete_row(conn, q.ANNOTATION_TRACK_DELETE, obj.id, kind="Annotation track")
+        await delete_row(conn, q.ANNOTATION_TRACK_DELETE, obj.id, kind="AnnotationTrack")
         command = await record(
             conn, user_id=me.id, action="DELETE", obj=obj, project_id=annotation["project_id"]
         )

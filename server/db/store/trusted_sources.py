@@ -89,7 +89,7 @@ async def delete(
     obj = await get(conn, repository_id)
     async with conn.transaction():
         await delete_row(
-            conn, q.SOFTWARE_USER_REPOSITORY_DELETE, repository_id, kind="Software user repository"
+            conn, q.SOFTWARE_USER_REPOSITORY_DELETE, repository_id, kind="SoftwareUserRepository"
         )
         command = await record(conn, user_id=me.id, action="DELETE", obj=obj)
     return obj, command

@@ -130,7 +130,7 @@ async def delete(
     async with conn.transaction():
         try:
             gone = await commands.delete_row(
-                conn, q.UPLOADED_FILE_DELETE, uploaded_file_id, kind="Uploaded file"
+                conn, q.UPLOADED_FILE_DELETE, uploaded_file_id, kind="UploadedFile"
             )
         except asyncpg.ForeignKeyViolationError as exc:
             raise Forbidden(
