@@ -11,7 +11,7 @@ from litestar.response import File
 
 from contracts import _generated as c
 from contracts.envelopes import Page
-from contracts.errors import Invalid
+from contracts.errors import Forbidden, Invalid
 from server.db.store import companion_files
 from server.http.common import envelope
 from server.http.deps import Conn, Lists, Me
@@ -58,8 +58,12 @@ class CompanionFileController(Controller):
 
     @get("/{file_id:int}/download")
     async def download(self, conn: Conn, me: Me, state: State, file_id: FromPath[int]) -> File:
-        """The stored bytes of a companion file (readable with its abstract image)."""
-        found = (await companion_files.find(conn, me, file_id)).file
+        """The stored bytes of a companion file (its storage, or a project showing its image
+        that allows downloads)."""
+        readable = await companion_files.find(conn, me, file_id)
+        if not readable.downloadable:
+            raise Forbidden(f"You don't have the right to download companion file {file_id}")
+        found = readable.file
         name = found.original_filename or found.filename
         return stored_file(state.storage_root, found.path, name, "CompanionFile", found.id)
 

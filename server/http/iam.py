@@ -18,7 +18,7 @@ from server.auth import oidc, tokens
 from server.db.pool import connection
 from server.db.store import iam
 from server.http.deps import AnonymousConn
-from server.http.iam_tokens import OAUTH_ERRORS, grant
+from server.http.iam_tokens import OAUTH_ERRORS, Client, grant
 from server.public_url import base_url
 from server.settings import Settings
 
@@ -183,15 +183,12 @@ class OidcController(Controller):
         return _login_form(request, params)
 
     @post("/token", status_code=200)
-    async def token(self, request: AnyRequest, anonymous_conn: AnonymousConn) -> Response[Any]:
+    async def token(self, request: AnyRequest) -> Response[Any]:
         """Token endpoint: ``password``, ``authorization_code`` and ``refresh_token`` grants."""
         form = await request.form()
-        body = await grant(
-            anonymous_conn,
-            request.app.state,
-            {k: str(v) for k, v in form.items()},
-            issuer=issuer(request),
-        )
+        address = request.client.host if request.client else None
+        at = Client(state=request.app.state, issuer=issuer(request), address=address)
+        body = await grant(at, {k: str(v) for k, v in form.items()})
         return Response(body, headers={"cache-control": "no-store", "pragma": "no-cache"})
 
     @route("/logout", http_method=["GET", "POST"], status_code=200)

@@ -16,7 +16,7 @@ from server.app import create_app
 from server.auth import passwords
 from server.db.store.accounts import NewAccount
 from server.settings import Settings
-from tests.server.iam_flow import OIDC, auth_params, form_of, log_in, pkce_pair
+from tests.server.iam_flow import OIDC, auth_params, form_of, log_in, password_grant, pkce_pair
 from tests.server.project_helpers import auth
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
@@ -24,6 +24,19 @@ pytestmark = [pytest.mark.anyio, pytest.mark.pg]
 
 async def login(client: AsyncTestClient, username: str, password: str) -> Any:
     return await client.post("/api/authenticate", json={"username": username, "password": password})
+
+
+class Slow(PasswordHasher):
+    """A hasher that takes 1.5 s per check, in the thread that runs it."""
+
+    def verify(self, hash: str | bytes, password: str | bytes) -> bool:  # noqa: A002
+        time.sleep(1.5)
+        return super().verify(hash, password)
+
+
+def in_thread(call: Any) -> Any:
+    """Run one test-client request in its own thread: the client blocks its event loop."""
+    return asyncio.to_thread(lambda: asyncio.run(call()))
 
 
 async def test_repeated_failures_lock_the_account_for_a_while(
@@ -52,8 +65,9 @@ async def test_one_address_guessing_many_accounts_is_slowed_down(
     assert r.status_code == 429, r.text
 
 
+@pytest.mark.parametrize("sign_in", [login, password_grant])
 async def test_unknown_user_costs_one_password_check(
-    client: AsyncTestClient, monkeypatch: pytest.MonkeyPatch
+    client: AsyncTestClient, monkeypatch: pytest.MonkeyPatch, sign_in: Any
 ) -> None:
     checked: list[str] = []
 
@@ -63,7 +77,7 @@ async def test_unknown_user_costs_one_password_check(
             return super().verify(hash, password)
 
     monkeypatch.setattr(passwords, "_hasher", Counting(time_cost=1, memory_cost=1024))
-    assert (await login(client, "nobody", "guess")).status_code == 401
+    assert (await sign_in(client, "nobody", "guess")).status_code == 401
     assert checked == ["guess"]
 
 
@@ -93,12 +107,6 @@ async def test_hashing_a_password_holds_no_database_connection(
     database_url: str, alice: NewAccount, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With one pooled connection, a login busy hashing leaves it to other requests."""
-
-    class Slow(PasswordHasher):
-        def verify(self, hash: str | bytes, password: str | bytes) -> bool:  # noqa: A002
-            time.sleep(1.5)
-            return super().verify(hash, password)
-
     monkeypatch.setattr(passwords, "_hasher", Slow(time_cost=1, memory_cost=1024))
     settings = Settings(
         database_url=database_url, auth_cache_seconds=0.0, pool_max=1, database_wait_seconds=0.5
@@ -116,3 +124,41 @@ async def test_hashing_a_password_holds_no_database_connection(
         assert other.status_code == 200, other.text
         assert time.monotonic() - started < 1.0
         assert (await logging_in).status_code == 200
+
+
+async def test_the_password_grant_is_throttled_like_the_login_form(
+    client: AsyncTestClient, alice: NewAccount
+) -> None:
+    """Per account and per client address, with the form's shared state; the answer keeps
+    the OAuth error shape."""
+    for i in range(20):
+        assert (await password_grant(client, f"nobody{i}", "guess")).status_code == 401
+    r = await password_grant(client, "alice", "alice-password")
+    assert r.status_code == 429, r.text
+    assert int(r.headers["retry-after"]) >= 1
+    assert r.json()["error"] == "invalid_grant"
+    assert "too many" in r.json()["error_description"].lower()
+    assert (await login(client, "alice", "alice-password")).status_code == 429
+
+
+async def test_password_grants_busy_hashing_leave_the_pool_to_other_requests(
+    database_url: str, alice: NewAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three password grants hash at once (1.5 s each) on a pool of two connections: an
+    authenticated GET meanwhile answers at once, not after the grants."""
+    monkeypatch.setattr(passwords, "_hasher", Slow(time_cost=1, memory_cost=1024))
+    settings = Settings(
+        database_url=database_url, auth_cache_seconds=0.0, pool_max=2, database_wait_seconds=0.5
+    )
+    async with AsyncTestClient(app=create_app(settings)) as c:
+        grants = [
+            asyncio.ensure_future(in_thread(lambda: password_grant(c, "alice", "alice-password")))
+            for _ in range(3)
+        ]
+        await asyncio.sleep(0.5)  # the grants are hashing now
+        started = time.monotonic()
+        other = await in_thread(lambda: c.get("/api/user/current.json", auth=auth(alice)))
+        elapsed = time.monotonic() - started
+        assert other.status_code == 200, other.text
+        assert elapsed < 1.0, elapsed
+        assert [r.status_code for r in await asyncio.gather(*grants)] == [200] * 3

@@ -1,5 +1,6 @@
 -- Delete one annotation link.
 -- $1 annotation_link_id bigint
--- -> nothing
+-- -> id bigint (no row: a concurrent request deleted it first)
 DELETE FROM annotation_link
 WHERE id = $1
+RETURNING id

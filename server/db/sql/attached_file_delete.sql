@@ -1,4 +1,5 @@
 -- Forget an attached file (its bytes are removed by the caller).
 -- $1 id bigint
--- -> nothing
+-- -> id bigint (no row: a concurrent request deleted it first)
 DELETE FROM attached_file WHERE id = $1
+RETURNING id

@@ -1,7 +1,9 @@
 -- One companion file if the caller may read its abstract image (storage, project or admin).
 -- $1 companion_file_id bigint, $2 user_id bigint, $3 bypass bool
 -- -> obj text (CompanionFile object), allowed bool, storage_id bigint (image's storage),
---    uploader_id bigint (user of its uploaded file, or NULL)
+--    uploader_id bigint (user of its uploaded file, or NULL), downloadable bool (its storage,
+--    or a project showing the image that allows downloads: a companion file holds the
+--    image's data)
 SELECT
     row_to_json(v)::text AS obj,
     (
@@ -12,6 +14,7 @@ SELECT
             WHERE i.base_image_id = v.image AND project_readable(i.project_id, $2)
         )
     ) AS allowed,
+    ($3 OR abstract_image_reachable(a.id, f.storage_id, $2, true)) AS downloadable,
     f.storage_id,
     cu.user_id AS uploader_id
 FROM api_companion_file AS v

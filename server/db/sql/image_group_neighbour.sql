@@ -1,11 +1,16 @@
 -- The image $3 steps away (1: next, -1: previous) from an image of an image group, in the
 -- group ordered by instance filename then id; circular wraps at the ends (no row: none).
--- $1 image_group_id bigint, $2 image_id bigint, $3 step integer, $4 circular bool
--- -> obj text (ImageInstance object)
+-- $1 image_group_id bigint, $2 image_id bigint, $3 step integer, $4 circular bool,
+-- $5 viewer_id bigint, $6 viewer_is_admin bool
+-- -> obj text (ImageInstance object, its annotation count the one the viewer sees)
 WITH members AS (
     SELECT
         v.id,
-        row_to_json(v)::text AS obj,
+        jsonb_set(
+            to_jsonb(v),
+            '{numberOfAnnotations}',
+            to_jsonb(visible_annotation_count(v.project, v.id, v."numberOfAnnotations", $5, $6))
+        )::text AS obj,
         row_number() OVER (ORDER BY v."instanceFilename", v.id) - 1 AS pos,
         count(*) OVER () AS n
     FROM image_group_image_instance AS gi

@@ -1,6 +1,7 @@
 -- Min/max (and choice lists) of image fields over one project, for the Web UI filters
 -- (Cytomine's ImageInstanceBounds). The caller's read right is checked before.
--- $1 project_id bigint
+-- $1 project_id bigint, $2 viewer_id bigint, $3 viewer_is_admin bool (annotation counts are
+-- the ones the viewer sees: visible_annotation_count)
 -- -> json text {created, updated, reviewStart, reviewStop, magnification, physicalSizeX,
 --    physicalSizeY, physicalSizeZ, fps, format, mimeType, countImageAnnotations,
 --    countImageJobAnnotations, countImageReviewedAnnotations, width, height,
@@ -11,7 +12,9 @@ WITH img AS (
         i.updated,
         i.review_start,
         i.review_stop,
-        i.count_annotations,
+        visible_annotation_count(
+            i.project_id, i.id, i.count_annotations, $2, $3
+        ) AS count_annotations,
         i.count_job_annotations,
         i.count_reviewed_annotations,
         a.width,

@@ -5,7 +5,8 @@
 -- $9 project_id bigint (NULL = any), $10 base_image_id bigint (NULL = any),
 -- $11 member_id bigint (NULL = any: only projects this user belongs to),
 -- $12 with_tags bool (add "tag" to filter on)
--- -> size bigint, items text (JSON array of ImageInstance objects)
+-- -> size bigint, items text (JSON array of ImageInstance objects; their annotation counts
+--    are the ones the caller sees: visible_annotation_count)
 -- "tag" (the ids of the image's tags, [null] for an untagged image) exists only for
 -- tag[in]=null,3 filters, as Cytomine's outer join on tag associations; it is removed from
 -- the answer.
@@ -14,6 +15,10 @@ FROM api_page(
     ARRAY(
         SELECT
             to_jsonb(v)
+            || jsonb_build_object(
+                'numberOfAnnotations',
+                visible_annotation_count(v.project, v.id, v."numberOfAnnotations", $7, $8)
+            )
             || CASE WHEN $12 THEN jsonb_build_object(
                 'tag',
                 coalesce(

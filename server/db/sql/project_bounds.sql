@@ -1,9 +1,11 @@
 -- Min/max of project fields over the projects a caller sees, for the list filters.
--- $1 viewer_id bigint, $2 viewer_sees_all bool, $3 with_members_count bool
+-- $1 viewer_id bigint, $2 viewer_sees_all bool, $3 with_members_count bool (annotation counts
+-- are the ones the viewer sees: visible_annotation_count)
 -- -> json text {created, updated, mode, name, numberOf..., members: {min, max}}
 WITH visible AS (
     SELECT
         p.*,
+        visible_annotation_count(p.id, NULL, p.count_annotations, $1, $2) AS seen_annotations,
         (SELECT count(*) FROM project_member AS pm WHERE pm.project_id = p.id) AS members
     FROM project AS p
     WHERE $2 OR EXISTS (
@@ -17,7 +19,7 @@ SELECT json_build_object(
     'mode', json_build_object('min', null, 'max', null),
     'name', json_build_object('min', min(name), 'max', max(name)),
     'numberOfAnnotations', json_build_object(
-        'min', min(count_annotations), 'max', max(count_annotations)
+        'min', min(seen_annotations), 'max', max(seen_annotations)
     ),
     'numberOfJobAnnotations', json_build_object(
         'min', min(count_job_annotations), 'max', max(count_job_annotations)

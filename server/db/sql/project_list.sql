@@ -6,6 +6,7 @@
 -- $10 with_members_count bool, $11 with_last_activity bool, $12 with_description bool,
 -- $13 with_current_user_roles bool, $14 ontology_id bigint (NULL: any)
 -- -> size bigint, items text (JSON array of Project objects plus the requested extras)
+-- The annotation count is the one the viewer sees (visible_annotation_count).
 -- "currentUserRole" (manager/contributor) is only there to filter and sort on; it is
 -- removed from the answer.
 SELECT size, items
@@ -14,6 +15,8 @@ FROM api_page(
         SELECT
             to_jsonb(v)
             || jsonb_build_object(
+                'numberOfAnnotations',
+                visible_annotation_count(v.id, NULL, v."numberOfAnnotations", $8, $9),
                 'currentUserRole',
                 CASE WHEN coalesce(me.is_manager, false) THEN 'manager' ELSE 'contributor' END
             )

@@ -1,5 +1,6 @@
 -- Delete a software with its parameters and project links.
 -- $1 software_id bigint
--- -> nothing
+-- -> id bigint (no row: a concurrent request deleted it first)
 DELETE FROM software
 WHERE id = $1
+RETURNING id

@@ -2,7 +2,9 @@
 -- term, 0 when unused; leaf terms only on request), then those without a term when there
 -- are any. Term links are dated by the link, untermed annotations by their creation.
 -- $1 project_id bigint, $2 start timestamptz (NULL: open), $3 end timestamptz (NULL: open),
--- $4 leaf_only bool, $5 count_images bool
+-- $4 leaf_only bool, $5 count_images bool, $6 viewer_id bigint, $7 viewer_is_admin bool
+-- Only annotations of layers the viewer sees count (layer_visible: hidden users' or admins'
+-- layers).
 -- -> json text (array of {id, key, username, name, value, count, color})
 WITH counted AS (
     SELECT
@@ -14,6 +16,7 @@ WITH counted AS (
             JOIN annotation AS a ON a.id = at.annotation_id AND a.kind = 'user'
             WHERE
                 at.term_id = t.id AND a.project_id = p.id
+                AND layer_visible(a.project_id, a.user_id, $6, $7)
                 AND ($2::timestamptz IS NULL OR at.created > $2)
                 AND ($3::timestamptz IS NULL OR at.created < $3)
         ) AS n
@@ -29,6 +32,7 @@ WITH counted AS (
     FROM annotation AS a
     WHERE
         a.project_id = $1 AND a.kind = 'user'
+        AND layer_visible(a.project_id, a.user_id, $6, $7)
         AND NOT EXISTS (SELECT 1 FROM annotation_term AS at WHERE at.annotation_id = a.id)
         AND ($2::timestamptz IS NULL OR a.created > $2)
         AND ($3::timestamptz IS NULL OR a.created < $3)

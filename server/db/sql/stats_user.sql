@@ -1,12 +1,18 @@
 -- User annotations (or annotated images) per member of a project and per other author,
 -- 0 for members without any, by user id.
 -- $1 project_id bigint, $2 start timestamptz (NULL: open), $3 end timestamptz (NULL: open),
--- $4 distinct_images bool (count images instead of annotations)
+-- $4 distinct_images bool (count images instead of annotations), $5 viewer_id bigint,
+-- $6 viewer_is_admin bool
+-- Only annotations of layers the viewer sees count (layer_visible: hidden users' or admins'
+-- layers).
 -- -> json text (array of {id, key, username, value})
 WITH authors AS (
     SELECT m.user_id FROM project_member AS m WHERE m.project_id = $1
     UNION
-    SELECT a.user_id FROM annotation AS a WHERE a.project_id = $1 AND a.kind = 'user'
+    SELECT a.user_id FROM annotation AS a
+    WHERE
+        a.project_id = $1 AND a.kind = 'user'
+        AND layer_visible(a.project_id, a.user_id, $5, $6)
 )
 SELECT coalesce(json_agg(json_build_object(
     'id', u.id, 'key', u.username, 'username', u.username,
@@ -15,6 +21,7 @@ SELECT coalesce(json_agg(json_build_object(
         FROM annotation AS a
         WHERE
             a.project_id = $1 AND a.kind = 'user' AND a.user_id = u.id
+            AND layer_visible(a.project_id, a.user_id, $5, $6)
             AND ($2::timestamptz IS NULL OR a.created > $2)
             AND ($3::timestamptz IS NULL OR a.created < $3)
     )

@@ -1,12 +1,17 @@
 -- For each member of a project and each other author: their user annotations per term of
 -- the project's ontology (every term, 0 when unused), by user id then term id.
--- $1 project_id bigint
+-- $1 project_id bigint, $2 viewer_id bigint, $3 viewer_is_admin bool
+-- Only annotations of layers the viewer sees count (layer_visible: hidden users' or admins'
+-- layers).
 -- -> json text (array of {id, userId, key, username, terms: [{id, key, name, value, count,
 -- color}]})
 WITH authors AS (
     SELECT m.user_id FROM project_member AS m WHERE m.project_id = $1
     UNION
-    SELECT a.user_id FROM annotation AS a WHERE a.project_id = $1 AND a.kind = 'user'
+    SELECT a.user_id FROM annotation AS a
+    WHERE
+        a.project_id = $1 AND a.kind = 'user'
+        AND layer_visible(a.project_id, a.user_id, $2, $3)
 )
 SELECT coalesce(json_agg(json_build_object(
     'id', u.id, 'userId', u.id, 'key', u.username, 'username', u.username,
@@ -21,7 +26,9 @@ SELECT coalesce(json_agg(json_build_object(
             SELECT count(DISTINCT at.annotation_id) AS n
             FROM annotation_term AS at
             JOIN annotation AS a ON a.id = at.annotation_id AND a.kind = 'user'
-            WHERE at.term_id = t.id AND a.project_id = p.id AND a.user_id = u.id
+            WHERE
+                at.term_id = t.id AND a.project_id = p.id AND a.user_id = u.id
+                AND layer_visible(a.project_id, a.user_id, $2, $3)
         ) AS x
         WHERE p.id = $1
     )

@@ -1,4 +1,5 @@
 -- Delete a tag and (by cascade) its associations.
 -- $1 tag_id bigint
--- -> nothing
+-- -> id bigint (no row: a concurrent request deleted it first)
 DELETE FROM tag WHERE id = $1
+RETURNING id

@@ -121,8 +121,8 @@ async def delete(
             {"projectNames": projects},
         )
     async with conn.transaction():
+        await commands.delete_row(conn, q.ABSTRACT_SLICE_DELETE, slice_id, kind="AbstractSlice")
         command = await commands.record(conn, user_id=me.id, action="DELETE", obj=current)
-        await conn.execute(q.ABSTRACT_SLICE_DELETE, slice_id)
     return current, command
 
 

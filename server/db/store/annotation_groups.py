@@ -12,7 +12,7 @@ from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import acl, image_groups
-from server.db.store.commands import record
+from server.db.store.commands import delete_row, record
 
 DEFAULT_TYPE = "SAME_OBJECT"
 
@@ -130,7 +130,7 @@ async def delete(
     """Delete an annotation group and its links; answer it as it was."""
     obj = await editable(conn, me, group_id)
     async with conn.transaction():
-        await conn.execute(q.ANNOTATION_GROUP_DELETE, group_id)
+        await delete_row(conn, q.ANNOTATION_GROUP_DELETE, group_id, kind="AnnotationGroup")
         command = await record(
             conn, user_id=me.id, action="DELETE", obj=obj, project_id=obj.project
         )

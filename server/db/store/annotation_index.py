@@ -22,7 +22,8 @@ async def by_slice(
         raise NotFound("SliceInstance", slice_id)
     await acl.readable(conn, me, project_id)
     items = decode.many(
-        await conn.fetchval(q.ANNOTATION_INDEX_BY_SLICE, slice_id), c.AnnotationIndex
+        await conn.fetchval(q.ANNOTATION_INDEX_BY_SLICE, slice_id, me.id, me.is_admin),
+        c.AnnotationIndex,
     )
     chosen = items[offset : offset + max_] if max_ else items[offset:]
     return page(chosen, size=len(items), offset=offset, max_=max_)

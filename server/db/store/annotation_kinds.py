@@ -21,7 +21,7 @@ from server.db import queries as q
 from server.db import rows as decode
 from server.db.store import acl
 from server.db.store.annotation_rows import AnnotationBody, Row, prepare
-from server.db.store.commands import Action, record
+from server.db.store.commands import Action, delete_row, record
 
 Kind = Literal["user", "algo", "reviewed"]
 
@@ -148,17 +148,6 @@ def epoch_ms(value: str | None, name: str) -> datetime | None:
         raise Invalid(f"{name} must be epoch milliseconds, not {value!r}") from exc
 
 
-async def count_in_project(
-    conn: asyncpg.Connection,
-    project_id: int,
-    kind: Kind,
-    start: datetime | None,
-    end: datetime | None,
-) -> int:
-    """Annotations of one kind in a project, created between optional bounds."""
-    return int(await conn.fetchval(q.ANNOTATION_COUNT_BY_PROJECT, project_id, kind, start, end))
-
-
 async def count_readable(
     conn: asyncpg.Connection,
     me: Principal,
@@ -167,10 +156,14 @@ async def count_readable(
     start: str | None,
     end: str | None,
 ) -> int:
-    """Annotations of one kind in a readable project, created between optional epoch-ms bounds."""
+    """Annotations of one kind in a readable project, created between optional epoch-ms bounds,
+    in the layers the caller sees."""
     after, before = epoch_ms(start, "startDate"), epoch_ms(end, "endDate")
     await acl.readable(conn, me, project_id)
-    return await count_in_project(conn, project_id, kind, after, before)
+    found = await conn.fetchval(
+        q.ANNOTATION_COUNT_BY_PROJECT, project_id, kind, after, before, me.id, me.is_admin
+    )
+    return int(found)
 
 
 T = TypeVar("T", c.AlgoAnnotation, c.ReviewedAnnotation)
@@ -237,8 +230,7 @@ class KindStore(Generic[T]):
         """Delete an annotation (``current``: its checked row); answer it as it was."""
         obj = decode.one(current["obj"], self.contract)
         async with conn.transaction():
-            if await conn.fetchval(q.ANNOTATION_DELETE, obj.id) is None:
-                raise NotFound("Annotation", obj.id)  # another request deleted it first
+            await delete_row(conn, q.ANNOTATION_DELETE, obj.id, kind="Annotation")
             command = await record(
                 conn, user_id=me.id, action="DELETE", obj=obj, project_id=obj.project
             )
@@ -250,7 +242,6 @@ __all__ = [
     "Kind",
     "KindStore",
     "Located",
-    "count_in_project",
     "count_readable",
     "epoch_ms",
     "insert",

@@ -12,7 +12,7 @@ from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import acl, annotation_groups
-from server.db.store.commands import record
+from server.db.store.commands import delete_row, record
 
 
 async def _annotation(
@@ -113,7 +113,7 @@ async def remove(
                 "AnnotationLink", f"annotation={annotation_id}, annotationGroup={group_id}"
             )
         obj = rows.one(row["obj"], c.AnnotationLink)
-        await conn.execute(q.ANNOTATION_LINK_DELETE, obj.id)
+        await delete_row(conn, q.ANNOTATION_LINK_DELETE, obj.id, kind="AnnotationLink")
         command = await record(
             conn, user_id=me.id, action="DELETE", obj=obj, project_id=annotation["project_id"]
         )

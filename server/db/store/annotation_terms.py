@@ -18,7 +18,7 @@ from server.db import queries as q
 from server.db import rows as decode
 from server.db.store import acl
 from server.db.store import annotation_kinds as kinds
-from server.db.store.commands import record
+from server.db.store.commands import delete_row, record
 
 
 async def _readable(conn: asyncpg.Connection, me: Principal, annotation_id: int) -> kinds.Located:
@@ -129,7 +129,7 @@ async def remove(
         raise NotFound("AnnotationTerm", f"{annotation_id}-{term_id}-{owner}")
     obj = decode.one(text, c.AnnotationTerm)
     async with conn.transaction():
-        await conn.execute(q.ANNOTATION_TERM_REMOVE, obj.id)
+        await delete_row(conn, q.ANNOTATION_TERM_REMOVE, obj.id, kind="AnnotationTerm")
         command = await record(
             conn, user_id=me.id, action="DELETE", obj=obj, project_id=found.project_id, previous=obj
         )

@@ -22,7 +22,7 @@ from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import domains
-from server.db.store.commands import record
+from server.db.store.commands import delete_row, record
 from server.ingest import Received
 
 
@@ -116,7 +116,7 @@ async def delete(
     stored = await _stored(conn, file_id)
     target = await _attachable(conn, me, stored.domain_class_name, stored.domain_ident)
     async with conn.transaction():
-        await conn.execute(q.ATTACHED_FILE_DELETE, file_id)
+        await delete_row(conn, q.ATTACHED_FILE_DELETE, file_id, kind="AttachedFile")
         command = await record(
             conn, user_id=me.id, action="DELETE", obj=stored.obj, project_id=target.project_id
         )

@@ -11,6 +11,7 @@ from typing import Any, Literal
 import asyncpg
 import msgspec
 
+from contracts.errors import NotFound
 from server.db import queries as q
 
 Action = Literal["ADD", "EDIT", "DELETE"]
@@ -43,4 +44,20 @@ async def record(
     return command
 
 
-__all__ = ["Action", "record"]
+async def delete_row(
+    conn: asyncpg.Connection, statement: str, *args: Any, kind: str
+) -> asyncpg.Record:
+    """Run a ``DELETE … RETURNING id[, …]`` of one object (its id the last argument) inside
+    the caller's transaction; answer the returned row.
+
+    Concurrent deletes of one object queue on its row lock; the row comes back to the first
+    one only. The others raise NotFound before recording a command or any other side effect,
+    so a delete happens, and is recorded, once.
+    """
+    row = await conn.fetchrow(statement, *args)
+    if row is None:
+        raise NotFound(kind, args[-1])
+    return row
+
+
+__all__ = ["Action", "delete_row", "record"]

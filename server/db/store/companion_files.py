@@ -21,6 +21,7 @@ class Found(msgspec.Struct, frozen=True, kw_only=True):
     file: c.CompanionFile
     storage_id: int
     uploader_id: int | None
+    downloadable: bool
 
 
 async def find(conn: asyncpg.Connection, me: Principal, file_id: int) -> Found:
@@ -34,6 +35,7 @@ async def find(conn: asyncpg.Connection, me: Principal, file_id: int) -> Found:
         file=rows.one(row["obj"], c.CompanionFile),
         storage_id=row["storage_id"],
         uploader_id=row["uploader_id"],
+        downloadable=row["downloadable"],
     )
 
 
@@ -138,8 +140,8 @@ async def delete(
     current = await find(conn, me, file_id)
     await storages.readable(conn, me, current.storage_id)
     async with conn.transaction():
+        await commands.delete_row(conn, q.COMPANION_FILE_DELETE, file_id, kind="CompanionFile")
         command = await commands.record(conn, user_id=me.id, action="DELETE", obj=current.file)
-        await conn.execute(q.COMPANION_FILE_DELETE, file_id)
     return current.file, command
 
 

@@ -107,7 +107,7 @@ async def delete(conn: asyncpg.Connection, me: Principal, key: str) -> tuple[c.C
     _admin(me)
     obj = await get(conn, me, key)
     async with conn.transaction():
-        await conn.execute(q.CONFIGURATION_DELETE, obj.id)
+        await commands.delete_row(conn, q.CONFIGURATION_DELETE, obj.id, kind="Configuration")
         command = await commands.record(conn, user_id=me.id, action="DELETE", obj=obj)
     return obj, command
 

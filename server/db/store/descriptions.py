@@ -17,7 +17,7 @@ from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import domains
-from server.db.store.commands import Action, record
+from server.db.store.commands import Action, delete_row, record
 
 
 def _missing(class_name: str, ident: int) -> NotFound:
@@ -115,7 +115,7 @@ async def delete(
     target = await domains.writable(conn, me, class_name, ident)
     async with conn.transaction():
         obj = await _fetch(conn, target.class_name, ident)
-        await conn.execute(q.DESCRIPTION_DELETE, target.class_name, ident)
+        await delete_row(conn, q.DESCRIPTION_DELETE, target.class_name, ident, kind="Description")
         command = await _record(conn, me, "DELETE", obj, target, obj)
     return obj, command
 

@@ -111,7 +111,9 @@ async def disable(
     obj = await _enabled(conn, link_id)
     await acl.manageable(conn, me, obj.project)
     async with conn.transaction():
-        await conn.execute(q.IMAGE_FILTER_PROJECT_DELETE, link_id)
+        await commands.delete_row(
+            conn, q.IMAGE_FILTER_PROJECT_DELETE, link_id, kind="ImageFilterProject"
+        )
         command = await commands.record(
             conn, user_id=me.id, action="DELETE", obj=obj, project_id=obj.project
         )

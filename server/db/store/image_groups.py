@@ -13,7 +13,7 @@ from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import acl, arrays
-from server.db.store.commands import record
+from server.db.store.commands import delete_row, record
 
 
 async def _group(conn: asyncpg.Connection, group_id: int) -> asyncpg.Record:
@@ -94,7 +94,7 @@ async def delete(
     """Delete an image group with its memberships and annotation groups; answer it as it was."""
     obj = await editable(conn, me, group_id)
     async with conn.transaction():
-        await conn.execute(q.IMAGE_GROUP_DELETE, group_id)
+        await delete_row(conn, q.IMAGE_GROUP_DELETE, group_id, kind="ImageGroup")
         command = await record(
             conn, user_id=me.id, action="DELETE", obj=obj, project_id=obj.project
         )
@@ -106,7 +106,9 @@ async def images(
 ) -> Page[c.ImageInstance]:
     """Image instances of one image group."""
     await readable(conn, me, group_id)
-    return await fetch_page(conn, q.IMAGE_GROUP_IMAGES, params, c.ImageInstance, group_id)
+    return await fetch_page(
+        conn, q.IMAGE_GROUP_IMAGES, params, c.ImageInstance, group_id, me.id, me.is_admin
+    )
 
 
 async def _image_project(conn: asyncpg.Connection, image_id: int) -> int:
@@ -159,7 +161,7 @@ async def remove_image(
     group = await editable(conn, me, group_id)
     async with conn.transaction():
         obj = await _member(conn, group_id, image_id)
-        await conn.execute(q.IMAGE_GROUP_MEMBER_DELETE, obj.id)
+        await delete_row(conn, q.IMAGE_GROUP_MEMBER_DELETE, obj.id, kind="ImageGroupImageInstance")
         command = await record(
             conn, user_id=me.id, action="DELETE", obj=obj, project_id=group.project
         )
@@ -178,7 +180,9 @@ async def neighbour(
     """The next (step 1) or previous (step -1) image of a group by name; [] past an end."""
     await readable(conn, me, group_id)
     await _member(conn, group_id, image_id)
-    text = await conn.fetchval(q.IMAGE_GROUP_NEIGHBOUR, group_id, image_id, step, circular)
+    text = await conn.fetchval(
+        q.IMAGE_GROUP_NEIGHBOUR, group_id, image_id, step, circular, me.id, me.is_admin
+    )
     if text is None:
         return msgspec.Raw(b"[]")
     return msgspec.Raw(msgspec.json.encode(rows.one(text, c.ImageInstance)))

@@ -123,10 +123,10 @@ async def delete(
     instance = await get(conn, me, instance_id)
     (await acl.project_access(conn, me, instance.project)).require_edit(instance.user)
     async with conn.transaction():
+        await commands.delete_row(conn, q.IMAGE_INSTANCE_DELETE, instance_id, kind="ImageInstance")
         command = await commands.record(
             conn, user_id=me.id, action="DELETE", obj=instance, project_id=instance.project
         )
-        await conn.execute(q.IMAGE_INSTANCE_DELETE, instance_id)
     return instance, command
 
 
@@ -190,7 +190,7 @@ async def neighbour(
     """Cytomine's next (older) or previous (newer) image of the same project; {} if none."""
     await get(conn, me, instance_id)
     sql = q.IMAGE_INSTANCE_NEXT if older else q.IMAGE_INSTANCE_PREVIOUS
-    text = await conn.fetchval(sql, instance_id)
+    text = await conn.fetchval(sql, instance_id, me.id, me.is_admin)
     if text is None:
         return msgspec.Raw(b"{}")
     return msgspec.Raw(msgspec.json.encode(rows.one(text, c.ImageInstance)))
@@ -199,7 +199,7 @@ async def neighbour(
 async def bounds(conn: asyncpg.Connection, me: Principal, project_id: int) -> msgspec.Raw:
     """Min/max and choices of image fields in a project, for the Web UI filters."""
     await acl.readable(conn, me, project_id)
-    text = await conn.fetchval(q.IMAGE_INSTANCE_BOUNDS, project_id)
+    text = await conn.fetchval(q.IMAGE_INSTANCE_BOUNDS, project_id, me.id, me.is_admin)
     return msgspec.Raw(text.encode())
 
 

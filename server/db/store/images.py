@@ -158,13 +158,13 @@ async def delete(
     await storages.readable(conn, me, await storage_of(conn, image_id))
     image = await get(conn, me, image_id)
     async with conn.transaction():
-        command = await commands.record(conn, user_id=me.id, action="DELETE", obj=image)
         try:
-            await conn.execute(q.ABSTRACT_IMAGE_DELETE, image_id)
+            await commands.delete_row(conn, q.ABSTRACT_IMAGE_DELETE, image_id, kind="AbstractImage")
         except asyncpg.ForeignKeyViolationError as exc:
             raise Forbidden(
                 f"Abstract image {image_id} is used in projects: remove it from them first"
             ) from exc
+        command = await commands.record(conn, user_id=me.id, action="DELETE", obj=image)
     return image, command
 
 

@@ -12,7 +12,7 @@ from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
-from server.db.store.commands import record
+from server.db.store.commands import delete_row, record
 
 
 class OntologyLight(msgspec.Struct, kw_only=True):
@@ -124,7 +124,7 @@ async def delete(
         raise Invalid("Ontology is linked with project. Cannot delete ontology!")
     async with conn.transaction():
         obj = await fetch(conn, ontology_id)
-        await conn.execute(q.ONTOLOGY_DELETE, ontology_id)
+        await delete_row(conn, q.ONTOLOGY_DELETE, ontology_id, kind="Ontology")
         command = await record(conn, user_id=me.id, action="DELETE", obj=obj)
     return obj, command
 

@@ -81,6 +81,7 @@ async def delete_representative(
         await acl.manageable(conn, me, project_id)
         obj = await _representative(conn, project_id, ident, user_id)
         if await conn.fetchval(q.PROJECT_REPRESENTATIVE_DELETE, project_id, obj.id) is None:
+            await _representative(conn, project_id, obj.id, None)  # gone meanwhile: NotFound
             raise Invalid(
                 "You cannot remove the last representative role. Add someone else as representative"
             )
@@ -181,7 +182,9 @@ async def delete_default_layer(
     async with conn.transaction():
         await acl.manageable(conn, me, project_id)
         obj = await _layer(conn, project_id, ident)
-        await conn.fetchval(q.PROJECT_DEFAULT_LAYER_DELETE, project_id, ident)
+        await commands.delete_row(
+            conn, q.PROJECT_DEFAULT_LAYER_DELETE, project_id, ident, kind="ProjectDefaultLayer"
+        )
         command = await commands.record(
             conn, user_id=me.id, action="DELETE", obj=obj, project_id=project_id
         )

@@ -189,6 +189,8 @@ async def annotation_evolution(
         e.end,
         e.days,
         e.accumulate,
+        me.id,
+        me.is_admin,
     )
     return found[::-1] if reverse else found
 
@@ -232,7 +234,9 @@ async def by_term(
     """User annotations (or annotated images) per term of the project's ontology, then
     those without term."""
     await acl.readable(conn, me, project_id)
-    text = await conn.fetchval(q.STATS_TERM, project_id, start, end, leaf_only, images)
+    text = await conn.fetchval(
+        q.STATS_TERM, project_id, start, end, leaf_only, images, me.id, me.is_admin
+    )
     return rows.many(text, TermCount)
 
 
@@ -245,7 +249,7 @@ async def by_term_and_image(
 ) -> list[TermImageCount]:
     """User annotations per image and term."""
     await acl.readable(conn, me, project_id)
-    text = await conn.fetchval(q.STATS_TERM_IMAGE, project_id, start, end)
+    text = await conn.fetchval(q.STATS_TERM_IMAGE, project_id, start, end, me.id, me.is_admin)
     return rows.many(text, TermImageCount)
 
 
@@ -260,14 +264,16 @@ async def by_user(
 ) -> list[UserCount]:
     """User annotations (or annotated images) per member and author."""
     await acl.readable(conn, me, project_id)
-    text = await conn.fetchval(q.STATS_USER, project_id, start, end, images)
+    text = await conn.fetchval(q.STATS_USER, project_id, start, end, images, me.id, me.is_admin)
     return rows.many(text, UserCount)
 
 
 async def user_terms(conn: asyncpg.Connection, me: Principal, project_id: int) -> list[UserTerms]:
     """Per member and author, user annotations per term."""
     await acl.readable(conn, me, project_id)
-    return rows.many(await conn.fetchval(q.STATS_USER_ANNOTATIONS, project_id), UserTerms)
+    return rows.many(
+        await conn.fetchval(q.STATS_USER_ANNOTATIONS, project_id, me.id, me.is_admin), UserTerms
+    )
 
 
 async def term_projects(

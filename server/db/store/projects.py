@@ -66,9 +66,13 @@ def given(value: Any) -> Any:
     return None if value is UNSET else value
 
 
-async def fetch(conn: asyncpg.Connection, project_id: int) -> c.Project:
-    """The project as the API shows it, without permission checks."""
-    text = await conn.fetchval(q.PROJECT_GET, project_id)
+async def fetch(
+    conn: asyncpg.Connection, project_id: int, viewer: Principal | None = None
+) -> c.Project:
+    """The project as the API shows it, without permission checks; its annotation count is
+    the one ``viewer`` sees (the stored total without a viewer)."""
+    viewer_id, is_admin = (viewer.id, viewer.is_admin) if viewer is not None else (None, False)
+    text = await conn.fetchval(q.PROJECT_GET, project_id, viewer_id, is_admin)
     if text is None:
         raise NotFound("Project", project_id)
     return rows.one(text, c.Project)
@@ -77,7 +81,7 @@ async def fetch(conn: asyncpg.Connection, project_id: int) -> c.Project:
 async def get(conn: asyncpg.Connection, me: Principal, project_id: int) -> c.Project:
     """One project the caller may read."""
     await acl.readable(conn, me, project_id)
-    return await fetch(conn, project_id)
+    return await fetch(conn, project_id, me)
 
 
 async def _check_ontology(conn: asyncpg.Connection, me: Principal, ontology_id: int) -> None:
@@ -170,7 +174,7 @@ async def delete(conn: asyncpg.Connection, me: Principal, project_id: int) -> tu
     async with conn.transaction():
         await acl.manageable(conn, me, project_id)
         project = await fetch(conn, project_id)
-        await conn.fetchval(q.PROJECT_DELETE, project_id)
+        await commands.delete_row(conn, q.PROJECT_DELETE, project_id, kind="Project")
         # The project row is gone, so the command keeps no project link.
         command = await commands.record(conn, user_id=me.id, action="DELETE", obj=project)
     return project, command

@@ -15,7 +15,7 @@ from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import domains
-from server.db.store.commands import record
+from server.db.store.commands import delete_row, record
 from spatial.bbox import parse_bbox
 from tiling.metadata import ImageMetadata
 
@@ -148,7 +148,7 @@ async def delete(
     target = await domains.writable(conn, me, class_name, ident)
     async with conn.transaction():
         obj = await _fetch(conn, ident, property_id)
-        await conn.execute(q.PROPERTY_DELETE, property_id)
+        await delete_row(conn, q.PROPERTY_DELETE, property_id, kind="Property")
         command = await record(
             conn, user_id=me.id, action="DELETE", obj=obj, project_id=target.project_id
         )

@@ -12,7 +12,7 @@ from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import terms
-from server.db.store.commands import record
+from server.db.store.commands import delete_row, record
 
 PARENT = "parent"
 
@@ -92,7 +92,7 @@ async def delete(
     """Delete a relation kind other than 'parent' and its links (administrators only)."""
     obj = await _changeable(conn, me, relation_id)
     async with conn.transaction():
-        await conn.execute(q.RELATION_DELETE, relation_id)
+        await delete_row(conn, q.RELATION_DELETE, relation_id, kind="Relation")
         command = await record(conn, user_id=me.id, action="DELETE", obj=obj)
     return obj, command
 
@@ -186,7 +186,7 @@ async def unlink(
     await terms.access(conn, me, term2)
     obj = await _find(conn, relation_id, term1, term2)
     async with conn.transaction():
-        await conn.execute(q.RELATION_TERM_DELETE, obj.id)
+        await delete_row(conn, q.RELATION_TERM_DELETE, obj.id, kind="RelationTerm")
         command = await record(conn, user_id=me.id, action="DELETE", obj=obj)
     return obj, command
 

@@ -101,7 +101,7 @@ async def stats(
         raise NotFound("ImageInstance", image_id)
     await acl.readable(conn, me, state["project_id"])
     items: list[dict[str, Any]] = msgspec.json.decode(
-        await conn.fetchval(q.REVIEWED_ANNOTATION_STATS, image_id) or "[]"
+        await conn.fetchval(q.REVIEWED_ANNOTATION_STATS, image_id, me.id, me.is_admin) or "[]"
     )
     chosen = items[offset : offset + max_] if max_ else items[offset:]
     return page(chosen, size=len(items), offset=offset, max_=max_)

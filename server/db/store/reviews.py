@@ -21,6 +21,8 @@ from server.db.store import acl, image_instances
 from server.db.store import annotation_kinds as kinds
 from server.db.store import reviewed_annotations as reviewed
 
+NOT_ACCEPTED = "This annotation is not accepted, you cannot reject it!"
+
 
 class ReviewState(msgspec.Struct, frozen=True, kw_only=True):
     """An image's review columns and what permission checks need."""
@@ -139,14 +141,17 @@ async def unreview(
     await acl.readable(conn, me, parent.project_id)
     copy_id = await conn.fetchval(q.REVIEWED_ANNOTATION_BY_PARENT, annotation_id)
     if copy_id is None:
-        raise Invalid("This annotation is not accepted, you cannot reject it!")
+        raise Invalid(NOT_ACCEPTED)
     found = await state(conn, parent.image_id)
     if found.review_user_id is not None and found.review_user_id != me.id:
         raise Invalid(
             "You must be the image reviewer to reject annotation. "
             f"Image reviewer is {found.review_username}"
         )
-    return await reviewed.delete(conn, me, int(copy_id))
+    try:
+        return await reviewed.delete(conn, me, int(copy_id))
+    except NotFound:  # a concurrent request rejected it first
+        raise Invalid(NOT_ACCEPTED) from None
 
 
 async def _layer_check(

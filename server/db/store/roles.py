@@ -108,8 +108,8 @@ async def delete_link(
     if user_id == me.id and rank != SUPER_ADMIN:
         raise Forbidden("You cannot remove a role from yourself")
     async with conn.transaction():
+        await commands.delete_row(conn, q.USER_ROLE_DELETE, user_id, role_id, kind="SecUserSecRole")
         command = await commands.record(conn, user_id=me.id, action="DELETE", obj=link)
-        await conn.execute(q.USER_ROLE_DELETE, user_id, role_id)
     return link, command
 
 

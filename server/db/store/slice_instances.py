@@ -120,10 +120,10 @@ async def delete(
     if await conn.fetchval(q.SLICE_INSTANCE_ANNOTATED, slice_id):
         raise Invalid(f"Slice instance {slice_id} holds annotations: delete them first")
     async with conn.transaction():
+        await commands.delete_row(conn, q.SLICE_INSTANCE_DELETE, slice_id, kind="SliceInstance")
         command = await commands.record(
             conn, user_id=me.id, action="DELETE", obj=current, project_id=current.project
         )
-        await conn.execute(q.SLICE_INSTANCE_DELETE, slice_id)
     return current, command
 
 

@@ -23,7 +23,7 @@ from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import acl
-from server.db.store.commands import record
+from server.db.store.commands import delete_row, record
 from server.ingest import Received, remove_stored, safe_name
 
 SOURCE_FOLDER = "software"
@@ -196,7 +196,7 @@ async def delete(
     """Delete a software with its parameters, project links and source package."""
     found = await editable(conn, me, software_id)
     async with conn.transaction():
-        await conn.execute(q.SOFTWARE_DELETE, software_id)
+        await delete_row(conn, q.SOFTWARE_DELETE, software_id, kind="Software")
         command = await record(conn, user_id=me.id, action="DELETE", obj=found.obj)
     await remove_stored(root, found.source_path)
     return found.obj, command

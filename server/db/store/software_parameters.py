@@ -20,7 +20,7 @@ from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import software
-from server.db.store.commands import record
+from server.db.store.commands import delete_row, record
 
 TYPES = ("String", "Boolean", "Number", "Date", "List", "ListDomain", "Domain")
 
@@ -173,7 +173,7 @@ async def delete(
     """Delete a parameter; answer it as it was."""
     obj = await _editable(conn, me, parameter_id)
     async with conn.transaction():
-        await conn.execute(q.SOFTWARE_PARAMETER_DELETE, parameter_id)
+        await delete_row(conn, q.SOFTWARE_PARAMETER_DELETE, parameter_id, kind="SoftwareParameter")
         command = await record(conn, user_id=me.id, action="DELETE", obj=obj)
     return obj, command
 

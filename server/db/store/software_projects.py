@@ -16,7 +16,7 @@ from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import acl, software
-from server.db.store.commands import record
+from server.db.store.commands import delete_row, record
 
 
 async def list_all(
@@ -104,7 +104,7 @@ async def delete(
     obj = await _find(conn, link_id)
     await acl.writable(conn, me, obj.project)
     async with conn.transaction():
-        await conn.execute(q.SOFTWARE_PROJECT_DELETE, link_id)
+        await delete_row(conn, q.SOFTWARE_PROJECT_DELETE, link_id, kind="SoftwareProject")
         command = await record(
             conn, user_id=me.id, action="DELETE", obj=obj, project_id=obj.project
         )

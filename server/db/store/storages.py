@@ -110,11 +110,11 @@ async def delete(conn: asyncpg.Connection, me: Principal, storage_id: int) -> tu
     """Delete a storage (ADMINISTRATION or admin)."""
     storage = await manageable(conn, me, storage_id)
     async with conn.transaction():
-        command = await commands.record(conn, user_id=me.id, action="DELETE", obj=storage)
         try:
-            await conn.execute(q.STORAGE_DELETE, storage_id)
+            await commands.delete_row(conn, q.STORAGE_DELETE, storage_id, kind="Storage")
         except asyncpg.ForeignKeyViolationError as exc:
             raise Invalid(f"Storage {storage_id} still holds files and cannot be deleted") from exc
+        command = await commands.record(conn, user_id=me.id, action="DELETE", obj=storage)
     return storage, command
 
 

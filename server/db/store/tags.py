@@ -12,7 +12,7 @@ from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import domains
-from server.db.store.commands import record
+from server.db.store.commands import delete_row, record
 
 
 async def list_tags(conn: asyncpg.Connection, params: ListParams) -> Page[c.Tag]:
@@ -82,7 +82,7 @@ async def delete(conn: asyncpg.Connection, me: Principal, tag_id: int) -> tuple[
     """Delete a tag and its associations (its creator or an admin)."""
     obj, _ = await _changeable(conn, me, tag_id)
     async with conn.transaction():
-        await conn.execute(q.TAG_DELETE, tag_id)
+        await delete_row(conn, q.TAG_DELETE, tag_id, kind="Tag")
         command = await record(conn, user_id=me.id, action="DELETE", obj=obj)
     return obj, command
 
@@ -170,7 +170,9 @@ async def dissociate(
     obj = await _association(conn, association_id, target)
     found = await domains.writable(conn, me, *_target(obj))
     async with conn.transaction():
-        await conn.execute(q.TAG_DOMAIN_ASSOCIATION_DELETE, association_id)
+        await delete_row(
+            conn, q.TAG_DOMAIN_ASSOCIATION_DELETE, association_id, kind="TagDomainAssociation"
+        )
         command = await record(
             conn, user_id=me.id, action="DELETE", obj=obj, project_id=found.project_id
         )

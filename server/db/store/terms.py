@@ -14,7 +14,7 @@ from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import ontologies
-from server.db.store.commands import record
+from server.db.store.commands import delete_row, record
 
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
@@ -132,7 +132,7 @@ async def delete(conn: asyncpg.Connection, me: Principal, term_id: int) -> tuple
     await access(conn, me, term_id, write=True)
     async with conn.transaction():
         obj = await fetch(conn, term_id)
-        await conn.execute(q.TERM_DELETE, term_id)
+        await delete_row(conn, q.TERM_DELETE, term_id, kind="Term")
         command = await record(conn, user_id=me.id, action="DELETE", obj=obj)
     return obj, command
 

@@ -12,7 +12,7 @@ from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import acl
-from server.db.store.commands import record
+from server.db.store.commands import delete_row, record
 
 
 async def _track(conn: asyncpg.Connection, track_id: int) -> asyncpg.Record:
@@ -108,7 +108,7 @@ async def delete(conn: asyncpg.Connection, me: Principal, track_id: int) -> tupl
     """Delete a track and its annotation links; answer it as it was."""
     obj = await _writable(conn, me, track_id)
     async with conn.transaction():
-        await conn.execute(q.TRACK_DELETE, track_id)
+        await delete_row(conn, q.TRACK_DELETE, track_id, kind="Track")
         command = await record(
             conn, user_id=me.id, action="DELETE", obj=obj, project_id=obj.project
         )
@@ -225,7 +225,7 @@ async def unlink(
     annotation = await _editable_annotation(conn, me, annotation_id)
     async with conn.transaction():
         obj = await _link(conn, annotation_id, track_id)
-        await conn.execute(q.ANNOTATION_TRACK_DELETE, obj.id)
+        await delete_row(conn, q.ANNOTATION_TRACK_DELETE, obj.id, kind="AnnotationTrack")
         command = await record(
             conn, user_id=me.id, action="DELETE", obj=obj, project_id=annotation["project_id"]
         )

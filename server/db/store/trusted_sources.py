@@ -16,7 +16,7 @@ from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
-from server.db.store.commands import record
+from server.db.store.commands import delete_row, record
 
 
 async def list_all(conn: asyncpg.Connection, params: ListParams) -> Page[c.SoftwareUserRepository]:
@@ -88,7 +88,9 @@ async def delete(
     _admin(me)
     obj = await get(conn, repository_id)
     async with conn.transaction():
-        await conn.execute(q.SOFTWARE_USER_REPOSITORY_DELETE, repository_id)
+        await delete_row(
+            conn, q.SOFTWARE_USER_REPOSITORY_DELETE, repository_id, kind="SoftwareUserRepository"
+        )
         command = await record(conn, user_id=me.id, action="DELETE", obj=obj)
     return obj, command
 

@@ -128,13 +128,16 @@ async def delete(
     if upload.storage is not None:
         await storages.readable(conn, me, upload.storage)
     async with conn.transaction():
-        command = await commands.record(conn, user_id=me.id, action="DELETE", obj=upload)
         try:
-            path = await conn.fetchval(q.UPLOADED_FILE_DELETE, uploaded_file_id)
+            gone = await commands.delete_row(
+                conn, q.UPLOADED_FILE_DELETE, uploaded_file_id, kind="UploadedFile"
+            )
         except asyncpg.ForeignKeyViolationError as exc:
             raise Forbidden(
                 f"Uploaded file {uploaded_file_id} has images used in projects: remove them first"
             ) from exc
+        command = await commands.record(conn, user_id=me.id, action="DELETE", obj=upload)
+        path = gone["path"]
     return upload, command, path
 
 

@@ -43,7 +43,7 @@ from server.db.store.annotation_rows import (
     prepare,
     resolve,
 )
-from server.db.store.commands import record
+from server.db.store.commands import delete_row, record
 from server.db.store.undo_annotations import snapshot
 
 
@@ -307,8 +307,7 @@ async def delete(
     obj = decode.one(current["obj"], c.UserAnnotation)
     async with conn.transaction():
         previous = await snapshot(conn, annotation_id)
-        if await conn.fetchval(q.ANNOTATION_DELETE, annotation_id) is None:
-            raise NotFound("Annotation", annotation_id)  # another request deleted it first
+        await delete_row(conn, q.ANNOTATION_DELETE, annotation_id, kind="Annotation")
         command = await record(
             conn, user_id=me.id, action="DELETE", obj=obj, project_id=obj.project, previous=previous
         )

@@ -157,12 +157,12 @@ async def delete(conn: asyncpg.Connection, me: Principal, user_id: int) -> tuple
     if user_id == me.id:
         raise Forbidden("You cannot delete your own account")
     async with conn.transaction():
-        command = await commands.record(conn, user_id=me.id, action="DELETE", obj=user)
         try:
             await conn.execute(q.STORAGE_DELETE_BY_OWNER, user_id)
-            await conn.execute(q.USER_DELETE, user_id)
+            await commands.delete_row(conn, q.USER_DELETE, user_id, kind="User")
         except asyncpg.ForeignKeyViolationError as exc:
             raise Invalid(f"User {user_id} still owns data and cannot be deleted") from exc
+        command = await commands.record(conn, user_id=me.id, action="DELETE", obj=user)
     return user, command
 
 
