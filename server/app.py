@@ -12,7 +12,8 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 
-from server.auth.provider import AccountCache, provide_principal
+from server.auth.credentials import AccountCache
+from server.auth.provider import provide_principal
 from server.auth.tokens import load_signing_key
 from server.cors import CorsPolicy, cors
 from server.db.listing import provide_list_params

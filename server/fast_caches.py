@@ -2,9 +2,9 @@
 
 - ``ByteLru``: encoded pictures keyed by their strong ETag, bounded in bytes;
 - ``Decisions``: granted (caller, image) accesses, remembered for a few seconds;
-- ``Served``: what the handlers answered for a GET (path and query): the object, its file
-  version, the ETag and extra headers, so ``server.fast_tiles`` can answer the same request
-  again without routing it.
+- ``Served``: what the handlers answered a GET (path and query) about: the object, its file
+  version, the picture's shape and extra headers, so ``server.fast_tiles`` can answer the
+  same request again without routing it.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from collections import OrderedDict
 
 import msgspec
 
-from server.db.store.image_files import ImageFile
+from server.db.store.image_files import ImageFile, Kind
+from server.tile_request import Shape
 
 DECISION_SECONDS = 5.0
 LRU_BYTES = 64 * 1024 * 1024
@@ -72,12 +73,12 @@ class Decisions:
 
 
 class Answer(msgspec.Struct, frozen=True, gc=False):
-    """What a picture handler answered for one GET: object, file version, ETag, headers."""
+    """What a picture handler answered one GET about: object, file version, shape, headers."""
 
-    kind: str
+    kind: Kind
     object_id: int
     version: str
-    tag: str
+    shape: Shape
     extra_headers: tuple[tuple[str, str], ...] = ()
 
 

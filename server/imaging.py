@@ -1,50 +1,44 @@
-"""Shared serving logic of every pixel route: access, ETags, caches and the tile thread pool.
+"""The Litestar side of every pixel route: the tile thread pool, caches, and requests handed
+to the framework-free picture pipeline (``server.picture_core``).
 
 The hot path of a warm tile stays on the event loop: the caller is resolved from the cached
 account, the (caller, image) decision comes from a short-lived in-memory cache, the strong
 ETag is computed from ids and the file version (never from pixels), and the bytes come from
-an in-process LRU bounded in bytes (the ``tile_cache_bytes`` setting). A
-stored JPEG tile that needs no decode is read on the loop too (one ``pread``, see
-``tiling.stored``); only real decode/encode work goes to a thread, bounded by
-``state.tile_limiter`` (created in the ``imaging_state`` lifespan). Every GET answered here is
-noted in ``state.served_pictures`` so ``server.fast_tiles`` can answer it again from memory.
+an in-process LRU bounded in bytes (the ``tile_cache_bytes`` setting). A stored JPEG tile
+that needs no decode is read on the loop too (one ``pread``, see ``tiling.stored``); only
+real decode/encode work goes to a thread, bounded by ``state.tile_limiter`` (created in the
+``imaging_state`` lifespan). Every GET answered here is noted in ``state.served_pictures``
+so ``server.fast_tiles`` can answer it again without routing it.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 import anyio
-import msgspec
 from litestar import Litestar, Request, Response
 from litestar.datastructures import State
 
-from contracts.errors import Forbidden
 from server import signed_urls
-from server.auth.provider import provide_principal
-from server.db.store import image_files
-from server.db.store.image_files import ImageFile, Kind
-from server.fast_caches import Answer, ByteLru, Decisions, Served, decision_key
-from tiling import etag, sources, stored
-
-PRIVATE_CACHE = "private, max-age=300"
-PUBLIC_CACHE = "public, max-age=31536000, immutable"
-
-Render = Callable[[Path], tuple[bytes, str]]
-
-
-class Access(msgspec.Struct, frozen=True, kw_only=True):
-    """A caller's resolved, permitted access to one image file."""
-
-    kind: str
-    object_id: int
-    file: ImageFile
-    path: Path
-    public: bool
+from server.auth.provider import caller_of
+from server.db.store.image_files import Kind
+from server.fast_caches import Answer, ByteLru, Decisions, Served
+from server.picture_core import (
+    Access,
+    Picture,
+    Render,
+    authorize,
+    cache_headers,
+    ready,
+    render_work,
+    rendered,
+    tag_of,
+)
+from server.tile_request import Shape, TileRequest
+from tiling import etag, sources
 
 
 @asynccontextmanager
@@ -65,21 +59,6 @@ async def imaging_state(app: Litestar) -> AsyncIterator[None]:
         sources.set_limits(sources.Limits())
 
 
-async def _resolve(
-    state: State, kind: Kind, object_id: int, user: int, bypass: bool, fresh: bool = False
-) -> ImageFile:
-    """The file of an object, from the decision cache (unless ``fresh``) or one statement."""
-    key = decision_key(user, bypass, kind, object_id)
-    decisions: Decisions = state.image_decisions
-    found = None if fresh else decisions.get(key)
-    if found is None:
-        # Acquired only on a cache miss, so warm requests never touch the pool.
-        async with state.pool.acquire() as conn:
-            found = await image_files.resolve(conn, kind, object_id, user, bypass)
-        decisions.put(key, found)
-    return found
-
-
 async def open_image(
     request: Request[Any, Any, Any],
     state: State,
@@ -95,32 +74,10 @@ async def open_image(
     few-second decision cache.
     """
     if token is not None:
-        query = signed_urls.token_params(token)
+        signed = signed_urls.token_params(token)
     else:
-        query = {k: str(v) for k, v in request.query_params.items()}
-    if token is not None or signed_urls.has_signature(query):
-        version = signed_urls.verify(state.url_secret, kind, object_id, query)
-        file = await _resolve(state, kind, object_id, 0, True)
-        if file.version != version:
-            raise Forbidden("This signed URL names an older version of the image")
-        public = True
-    else:
-        me = await provide_principal(request, state)
-        file = await _resolve(state, kind, object_id, me.id, me.is_admin, fresh)
-        public = False
-    path = Path(state.storage_root) / file.path
-    return Access(kind=kind, object_id=object_id, file=file, path=path, public=public)
-
-
-def cache_headers(access: Access, tag: str) -> dict[str, str]:
-    """ETag and Cache-Control of a picture response."""
-    control = PUBLIC_CACHE if access.public else PRIVATE_CACHE
-    return {"ETag": tag, "Cache-Control": control}
-
-
-def tag_of(access: Access, *params: object) -> str:
-    """The strong ETag of a response about ``access`` shaped by ``params``."""
-    return etag.etag(access.object_id, access.file.version, access.kind, *params)
+        signed = {k: str(v) for k, v in request.query_params.items()}
+    return await authorize(state, kind, object_id, signed, caller_of(request), fresh)
 
 
 def not_modified(request: Request[Any, Any, Any], access: Access, tag: str) -> Response[Any] | None:
@@ -134,61 +91,40 @@ async def picture(
     request: Request[Any, Any, Any],
     state: State,
     access: Access,
-    params: tuple[object, ...],
+    shape: Shape,
     render: Render,
     extra_headers: dict[str, str] | None = None,
 ) -> Response[Any]:
-    """Answer a picture: 304, a cache hit on the event loop, or a render in the tile pool."""
-    tag = tag_of(access, *params)
-    headers = {**cache_headers(access, tag), **(extra_headers or {})}
+    """Answer a picture: 304, a cache hit or stored tile on the event loop, or a render in
+    the tile pool."""
     if request.method == "GET":
-        _remember(request, state, access, tag, extra_headers)
-    if etag.matches(request.headers.get("if-none-match"), tag):
-        return Response(content=b"", status_code=304, headers=headers)
-    hit = state.picture_cache.get(tag) or _stored_tile(access, params)
-    if hit is None:
-        work = _indexing(render) if _is_jpeg_tile(params) else render
+        _remember(request, state, access, shape, extra_headers)
+    answer = ready(state, access, shape, request.headers.get("if-none-match"), extra_headers)
+    if answer is None:
+        work = render_work(shape, render)
         hit = await anyio.to_thread.run_sync(work, access.path, limiter=state.tile_limiter)
-    state.picture_cache.put(tag, hit)
-    data, media_type = hit
-    return Response(content=data, media_type=media_type, headers=headers)
+        answer = rendered(state, access, shape, hit, extra_headers)
+    return response_of(answer)
 
 
-def _is_jpeg_tile(params: tuple[object, ...]) -> bool:
-    """True for a normalized JPEG tile of the default plane: ``("tile", z, x, y, "jpg")``."""
-    return len(params) == 5 and params[0] == "tile" and params[4] == "jpg"
-
-
-def _stored_tile(access: Access, params: tuple[object, ...]) -> tuple[bytes, str] | None:
-    """A stored JPEG tile read on the event loop (one pread, no decode), when possible."""
-    if not _is_jpeg_tile(params):
-        return None
-    zoom, tx, ty = (int(str(v)) for v in params[1:4])
-    data = stored.jpeg_tile(access.path, zoom, tx, ty, prepare=False)
-    return None if data is None else (data, "image/jpeg")
-
-
-def _indexing(render: Render) -> Render:
-    """``render`` that also indexes the file's stored tiles for the next requests."""
-
-    def run(path: Path) -> tuple[bytes, str]:
-        stored.prepare(path)
-        return render(path)
-
-    return run
+def response_of(answer: Picture) -> Response[Any]:
+    """The Litestar response of a picture answer."""
+    if answer.media_type is None:
+        return Response(content=b"", status_code=answer.status, headers=answer.headers)
+    return Response(content=answer.body, media_type=answer.media_type, headers=answer.headers)
 
 
 def _remember(
     request: Request[Any, Any, Any],
     state: State,
     access: Access,
-    tag: str,
+    shape: Shape,
     extra_headers: dict[str, str] | None,
 ) -> None:
-    """Note what this GET was answered with, for ``server.fast_tiles`` to replay."""
+    """Note what this GET was about, for ``server.fast_tiles`` to answer it again."""
     scope = request.scope
     extra = tuple((extra_headers or {}).items())
-    answer = Answer(access.kind, access.object_id, access.file.version, tag, extra)
+    answer = Answer(access.kind, access.object_id, access.file.version, shape, extra)
     state.served_pictures.put(scope["path"], scope["query_string"], answer)
 
 
@@ -196,10 +132,12 @@ __all__ = [
     "Access",
     "ByteLru",
     "Decisions",
+    "TileRequest",
     "cache_headers",
     "imaging_state",
     "not_modified",
     "open_image",
     "picture",
+    "response_of",
     "tag_of",
 ]

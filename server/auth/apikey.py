@@ -16,6 +16,7 @@ Browsers may not set ``Date``, so the Web UI's upload sends the signed date in `
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 from collections.abc import Mapping
@@ -75,8 +76,16 @@ def sign(private_key: str, string_to_sign: str) -> str:
 
 def signature_matches(private_key: str, signature: str, request: SignedRequest) -> bool:
     """True when one accepted string to sign gives ``signature``."""
+    return _matches(private_key, signature, tuple(request.candidates()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _matches(private_key: str, signature: str, candidates: tuple[str, ...]) -> bool:
+    """``signature_matches`` for given strings to sign. A pure function, so it is memoized:
+    a client repeats one signature for many requests (a path-less one lasts until its date
+    is stale) and a changed key is another argument, never a stale answer."""
     found = False
-    for candidate in request.candidates():
+    for candidate in candidates:
         found |= hmac.compare_digest(sign(private_key, candidate), signature)
     return found
 
@@ -91,8 +100,10 @@ def signed_headers(headers: Mapping[str, str]) -> tuple[str, str]:
     return date, "" if content_type == "null" else content_type
 
 
+@functools.lru_cache(maxsize=1024)
 def _parse_date(date: str) -> datetime:
-    """An HTTP date, or an ISO-8601 time such as ``2026-12-06T07:10:00.000Z``."""
+    """An HTTP date, or an ISO-8601 time such as ``2026-12-06T07:10:00.000Z`` (memoized: a
+    client sends one date with many requests)."""
     try:
         return parsedate_to_datetime(date)
     except (TypeError, ValueError):

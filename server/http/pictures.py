@@ -38,6 +38,8 @@ from server.http.picture_params import (
 )
 from server.http.picture_planes import mix_tag, plane_tag, requested_plane
 from server.http.route_kinds import kind_route, target
+from server.picture_core import check_tile
+from server.tile_request import TileRequest
 from tiling import composite, crop, filters, levels, planes, sources
 
 THUMB_SIZE = 512
@@ -73,8 +75,7 @@ async def _tile(
     fmt: str,
 ) -> Response[Any]:
     """One normalized tile of the requested plane; 404 outside the pyramid, before pixel work."""
-    width, height = access.file.width, access.file.height
-    levels.check_tile(width, height, zoom, levels.zoom_count(width, height), tx, ty)
+    check_tile(access, zoom, tx, ty)
     params = Params(request, {})
     chosen = filters_of(params)
     plane = await requested_plane(state, access, params)
@@ -93,8 +94,8 @@ async def _tile(
             return composite.tile(path, zoom, tx, ty, fmt, blend)
         return sources.tile(path, zoom, tx, ty, fmt, frame=frame)
 
-    tag = ("tile", zoom, tx, ty, fmt, *plane_tag(plane), *mix_tag(mix), *filters.tag(chosen))
-    return await imaging.picture(request, state, access, tag, render)
+    tile = TileRequest(zoom, tx, ty, fmt, plane_tag(plane), mix_tag(mix), filters.tag(chosen))
+    return await imaging.picture(request, state, access, tile, render)
 
 
 def _reader(

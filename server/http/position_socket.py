@@ -24,8 +24,8 @@ from litestar.exceptions import WebSocketDisconnect
 from litestar.params import FromPath
 
 from contracts.errors import DomainError, Unauthorized
+from server.auth.credentials import QUERY_TOKEN_PARAMS, principal_from_bearer
 from server.auth.principal import Principal
-from server.auth.provider import QUERY_TOKEN_PARAMS, principal_from_bearer
 from server.db.position_channel import STOP, Follow, PositionChannel
 from server.db.store import position_follow as store
 
