@@ -22,13 +22,13 @@ from large_image.constants import TILE_FORMAT_NUMPY  # type: ignore[import-untyp
 from large_image.exceptions import TileSourceError  # type: ignore[import-untyped]
 from PIL import Image
 
+from contracts.pyramid import TileOutOfRange
 from tiling import levels
 from tiling.config import configure
 from tiling.errors import (
     AssociatedImageNotFound,
     InvalidRegion,
     RegionTooLarge,
-    TileOutOfRange,
     UnreadableImage,
     UnsupportedFormat,
 )
