@@ -30,7 +30,10 @@ class ReviewedBody(AnnotationBody, kw_only=True):
 
 
 REVIEWED = kinds.KindStore(
-    "reviewed", c.ReviewedAnnotation, q.REVIEWED_ANNOTATION_GET, q.REVIEWED_ANNOTATION_LIST
+    "reviewed",
+    c.ReviewedAnnotation,
+    lambda: q.REVIEWED_ANNOTATION_GET,
+    lambda: q.REVIEWED_ANNOTATION_LIST,
 )
 fetch = REVIEWED.fetch
 get = REVIEWED.get
