@@ -31,12 +31,12 @@ from litestar.types import Message, Receive, Scope, Send
 from contracts.errors import DomainError
 from server import signed_urls
 from server.auth import apikey
-from server.auth.principal import Principal
 from server.cors import cors_send
 from server.db import queries as q
 from server.db.pool import UNAVAILABLE
 from server.db.store.image_files import ImageFile
 from server.fast_caches import Answer, decision_key
+from server.principal import Principal
 from tiling import etag
 
 PRIVATE_CACHE = b"private, max-age=300"

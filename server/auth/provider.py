@@ -18,9 +18,9 @@ from litestar.datastructures import State
 
 from contracts.errors import Unauthorized
 from server.auth import apikey, tokens
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.paths import ORIGINAL_PATH
+from server.principal import Principal
 from server.settings import Settings
 
 QUERY_TOKEN_PARAMS = ("auth", "Authorization", "authorization")

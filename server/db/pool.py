@@ -12,8 +12,8 @@ from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 
-from server.auth.principal import Principal
 from server.db import queries
+from server.principal import Principal
 from server.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -12,13 +12,13 @@ from litestar.response import Stream
 
 import spatial
 from contracts.errors import Invalid
-from server.auth.principal import Principal
 from server.db.store import acl
 from server.db.store import annotation_export as export
 from server.db.store.annotation_rows import image_context
 from server.db.store.user_annotations import get as get_annotation
 from server.http.deps import Conn, Me
 from server.params import ids
+from server.principal import Principal
 
 # Streams outlive the request's pooled connection (it is released when the handler returns),
 # so each stream acquires its own connection from the pool for its whole length.

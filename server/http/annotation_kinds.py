@@ -12,13 +12,13 @@ from litestar import Request
 from contracts import _generated as c
 from contracts.errors import Invalid
 from server import params
-from server.auth.principal import Principal
 from server.db.store import algo_annotations as algo
 from server.db.store import annotation_kinds as kinds
 from server.db.store import reviewed_annotations as reviewed
 from server.db.store.annotation_rows import AnnotationBody
 from server.db.store.commands import Action
 from server.http.common import envelope
+from server.principal import Principal
 
 ONE_BODY = msgspec.json.Decoder(AnnotationBody)
 _OBJECT = msgspec.json.Decoder(dict[str, Any])

@@ -24,10 +24,10 @@ from litestar.exceptions import WebSocketDisconnect
 from litestar.params import FromPath
 
 from contracts.errors import DomainError, Unauthorized
-from server.auth.principal import Principal
 from server.auth.provider import QUERY_TOKEN_PARAMS, principal_from_bearer
 from server.db.position_channel import STOP, Follow, PositionChannel
 from server.db.store import position_follow as store
+from server.principal import Principal
 
 Socket = WebSocket[Any, Any, Any]
 POLICY_VIOLATION = 1008

@@ -11,10 +11,10 @@ from litestar.params import QueryParameter
 
 from contracts.errors import Invalid
 from server import ingest
-from server.auth.principal import Principal
 from server.auth.provider import provide_principal
 from server.db.store import acl, storages, uploads
 from server.params import flag, ids
+from server.principal import Principal
 
 Query = Annotated[str | None, QueryParameter()]
 

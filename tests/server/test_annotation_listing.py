@@ -8,10 +8,10 @@ import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db.store.accounts import NewAccount, create_account
 from server.db.store.annotation_listing import arguments, parse_query
+from server.principal import Principal
 from tests.server.annotation_helpers import World, create, make_image, make_world
 from tests.server.annotation_helpers import square as sq
 from tests.server.project_helpers import auth

@@ -12,8 +12,8 @@ import pytest
 from argon2 import PasswordHasher
 from litestar.testing import AsyncTestClient
 
+from server import passwords
 from server.app import create_app
-from server.auth import passwords
 from server.db.store.accounts import NewAccount
 from server.settings import Settings
 from tests.server.iam_flow import OIDC, auth_params, form_of, log_in, pkce_pair

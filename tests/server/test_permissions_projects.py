@@ -15,9 +15,9 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from contracts.errors import Forbidden, NotFound
-from server.auth.principal import Principal
 from server.db.store.accounts import NewAccount, create_account
 from server.db.store.acl import ProjectAccess, project_access
+from server.principal import Principal
 from tests.server.project_helpers import auth, make_project
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]

@@ -6,8 +6,8 @@ import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
-from server.auth.passwords import verify_password
 from server.db.store.accounts import NewAccount
+from server.passwords import verify_password
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
 

@@ -10,11 +10,11 @@ import asyncpg
 
 from contracts import _generated as c
 from contracts.envelopes import BulkResult
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db.store import acl
 from server.db.store import annotation_kinds as kinds
 from server.db.store.annotation_rows import AnnotationBody, prepare
+from server.principal import Principal
 
 ALGO = kinds.KindStore(
     "algo", c.AlgoAnnotation, lambda: q.ALGO_ANNOTATION_GET, lambda: q.ALGO_ANNOTATION_LIST

@@ -7,12 +7,12 @@ import asyncpg
 from contracts import _generated as c
 from contracts.envelopes import Page
 from contracts.errors import Invalid, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import acl, image_groups
 from server.db.store.commands import record
+from server.principal import Principal
 
 DEFAULT_TYPE = "SAME_OBJECT"
 

@@ -17,12 +17,12 @@ import msgspec
 from contracts import _generated as c
 from contracts.envelopes import Page, page
 from contracts.errors import Invalid, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows as decode
 from server.db.store import acl
 from server.db.store.annotation_rows import AnnotationBody, Row, prepare
 from server.db.store.commands import Action, record
+from server.principal import Principal
 
 Kind = Literal["user", "algo", "reviewed"]
 

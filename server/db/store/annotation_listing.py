@@ -37,11 +37,11 @@ import msgspec
 
 import spatial
 from contracts.errors import Forbidden, Invalid, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db.store import annotation_overview
 from server.params import as_id, flag
 from server.params import ids as id_values
+from server.principal import Principal
 
 GROUPS: dict[str, tuple[str, ...]] = {
     "basic": ("id", "class"),

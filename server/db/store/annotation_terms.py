@@ -13,12 +13,12 @@ import asyncpg
 
 from contracts import _generated as c
 from contracts.errors import Conflict, Invalid, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows as decode
 from server.db.store import acl
 from server.db.store import annotation_kinds as kinds
 from server.db.store.commands import record
+from server.principal import Principal
 
 
 async def _readable(conn: asyncpg.Connection, me: Principal, annotation_id: int) -> kinds.Located:

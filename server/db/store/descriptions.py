@@ -12,12 +12,12 @@ import asyncpg
 from contracts import _generated as c
 from contracts.envelopes import Page
 from contracts.errors import Conflict, Forbidden, Invalid, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import domains
 from server.db.store.commands import Action, record
+from server.principal import Principal
 
 
 def _missing(class_name: str, ident: int) -> NotFound:

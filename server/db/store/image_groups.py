@@ -8,12 +8,12 @@ import msgspec
 from contracts import _generated as c
 from contracts.envelopes import BulkResult, Page
 from contracts.errors import Conflict, Invalid, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import acl, arrays
 from server.db.store.commands import record
+from server.principal import Principal
 
 
 async def _group(conn: asyncpg.Connection, group_id: int) -> asyncpg.Record:

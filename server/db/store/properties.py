@@ -10,12 +10,12 @@ import msgspec
 from contracts import _generated as c
 from contracts.envelopes import Page, page
 from contracts.errors import Conflict, Invalid, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import domains
 from server.db.store.commands import record
+from server.principal import Principal
 from spatial.bbox import parse_bbox
 from tiling.metadata import ImageMetadata
 

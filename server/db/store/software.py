@@ -18,13 +18,13 @@ from contracts import _generated as c
 from contracts.envelopes import Page
 from contracts.errors import Conflict, Forbidden, Invalid, NotFound
 from server import attachments
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import acl
 from server.db.store.commands import record
-from server.ingest import Received, remove_stored, safe_name
+from server.principal import Principal
+from server.stored_files import Received, remove_stored, safe_name
 
 SOURCE_FOLDER = "software"
 

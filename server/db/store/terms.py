@@ -9,12 +9,12 @@ import asyncpg
 from contracts import _generated as c
 from contracts.envelopes import Page
 from contracts.errors import Conflict, Invalid, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import ontologies
 from server.db.store.commands import record
+from server.principal import Principal
 
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
