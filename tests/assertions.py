@@ -21,13 +21,21 @@ def _server_says(response: httpx.Response) -> str:
     return response.text[:_BODY_CHARS]
 
 
+def _request_line(response: httpx.Response) -> str:
+    """``METHOD /path`` of the request answered, or "response" when it is not known."""
+    try:
+        request = response.request
+    except RuntimeError:  # a Response built by hand has no request
+        return "response"
+    return f"{request.method} {request.url.path}"
+
+
 def assert_status(response: httpx.Response, expected: int) -> None:
     """Fail unless ``response`` has status ``expected``, quoting what the server said."""
     __tracebackhide__ = True
     if response.status_code != expected:
-        request = response.request
         raise AssertionError(
-            f"{request.method} {request.url.path} answered {response.status_code}, "
+            f"{_request_line(response)} answered {response.status_code}, "
             f"expected {expected}: {_server_says(response)}"
         )
 

@@ -29,3 +29,9 @@ def test_a_body_without_an_error_message_is_quoted_as_text() -> None:
     response = httpx.Response(500, text="Internal Server Error", request=REQUEST)
     with pytest.raises(AssertionError, match="answered 500, expected 204: Internal Server Error"):
         assert_status(response, 204)
+
+
+def test_a_response_without_its_request_still_says_what_came_back() -> None:
+    response = httpx.Response(404, json={"errors": {"message": "Term not found"}})
+    with pytest.raises(AssertionError, match="^response answered 404, expected 200: Term not"):
+        assert_status(response, 200)
