@@ -12,6 +12,7 @@ from server.db import queries as q
 from server.db.store.accounts import NewAccount, create_account
 from server.db.store.annotation_listing import arguments, parse_query
 from server.principal import Principal
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import World, create, make_world
 from tests.server.annotation_helpers import square as sq
 from tests.server.project_helpers import auth
@@ -147,7 +148,7 @@ async def test_max_distance_without_base_annotation_is_a_bad_request(
         params={"image": grid.image, "maxDistanceBaseAnnotation": 5},
         auth=auth(alice),
     )
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_track_filters_and_group(
