@@ -8,7 +8,7 @@ PORT   ?= 8000
 # Directory of a built Cytomine Web UI (web-ui/dist) to serve from the same origin.
 WEB_UI ?=
 
-.PHONY: serve test lint typecheck contracts postgis clean
+.PHONY: serve test test-fast lint typecheck contracts postgis clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ lint: $(STAMP)
 
 test: $(STAMP) postgis lint
 	$(BIN)/python -m pytest
+
+# The inner loop: the package tests only (no official-client drivers under tests/clients, no
+# benchmarks under tests/bench, nothing marked client or slow), without the lint step.
+FAST_TESTS := tests/contracts tests/spatial tests/tiling tests/server tests/sql
+test-fast: $(STAMP) postgis
+	$(BIN)/python -m pytest $(FAST_TESTS) -m "not client and not slow"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -1,6 +1,6 @@
-"""Wire types of the Cytomine API: generated Structs, envelopes and domain errors.
+"""Wire types of the Cytomine API: generated Structs, envelopes, domain errors, the pyramid.
 
 Import the submodules (``contracts._generated``, ``contracts.envelopes``,
-``contracts.errors``); the package itself imports nothing, so the generator
+``contracts.errors``, ``contracts.pyramid``); the package itself imports nothing, so the generator
 (``python -m contracts.codegen``) runs with the standard library alone.
 """

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import anyio
 
-from server.ingest import Received, safe_name
+from server.stored_files import Received, safe_name
 
 FOLDER = "attachedfile"
 

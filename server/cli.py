@@ -20,11 +20,11 @@ import asyncpg
 import msgspec
 
 from server import demo, web_ui
-from server.auth.principal import ADMIN, GUEST, SUPER_ADMIN, USER
 from server.db.cluster import Cluster, ClusterError
 from server.db.migrate import migrate_url
 from server.db.store import image_servers
 from server.db.store.accounts import count_accounts, create_account
+from server.principal import ADMIN, GUEST, SUPER_ADMIN, USER
 from server.settings import Settings, load_settings
 
 RANKS = {"guest": GUEST, "user": USER, "admin": ADMIN, "superadmin": SUPER_ADMIN}
@@ -66,7 +66,7 @@ async def _bootstrap(url: str, settings: Settings) -> None:
         await image_servers.set_public_url(conn, settings.base_url)
         if await count_accounts(conn):
             return
-        from server.auth.passwords import new_password
+        from server.passwords import new_password
 
         password = new_password()
         admin = await create_account(
@@ -217,8 +217,8 @@ async def _register_software(conn: asyncpg.Connection, args: argparse.Namespace)
     """Register a descriptor's software on behalf of ``--owner``."""
     from contracts.errors import Invalid
     from server import descriptors, software_registry
-    from server.auth.principal import Principal
     from server.db import queries as q
+    from server.principal import Principal
 
     owner = await conn.fetchrow(q.ACCOUNT_BY_USERNAME, args.owner)
     if owner is None:

@@ -18,9 +18,9 @@ import msgspec
 
 from contracts import _generated as c
 from server import ingest
-from server.auth.principal import SUPER_ADMIN, Principal
 from server.db.store import projects, storages
 from server.db.store.projects import ProjectBody
+from server.principal import SUPER_ADMIN, Principal
 from tiling import config, synthetic
 
 PROJECT_NAME = "Demo project"

@@ -11,8 +11,6 @@ under ``app.state.ingest_limiter`` (created here, in the ``ingest_state`` lifesp
 from __future__ import annotations
 
 import os
-import re
-import shutil
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -31,9 +29,10 @@ from multipart import (  # type: ignore[import-untyped]
 
 from contracts import _generated as c
 from contracts.errors import DomainError, Invalid
-from server.auth.principal import Principal
 from server.db.store import image_instances, image_servers, images, properties, uploads
+from server.principal import Principal
 from server.settings import Settings
+from server.stored_files import Received, discard, remove_stored, safe_name
 from tiling import config, convert, metadata
 from tiling.errors import UnreadableImage
 
@@ -41,16 +40,6 @@ ERROR_DEPLOYMENT = 41
 FILE_FIELDS = ("files[]", "files", "file")
 _WRITE_CHUNK = 1 << 20
 _FIELD_LIMIT = 64 * 1024  # bytes of one text field of a form
-_UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
-
-
-class Received(msgspec.Struct, frozen=True, kw_only=True):
-    """One uploaded file, streamed to a temporary path under the storage root."""
-
-    original_filename: str
-    content_type: str | None
-    size: int
-    temp_path: str
 
 
 class Form(msgspec.Struct, kw_only=True):
@@ -180,18 +169,6 @@ async def _close(state: dict[str, Any], form: Form) -> None:
     )
 
 
-async def discard(received: list[Received]) -> None:
-    """Remove temporary files that were not moved into a storage."""
-    for item in received:
-        await anyio.Path(item.temp_path).unlink(missing_ok=True)
-
-
-def safe_name(original: str) -> str:
-    """A file name safe to put on disk, keeping the extension readers rely on."""
-    cleaned = _UNSAFE.sub("_", original).strip(" .") or "upload"
-    return cleaned[-200:]
-
-
 async def store(
     conn: asyncpg.Connection, me: Principal, item: Received, target: UploadTarget, root: Path
 ) -> int:
@@ -217,16 +194,6 @@ async def store(
 def _move(source: str, destination: Path) -> None:
     destination.parent.mkdir(parents=True, exist_ok=True)
     Path(source).replace(destination)
-
-
-async def remove_stored(root: Path, relative: str | None) -> None:
-    """Delete the directory holding a stored file (no-op for a missing path)."""
-    if not relative:
-        return
-    folder = (root / relative).parent
-    if root not in folder.parents:
-        return
-    await anyio.to_thread.run_sync(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 async def deploy(

@@ -1,11 +1,15 @@
-"""Query and body values as Cytomine's clients send them: booleans and comma-joined id lists."""
+"""Query and body values as Cytomine's clients send them: booleans, id lists and JSON bodies."""
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeVar
+
+import msgspec
 
 from contracts.errors import Invalid
+
+T = TypeVar("T")
 
 # Ids are ASCII digits within PostgreSQL's bigint: str.isdigit() also accepts '²' (which int()
 # refuses) and int() accepts other scripts' digits, so neither is used to recognise an id.
@@ -67,9 +71,17 @@ def ids(value: Any, *, name: str) -> list[int]:
     return found
 
 
-def id_list(value: str | None, *, name: str) -> list[int]:
-    """A comma-joined list of ids (``1,2,3``)."""
-    return ids(value, name=name)
+def id_filter(value: Any, *, name: str) -> list[int] | None:
+    """The ids of an optional filter; None when it is absent or names no id."""
+    return ids(value, name=name) or None
 
 
-__all__ = ["MAX_ID", "as_id", "flag", "id_list", "ids", "parse_id"]
+def json_body(raw: bytes, decoder: msgspec.json.Decoder[T]) -> T:
+    """A JSON body, or 400 saying why it cannot be read."""
+    try:
+        return decoder.decode(raw)
+    except msgspec.DecodeError as exc:
+        raise Invalid(f"Bad request body: {exc}") from exc
+
+
+__all__ = ["MAX_ID", "as_id", "flag", "id_filter", "ids", "json_body", "parse_id"]

@@ -57,6 +57,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     tiles and clustered listing flush that image first, so they are always exact."""
     cors_origins: str = "*"
     """Origins whose pages may read answers: ``*`` or a comma separated list (no credentials)."""
+    sql_overrides: str | None = None
+    """Folder of ``<name>.sql`` files replacing the shipped statements of the same name, for a
+    backend that needs its own text of a few (``LAMINA_SQL_OVERRIDES``)."""
 
     @property
     def base_url(self) -> str:

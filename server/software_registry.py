@@ -12,11 +12,11 @@ import asyncpg
 import msgspec
 
 from contracts import _generated as c
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db.listing import ListParams
 from server.db.store import software, software_parameters
 from server.descriptors import Descriptor
+from server.principal import Principal
 
 
 class Registered(msgspec.Struct, frozen=True, kw_only=True):

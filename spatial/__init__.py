@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from spatial.bbox import (
-    TILE_SIZE,
     Bbox,
     max_zoom,
     parse_bbox,
@@ -11,7 +10,7 @@ from spatial.bbox import (
     tile_counts,
     tile_envelope,
 )
-from spatial.errors import InvalidBbox, InvalidGeometry, InvalidResolution, TileOutOfRange
+from spatial.errors import InvalidBbox, InvalidGeometry, InvalidResolution
 from spatial.frames import (
     Affine,
     Measurement,
@@ -56,8 +55,6 @@ __all__ = [
     "Measurement",
     "ParsedBatch",
     "ParsedLocation",
-    "TILE_SIZE",
-    "TileOutOfRange",
     "check_geometries",
     "check_location",
     "check_locations",

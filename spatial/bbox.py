@@ -4,7 +4,7 @@
 pixels); Cytomine keeps annotations that intersect it. The SQL filters with ``location &&``
 the envelope (index) and, when the polygon is not its own envelope, ``ST_Intersects`` with it.
 
-Tiles use the normalized 256-pixel pyramid of the image tiles: zoom 0 is the coarsest level,
+Tiles are those of the image pyramid (``contracts.pyramid``): zoom 0 is the coarsest level,
 where the whole image fits in one tile, and ``max_zoom`` is full resolution; one tile pixel at
 zoom z covers ``2 ** (max_zoom - z)`` image pixels. Tile rows count from the top (y down).
 """
@@ -19,10 +19,10 @@ from typing import Any
 import numpy as np
 import shapely  # type: ignore[import-untyped]
 
+from contracts import pyramid
 from contracts.errors import Invalid
-from spatial.errors import InvalidBbox, TileOutOfRange
+from spatial.errors import InvalidBbox
 
-TILE_SIZE = 256
 MAX_BBOX_VERTICES = 10_000
 _NUMBER = r"\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*"
 _FOUR_NUMBERS = re.compile(rf"{_NUMBER},{_NUMBER},{_NUMBER},{_NUMBER}")
@@ -102,45 +102,33 @@ def _from_wkt(text: str) -> Bbox:
     return Bbox(minx, miny, maxx, maxy, None if exact else geometry)
 
 
-def max_zoom(width: int, height: int, tile_size: int = TILE_SIZE) -> int:
+def max_zoom(width: int, height: int) -> int:
     """The full-resolution zoom: the number of halvings until the image fits in one tile."""
     if width <= 0 or height <= 0:
         raise Invalid(f"image size must be positive, got {width}x{height}")
-    longest = max(width, height)
-    zoom = 0
-    while longest > tile_size:
-        longest = -(-longest // 2)  # ceil division, like the image pyramid
-        zoom += 1
-    return zoom
+    return pyramid.zoom_count(width, height) - 1
 
 
-def tile_counts(z: int, width: int, height: int, tile_size: int = TILE_SIZE) -> tuple[int, int]:
+def tile_counts(z: int, width: int, height: int) -> tuple[int, int]:
     """Number of tile columns and rows at zoom z."""
-    top = max_zoom(width, height, tile_size)
-    if not 0 <= z <= top:
-        raise TileOutOfRange(z, 0, 0)
-    factor = 2 ** (top - z)
-    level_w, level_h = -(-width // factor), -(-height // factor)
-    return -(-level_w // tile_size), -(-level_h // tile_size)
+    return pyramid.tiles_across(width, height, z, max_zoom(width, height) + 1)
 
 
-def pixels_per_tile_pixel(z: int, width: int, height: int, tile_size: int = TILE_SIZE) -> int:
+def pixels_per_tile_pixel(z: int, width: int, height: int) -> int:
     """How many image pixels one tile pixel spans at zoom z."""
-    return int(2 ** (max_zoom(width, height, tile_size) - z))
+    return 1 << pyramid.tier_of_zoom(z, max_zoom(width, height) + 1)
 
 
 def tile_envelope(
-    z: int, x: int, y: int, *, width: int, height: int, tile_size: int = TILE_SIZE
+    z: int, x: int, y: int, *, width: int, height: int
 ) -> tuple[float, float, float, float]:
     """Envelope of tile z/x/y in bottom-left pixels (minx, miny, maxx, maxy), unclipped.
 
     Passing it to ``ST_AsMVTGeom`` as the bounds maps its top edge (maxy) to tile row 0, which
     is exactly the y-down tile frame.
     """
-    columns, rows = tile_counts(z, width, height, tile_size)
-    if not (0 <= x < columns and 0 <= y < rows):
-        raise TileOutOfRange(z, x, y)
-    span = tile_size * pixels_per_tile_pixel(z, width, height, tile_size)
+    pyramid.check_tile(width, height, z, max_zoom(width, height) + 1, x, y)
+    span = pyramid.TILE * pixels_per_tile_pixel(z, width, height)
     return (
         float(x * span),
         float(height - (y + 1) * span),
@@ -151,7 +139,6 @@ def tile_envelope(
 
 __all__ = [
     "MAX_BBOX_VERTICES",
-    "TILE_SIZE",
     "Bbox",
     "max_zoom",
     "parse_bbox",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contracts.errors import Invalid, NotFound
+from contracts.errors import Invalid
 
 
 class InvalidGeometry(Invalid):
@@ -21,12 +21,4 @@ class InvalidResolution(Invalid):
     """A physical resolution (micrometres per pixel) is not a finite positive number."""
 
 
-class TileOutOfRange(NotFound):
-    """A z/x/y tile lies outside the image's tile pyramid."""
-
-    def __init__(self, z: int, x: int, y: int) -> None:
-        super().__init__("Tile", f"{z}/{x}/{y}")
-        self.values = {"z": z, "x": x, "y": y}
-
-
-__all__ = ["InvalidBbox", "InvalidGeometry", "InvalidResolution", "TileOutOfRange"]
+__all__ = ["InvalidBbox", "InvalidGeometry", "InvalidResolution"]

@@ -13,12 +13,12 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-from spatial.bbox import TILE_SIZE, max_zoom, tile_counts
-from spatial.errors import TileOutOfRange
+from contracts import pyramid
+from spatial.bbox import max_zoom
 
 LEVELS = (10, 11, 12, 13, 14, 15, 16)
 FINE_LEVEL = LEVELS[0]
-TILE_LEVEL = int(math.log2(TILE_SIZE))
+TILE_LEVEL = int(math.log2(pyramid.TILE))
 # An overview cell spans 128 screen pixels at the requested zoom (2 x 2 per tile).
 OVERVIEW_CELL_LEVEL = 7
 # A clustered vector tile is a grid of up to 16 x 16 cells.
@@ -48,8 +48,8 @@ def stored_level(level: int) -> int:
 
 def tier(zoom: int, width: int, height: int) -> int:
     """Tier of a Cytomine zoom (0 = full resolution); zooms beyond the pyramid are clamped."""
-    top = max_zoom(width, height)
-    return top - min(max(zoom, 0), top)
+    zooms = max_zoom(width, height) + 1
+    return pyramid.tier_of_zoom(min(max(zoom, 0), zooms - 1), zooms)
 
 
 def overview_level(zoom: int, width: int, height: int) -> int:
@@ -94,9 +94,7 @@ def tile_level(z: int, width: int, height: int) -> int:
 def tile_window(z: int, tx: int, ty: int, width: int, height: int) -> CellWindow | None:
     """The cluster cells of tile z/tx/ty (up to 16 x 16); None when a tile is smaller than a
     stored cell (such tiles always hold geometries). Raises TileOutOfRange outside the image."""
-    columns, rows = tile_counts(z, width, height)
-    if not (0 <= tx < columns and 0 <= ty < rows):
-        raise TileOutOfRange(z, tx, ty)
+    pyramid.check_tile(width, height, z, max_zoom(width, height) + 1, tx, ty)
     level = max(FINE_LEVEL, tile_level(z, width, height) - TILE_CLUSTER_LEVEL)
     if level > tile_level(z, width, height):
         return None

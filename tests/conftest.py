@@ -25,8 +25,8 @@ from argon2 import PasswordHasher
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from server import passwords
 from server.app import create_app
-from server.auth import passwords
 from server.auth.tokens import load_signing_key
 from server.db.cluster import Cluster
 from server.db.migrate import migrate_url

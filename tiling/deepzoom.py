@@ -10,8 +10,9 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
+from contracts.pyramid import TileOutOfRange
 from tiling import levels, sources
-from tiling.errors import InvalidImageRequest, TileOutOfRange
+from tiling.errors import InvalidImageRequest
 
 TILE_SIZE = 256
 OVERLAP = 0

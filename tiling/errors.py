@@ -5,13 +5,6 @@ from __future__ import annotations
 from contracts.errors import Invalid, NotFound
 
 
-class TileOutOfRange(NotFound):
-    """A tile, zoom or level outside the image pyramid (404)."""
-
-    def __init__(self, what: str, value: object) -> None:
-        super().__init__(what, value)
-
-
 class AssociatedImageNotFound(NotFound):
     """The slide has no associated image with that name (404)."""
 
@@ -69,7 +62,6 @@ __all__ = [
     "InvalidImageRequest",
     "InvalidRegion",
     "RegionTooLarge",
-    "TileOutOfRange",
     "UnreadableImage",
     "UnsupportedFormat",
 ]

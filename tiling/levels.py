@@ -1,20 +1,25 @@
-"""The one place that converts Cytomine zooms, tile indexes and y origins.
+"""The one place that converts Cytomine zooms to large-image levels, tile indexes and y origins.
 
-Cytomine's normalized pyramid is made of 256-px tiles. Tier 0 is the full resolution and each
-next tier halves the previous one, rounded up, until the image fits one tile. Cytomine numbers
-*zooms* the other way: zoom 0 is the coarsest tier and zoom ``zooms - 1`` the full resolution,
-which is also how large-image numbers its levels when its tiles are 256 px wide, so a
-zoom is a large-image level of such a source. Windows are given from the top-left corner
-(like images) while annotations use a bottom-left origin (like maps).
+The pyramid itself (tiers, zoom counts, tiles across) is defined once in ``contracts.pyramid``
+and re-exported here. Cytomine numbers zooms from the coarsest tier, which is also how
+large-image numbers its levels when its tiles are 256 px wide, so a zoom is a large-image level
+of such a source. Windows are given from the top-left corner (like images) while annotations
+use a bottom-left origin (like maps).
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from tiling.errors import TileOutOfRange
-
-TILE = 256
+from contracts.pyramid import (
+    TILE,
+    TileOutOfRange,
+    check_tile,
+    tier_of_zoom,
+    tier_size,
+    tiles_across,
+    zoom_count,
+)
 
 
 class Box(NamedTuple):
@@ -24,30 +29,6 @@ class Box(NamedTuple):
     top: int
     width: int
     height: int
-
-
-def _ceil_div(a: int, b: int) -> int:
-    """Integer division rounded up."""
-    return -(-a // b)
-
-
-def zoom_count(width: int, height: int, tile: int = TILE) -> int:
-    """Number of tiers of the normalized pyramid; ImageInstance ``zoom`` is this minus one.
-
-    The Web UI builds its grid with resolutions ``2^zoom … 1``, so the API's ``zoom`` field
-    is the index of the full-resolution tier, not the count of tiers.
-    """
-    count, w, h = 1, width, height
-    while w > tile or h > tile:
-        w, h, count = _ceil_div(w, 2), _ceil_div(h, 2), count + 1
-    return count
-
-
-def tier_of_zoom(zoom: int, zooms: int) -> int:
-    """Tier (0 = full resolution) of a Cytomine zoom; raises TileOutOfRange outside."""
-    if not 0 <= zoom < zooms:
-        raise TileOutOfRange("Zoom", zoom)
-    return zooms - 1 - zoom
 
 
 def zoom_of_tier(tier: int, zooms: int) -> int:
@@ -70,18 +51,6 @@ def zoom_of_level(level: int, levels: int) -> int:
     return level
 
 
-def tier_size(width: int, height: int, tier: int) -> tuple[int, int]:
-    """Size in pixels of a tier: the full size halved ``tier`` times, rounded up."""
-    scale = 1 << tier
-    return _ceil_div(width, scale), _ceil_div(height, scale)
-
-
-def tiles_across(width: int, height: int, zoom: int, zooms: int) -> tuple[int, int]:
-    """Tiles (across, down) of a Cytomine zoom."""
-    w, h = tier_size(width, height, tier_of_zoom(zoom, zooms))
-    return _ceil_div(w, TILE), _ceil_div(h, TILE)
-
-
 def tile_index(tx: int, ty: int, across: int) -> int:
     """Cytomine tile index ``ti = ty * tilesAcross + tx``."""
     return ty * across + tx
@@ -90,13 +59,6 @@ def tile_index(tx: int, ty: int, across: int) -> int:
 def tile_position(ti: int, across: int) -> tuple[int, int]:
     """Inverse of tile_index: (tx, ty) of a tile index."""
     return ti % across, ti // across
-
-
-def check_tile(width: int, height: int, zoom: int, zooms: int, tx: int, ty: int) -> None:
-    """Raise TileOutOfRange unless (zoom, tx, ty) is a tile of the image."""
-    across, down = tiles_across(width, height, zoom, zooms)
-    if not (0 <= tx < across and 0 <= ty < down):
-        raise TileOutOfRange("Tile", f"{zoom}/{tx}/{ty}")
 
 
 def tile_box(width: int, height: int, zoom: int, zooms: int, tx: int, ty: int) -> Box:

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import tifffile
 
-from tiling.errors import TileOutOfRange
+from contracts.pyramid import TileOutOfRange
 
 PLANE_AXES = "CZT"
 """Axes that name planes, in Cytomine's order (channel, z stack, time)."""

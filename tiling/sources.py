@@ -22,13 +22,13 @@ from large_image.constants import TILE_FORMAT_NUMPY  # type: ignore[import-untyp
 from large_image.exceptions import TileSourceError  # type: ignore[import-untyped]
 from PIL import Image
 
+from contracts.pyramid import TileOutOfRange
 from tiling import levels
 from tiling.config import configure
 from tiling.errors import (
     AssociatedImageNotFound,
     InvalidRegion,
     RegionTooLarge,
-    TileOutOfRange,
     UnreadableImage,
     UnsupportedFormat,
 )
@@ -188,8 +188,7 @@ def tile_pixels(
         level = levels.level_of_zoom(zoom, zooms)
         return _rgb(src.getTile(tx, ty, level, numpyAllowed="always", **_frame(frame)))
     box = levels.tile_box(src.sizeX, src.sizeY, zoom, zooms, tx, ty)
-    scale = 1 << levels.tier_of_zoom(zoom, zooms)
-    out_w, out_h = -(-box.width // scale), -(-box.height // scale)
+    out_w, out_h = levels.tier_size(box.width, box.height, levels.tier_of_zoom(zoom, zooms))
     pixels = _read(src, box, out_w, out_h, frame)
     padded = np.zeros((levels.TILE, levels.TILE, 3), np.uint8)
     padded[:out_h, :out_w] = pixels[:out_h, :out_w]

@@ -29,7 +29,8 @@ import numpy as np
 import tifffile
 from PIL import Image
 
-from tiling.levels import TILE, zoom_count
+from contracts.pyramid import ceil_div
+from tiling.levels import TILE, tier_size, zoom_count
 
 FORMATS = ("tiff", "svs", "ometiff")
 MPP = 0.25
@@ -115,8 +116,7 @@ def render(seed: int, left: int, top: int, stride: int, size: int = TILE) -> np.
 
 def level_sizes(width: int, height: int) -> list[tuple[int, int]]:
     """Sizes of the stored levels: full size halved (rounded up) down to one tile."""
-    count = zoom_count(width, height)
-    return [(-(-width // (1 << k)), -(-height // (1 << k))) for k in range(count)]
+    return [tier_size(width, height, tier) for tier in range(zoom_count(width, height))]
 
 
 def small_image(seed: int, width: int, height: int, limit: int) -> np.ndarray:
@@ -182,7 +182,7 @@ def _encoded_tiles(
     """Abbreviated JPEG tiles of one level in row-major order, a bounded window at a time."""
     stride = 1 << level
     w, h = level_sizes(width, height)[level]
-    coords = [(tx, ty) for ty in range(-(-h // TILE)) for tx in range(-(-w // TILE))]
+    coords = [(tx, ty) for ty in range(ceil_div(h, TILE)) for tx in range(ceil_div(w, TILE))]
     chunks = [coords[i : i + 128] for i in range(0, len(coords), 128)]
     if pool is None:
         for chunk in chunks:

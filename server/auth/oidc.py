@@ -8,54 +8,25 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import secrets
 import string
 import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-import msgspec
-
 from server.auth import tokens
-from server.auth.principal import ADMIN, GUEST, USER
+from server.principal import ADMIN, GUEST, USER
+from server.sso import CODE_SECONDS, Account, digest, new_secret
 
 REALM = "cytomine"
 CLIENT_ID = "core"
 REALM_PATH = f"/iam/realms/{REALM}"
 OIDC_PATH = f"{REALM_PATH}/protocol/openid-connect"
 SSO_COOKIE = "LAMINA_SSO"
-CODE_SECONDS = 60
 SCOPE = "openid profile email"
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 _LOCALES = {"ENGLISH": "en", "FRENCH": "fr", "SPANISH": "es", "DUTCH": "nl", "NORWEGIAN": "no"}
-
-
-class Account(msgspec.Struct, kw_only=True):
-    """The account facts that go into tokens and the Account REST answer."""
-
-    sid: str
-    expires: int
-    """End of the SSO session, epoch seconds."""
-    id: int
-    username: str
-    firstname: str | None = None
-    lastname: str | None = None
-    email: str | None = None
-    rank: int = 0
-    language: str | None = None
-    is_developer: bool = False
-
-
-def new_secret() -> str:
-    """A fresh unguessable URL-safe secret (cookie, code, session id)."""
-    return secrets.token_urlsafe(32)
-
-
-def digest(secret: str) -> str:
-    """SHA-256 hex digest under which a browser-held secret is stored."""
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 def pkce_matches(verifier: str | None, challenge: str | None, method: str | None) -> bool:

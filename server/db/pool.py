@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, cast
@@ -11,8 +12,11 @@ from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 
-from server.auth.principal import Principal
+from server.db import queries
+from server.principal import Principal
 from server.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 class DatabaseUnavailable(Exception):
@@ -61,8 +65,10 @@ async def init_connection(conn: asyncpg.Connection) -> None:
 
 @asynccontextmanager
 async def db_pool(app: Litestar) -> AsyncIterator[None]:
-    """Open the pool for the lifetime of the app."""
+    """Open the pool for the lifetime of the app, with this backend's statements in place."""
     settings: Settings = app.state.settings
+    if replaced := queries.use_overrides(settings.sql_overrides):
+        log.info("SQL statements replaced from %s: %s", settings.sql_overrides, ", ".join(replaced))
     app.state.pool = await asyncpg.create_pool(
         settings.database_url,
         min_size=settings.pool_min,

@@ -1,4 +1,10 @@
-"""One constant per ``sql/*.sql`` file: a missing file fails at import, a typo fails in mypy."""
+"""One constant per ``sql/*.sql`` file: a missing file fails at import, a typo fails in mypy.
+
+Where a backend needs its own text of a statement (a distributed PostgreSQL, say), a folder of
+overrides replaces it: ``use_overrides(folder)`` swaps in every ``<name>.sql`` found there for
+the statement loaded from ``sql/<name>.sql``. Callers read ``queries.NAME`` when the statement
+runs, never at import, so the swap reaches every use.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,53 @@ from pathlib import Path
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
+_DEFAULTS: dict[str, str] = {}
+"""File name (without ``.sql``) -> the statement text shipped in ``sql/``."""
+
 
 def _load(name: str) -> str:
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    text = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    _DEFAULTS[name] = text
+    return text
+
+
+_CONSTANT_OF: dict[str, str] = {}
+"""File name -> name of the constant holding its statement (found before any override)."""
+
+
+def _constants() -> dict[str, str]:
+    """File name -> name of the constant holding its statement."""
+    if not _CONSTANT_OF:
+        file_of = {id(text): name for name, text in _DEFAULTS.items()}
+        _CONSTANT_OF.update(
+            (file_of[id(value)], constant)
+            for constant, value in globals().items()
+            if constant.isupper() and id(value) in file_of
+        )
+    return _CONSTANT_OF
+
+
+def use_overrides(folder: str | None) -> list[str]:
+    """Restore every statement, then replace those named by a ``*.sql`` file of ``folder``.
+
+    Returns the names replaced. A folder that does not exist, or a file that names no
+    statement, raises ValueError: a misspelt override must not leave the default in place.
+    """
+    constants = _constants()
+    for name, constant in constants.items():
+        globals()[constant] = _DEFAULTS[name]
+    if folder is None:
+        return []
+    root = Path(folder)
+    if not root.is_dir():
+        raise ValueError(f"SQL override folder {folder} does not exist")
+    files = {path.stem: path for path in sorted(root.glob("*.sql"))}
+    unknown = sorted(set(files) - set(constants))
+    if unknown:
+        raise ValueError(f"SQL overrides name no statement: {', '.join(unknown)}")
+    for name, path in files.items():
+        globals()[constants[name]] = path.read_text(encoding="utf-8")
+    return sorted(files)
 
 
 COMMAND_INSERT = _load("command_insert")

@@ -17,9 +17,9 @@ from server.http.annotation_kinds import (
     AlgoEnvelope,
     algo_envelope,
     count_response,
-    decode,
 )
 from server.http.deps import Conn, Lists, Me
+from server.params import json_body
 
 _BODY = msgspec.json.Decoder(AnnotationBody | list[AnnotationBody])
 
@@ -40,7 +40,7 @@ class AlgoAnnotationController(Controller):
         self, conn: Conn, me: Me, request: Request[Any, Any, Any]
     ) -> AlgoEnvelope | BulkResult:
         """Create one algo annotation, or every one of a JSON array (all or nothing)."""
-        body = decode(await request.body(), _BODY)
+        body = json_body(await request.body(), _BODY)
         if isinstance(body, list):
             return await store.create_many(conn, me, body)
         obj, command = await store.create(conn, me, body)
@@ -56,7 +56,7 @@ class AlgoAnnotationController(Controller):
         self, conn: Conn, me: Me, annotation_id: FromPath[int], request: Request[Any, Any, Any]
     ) -> AlgoEnvelope:
         """Change the location, slice or terms of an algo annotation."""
-        body = decode(await request.body(), ONE_BODY)
+        body = json_body(await request.body(), ONE_BODY)
         obj, command = await store.update(conn, me, annotation_id, body)
         return algo_envelope(obj, "EDIT", command)
 

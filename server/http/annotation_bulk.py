@@ -7,10 +7,9 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, post
 
-from contracts.errors import Invalid
 from server.db.store import annotation_bulk as store
 from server.http.deps import Conn, Me
-from server.params import flag
+from server.params import flag, json_body
 
 _FILTER = msgspec.json.Decoder(store.BulkFilter)
 _CHANGE = msgspec.json.Decoder(store.TermChange)
@@ -18,10 +17,7 @@ _CHANGE = msgspec.json.Decoder(store.TermChange)
 
 async def _body(request: Request[Any, Any, Any], decoder: msgspec.json.Decoder[Any]) -> Any:
     """The JSON body; ``dryRun`` may also come from the query string."""
-    try:
-        body = decoder.decode(await request.body() or b"{}")
-    except msgspec.DecodeError as exc:
-        raise Invalid(f"Bad request body: {exc}") from exc
+    body = json_body(await request.body() or b"{}", decoder)
     if "dryRun" in request.query_params:
         body.dry_run = flag(request.query_params.get("dryRun"))
     return body

@@ -12,13 +12,13 @@ from litestar.response import Stream
 
 import spatial
 from contracts.errors import Invalid
-from server.auth.principal import Principal
 from server.db.store import acl
 from server.db.store import annotation_export as export
 from server.db.store.annotation_rows import image_context
 from server.db.store.user_annotations import get as get_annotation
 from server.http.deps import Conn, Me
-from server.params import id_list
+from server.params import ids
+from server.principal import Principal
 
 # Streams outlive the request's pooled connection (it is released when the handler returns),
 # so each stream acquires its own connection from the pool for its whole length.
@@ -28,7 +28,7 @@ def _ids(request: Request[Any, Any, Any], *names: str) -> list[int] | None:
     """The first of ``names`` given as a comma-joined id list; None when none is."""
     for name in names:
         if (value := request.query_params.get(name)) not in (None, "", "null"):
-            return id_list(value, name=name)
+            return ids(value, name=name)
     return None
 
 

@@ -12,11 +12,11 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 
 from contracts.errors import Invalid
-from server.auth.principal import Principal
 from server.db.store import annotation_features as features
 from server.db.store import annotation_import as store
 from server.http.deps import Conn, Me
 from server.params import flag
+from server.principal import Principal
 
 # Media types read as one feature per line (NDJSON, GeoJSON text sequences).
 _LINES = (

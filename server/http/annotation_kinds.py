@@ -12,13 +12,13 @@ from litestar import Request
 from contracts import _generated as c
 from contracts.errors import Invalid
 from server import params
-from server.auth.principal import Principal
 from server.db.store import algo_annotations as algo
 from server.db.store import annotation_kinds as kinds
 from server.db.store import reviewed_annotations as reviewed
 from server.db.store.annotation_rows import AnnotationBody
 from server.db.store.commands import Action
 from server.http.common import envelope
+from server.principal import Principal
 
 ONE_BODY = msgspec.json.Decoder(AnnotationBody)
 _OBJECT = msgspec.json.Decoder(dict[str, Any])
@@ -35,14 +35,6 @@ class AlgoEnvelope(msgspec.Struct, kw_only=True):
     command: int | None = None
 
 
-def decode(raw: bytes, decoder: msgspec.json.Decoder[Any]) -> Any:
-    """A JSON body, or 400 saying why it cannot be read."""
-    try:
-        return decoder.decode(raw)
-    except msgspec.DecodeError as exc:
-        raise Invalid(f"Bad request body: {exc}") from exc
-
-
 def loose_object(raw: bytes) -> dict[str, Any]:
     """A JSON object body; a form-encoded one too (the Python client sends one as JSON)."""
     if not raw.strip():
@@ -57,11 +49,6 @@ def loose_object(raw: bytes) -> dict[str, Any]:
         for key, value in pairs:
             found.setdefault(key, []).append(value)
         return {k: v[0] if len(v) == 1 and k != "terms" else v for k, v in found.items()}
-
-
-def ids(value: Any, name: str) -> list[int]:
-    """A list of ids from JSON (list or number) or text (``1,2``); 400 when not ids."""
-    return params.ids(value, name=name)
 
 
 def algo_envelope(obj: c.AlgoAnnotation, action: Action, command: int) -> AlgoEnvelope:
@@ -120,7 +107,7 @@ async def update_other(
     conn: asyncpg.Connection, me: Principal, annotation_id: int, kind: str, raw: bytes
 ) -> AlgoEnvelope | c.ReviewedAnnotationEnvelope:
     """An algo or reviewed annotation changed through the generic annotation route."""
-    body = decode(raw, ONE_BODY)
+    body = params.json_body(raw, ONE_BODY)
     if kind == "algo":
         found, done = await algo.update(conn, me, annotation_id, body)
         return algo_envelope(found, "EDIT", done)
@@ -144,9 +131,7 @@ __all__ = [
     "AlgoEnvelope",
     "algo_envelope",
     "count_response",
-    "decode",
     "delete_other",
-    "ids",
     "kind_of",
     "loose_object",
     "reviewed_envelope",

@@ -14,15 +14,10 @@ from server.db.store import annotation_mvt, annotation_overview
 from server.db.store.annotation_mvt import TileQuery
 from server.db.store.annotation_overview import Overview
 from server.http.deps import Conn, Me
-from server.params import as_id, id_list
+from server.params import as_id, id_filter
 
 # Tiles change with every annotation write: clients revalidate, and 304 saves the body.
 TILE_CACHE = "private, no-cache"
-
-
-def _ids(value: str | None, name: str) -> list[int] | None:
-    """A comma-joined id filter; None when absent."""
-    return id_list(value, name=name) or None if value else None
 
 
 def _tile_row(value: str) -> int:
@@ -58,8 +53,8 @@ class AnnotationOverviewController(Controller):
             image,
             zoom=zoom,
             bbox=spatial.parse_bbox(bbox) if bbox else None,
-            users=_ids(users, "users"),
-            terms=_ids(terms, "terms"),
+            users=id_filter(users, name="users"),
+            terms=id_filter(terms, name="terms"),
         )
 
     @get("/mvt/zoom/{z:int}/tx/{tx:int}/ty/{ty:str}")
@@ -78,7 +73,11 @@ class AnnotationOverviewController(Controller):
         """The annotations (or their clusters) of a normalized tile as a Mapbox Vector Tile."""
         image = await annotation_overview.readable_image(conn, me, image_id)
         query = TileQuery(
-            z=z, tx=tx, ty=_tile_row(ty), users=_ids(users, "users"), terms=_ids(terms, "terms")
+            z=z,
+            tx=tx,
+            ty=_tile_row(ty),
+            users=id_filter(users, name="users"),
+            terms=id_filter(terms, name="terms"),
         )
         tag = annotation_mvt.etag(image, query)
         headers = {"ETag": tag, "Cache-Control": TILE_CACHE}

@@ -19,7 +19,7 @@ from server.db.store.annotation_rows import AnnotationBody
 from server.http.common import envelope
 from server.http.deps import Conn, Me
 from server.http.user_annotations import AnnotationEnvelope
-from server.params import ids, parse_id
+from server.params import ids, json_body, parse_id
 from spatial.fill import fill_holes
 
 _WKT_BODY = msgspec.json.Decoder(dict[str, Any])
@@ -57,10 +57,7 @@ def _filled(wkt: str) -> str:
 
 async def _wkt_of_body(request: Request[Any, Any, Any]) -> str:
     """The ``wkt`` of a JSON body, or 400."""
-    try:
-        wkt = _WKT_BODY.decode(await request.body()).get("wkt")
-    except msgspec.DecodeError as exc:
-        raise Invalid(f"Bad request body: {exc}") from exc
+    wkt = json_body(await request.body(), _WKT_BODY).get("wkt")
     if not isinstance(wkt, str) or not wkt.strip():
         raise Invalid("wkt is required")
     return wkt

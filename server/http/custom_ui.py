@@ -8,9 +8,11 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 
-from contracts.errors import Invalid
 from server.db.store import custom_ui as store
 from server.http.deps import Conn, Me
+from server.params import json_body
+
+_ANY: msgspec.json.Decoder[object] = msgspec.json.Decoder()
 
 
 class CustomUIController(Controller):
@@ -36,10 +38,7 @@ class CustomUIController(Controller):
         self, conn: Conn, me: Me, project_id: FromPath[int], request: Request[Any, Any, Any]
     ) -> msgspec.Raw:
         """Replace a project's settings (its managers and admins)."""
-        try:
-            body = msgspec.json.decode(await request.body() or b"null")
-        except msgspec.DecodeError as exc:
-            raise Invalid(f"Bad request body: {exc}") from exc
+        body = json_body(await request.body() or b"null", _ANY)
         return await store.save_project_config(conn, me, project_id, body)
 
 

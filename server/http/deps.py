@@ -7,8 +7,8 @@ from typing import TypeAlias
 import asyncpg
 from litestar.di import NamedDependency
 
-from server.auth.principal import Principal
 from server.db.listing import ListParams
+from server.principal import Principal
 
 Conn: TypeAlias = NamedDependency[asyncpg.Connection]
 """``conn``: one pooled connection for an authenticated request."""

@@ -12,11 +12,11 @@ from litestar.response import Redirect
 
 from contracts.errors import Forbidden, Invalid, NotFound, Unauthorized
 from server.auth import apikey, oidc, tokens
-from server.auth.principal import ADMIN, GUEST, USER, Principal
 from server.db.pool import connection
 from server.db.store import iam
 from server.http.deps import AnonymousConn, Conn, Me
 from server.http.iam import issuer
+from server.principal import ADMIN, GUEST, USER, Principal
 from server.settings import Settings
 
 AnyRequest = Request[Any, Any, State]

@@ -11,9 +11,9 @@ from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery
 
 from contracts.envelopes import Page
-from server.auth.principal import Principal
 from server.db.store import domains, image_instances, properties
 from server.http.deps import Conn, Lists, Me
+from server.principal import Principal
 from tiling import convert, metadata
 
 # What each POST does, in Cytomine's terms: clear drops the image's properties, populate adds

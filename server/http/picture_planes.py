@@ -9,6 +9,7 @@ in the worker for a minute and warm tiles never touch the pool.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from litestar.datastructures import State
@@ -21,9 +22,10 @@ from tiling import composite
 from tiling.planes import Plane
 
 PLANE_SECONDS = 60.0
-_SQL = {
-    "sliceinstance": (q.IMAGE_PLANE_BY_SLICE_INSTANCE, "SliceInstance"),
-    "abstractslice": (q.IMAGE_PLANE_BY_ABSTRACT_SLICE, "AbstractSlice"),
+# Statements are read when they run (``queries.use_overrides`` may replace them).
+_SQL: dict[str, tuple[Callable[[], str], str]] = {
+    "sliceinstance": (lambda: q.IMAGE_PLANE_BY_SLICE_INSTANCE, "SliceInstance"),
+    "abstractslice": (lambda: q.IMAGE_PLANE_BY_ABSTRACT_SLICE, "AbstractSlice"),
 }
 
 
@@ -44,7 +46,8 @@ async def stored_plane(state: State, kind: str, object_id: int) -> Plane:
     hit = cache.get((kind, object_id))
     if hit is not None and hit[0] > time.monotonic():
         return hit[1]
-    sql, class_name = _SQL[kind]
+    query, class_name = _SQL[kind]
+    sql = query()
     async with state.pool.acquire() as conn:
         row = await conn.fetchrow(sql, object_id)
     if row is None:

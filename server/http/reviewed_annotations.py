@@ -15,13 +15,11 @@ from server.db.store import reviews
 from server.http.annotation_kinds import (
     ONE_BODY,
     count_response,
-    decode,
-    ids,
     loose_object,
     reviewed_envelope,
 )
 from server.http.deps import Conn, Lists, Me
-from server.params import flag
+from server.params import flag, ids, json_body
 
 _CREATE = msgspec.json.Decoder(store.ReviewedBody)
 
@@ -58,7 +56,7 @@ class ReviewedAnnotationController(Controller):
         self, conn: Conn, me: Me, request: Request[Any, Any, Any]
     ) -> c.ReviewedAnnotationEnvelope:
         """Store a reviewed annotation given in full (the review routes are the usual way)."""
-        body = decode(await request.body(), _CREATE)
+        body = json_body(await request.body(), _CREATE)
         obj, command = await store.create(conn, me, body)
         return reviewed_envelope(obj, "ADD", command)
 
@@ -72,7 +70,7 @@ class ReviewedAnnotationController(Controller):
         self, conn: Conn, me: Me, annotation_id: FromPath[int], request: Request[Any, Any, Any]
     ) -> c.ReviewedAnnotationEnvelope:
         """Change the location, slice or terms of a reviewed annotation."""
-        body = decode(await request.body(), ONE_BODY)
+        body = json_body(await request.body(), ONE_BODY)
         obj, command = await store.update(conn, me, annotation_id, body)
         return reviewed_envelope(obj, "EDIT", command)
 
@@ -143,7 +141,7 @@ class ReviewController(Controller):
         """Validate an annotation, with its own terms or the ``terms`` given."""
         params = _merged(request, await request.body())
         given = params.get("terms")
-        terms = None if given is None or given == "" else ids(given, "terms")
+        terms = None if given is None or given == "" else ids(given, name="terms")
         obj, command = await reviews.review(conn, me, annotation_id, terms)
         return reviewed_envelope(obj, "ADD", command)
 
@@ -165,7 +163,9 @@ class ReviewController(Controller):
     ) -> Page[int]:
         """Validate every annotation of the given ``users`` on an image; the new ids."""
         params = _merged(request, await request.body())
-        done = await reviews.review_layers(conn, me, image_id, ids(params.get("users"), "users"))
+        done = await reviews.review_layers(
+            conn, me, image_id, ids(params.get("users"), name="users")
+        )
         return page(done, size=len(done), offset=0, max_=0)
 
     @delete("/imageinstance/{image_id:int}/annotation/review", status_code=200)
@@ -173,7 +173,7 @@ class ReviewController(Controller):
         self, conn: Conn, me: Me, image_id: FromPath[int], request: Request[Any, Any, Any]
     ) -> Page[int]:
         """Reject every validated annotation of the given ``users`` on an image."""
-        users = ids(request.query_params.get("users"), "users")
+        users = ids(request.query_params.get("users"), name="users")
         done = await reviews.unreview_layers(conn, me, image_id, users)
         return page(done, size=len(done), offset=0, max_=0)
 

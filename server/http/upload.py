@@ -11,10 +11,10 @@ from litestar.params import QueryParameter
 
 from contracts.errors import Invalid
 from server import ingest
-from server.auth.principal import Principal
 from server.auth.provider import provide_principal
 from server.db.store import acl, storages, uploads
-from server.params import flag, id_list
+from server.params import flag, ids
+from server.principal import Principal
 
 Query = Annotated[str | None, QueryParameter()]
 
@@ -24,16 +24,16 @@ def _target(
 ) -> ingest.UploadTarget:
     if storage is None or storage.strip() in ("", "null", "undefined"):
         raise Invalid(f"No storage chosen (idStorage={storage}): name the storage to upload to")
-    ids = id_list(storage, name="storage")
-    if len(ids) != 1:
+    storages = ids(storage, name="storage")
+    if len(storages) != 1:
         raise Invalid("storage (or idStorage) must name one storage id")
     key_list = [k.strip() for k in keys.split(",")] if keys else []
     value_list = [v.strip() for v in values.split(",")] if values else []
     if len(key_list) != len(value_list):
         raise Invalid("keys and values must have the same number of items")
     return ingest.UploadTarget(
-        storage_id=ids[0],
-        projects=tuple(dict.fromkeys(id_list(projects, name="projects"))),
+        storage_id=storages[0],
+        projects=tuple(dict.fromkeys(ids(projects, name="projects"))),
         properties=dict(zip(key_list, value_list, strict=True)),
     )
 

@@ -19,7 +19,7 @@ from server.db.store.commands import Action
 from server.http import annotation_kinds as kinds
 from server.http.common import envelope
 from server.http.deps import Conn, Lists, Me
-from server.params import parse_id
+from server.params import json_body, parse_id
 
 _BODY = msgspec.json.Decoder(AnnotationBody | list[AnnotationBody])
 _SEARCH = msgspec.json.Decoder(dict[str, Any])
@@ -48,20 +48,12 @@ def _envelope(obj: c.UserAnnotation, action: Action, command: int) -> Annotation
     )
 
 
-def _decode(raw: bytes, decoder: msgspec.json.Decoder[Any]) -> Any:
-    """A JSON body, or 400 saying why it cannot be read."""
-    try:
-        return decoder.decode(raw)
-    except msgspec.DecodeError as exc:
-        raise Invalid(f"Bad request body: {exc}") from exc
-
-
 def _single(raw: bytes) -> AnnotationBody:
     """A body that must hold one annotation object."""
-    body = _decode(raw, _BODY)
+    body = json_body(raw, _BODY)
     if isinstance(body, list):
         raise Invalid("Expected one annotation object, not an array")
-    return body  # type: ignore[no-any-return]
+    return body
 
 
 async def _generic_kind(conn: Conn, request: Request[Any, Any, Any], annotation_id: int) -> str:
@@ -85,7 +77,7 @@ class AnnotationController(Controller):
         self, conn: Conn, me: Me, request: Request[Any, Any, Any]
     ) -> AnnotationEnvelope | BulkResult:
         """Create one annotation, or every annotation of a JSON array (all or nothing)."""
-        body = _decode(await request.body(), _BODY)
+        body = json_body(await request.body(), _BODY)
         if isinstance(body, list):
             return await store.create_many(conn, me, body)
         obj, command = await store.create(conn, me, body)
@@ -145,7 +137,8 @@ class AnnotationController(Controller):
         raw = await request.body()
         params: dict[str, Any] = dict(request.query_params)
         if raw.strip():
-            params.update(_decode(raw, _SEARCH))
+            search = json_body(raw, _SEARCH)
+            params.update(search)
         return await list_annotations(conn, me, parse_query(params))
 
 
@@ -168,7 +161,7 @@ class UserAnnotationExtrasController(Controller):
     ) -> Page[c.UserAnnotation]:
         """Copy an annotation onto the next ``repeat`` slices from ``slice``."""
         raw = await request.body()
-        body = _decode(raw, _REPEAT) if raw.strip() else RepeatBody()
+        body = json_body(raw, _REPEAT) if raw.strip() else RepeatBody()
         made = await extras.repeat(conn, me, annotation_id, body.repeat, body.slice)
         return page(made, size=len(made), offset=0, max_=0)
 

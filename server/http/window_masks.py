@@ -17,7 +17,7 @@ from server import imaging
 from server.db import queries as q
 from server.http.picture_crops import crop_options, geometry_key, mode_of
 from server.http.picture_params import Params
-from server.params import id_list
+from server.params import id_filter
 from spatial import crops, frames
 from tiling import crop, levels
 
@@ -32,10 +32,6 @@ class WindowMask(NamedTuple):
     fmt: str
     shapes: crops.Shapes
     key: str
-
-
-def _ids(params: Params, name: str) -> list[int] | None:
-    return id_list(params.text(name), name=name) or None
 
 
 def _window_wkt(box: levels.Box, height: int) -> str:
@@ -58,7 +54,9 @@ async def window_mask(
     slice_id = access.object_id if access.kind == "sliceinstance" else None
     kind = "reviewed" if params.flag("reviewed") else "user"
     window = _window_wkt(box, access.file.height)
-    ids, terms, users = (_ids(params, n) for n in ("annotations", "terms", "users"))
+    ids, terms, users = (
+        id_filter(params.text(n), name=n) for n in ("annotations", "terms", "users")
+    )
     async with state.pool.acquire() as conn:
         found = await conn.fetch(
             q.ANNOTATION_WINDOW_SHAPES,

@@ -33,10 +33,10 @@ import msgspec
 import numpy as np
 
 import spatial
-from server.auth.principal import Principal
 from server.db.cluster import Cluster
 from server.db.store import annotation_mvt, annotation_overview
 from server.db.store.annotation_listing import list_annotations, parse_query
+from server.principal import Principal
 from tests.bench.annotation_data import Dataset, _csv, ensure, polygons
 from tests.bench.annotations import over_http
 from tests.bench.api import _free_port, _serve, _stop, _wait_for_ping

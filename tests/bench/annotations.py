@@ -30,10 +30,10 @@ from urllib.parse import urlencode
 import asyncpg
 import msgspec
 
-from server.auth.principal import Principal
 from server.db.cluster import Cluster
 from server.db.store.accounts import NewAccount
 from server.db.store.annotation_listing import list_annotations, parse_query
+from server.principal import Principal
 from tests.bench.annotation_data import Dataset, ensure
 from tests.bench.api import _free_port, _headers, _serve, _stop, _wait_for_ping
 

@@ -32,13 +32,13 @@ import asyncpg
 import msgspec
 
 from server.auth.apikey import sign
-from server.auth.principal import Principal
 from server.db.cluster import Cluster
 from server.db.listing import parse_query
 from server.db.migrate import migrate_url
 from server.db.store import projects
 from server.db.store.accounts import NewAccount, create_account
 from server.db.store.projects import ListExtras
+from server.principal import Principal
 
 PATH = "/api/project.json"
 

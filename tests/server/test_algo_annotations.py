@@ -11,6 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from contracts import _generated as c
 from server.db.store.accounts import NewAccount, create_account
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import World, create, make_world
 from tests.server.annotation_helpers import square as sq
 from tests.server.project_helpers import auth
@@ -72,10 +73,10 @@ async def test_user_annotation_routes_do_not_serve_algo_annotations(
 ) -> None:
     made = await make_algo(client, alice, world, sq(1, 1))
     r = await client.get(f"/api/userannotation/{made['id']}.json", auth=auth(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)
     user = await create(client, alice, world.image, sq(5, 5))
     r = await client.get(f"/api/algoannotation/{user['id']}.json", auth=auth(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)
 
 
 async def test_default_annotation_listing_leaves_algo_annotations_out_of_the_items(
@@ -107,7 +108,7 @@ async def test_generic_route_updates_and_deletes_an_algo_annotation(
     assert r.status_code == 200, r.text
     assert r.json()["algoannotation"]["location"].startswith("POLYGON((3 3")
     r = await client.delete(url, auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["callback"]["method"] == "be.cytomine.DeleteAlgoAnnotationCommand"
     assert (await client.get(url, auth=auth(alice))).status_code == 404
 
@@ -117,7 +118,7 @@ async def test_delete_answers_the_algo_annotation_as_it_was(
 ) -> None:
     made = await make_algo(client, alice, world, sq(1, 1))
     r = await client.delete(f"/api/algoannotation/{made['id']}.json", auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["algoannotation"]["id"] == made["id"]
 
 
@@ -156,7 +157,7 @@ async def test_listing_shows_algo_annotations_of_readable_projects_only(
     made = await make_algo(client, alice, world, sq(1, 1))
     await create(client, alice, world.image, sq(5, 5))
     r = await client.get("/api/algoannotation.json", auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert [a["id"] for a in r.json()["collection"]] == [made["id"]]
     carol = await create_account(db, username="carol", password="carol-password", rank=2)
     r = await client.get("/api/algoannotation.json", auth=auth(carol))
@@ -175,7 +176,7 @@ async def test_project_count_follows_date_bounds(
     r = await client.get(url, params=since_2021, auth=auth(alice))
     assert r.json() == {"total": 1}
     r = await client.get(url, params={"endDate": "soon"}, auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 @pytest.mark.parametrize(
@@ -210,7 +211,7 @@ async def test_guest_member_reads_but_cannot_create_or_delete(
     assert (await client.get(url, auth=auth(guest))).status_code == 200
     body = {"location": sq(1, 1), "image": world.image}
     r = await client.post("/api/algoannotation.json", json=body, auth=auth(guest))
-    assert r.status_code == 403
+    assert_status(r, 403)
     assert (await client.delete(url, auth=auth(guest))).status_code == 403
 
 
@@ -220,7 +221,7 @@ async def test_outsider_cannot_read_or_count(
     made = await make_algo(client, alice, world, sq(1, 1))
     carol = await create_account(db, username="carol", password="carol-password", rank=2)
     r = await client.get(f"/api/algoannotation/{made['id']}.json", auth=auth(carol))
-    assert r.status_code == 403
+    assert_status(r, 403)
     url = f"/api/project/{world.project}/algoannotation/count.json"
     assert (await client.get(url, auth=auth(carol))).status_code == 403
 
@@ -235,4 +236,4 @@ async def test_contributor_cannot_change_others_algo_annotations_in_restricted_p
     made = await make_algo(client, alice, world, sq(1, 1))
     await db.execute("UPDATE project SET is_restricted = true WHERE id = $1", world.project)
     r = await client.delete(f"/api/algoannotation/{made['id']}.json", auth=auth(bob))
-    assert r.status_code == 403
+    assert_status(r, 403)

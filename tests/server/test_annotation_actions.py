@@ -11,6 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from contracts import _generated as c
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import World, create, make_world, square
 from tests.server.project_helpers import auth
 
@@ -63,14 +64,14 @@ async def test_an_action_on_a_missing_annotation_is_not_found(
     client: AsyncTestClient, alice: NewAccount
 ) -> None:
     r = await _act(client, alice, {"annotationIdent": 0, "action": "select"})
-    assert r.status_code == 404
+    assert_status(r, 404)
 
 
 async def test_an_action_outside_ones_projects_is_forbidden_and_not_recorded(
     client: AsyncTestClient, db: asyncpg.Connection, annotation: int, guest: NewAccount
 ) -> None:
     r = await _act(client, guest, {"annotationIdent": annotation, "action": "select"})
-    assert r.status_code == 403
+    assert_status(r, 403)
     assert await db.fetchval("SELECT count(*) FROM annotation_action") == 0
 
 
@@ -113,7 +114,7 @@ async def test_actions_of_a_missing_slice_are_not_found(
     client: AsyncTestClient, alice: NewAccount
 ) -> None:
     r = await client.get("/api/sliceinstance/0/annotation_action.json", auth=auth(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)
 
 
 async def test_the_count_of_a_project_honours_the_type(
@@ -132,4 +133,4 @@ async def test_the_count_refuses_a_bad_date(
 ) -> None:
     url = f"/api/project/{world.project}/annotation_action/count.json"
     r = await client.get(url, params={"startDate": "soon"}, auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)

@@ -7,6 +7,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import World, make_world
 from tests.server.annotation_helpers import square as sq
 from tests.server.project_helpers import auth
@@ -95,7 +96,7 @@ async def test_non_member_cannot_bulk_delete(
 ) -> None:
     body = {"project": world.project}
     r = await client.post("/api/annotation/bulk-delete.json", json=body, auth=auth(guest))
-    assert r.status_code == 403
+    assert_status(r, 403)
     assert await count(db) == 10
 
 
@@ -129,4 +130,4 @@ async def test_term_change_refuses_terms_outside_the_ontology(
 ) -> None:
     body = {"project": world.project, "newTerms": [123456789]}
     r = await client.post("/api/annotation/bulk-term.json", json=body, auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)

@@ -11,6 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from contracts import _generated as c
 from server.db.store.accounts import NewAccount, create_account
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import World, create, make_world, square
 from tests.server.project_helpers import auth
 
@@ -116,7 +117,7 @@ async def test_comments_of_a_missing_annotation_are_not_found(
     client: AsyncTestClient, alice: NewAccount, scene: Scene
 ) -> None:
     r = await client.get("/api/userannotation/999999/comment.json", auth=auth(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)
 
 
 async def test_algo_annotation_comments_carry_the_algo_class(
@@ -136,7 +137,7 @@ async def test_the_algo_route_does_not_serve_user_annotations(
     client: AsyncTestClient, alice: NewAccount, scene: Scene
 ) -> None:
     r = await _comment(client, alice, scene.annotation, kind="algoannotation")
-    assert r.status_code == 404
+    assert_status(r, 404)
 
 
 async def test_annotation_json_counts_its_comments(
@@ -153,7 +154,7 @@ async def test_outsiders_cannot_read_comments(
 ) -> None:
     dave = await create_account(db, username="dave", password="dave-password", rank=2)
     r = await client.get(f"/api/userannotation/{scene.annotation}/comment.json", auth=auth(dave))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 @pytest.mark.parametrize(("restricted", "status"), [(False, 200), (True, 403)])

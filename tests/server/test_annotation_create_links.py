@@ -11,6 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from contracts import _generated as c
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import World, make_image, make_world, square
 from tests.server.project_helpers import auth, make_project
 
@@ -123,7 +124,7 @@ async def test_a_track_keeps_one_annotation_per_slice(
     track = await _track(client, alice, world.image)
     assert (await _draw(client, alice, world, track=[track])).status_code == 200
     r = await _draw(client, alice, world, x=200, track=[track])
-    assert r.status_code == 409
+    assert_status(r, 409)
     assert r.json()["errors"]["message"] == (
         f"AnnotationTrack already exists for slice {world.slice} and track cell"
     )
@@ -137,7 +138,7 @@ async def test_a_track_of_another_image_is_refused(
     other_image, _ = await make_image(db, world.project, alice.id)
     track = await _track(client, alice, other_image)
     r = await _draw(client, alice, world, track=[track])
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert f"Track {track} is not a track of image {world.image}" in r.json()["errors"]["message"]
     assert await _count(db, "annotation") == 0
 
@@ -146,7 +147,7 @@ async def test_a_track_of_another_project_is_refused(
     client: AsyncTestClient, alice: NewAccount, world: World, theirs: Theirs, db: asyncpg.Connection
 ) -> None:
     r = await _draw(client, alice, world, track=[theirs.track])
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert await _count(db, "annotation") == 0
 
 
@@ -154,7 +155,7 @@ async def test_an_unknown_track_is_not_found_and_nothing_is_written(
     client: AsyncTestClient, alice: NewAccount, world: World, db: asyncpg.Connection
 ) -> None:
     r = await _draw(client, alice, world, track=[987654321])
-    assert r.status_code == 404
+    assert_status(r, 404)
     assert await _count(db, "annotation") == 0
 
 
@@ -215,7 +216,7 @@ async def test_a_group_of_another_project_is_refused(
     other = await make_project(client, alice, name="Other")
     group = await _annotation_group(client, alice, other["id"])
     r = await _draw(client, alice, world, group=group)
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert (await _count(db, "annotation"), await _count(db, "annotation_link")) == (0, 0)
 
 
@@ -223,7 +224,7 @@ async def test_a_group_the_caller_cannot_read_is_refused(
     client: AsyncTestClient, alice: NewAccount, world: World, theirs: Theirs, db: asyncpg.Connection
 ) -> None:
     r = await _draw(client, alice, world, group=theirs.group)
-    assert r.status_code == 403
+    assert_status(r, 403)
     assert await _count(db, "annotation") == 0
 
 

@@ -13,6 +13,7 @@ from litestar.testing import AsyncTestClient
 from PIL import Image
 
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import create, make_image
 from tests.server.image_helpers import HEIGHT
 from tests.server.image_helpers import WIDTH as IMAGE_WIDTH
@@ -124,12 +125,12 @@ async def test_kind_routes_answer_only_their_kind(
     client: AsyncTestClient, db: asyncpg.Connection, alice: NewAccount, annotation: int, kind: str
 ) -> None:
     missing = await client.get(f"/api/{kind}annotation/{annotation}/crop.png", auth=auth(alice))
-    assert missing.status_code == 404
+    assert_status(missing, 404)
     await db.execute("UPDATE annotation SET kind = $2 WHERE id = $1", annotation, kind)
     found = await client.get(f"/api/{kind}annotation/{annotation}/crop.png", auth=auth(alice))
     assert found.status_code == 200, found.text
     user = await client.get(f"/api/userannotation/{annotation}/crop.png", auth=auth(alice))
-    assert user.status_code == 404
+    assert_status(user, 404)
 
 
 @pytest.mark.parametrize("segment", ["crop.png", "cropMin.png"])
@@ -157,12 +158,12 @@ async def test_crop_of_a_non_member_is_forbidden(
     client: AsyncTestClient, bob: NewAccount, annotation: int
 ) -> None:
     r = await client.get(f"/api/userannotation/{annotation}/crop.png", auth=auth(bob))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_unknown_annotation_is_a_404(client: AsyncTestClient, alice: NewAccount) -> None:
     r = await client.get("/api/annotation/999999999/crop.png", auth=auth(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)
     assert "errors" in r.json()
 
 
@@ -174,7 +175,7 @@ async def test_invalid_parameters_are_a_400(
 ) -> None:
     url = f"/api/userannotation/{annotation}/crop.png"
     r = await client.get(url, params=query, auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert r.json()["errors"]["message"]
 
 
@@ -185,4 +186,4 @@ async def test_crop_etag_answers_304(
     first = await client.get(url, auth=auth(alice))
     headers = {"If-None-Match": first.headers["etag"]}
     again = await client.get(url, headers=headers, auth=auth(alice))
-    assert again.status_code == 304
+    assert_status(again, 304)

@@ -8,6 +8,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import World, make_world
 from tests.server.project_helpers import auth
 
@@ -68,7 +69,7 @@ async def test_project_export_as_ndjson_has_one_feature_per_line(
     r = await client.get(
         f"/api/project/{world.project}/annotation/export.json?format=ndjson", auth=auth(alice)
     )
-    assert r.status_code == 200
+    assert_status(r, 200)
     lines = r.content.decode().splitlines()
     features = [msgspec.json.decode(line) for line in lines]
     assert [f["properties"]["image"] for f in features] == [world.image] * len(SHAPES)
@@ -78,7 +79,7 @@ async def test_export_is_refused_to_non_members(
     client: AsyncTestClient, guest: NewAccount, world: World
 ) -> None:
     r = await client.get(f"/api/imageinstance/{world.image}/annotation/export", auth=auth(guest))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 @pytest.mark.parametrize(
@@ -125,7 +126,7 @@ async def test_other_report_formats_are_refused_naming_csv(
     r = await client.get(
         f"/api/project/{world.project}/annotation/download?format={fmt}", auth=auth(alice)
     )
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert "csv" in r.json()["errors"]["message"]
 
 

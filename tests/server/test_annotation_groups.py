@@ -11,6 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from contracts import _generated as c
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import World, create, make_image, make_world, square
 from tests.server.project_helpers import auth, make_project
 
@@ -104,7 +105,7 @@ async def test_an_annotation_group_needs_a_project_and_an_image_group(
     }
     body[missing] = None  # type: ignore[assignment]
     r = await client.post("/api/annotationgroup.json", json=body, auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_the_image_group_must_be_of_the_same_project(
@@ -128,7 +129,7 @@ async def test_a_non_member_cannot_read_an_annotation_group(
     client: AsyncTestClient, guest: NewAccount, grouped: Grouped
 ) -> None:
     r = await client.get(f"/api/annotationgroup/{grouped.group}.json", auth=auth(guest))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 @pytest.mark.parametrize("resource", ["imagegroup", "project"])
@@ -185,7 +186,7 @@ async def test_a_link_needs_an_annotation_and_a_group(
 ) -> None:
     body = {"group": grouped.group}
     r = await client.post("/api/annotationlink.json", json=body, auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_in_a_restricted_project_a_contributor_cannot_link_anothers_annotation(
@@ -257,7 +258,7 @@ async def test_merging_moves_the_links_and_deletes_the_merged_group(
     )
     assert len(links.json()["collection"]) == 2
     gone = await client.get(f"/api/annotationgroup/{second}.json", auth=auth(alice))
-    assert gone.status_code == 404
+    assert_status(gone, 404)
 
 
 async def test_groups_of_different_types_cannot_merge(

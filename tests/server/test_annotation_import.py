@@ -11,6 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount
 from server.db.store.annotation_copy import BATCH_ROWS
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import World, make_world
 from tests.server.annotation_helpers import square as sq
 from tests.server.project_helpers import auth
@@ -77,7 +78,7 @@ async def test_array_post_with_one_bad_item_writes_nothing_and_names_it(
     body = [{"location": sq(i % 80 * 12, i // 80 * 10), "image": world.image} for i in range(n)]
     body[bad]["location"] = "POLYGON ((0 0, 1 1"
     r = await client.post("/api/annotation.json", json=body, auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["status"] == 400
     assert [e["index"] for e in r.json()["data"]["errors"]] == [bad]
     assert await count(db, world.image) == 0
@@ -98,7 +99,7 @@ async def test_truncated_array_body_is_a_400_and_writes_nothing(
 ) -> None:
     body = msgspec.json.encode([{"location": sq(1, 1), "image": world.image}] * 3)[:-5]
     r = await client.post("/api/annotation.json", content=body, auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert await count(db, world.image) == 0
 
 
@@ -135,7 +136,7 @@ async def test_atomic_import_with_bad_rows_loads_nothing_and_reports_rows_and_re
         headers=NDJSON,
         auth=auth(alice),
     )
-    assert r.status_code == 400
+    assert_status(r, 400)
     job = r.json()
     assert job["status"] == "failed" and job["rowsLoaded"] == 0 and job["rowsRejected"] == 3
     assert [(e["row"], e["reason"]) for e in job["errors"]] == [
@@ -167,7 +168,7 @@ async def test_retried_upload_with_the_same_idempotency_key_does_not_duplicate(
     headers = {**NDJSON, "Idempotency-Key": "job-42"}
     first = await client.post(url, content=body, headers=headers, auth=auth(alice))
     second = await client.post(url, content=body, headers=headers, auth=auth(alice))
-    assert second.status_code == 200
+    assert_status(second, 200)
     assert second.json()["id"] == first.json()["id"]
     assert await count(db, world.image) == 5
 
@@ -192,7 +193,7 @@ async def test_truncated_feature_collection_fails_the_job(
     r = await client.post(
         f"/api/imageinstance/{world.image}/annotation/import.json", content=body, auth=auth(alice)
     )
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert "FeatureCollection" in r.json()["message"]
     assert await count(db, world.image) == 0
 
@@ -226,5 +227,5 @@ async def test_import_needs_write_rights_in_the_project(
         headers=NDJSON,
         auth=auth(guest),
     )
-    assert r.status_code == 403
+    assert_status(r, 403)
     assert await count(db, world.image) == 0

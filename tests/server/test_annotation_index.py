@@ -7,6 +7,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount, create_account
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import World, create, make_world
 from tests.server.annotation_helpers import square as sq
 from tests.server.project_helpers import auth
@@ -54,7 +55,7 @@ async def test_index_counts_drawn_and_validated_annotations_per_user(
     await client.post(f"/api/imageinstance/{world.image}/review.json", auth=auth(alice))
     await client.post(f"/api/annotation/{made['id']}/review.json", auth=auth(alice))
     r = await client.get(f"/api/sliceinstance/{world.slice}/annotationindex.json", auth=auth(bob))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["collection"] == [
         {
             "user": alice.id,
@@ -71,9 +72,9 @@ async def test_index_of_missing_or_unreadable_slice_is_refused(
 ) -> None:
     carol = await create_account(db, username="carol", password="carol-password", rank=2)
     r = await client.get(f"/api/sliceinstance/{world.slice}/annotationindex.json", auth=auth(carol))
-    assert r.status_code == 403
+    assert_status(r, 403)
     r = await client.get("/api/sliceinstance/999999/annotationindex.json", auth=auth(carol))
-    assert r.status_code == 404
+    assert_status(r, 404)
 
 
 async def test_light_listing_is_for_admins_only(
@@ -86,7 +87,7 @@ async def test_light_listing_is_for_admins_only(
         auth=auth(alice),
     )
     r = await client.get("/api/userannotation.json", auth=auth(admin))
-    assert r.status_code == 200
+    assert_status(r, 200)
     got = r.json()["collection"]
     assert [(a["id"], a["user"], a["image"]) for a in got] == [(made["id"], alice.id, world.image)]
     assert (await client.get("/api/userannotation.json", auth=auth(alice))).status_code == 403
@@ -117,7 +118,7 @@ async def test_counts_by_project_and_by_user(
     r = await client.get(
         f"/api/project/{world.project}/userannotation/count.json", auth=auth(carol)
     )
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_repeat_copies_an_annotation_onto_the_next_slices(
@@ -163,4 +164,4 @@ async def test_guest_cannot_repeat(
     r = await client.post(
         f"/api/userannotation/{made['id']}/repeat.json", json={}, auth=auth(guest)
     )
-    assert r.status_code == 403
+    assert_status(r, 403)

@@ -7,6 +7,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import make_world
 from tests.server.project_helpers import auth
 
@@ -19,7 +20,7 @@ async def test_an_image_without_task_runs_has_a_bare_empty_array_of_layers(
     world = await make_world(client, db, alice, bob)
     url = f"/api/image-instances/{world.image}/annotation-layers"
     r = await client.get(url, auth=auth(bob))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json() == []
 
 
@@ -34,4 +35,4 @@ async def test_layers_of_an_image_outside_the_callers_projects_are_refused(
     url = f"/api/image-instances/{world.image}/annotation-layers"
     assert (await client.get(url, auth=auth(guest))).status_code == 403
     missing = await client.get("/api/image-instances/999999/annotation-layers", auth=auth(bob))
-    assert missing.status_code == 404
+    assert_status(missing, 404)

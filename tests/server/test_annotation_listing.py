@@ -12,6 +12,8 @@ from server.auth.principal import Principal
 from server.db import annotation_list_sql as listing_sql
 from server.db.store.accounts import NewAccount, create_account
 from server.db.store.annotation_listing import arguments, parse_query
+from server.principal import Principal
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import World, create, make_image, make_world
 from tests.server.annotation_helpers import square as sq
 from tests.server.project_helpers import auth
@@ -137,7 +139,7 @@ async def test_outsider_lists_nothing(
     assert (await listing(client, carol))["size"] == 0
     # Naming a foreign image is refused, as reading it is (Cytomine checks the container).
     r = await client.get("/api/annotation.json", params={"image": grid.image}, auth=auth(carol))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_bad_bbox_is_a_bad_request(
@@ -146,7 +148,7 @@ async def test_bad_bbox_is_a_bad_request(
     r = await client.get(
         "/api/annotation.json", params={"image": world.image, "bbox": "5,5,1"}, auth=auth(alice)
     )
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_bulk_array_creates_every_item(
@@ -176,7 +178,7 @@ async def test_bulk_array_with_one_bad_item_leaves_no_rows(
     items: list[Any] = [{"location": sq(10 * i, 10), "image": world.image} for i in range(5)]
     items[3]["location"] = "POLYGON ((0 0, 1"
     r = await client.post("/api/annotation.json", json=items, auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["status"] == 400
     assert [e["index"] for e in r.json()["data"]["errors"]] == [3]
     assert await db.fetchval("SELECT count(*) FROM annotation") == 0
@@ -222,4 +224,4 @@ async def test_listing_a_project_the_caller_cannot_read_is_forbidden(
     r = await client.get(
         "/api/annotation.json", params={"project": world.project}, auth=auth(carol)
     )
-    assert r.status_code == 403
+    assert_status(r, 403)

@@ -12,6 +12,8 @@ from server.auth.principal import Principal
 from server.db import annotation_list_sql as listing_sql
 from server.db.store.accounts import NewAccount, create_account
 from server.db.store.annotation_listing import arguments, parse_query
+from server.principal import Principal
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import World, create, make_world
 from tests.server.annotation_helpers import square as sq
 from tests.server.project_helpers import auth
@@ -166,7 +168,7 @@ async def test_max_distance_without_base_annotation_is_a_bad_request(
         params={"image": grid.image, "maxDistanceBaseAnnotation": 5},
         auth=auth(alice),
     )
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_track_filters_and_group(

@@ -11,6 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from contracts import _generated as c
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import World, create, make_world
 from tests.server.annotation_helpers import square as sq
 from tests.server.project_helpers import auth
@@ -217,4 +218,4 @@ async def test_slice_order_on_an_unknown_slice_is_not_found(
 ) -> None:
     params = {"project": world.project, "track": planes.track, "beforeSlice": 999999}
     r = await client.get("/api/annotation.json", params=params, auth=auth(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)

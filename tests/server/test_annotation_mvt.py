@@ -10,6 +10,7 @@ from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount
 from server.db.store.annotation_mvt import CLUSTER_LIMIT, MEDIA_TYPE
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import HEIGHT, World, create, make_world, square
 from tests.server.project_helpers import auth
 
@@ -138,10 +139,10 @@ async def test_unchanged_tile_answers_304_and_a_write_changes_its_etag(
     first = await client.get(url(world, 0, 0, 0), auth=auth(alice))
     tag = first.headers["etag"]
     again = await client.get(url(world, 0, 0, 0), headers={"If-None-Match": tag}, auth=auth(alice))
-    assert again.status_code == 304
+    assert_status(again, 304)
     await create(client, alice, world.image, square(50, 50))
     later = await client.get(url(world, 0, 0, 0), headers={"If-None-Match": tag}, auth=auth(alice))
-    assert later.status_code == 200
+    assert_status(later, 200)
     assert len(decode(later.content)["annotations"]) == 2
 
 
@@ -149,11 +150,11 @@ async def test_tile_outside_the_image_is_not_found(
     client: AsyncTestClient, alice: NewAccount, world: World
 ) -> None:
     r = await client.get(url(world, 2, 4, 0), auth=auth(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)
 
 
 async def test_tile_is_refused_to_non_members(
     client: AsyncTestClient, guest: NewAccount, world: World
 ) -> None:
     r = await client.get(url(world, 0, 0, 0), auth=auth(guest))
-    assert r.status_code == 403
+    assert_status(r, 403)

@@ -12,6 +12,7 @@ from litestar.testing import AsyncTestClient
 from server.db.store.accounts import NewAccount
 from server.db.store.annotation_overview import kmeans_threshold
 from spatial import grid
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import World, create, make_image, make_world, square
 from tests.server.project_helpers import auth
 
@@ -120,14 +121,14 @@ async def test_overview_is_refused_to_non_members(
 ) -> None:
     url = f"/api/imageinstance/{world.image}/annotation/overview.json"
     r = await client.get(url, auth=auth(guest))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_overview_of_an_unknown_image_is_not_found(
     client: AsyncTestClient, alice: NewAccount
 ) -> None:
     r = await client.get("/api/imageinstance/0/annotation/overview.json", auth=auth(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)
 
 
 @pytest.mark.parametrize(
@@ -180,4 +181,4 @@ async def test_kmeans_listing_needs_a_bbox(
         json={"image": world.image, "kmeans": True},
         auth=auth(alice),
     )
-    assert r.status_code == 400
+    assert_status(r, 400)

@@ -10,6 +10,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import square
 from tests.server.image_helpers import make_storage, upload
 from tests.server.project_helpers import auth, make_project
@@ -89,7 +90,7 @@ async def test_a_large_annotation_is_refused_with_the_limit(
     side = int(MAX_PROFILE_PIXELS**0.5) + 2
     annotation = await _annotate(client, alice, *channel_one, square(10, 10, side))
     r = await client.get(f"/api/annotation/{annotation}/profile.json", auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert str(MAX_PROFILE_PIXELS) in r.json()["errors"]["message"]
 
 
@@ -98,7 +99,7 @@ async def test_an_image_with_one_z_plane_has_no_profile(
 ) -> None:
     annotation = await _annotate(client, alice, uploaded.instance, uploaded.slice, "POINT (5 5)")
     r = await client.get(f"/api/annotation/{annotation}/profile.json", auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert "single z plane" in r.json()["errors"]["message"]
 
 
@@ -107,7 +108,7 @@ async def test_the_profile_of_someone_elses_project_is_forbidden(
 ) -> None:
     annotation = await _annotate(client, alice, *channel_one, "POINT (5 5)")
     r = await client.get(f"/api/annotation/{annotation}/profile.json", auth=auth(bob))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_the_profile_of_a_missing_annotation_is_not_found(

@@ -10,6 +10,7 @@ import shapely
 from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import World, create, make_world, square
 from tests.server.project_helpers import auth
 
@@ -56,7 +57,7 @@ async def test_simplify_without_wkt_is_a_bad_request(
     client: AsyncTestClient, alice: NewAccount
 ) -> None:
     r = await client.put("/api/simplify.json", json={}, auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_simplify_of_an_annotation_stores_the_simpler_location(
@@ -91,7 +92,7 @@ async def test_fill_is_refused_to_readers_who_cannot_edit(
 ) -> None:
     made = await create(client, alice, world.image, HOLED)
     r = await client.post(f"/api/annotation/{made['id']}/fill.json", auth=auth(guest))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_included_lists_the_users_annotations_meeting_the_geometry(
@@ -164,7 +165,7 @@ async def test_correction_meeting_nothing_is_a_bad_request(
         json={"image": world.image, "layers": [alice.id], "location": square(500, 500)},
         auth=auth(alice),
     )
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_fill_answers_the_annotation_under_the_key_the_js_client_reads(

@@ -9,6 +9,7 @@ from litestar.testing import AsyncTestClient
 
 from contracts import _generated as c
 from server.db.store.accounts import NewAccount, create_account
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import World, create, make_world
 from tests.server.annotation_helpers import square as sq
 from tests.server.project_helpers import auth
@@ -46,7 +47,7 @@ async def test_linking_twice_is_a_conflict(
 ) -> None:
     made = await create(client, alice, world.image, sq(1, 1), term=[world.terms[0]])
     r = await client.post(link_url(made["id"], world.terms[0]), auth=auth(alice))
-    assert r.status_code == 409
+    assert_status(r, 409)
 
 
 @pytest.mark.parametrize(("term", "status"), [(999999, 404), (None, 400)])
@@ -113,7 +114,7 @@ async def test_unlinking_removes_the_callers_link_and_answers_it(
     got = await client.get(f"/api/annotation/{made['id']}.json", auth=auth(alice))
     assert got.json()["term"] == []
     again = await client.delete(link_url(made["id"], world.terms[0]), auth=auth(alice))
-    assert again.status_code == 404
+    assert_status(again, 404)
 
 
 async def test_unlinking_another_users_link_by_its_user_route(
@@ -122,7 +123,7 @@ async def test_unlinking_another_users_link_by_its_user_route(
     made = await create(client, bob, world.image, sq(1, 1), term=[world.terms[0]])
     url = link_url(made["id"], world.terms[0], f"/user/{bob.id}")
     r = await client.delete(url, auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["annotationterm"]["user"] == bob.id
 
 
@@ -164,7 +165,7 @@ async def test_algo_annotation_terms_are_listed_as_algo_annotation_terms(
         1.0,
     )
     r = await client.post(link_url(made["algoannotation"]["id"], world.terms[1]), auth=auth(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)
 
 
 async def test_guest_reads_links_but_cannot_link(
@@ -173,7 +174,7 @@ async def test_guest_reads_links_but_cannot_link(
     await client.post(f"/api/project/{world.project}/user/{guest.id}.json", auth=auth(alice))
     made = await create(client, alice, world.image, sq(1, 1), term=[world.terms[0]])
     r = await client.get(f"/api/annotation/{made['id']}/term.json", auth=auth(guest))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert (
         await client.post(link_url(made["id"], world.terms[1]), auth=auth(guest))
     ).status_code == 403
@@ -188,7 +189,7 @@ async def test_outsider_cannot_read_links(
     made = await create(client, alice, world.image, sq(1, 1), term=[world.terms[0]])
     carol = await create_account(db, username="carol", password="carol-password", rank=2)
     r = await client.get(f"/api/annotation/{made['id']}/term.json", auth=auth(carol))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_contributor_cannot_link_on_others_annotations_in_restricted_projects(
@@ -201,13 +202,13 @@ async def test_contributor_cannot_link_on_others_annotations_in_restricted_proje
     made = await create(client, alice, world.image, sq(1, 1))
     await db.execute("UPDATE project SET is_restricted = true WHERE id = $1", world.project)
     r = await client.post(link_url(made["id"], world.terms[0]), auth=auth(bob))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_missing_annotation_is_not_found(
     client: AsyncTestClient, alice: NewAccount, world: World
 ) -> None:
     r = await client.get("/api/annotation/999999/term.json", auth=auth(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)
     r = await client.post(link_url(999999, world.terms[0]), auth=auth(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)

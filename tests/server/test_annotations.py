@@ -9,6 +9,7 @@ from litestar.testing import AsyncTestClient
 
 from contracts import _generated as c
 from server.db.store.accounts import NewAccount, create_account
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import HEIGHT, WIDTH, World, create, make_image, make_world
 from tests.server.annotation_helpers import square as sq
 from tests.server.project_helpers import auth
@@ -57,7 +58,7 @@ async def test_userannotation_route_creates_and_reads_too(
     assert r.status_code == 200, r.text
     created = r.json()["userannotation"]
     r = await client.get(f"/api/userannotation/{created['id']}.json", auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["term"] == [world.terms[1]]
     assert r.json()["centroid"] == {"x": 5.0, "y": 5.0}
 
@@ -114,7 +115,7 @@ async def test_missing_image_is_a_bad_request(
     client: AsyncTestClient, alice: NewAccount, world: World
 ) -> None:
     r = await client.post("/api/annotation.json", json={"location": sq(1, 1)}, auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_term_outside_the_project_ontology_is_refused(
@@ -122,7 +123,7 @@ async def test_term_outside_the_project_ontology_is_refused(
 ) -> None:
     body = {"location": sq(1, 1), "image": world.image, "term": [world.project]}
     r = await client.post("/api/annotation.json", json=body, auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_update_replaces_location_and_terms_and_keeps_what_is_null(
@@ -150,10 +151,10 @@ async def test_delete_answers_the_annotation_as_it_was_and_removes_it(
 ) -> None:
     made = await create(client, alice, world.image, sq(1, 1))
     r = await client.delete(f"/api/annotation/{made['id']}.json", auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["annotation"]["id"] == made["id"]
     r = await client.get(f"/api/annotation/{made['id']}.json", auth=auth(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)
 
 
 async def test_outsider_can_neither_read_nor_create(
@@ -166,7 +167,7 @@ async def test_outsider_can_neither_read_nor_create(
     ).status_code == 403
     body = {"location": sq(1, 1), "image": world.image}
     r = await client.post("/api/annotation.json", json=body, auth=auth(carol))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_guest_member_reads_but_cannot_create(
@@ -179,7 +180,7 @@ async def test_guest_member_reads_but_cannot_create(
     ).status_code == 200
     body = {"location": sq(1, 1), "image": world.image}
     r = await client.post("/api/annotation.json", json=body, auth=auth(guest))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 @pytest.mark.parametrize(("restricted", "status"), [(False, 200), (True, 403)])

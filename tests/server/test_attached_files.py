@@ -13,6 +13,7 @@ from litestar.testing import AsyncTestClient
 from contracts import _generated as c
 from server.db.store.accounts import NewAccount, create_account
 from server.settings import Settings
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import World, create, make_world, square
 from tests.server.project_helpers import auth
 
@@ -150,7 +151,7 @@ async def test_delete_answers_the_envelope_and_removes_the_bytes(
     assert r.json()["callback"]["method"] == "be.cytomine.DeleteAttachedFileCommand"
     assert not list((storage_root / "attachedfile").rglob("*.txt"))
     gone = await client.get(f"/api/attachedfile/{made['id']}.json", auth=auth(alice))
-    assert gone.status_code == 404
+    assert_status(gone, 404)
 
 
 async def test_put_uploads_like_post(

@@ -9,6 +9,7 @@ from litestar.testing import AsyncTestClient
 
 from server.auth.apikey import sign
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.signing import CytomineAuth
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
@@ -20,7 +21,7 @@ def _date(offset: float = 0) -> str:
 
 async def test_ping_answers_without_credentials(client: AsyncTestClient) -> None:
     r = await client.get("/server/ping")
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["alive"] is True
 
 
@@ -30,7 +31,7 @@ async def test_python_client_signature_is_accepted(
     r = await client.get(
         "/api/user/current.json", auth=CytomineAuth(alice.public_key, alice.private_key)
     )
-    assert r.status_code == 200
+    assert_status(r, 200)
     body = r.json()
     assert (body["id"], body["username"], body["publicKey"]) == (
         alice.id,
@@ -46,7 +47,7 @@ async def test_signature_over_path_and_query_is_accepted(
 ) -> None:
     auth = CytomineAuth(alice.public_key, alice.private_key, with_path=True)
     r = await client.get("/api/user/current.json?x=1", auth=auth)
-    assert r.status_code == 200
+    assert_status(r, 200)
 
 
 async def test_signature_with_content_type_the_server_ignores(
@@ -62,7 +63,7 @@ async def test_signature_with_content_type_the_server_ignores(
             "authorization": f"CYTOMINE {alice.public_key}:{sig}",
         },
     )
-    assert r.status_code == 200
+    assert_status(r, 200)
 
 
 @pytest.mark.parametrize("offset", [-600, 600])
@@ -75,7 +76,7 @@ async def test_stale_date_is_refused(
         "/api/user/current.json",
         headers={"date": date, "authorization": f"CYTOMINE {alice.public_key}:{sig}"},
     )
-    assert r.status_code == 401
+    assert_status(r, 401)
     assert "date" in r.json()["errors"]["message"]
 
 
@@ -83,18 +84,18 @@ async def test_wrong_private_key_is_refused(client: AsyncTestClient, alice: NewA
     r = await client.get(
         "/api/user/current.json", auth=CytomineAuth(alice.public_key, "not-the-key")
     )
-    assert r.status_code == 401
+    assert_status(r, 401)
     assert r.json() == {"errors": {"message": "Bad signature"}}
 
 
 async def test_unknown_public_key_is_refused(client: AsyncTestClient) -> None:
     r = await client.get("/api/user/current.json", auth=CytomineAuth("nobody", "x"))
-    assert r.status_code == 401
+    assert_status(r, 401)
 
 
 async def test_missing_credentials_get_json_401(client: AsyncTestClient) -> None:
     r = await client.get("/api/user/current.json")
-    assert r.status_code == 401
+    assert_status(r, 401)
     assert r.headers["content-type"].startswith("application/json")
     assert r.json()["errors"]["message"] == "Authentication required"
 
@@ -104,10 +105,10 @@ async def test_locked_account_is_refused(client: AsyncTestClient, alice: NewAcco
     r = await client.get(
         "/api/user/current.json", auth=CytomineAuth(alice.public_key, alice.private_key)
     )
-    assert r.status_code == 401
+    assert_status(r, 401)
 
 
 async def test_unknown_route_is_json_404(client: AsyncTestClient) -> None:
     r = await client.get("/api/nothing-here.json")
-    assert r.status_code == 404
+    assert_status(r, 404)
     assert "errors" in r.json()

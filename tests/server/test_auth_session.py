@@ -10,6 +10,7 @@ from litestar.testing import AsyncTestClient
 from server.auth import provider
 from server.auth.apikey import sign
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.signing import CytomineAuth, bearer_token
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
@@ -26,7 +27,7 @@ async def test_authenticate_answers_a_bearer_token(
         "/api/authenticate",
         json={"username": "alice", "password": "alice-password", "rememberMe": True},
     )
-    assert r.status_code == 200
+    assert_status(r, 200)
     body = r.json()
     assert body.keys() == {"token", "shortTermToken"}
     me = await client.get("/api/user/current.json", auth=bearer_token(body["token"]))
@@ -37,7 +38,7 @@ async def test_authenticate_with_a_wrong_password_is_401(
     client: AsyncTestClient, alice: NewAccount
 ) -> None:
     r = await client.post("/api/authenticate", json={"username": "alice", "password": "no"})
-    assert r.status_code == 401
+    assert_status(r, 401)
     assert "message" in r.json()["errors"]
 
 
@@ -53,7 +54,7 @@ async def test_signature_is_what_the_caller_would_sign(
         "queryString": "idStorage=1",
     }
     r = await client.get("/api/signature.json", params=query, auth=_keys(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     expected = sign(
         alice.private_key,
         "POST\n\napplication/json\nThu, 01 Jan 2026 00:00:00 +0000\n/upload?idStorage=1",
@@ -68,7 +69,7 @@ async def test_admin_login_token_logs_the_user_in_once(
     assert r.status_code == 200 and r.json()["success"] is True
     login = {"username": "alice", "tokenKey": r.json()["token"]}
     first = await client.get("/login/loginWithToken", params=login)
-    assert first.status_code == 200
+    assert_status(first, 200)
     me = await client.get("/api/user/current.json", auth=bearer_token(first.json()["token"]))
     assert me.json()["username"] == "alice"
     assert (await client.get("/login/loginWithToken", params=login)).status_code == 401
@@ -76,7 +77,7 @@ async def test_admin_login_token_logs_the_user_in_once(
 
 async def test_login_token_is_admin_only(client: AsyncTestClient, alice: NewAccount) -> None:
     r = await client.get("/api/token.json", params={"username": "alice"}, auth=_keys(alice))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def _admin_by_now(client: AsyncTestClient, account: NewAccount) -> bool:
@@ -100,7 +101,7 @@ async def test_admin_session_info_tells_the_roles(
     client: AsyncTestClient, admin: NewAccount
 ) -> None:
     r = await client.get("/session/admin/info.json", auth=_keys(admin))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["admin"] is True and r.json()["adminByNow"] is True
 
 
@@ -108,7 +109,7 @@ async def test_plain_users_cannot_open_an_admin_session(
     client: AsyncTestClient, alice: NewAccount
 ) -> None:
     r = await client.get("/session/admin/open.json", auth=_keys(alice))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_current_keys_are_the_callers_pair(
@@ -122,7 +123,7 @@ async def test_regenerated_keys_replace_the_old_pair(
     client: AsyncTestClient, alice: NewAccount
 ) -> None:
     r = await client.post("/api/user/current/keys", auth=_keys(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     fresh = r.json()
     assert fresh["primaryKey"] != alice.public_key
     assert (await client.get("/api/user/current.json", auth=_keys(alice))).status_code == 401
@@ -136,7 +137,7 @@ async def test_user_keys_are_readable_by_self_and_admin(
 ) -> None:
     auth = _keys(alice if caller == "alice" else admin)
     r = await client.get(f"/api/user/{alice.id}/keys.json", auth=auth)
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json() == {"privateKey": alice.private_key, "publicKey": alice.public_key}
     by_key = await client.get(f"/api/userkey/{alice.public_key}/keys.json", auth=auth)
     assert by_key.json() == r.json()
@@ -146,16 +147,16 @@ async def test_user_keys_of_someone_else_are_forbidden(
     client: AsyncTestClient, alice: NewAccount, bob: NewAccount
 ) -> None:
     r = await client.get(f"/api/user/{alice.id}/keys.json", auth=_keys(bob))
-    assert r.status_code == 403
+    assert_status(r, 403)
     by_key = await client.get(f"/api/userkey/{alice.public_key}/keys.json", auth=_keys(bob))
-    assert by_key.status_code == 403
+    assert_status(by_key, 403)
 
 
 async def test_user_keys_of_an_unknown_user_are_404_for_an_admin(
     client: AsyncTestClient, admin: NewAccount
 ) -> None:
     r = await client.get("/api/user/999999/keys.json", auth=_keys(admin))
-    assert r.status_code == 404
+    assert_status(r, 404)
 
 
 def _request(opt: dict[str, bool], query: dict[str, str]) -> SimpleNamespace:

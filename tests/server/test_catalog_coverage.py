@@ -8,6 +8,7 @@ from litestar.testing import AsyncTestClient
 
 from contracts._generated import ENDPOINTS
 from server.http.catalog import shape
+from tests.assertions import assert_status
 
 # Services whose every catalog endpoint is served; grows as services land.
 IMPLEMENTED = (
@@ -96,7 +97,7 @@ def test_every_catalog_endpoint_of_the_service_is_routed(service: str, app: Lite
 @pytest.mark.pg
 async def test_openapi_document_shows_the_generated_types(client: AsyncTestClient) -> None:
     r = await client.get("/schema/openapi.json")
-    assert r.status_code == 200
+    assert_status(r, 200)
     doc = r.json()
     assert "Project" in doc["components"]["schemas"]
     ops = {op["operationId"] for path in doc["paths"].values() for op in path.values()}

@@ -11,6 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from contracts import _generated as c
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.project_helpers import auth
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
@@ -55,7 +56,7 @@ async def test_each_caller_lists_the_settings_its_role_reads(
 ) -> None:
     account = {"guest": guest, "alice": alice, "admin": admin}[who]
     r = await client.get("/api/configuration.json?max=0&offset=0", auth=auth(account))
-    assert r.status_code == 200
+    assert_status(r, 200)
     expected = keys or {"WELCOME", "MEMBERS", "SECRET"}
     assert {x["key"] for x in r.json()["collection"]} == expected
 
@@ -89,7 +90,7 @@ async def test_an_admin_with_the_session_closed_reads_like_a_user(
     )
     await db.execute("UPDATE sec_user SET admin_session = false WHERE id = $1", admin.id)
     r = await client.get("/api/configuration/key/SECRET.json", auth=auth(admin))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_put_changes_a_setting(client: AsyncTestClient, admin: NewAccount) -> None:
@@ -120,7 +121,7 @@ async def test_delete_removes_a_setting(client: AsyncTestClient, admin: NewAccou
     await _create(client, admin, "WELCOME")
     url = "/api/configuration/key/WELCOME.json"
     r = await client.delete(url, auth=auth(admin))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["configuration"]["key"] == "WELCOME"
     assert (await client.get(url, auth=auth(admin))).status_code == 404
     assert (await client.delete(url, auth=auth(admin))).status_code == 404
@@ -138,7 +139,7 @@ async def test_only_admins_write(
         r = await client.put("/api/configuration/key/WELCOME.json", json=body, auth=auth(alice))
     else:
         r = await client.delete("/api/configuration/key/WELCOME.json", auth=auth(alice))
-    assert r.status_code == 403
+    assert_status(r, 403)
     shown = (await client.get("/api/configuration/key/WELCOME.json", auth=auth(alice))).json()
     assert shown["value"] == "WELCOME text"
 
@@ -157,7 +158,7 @@ async def test_a_bad_setting_is_refused(
     client: AsyncTestClient, admin: NewAccount, body: dict[str, Any]
 ) -> None:
     r = await client.post("/api/configuration.json", json=body, auth=auth(admin))
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert "message" in r.json()["errors"]
     listed = (await client.get("/api/configuration.json", auth=auth(admin))).json()
     assert listed["collection"] == []

@@ -15,6 +15,7 @@ from server.app import create_app
 from server.cors import CorsPolicy, with_headers
 from server.db.store.accounts import NewAccount
 from server.settings import Settings, load_settings
+from tests.assertions import assert_status
 from tests.server.project_helpers import auth
 from tests.server.serving_helpers import (
     Uploaded,
@@ -52,13 +53,13 @@ def assert_cors(r: httpx.Response) -> None:
 
 async def test_a_401_carries_cors_headers(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
     r = await client.get("/api/project.json", headers=ORIGIN)
-    assert r.status_code == 401
+    assert_status(r, 401)
     assert_cors(r)
 
 
 async def test_an_unknown_route_404_carries_cors_headers(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
     r = await client.get("/no/such/route", headers=ORIGIN)
-    assert r.status_code == 404
+    assert_status(r, 404)
     assert_cors(r)
 
 
@@ -75,20 +76,20 @@ async def test_success_403_400_and_304_carry_cors_headers(
 ) -> None:
     info = f"/iiif/{uploaded.instance}/info.json"
     ok = await client.get(info, headers=ORIGIN, auth=auth(alice))
-    assert ok.status_code == 200
+    assert_status(ok, 200)
     assert_cors(ok)
     refused = await client.get(info, headers=ORIGIN, auth=auth(bob))
-    assert refused.status_code == 403
+    assert_status(refused, 403)
     assert_cors(refused)
     bad = await client.get(
         f"/iiif/{uploaded.instance}/full/max/45/default.jpg", headers=ORIGIN, auth=auth(alice)
     )
-    assert bad.status_code == 400
+    assert_status(bad, 400)
     assert_cors(bad)
     again = await client.get(
         info, headers={**ORIGIN, "If-None-Match": ok.headers["etag"]}, auth=auth(alice)
     )
-    assert again.status_code == 304
+    assert_status(again, 304)
     assert_cors(again)
 
 
@@ -132,7 +133,7 @@ async def test_preflight_allows_the_methods_and_headers_clients_send(
         "Access-Control-Request-Headers": f"{CLIENT_HEADERS},x-custom-thing",
     }
     r = await client.options("/api/project/1.json", headers=headers)
-    assert r.status_code == 204
+    assert_status(r, 204)
     assert r.headers["access-control-allow-origin"] == "*"
     methods = {m.strip() for m in r.headers["access-control-allow-methods"].split(",")}
     assert {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"} <= methods
@@ -152,13 +153,13 @@ async def test_preflight_of_a_picture_route_is_answered_too(
         "Access-Control-Request-Headers": "authorization",
     }
     r = await client.options(f"/iiif/{uploaded.instance}/info.json", headers=headers)
-    assert r.status_code == 204
+    assert_status(r, 204)
     assert "authorization" in r.headers["access-control-allow-headers"].lower()
 
 
 async def test_login_routes_never_allow_credentials(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
     r = await client.get("/iam/realms/cytomine/.well-known/openid-configuration", headers=ORIGIN)
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert "access-control-allow-credentials" not in r.headers
     preflight = await client.options(
         "/iam/realms/cytomine/protocol/openid-connect/token",
@@ -177,7 +178,7 @@ async def listed(settings: Settings) -> AsyncIterator[AsyncTestClient]:  # type:
 
 async def test_a_listed_origin_is_echoed_with_vary(listed: AsyncTestClient) -> None:  # type: ignore[type-arg]
     r = await listed.get("/api/project.json", headers={"Origin": "https://b.example"})
-    assert r.status_code == 401
+    assert_status(r, 401)
     assert r.headers["access-control-allow-origin"] == "https://b.example"
     assert "Origin" in r.headers["vary"]
 
@@ -190,7 +191,7 @@ async def test_an_unlisted_origin_gets_no_allow_origin(listed: AsyncTestClient) 
         "/api/project.json",
         headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"},
     )
-    assert preflight.status_code == 204
+    assert_status(preflight, 204)
     assert not any(k.startswith("access-control-") for k in preflight.headers)
 
 

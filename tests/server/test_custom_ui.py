@@ -9,6 +9,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.catalog_helpers import add_member
 from tests.server.project_helpers import auth, make_project
 
@@ -109,7 +110,7 @@ async def test_an_outsider_cannot_read_a_project_map(
     client: AsyncTestClient, guest: NewAccount, project: int
 ) -> None:
     r = await client.get(f"/api/custom-ui/config.json?project={project}", auth=auth(guest))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 @pytest.mark.parametrize("query", ["?project=0", "?project=999999999"])
@@ -117,13 +118,13 @@ async def test_no_or_an_unknown_project_gives_the_global_keys(
     client: AsyncTestClient, alice: NewAccount, query: str
 ) -> None:
     r = await client.get(f"/api/custom-ui/config.json{query}", auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert set(r.json()) == GLOBAL_KEYS
 
 
 async def test_a_project_id_must_be_a_number(client: AsyncTestClient, alice: NewAccount) -> None:
     r = await client.get("/api/custom-ui/config.json?project=abc", auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert "errors" in r.json()
 
 
@@ -135,7 +136,7 @@ async def test_members_read_the_project_settings_with_both_roles(
     client: AsyncTestClient, bob: NewAccount, project: int
 ) -> None:
     r = await client.get(f"/api/custom-ui/project/{project}.json", auth=auth(bob))
-    assert r.status_code == 200
+    assert_status(r, 200)
     found = r.json()
     assert len(found) == 82
     assert found["project-activities-tab"] == {"ADMIN_PROJECT": True, "CONTRIBUTOR_PROJECT": False}
@@ -212,7 +213,7 @@ async def test_a_bad_save_is_refused_and_changes_nothing(
     client: AsyncTestClient, alice: NewAccount, project: int, body: Any
 ) -> None:
     r = await _save(client, alice, project, body)
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert "message" in r.json()["errors"]
     found = (await client.get(f"/api/custom-ui/project/{project}.json", auth=auth(alice))).json()
     assert found["project-images-tab"] == {"ADMIN_PROJECT": True, "CONTRIBUTOR_PROJECT": True}
@@ -224,7 +225,7 @@ async def test_a_body_that_is_not_json_is_refused(
     r = await client.post(
         f"/api/custom-ui/project/{project}.json", content=b"{oops", auth=auth(alice)
     )
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_the_routes_also_answer_without_api_as_the_js_client_asks(

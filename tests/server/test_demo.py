@@ -12,6 +12,7 @@ from server import cli, demo
 from server.app import create_app
 from server.db.store.accounts import NewAccount
 from server.settings import Settings, load_settings
+from tests.assertions import assert_status
 from tests.server.project_helpers import auth
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
@@ -43,7 +44,7 @@ async def test_demo_slide_is_served_to_the_admin(
         [image] = r.json()["collection"]
         assert (image["width"], image["height"]) == (1024, 768)
         thumb = await client.get(f"/api/imageinstance/{image['id']}/thumb.jpg", auth=auth(admin))
-        assert thumb.status_code == 200
+        assert_status(thumb, 200)
         assert thumb.headers["content-type"] == "image/jpeg"
 
 

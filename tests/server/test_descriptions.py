@@ -11,6 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from contracts import _generated as c
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import World, create, make_world, square
 from tests.server.project_helpers import auth
 
@@ -51,7 +52,7 @@ async def test_a_missing_description_is_a_404_the_ui_shows_as_none(
     client: AsyncTestClient, bob: NewAccount, scene: Scene
 ) -> None:
     r = await client.get(_url(ANNOTATION, scene.annotation), auth=auth(bob))
-    assert r.status_code == 404
+    assert_status(r, 404)
     assert "Description not found" in r.json()["errors"]["message"]
 
 
@@ -104,7 +105,7 @@ async def test_a_second_description_of_the_same_object_is_a_conflict(
 ) -> None:
     assert (await _add(client, bob, ANNOTATION, scene.annotation)).status_code == 200
     r = await _add(client, bob, ANNOTATION, scene.annotation, "again")
-    assert r.status_code == 409
+    assert_status(r, 409)
     assert "already exists" in r.json()["errors"]["message"]
 
 
@@ -121,7 +122,7 @@ async def test_bad_bodies_are_refused_with_a_message(
 ) -> None:
     url = "/api/description.json" if "domainIdent" in body else _url(ANNOTATION, scene.annotation)
     r = await client.post(url, json=body, auth=auth(bob))
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert fragment in r.json()["errors"]["message"]
 
 
@@ -129,13 +130,13 @@ async def test_unknown_classes_and_objects_are_refused(
     client: AsyncTestClient, bob: NewAccount, scene: Scene
 ) -> None:
     r = await client.get(_url("be.cytomine.domain.Nothing", 1), auth=auth(bob))
-    assert r.status_code == 400
+    assert_status(r, 400)
     r = await client.get(_url(ANNOTATION, 999999999), auth=auth(bob))
-    assert r.status_code == 404
+    assert_status(r, 404)
     r = await client.put(_url(ANNOTATION, scene.annotation), json={"data": "x"}, auth=auth(bob))
-    assert r.status_code == 404
+    assert_status(r, 404)
     r = await client.delete(_url(ANNOTATION, scene.annotation), auth=auth(bob))
-    assert r.status_code == 404
+    assert_status(r, 404)
 
 
 @pytest.mark.parametrize(
@@ -233,7 +234,7 @@ async def test_undoing_a_description_needs_the_right_to_change_it_still(
     )
     assert r.status_code == 200, r.text
     r = await client.get(f"/api/command/{added['command']}/undo.json", auth=auth(bob))
-    assert r.status_code == 403
+    assert_status(r, 403)
     assert (
         await client.get(_url(ANNOTATION, scene.annotation), auth=auth(alice))
     ).status_code == 200

@@ -8,6 +8,7 @@ from joserfc.jwk import KeySet
 from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.iam_flow import (
     APP,
     OIDC,
@@ -39,7 +40,7 @@ async def _code_flow(client: AsyncTestClient, account: NewAccount, **extra: str)
 
 async def test_discovery_names_the_realm_endpoints(client: AsyncTestClient) -> None:
     r = await client.get(f"{REALM}/.well-known/openid-configuration")
-    assert r.status_code == 200
+    assert_status(r, 200)
     doc = r.json()
     assert doc["issuer"] == ISSUER
     assert doc["token_endpoint"] == f"{ISSUER}/protocol/openid-connect/token"
@@ -61,7 +62,7 @@ async def test_password_grant_answers_a_keycloak_token_set(
     client: AsyncTestClient, alice: NewAccount
 ) -> None:
     r = await password_grant(client, "alice", "alice-password")
-    assert r.status_code == 200
+    assert_status(r, 200)
     body = r.json()
     assert body["token_type"] == "Bearer"
     assert (body["expires_in"], body["refresh_expires_in"]) == (300, 1800)
@@ -74,7 +75,7 @@ async def test_password_grant_with_wrong_credentials_is_invalid_grant(
     client: AsyncTestClient, alice: NewAccount, username: str, password: str
 ) -> None:
     r = await password_grant(client, username, password)
-    assert r.status_code == 401
+    assert_status(r, 401)
     assert r.json() == {
         "error": "invalid_grant",
         "error_description": "Invalid user credentials",
@@ -85,7 +86,7 @@ async def test_password_grant_for_another_client_is_refused(
     client: AsyncTestClient, alice: NewAccount
 ) -> None:
     r = await password_grant(client, "alice", "alice-password", client_id="other")
-    assert r.status_code == 401
+    assert_status(r, 401)
     assert r.json()["error"] == "invalid_client"
 
 
@@ -101,7 +102,7 @@ def _keys(response: object) -> KeySet:
 
 async def test_auth_without_session_shows_the_login_form(client: AsyncTestClient) -> None:
     r = await client.get(f"{OIDC}/auth", params=auth_params(pkce_pair()[1]))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.headers["content-type"].startswith("text/html")
     assert 'name="password"' in r.text
 
@@ -114,14 +115,14 @@ async def test_auth_refuses_foreign_redirects_and_clients(
     client: AsyncTestClient, override: dict[str, str]
 ) -> None:
     r = await client.get(f"{OIDC}/auth", params=auth_params("c", **override))
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_wrong_password_shows_the_form_again_with_an_error(
     client: AsyncTestClient, alice: NewAccount
 ) -> None:
     r = await log_in(client, "alice", "wrong", auth_params(pkce_pair()[1]))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert "Invalid username or password" in r.text
     assert 'value="alice"' in r.text
 
@@ -131,7 +132,7 @@ async def test_login_redirects_with_state_session_issuer_and_code(
 ) -> None:
     params = auth_params(pkce_pair()[1])
     r = await log_in(client, "alice", "alice-password", params)
-    assert r.status_code == 302
+    assert_status(r, 302)
     location = r.headers["location"]
     assert location.startswith(APP + "#state=")
     answer = fragment_of(location)
@@ -149,7 +150,7 @@ async def test_code_flow_tokens_authenticate_api_calls(
     r = await client.get(
         "/api/user/current.json", auth=bearer_token(flow["tokens"]["access_token"])
     )
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["username"] == "alice"
 
 
@@ -171,7 +172,7 @@ async def test_code_exchange_with_a_wrong_verifier_is_refused(
     r = await log_in(client, "alice", "alice-password", params)
     code = fragment_of(r.headers["location"])["code"]
     refused = await exchange(client, code, pkce_pair()[0])
-    assert refused.status_code == 400
+    assert_status(refused, 400)
     assert refused.json()["error"] == "invalid_grant"
 
 
@@ -181,7 +182,7 @@ async def test_a_code_works_only_once(client: AsyncTestClient, alice: NewAccount
     code = fragment_of(r.headers["location"])["code"]
     assert (await exchange(client, code, verifier)).status_code == 200
     again = await exchange(client, code, verifier)
-    assert again.status_code == 400
+    assert_status(again, 400)
     assert again.json()["error"] == "invalid_grant"
 
 
@@ -192,7 +193,7 @@ async def test_code_exchange_with_another_redirect_uri_is_refused(
     r = await log_in(client, "alice", "alice-password", auth_params(challenge))
     code = fragment_of(r.headers["location"])["code"]
     refused = await exchange(client, code, verifier, redirect_uri=APP + "other")
-    assert refused.status_code == 400
+    assert_status(refused, 400)
 
 
 async def test_sso_cookie_sends_the_second_authorization_straight_back(
@@ -201,7 +202,7 @@ async def test_sso_cookie_sends_the_second_authorization_straight_back(
     first = await _code_flow(client, alice)
     verifier, challenge = pkce_pair()
     r = await client.get(f"{OIDC}/auth", params=auth_params(challenge), follow_redirects=False)
-    assert r.status_code == 302
+    assert_status(r, 302)
     answer = fragment_of(r.headers["location"])
     assert answer["session_state"] == first["answer"]["session_state"]
     assert (await exchange(client, answer["code"], verifier)).status_code == 200
@@ -237,7 +238,7 @@ async def test_refresh_token_gives_a_new_token_set(
             "refresh_token": tokens["refresh_token"],
         },
     )
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["session_state"] == tokens["session_state"]
 
 
@@ -247,9 +248,9 @@ async def test_logout_with_the_refresh_token_ends_the_session(
     tokens = (await password_grant(client, "alice", "alice-password")).json()
     refresh = {"client_id": "core", "refresh_token": tokens["refresh_token"]}
     out = await client.post(f"{OIDC}/logout", data=refresh)
-    assert out.status_code == 200
+    assert_status(out, 200)
     r = await client.post(f"{OIDC}/token", data={**refresh, "grant_type": "refresh_token"})
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert r.json()["error"] == "invalid_grant"
 
 
@@ -273,7 +274,7 @@ async def test_browser_logout_clears_the_cookie_and_redirects(
     r = await client.post(
         f"{OIDC}/token", data={**refresh, "refresh_token": flow["tokens"]["refresh_token"]}
     )
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_a_garbled_refresh_token_is_invalid_grant(client: AsyncTestClient) -> None:
@@ -299,7 +300,7 @@ async def test_iframe_pages_answer_keycloak_js(
     client: AsyncTestClient, page: str, needle: str
 ) -> None:
     r = await client.get(f"{OIDC}/{page}")
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.headers["content-type"].startswith("text/html")
     assert needle in r.text
 
@@ -320,7 +321,7 @@ async def test_refresh_after_the_code_flow_keeps_the_id_token(
     r = await client.post(
         f"{OIDC}/token", data={**data, "refresh_token": flow["tokens"]["refresh_token"]}
     )
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert "id_token" in r.json()
 
 
@@ -329,5 +330,5 @@ async def test_silent_check_without_a_session_answers_login_required(
 ) -> None:
     params = auth_params(pkce_pair()[1], prompt="none")
     r = await client.get(f"{OIDC}/auth", params=params, follow_redirects=False)
-    assert r.status_code == 302
+    assert_status(r, 302)
     assert fragment_of(r.headers["location"])["error"] == "login_required"

@@ -6,6 +6,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.iam_flow import REALM, password_grant
 from tests.signing import BearerAuth, bearer_token
 
@@ -21,7 +22,7 @@ async def test_account_answers_the_keycloak_representation(
     client: AsyncTestClient, alice: NewAccount
 ) -> None:
     r = await client.get(f"{REALM}/account", auth=await _bearer(client, "alice"))
-    assert r.status_code == 200
+    assert_status(r, 200)
     body = r.json()
     assert (body["id"], body["username"]) == (str(alice.id), "alice")
     assert body["attributes"] == {"locale": ["en"], "isDeveloper": ["0"]}
@@ -30,7 +31,7 @@ async def test_account_answers_the_keycloak_representation(
 
 async def test_account_needs_a_token(client: AsyncTestClient) -> None:
     r = await client.get(f"{REALM}/account")
-    assert r.status_code == 401
+    assert_status(r, 401)
 
 
 async def test_account_update_changes_names_email_and_developer_flag(
@@ -46,7 +47,7 @@ async def test_account_update_changes_names_email_and_developer_flag(
         "attributes": {"locale": ["en"], "isDeveloper": ["1"]},
     }
     r = await client.post(f"{REALM}/account", json=body, auth=auth)
-    assert r.status_code == 204
+    assert_status(r, 204)
     after = (await client.get(f"{REALM}/account", auth=auth)).json()
     assert (after["firstName"], after["lastName"], after["email"]) == (
         "Alice",
@@ -70,7 +71,7 @@ async def test_account_credentials_list_the_password(
     client: AsyncTestClient, alice: NewAccount
 ) -> None:
     r = await client.get(f"{REALM}/account/credentials", auth=await _bearer(client, "alice"))
-    assert r.status_code == 200
+    assert_status(r, 200)
     [password] = r.json()
     assert password["type"] == "password"
     assert len(password["userCredentialMetadatas"]) == 1
@@ -78,7 +79,7 @@ async def test_account_credentials_list_the_password(
 
 async def test_configuration_json_points_the_ui_at_this_origin(client: AsyncTestClient) -> None:
     r = await client.get("/configuration.json")
-    assert r.status_code == 200
+    assert_status(r, 200)
     body = r.json()
     assert body["CORE_URL"] == "http://testserver.local/api"
     assert body["IAM_URL"] == "http://testserver.local/iam/realms/cytomine"

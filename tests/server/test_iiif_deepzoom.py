@@ -15,6 +15,7 @@ from litestar.testing import AsyncTestClient
 from server import signed_urls
 from server.db.store.accounts import NewAccount
 from server.settings import Settings
+from tests.assertions import assert_status
 from tests.server.image_helpers import HEIGHT, WIDTH
 from tests.server.project_helpers import auth
 from tests.server.serving_helpers import (
@@ -62,7 +63,7 @@ async def test_base_uri_redirects_to_info_json(
     client: AsyncTestClient, alice: NewAccount, uploaded: Uploaded
 ) -> None:
     r = await client.get(f"/iiif/{uploaded.instance}", auth=auth(alice), follow_redirects=False)
-    assert r.status_code == 303
+    assert_status(r, 303)
     assert r.headers["location"].endswith(f"/iiif/{uploaded.instance}/info.json")
 
 
@@ -79,14 +80,14 @@ async def test_bad_iiif_parameter_is_a_400(
     client: AsyncTestClient, alice: NewAccount, uploaded: Uploaded
 ) -> None:
     r = await client.get(f"/iiif/{uploaded.instance}/full/max/45/default.jpg", auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_iiif_outsider_is_refused(
     client: AsyncTestClient, bob: NewAccount, uploaded: Uploaded
 ) -> None:
     r = await client.get(f"/iiif/{uploaded.instance}/info.json", auth=auth(bob))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_dzi_descriptor_names_size_and_tiles(
@@ -120,7 +121,7 @@ async def test_dzi_tile_outside_the_level_is_a_404(
     client: AsyncTestClient, alice: NewAccount, uploaded: Uploaded
 ) -> None:
     r = await client.get(f"/dzi/{uploaded.instance}_files/9/5_0.jpg", auth=auth(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)
 
 
 async def test_signed_dzi_tiles_need_no_credentials(
@@ -185,7 +186,7 @@ async def test_signed_base_redirects_to_its_info_json(
 ) -> None:
     base = (await signed_urls_of(client, alice, uploaded))["iiifBase"]
     r = await client.get(base, follow_redirects=False)
-    assert r.status_code == 303
+    assert_status(r, 303)
     assert r.headers["location"].endswith(
         base.removeprefix("http://testserver.local") + "/info.json"
     )
@@ -230,7 +231,7 @@ async def test_an_expired_path_token_is_refused(
     later = SimpleNamespace(time=lambda: time.time() + 30 * 86400)
     monkeypatch.setattr(signed_urls, "time", later)
     r = await client.get(f"{base}/info.json")
-    assert r.status_code == 403
+    assert_status(r, 403)
     assert "expired" in r.json()["errors"]["message"]
 
 

@@ -13,6 +13,7 @@ from litestar.testing import AsyncTestClient
 
 from server import signed_urls
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import HEIGHT, WIDTH, World, create, make_image, make_world
 from tests.server.image_helpers import make_storage, upload
 from tests.server.project_helpers import auth
@@ -185,7 +186,7 @@ async def test_unknown_object_is_a_404(
     url: str,
 ) -> None:
     r = await client.get(url, auth=auth(admin))
-    assert r.status_code == 404
+    assert_status(r, 404)
     assert "not found" in r.json()["errors"]["message"]
 
 
@@ -307,7 +308,7 @@ async def test_bad_paging_is_a_400(
 ) -> None:
     url = f"{ROOT}/imageinstance/{world.image}/annotations.json{query}"
     r = await client.get(url, auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert r.json()["errors"]["message"]
 
 
@@ -377,7 +378,7 @@ async def test_tampered_or_foreign_tokens_are_refused(
         app_secret, "presentation:imageinstance", world.image, str(alice.id), int(time.time()) - 1
     )
     r = await client.get(f"{ROOT}/s/{expired}/imageinstance/{world.image}/manifest.json")
-    assert r.status_code == 403
+    assert_status(r, 403)
     assert "expired" in r.json()["errors"]["message"]
 
 
@@ -414,6 +415,6 @@ async def test_mirador_opens_a_signed_project_manifest(
         r = await client.get(local(canvas["thumbnail"][0]["id"]))
         assert r.status_code == 200 and r.headers["content-type"] == "image/jpeg"
         r = await client.get(local(f"{service}/0,0,256,256/256,/0/default.jpg"))
-        assert r.status_code == 200
+        assert_status(r, 200)
         r = await client.get(local(canvas["annotations"][0]["id"]))
         assert r.status_code == 200 and r.json()["items"] == []

@@ -12,6 +12,7 @@ from litestar.testing import AsyncTestClient
 from contracts import _generated as c
 from server.db.store.accounts import NewAccount
 from server.settings import Settings
+from tests.assertions import assert_status
 from tests.server.catalog_helpers import make_catalog, post_ok
 from tests.server.image_helpers import make_storage, upload, write_pyramid
 from tests.server.project_helpers import auth
@@ -57,7 +58,7 @@ async def test_duplicate_abstract_slice_is_a_conflict(
 ) -> None:
     body = {"image": made["image"]["id"], "zStack": 1}
     r = await client.post("/api/abstractslice.json", json=body, auth=auth(alice))
-    assert r.status_code == 409
+    assert_status(r, 409)
 
 
 @pytest.mark.parametrize("body", [{}, {"channel": -1}])
@@ -66,7 +67,7 @@ async def test_bad_abstract_slice_body_is_refused(
 ) -> None:
     sent = {**body, "image": made["image"]["id"]} if body else body
     r = await client.post("/api/abstractslice.json", json=sent, auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_abstract_slice_is_renamed(
@@ -87,7 +88,7 @@ async def test_abstract_slice_used_in_a_project_cannot_be_deleted(
     client: AsyncTestClient, alice: NewAccount, made: dict[str, Any]
 ) -> None:
     r = await client.delete(f"/api/abstractslice/{made['slices'][0]['id']}.json", auth=auth(alice))
-    assert r.status_code == 403
+    assert_status(r, 403)
     assert r.json()["errorValues"]["projectNames"] == ["P1"]
 
 
@@ -98,7 +99,7 @@ async def test_unused_abstract_slice_is_deleted(
         client, "/api/abstractslice.json", {"image": made["image"]["id"], "channel": 1}, alice
     )
     r = await client.delete(f"/api/abstractslice/{spare['id']}.json", auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert (
         await client.get(f"/api/abstractslice/{spare['id']}.json", auth=auth(alice))
     ).status_code == 404
@@ -144,10 +145,10 @@ async def test_companion_file_of_a_strangers_image_is_forbidden(
 ) -> None:
     made_file = await companion(client, alice, made["image"]["id"])
     r = await client.get(f"/api/companionfile/{made_file['id']}.json", auth=auth(bob))
-    assert r.status_code == 403
+    assert_status(r, 403)
     body = {"image": made["image"]["id"], "originalFilename": "x", "filename": "x", "type": "X"}
     r = await client.post("/api/companionfile.json", json=body, auth=auth(bob))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 @pytest.mark.parametrize("drop", ["image", "originalFilename", "type"])
@@ -157,7 +158,7 @@ async def test_companion_file_without_a_required_field_is_refused(
     body = {"image": made["image"]["id"], "originalFilename": "a", "filename": "a", "type": "T"}
     del body[drop]
     r = await client.post("/api/companionfile.json", json=body, auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert drop in r.json()["errors"]["message"]
     assert await db.fetchval("SELECT count(*) FROM companion_file") == 0
 
@@ -170,7 +171,7 @@ async def test_companion_file_progress_is_updated_then_deleted(
     r = await client.put(url, json={**made_file, "progress": 50}, auth=auth(alice))
     assert r.json()["companionfile"]["progress"] == 50
     bad = await client.put(url, json={"progress": 101}, auth=auth(alice))
-    assert bad.status_code == 400
+    assert_status(bad, 400)
     assert (await client.delete(url, auth=auth(alice))).status_code == 200
     assert (await client.get(url, auth=auth(alice))).status_code == 404
 
@@ -183,7 +184,7 @@ async def test_companion_file_names_the_uploader_of_its_file(
     r = await client.get(f"/api/companionfile/{linked['id']}/user.json", auth=auth(alice))
     assert r.json()["id"] == alice.id
     r = await client.get(f"/api/companionfile/{bare['id']}/user.json", auth=auth(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)
 
 
 @pytest.mark.parametrize(
@@ -206,7 +207,7 @@ async def test_profile_request_is_checked_then_refused(
     sent = {k: image if v == "IMAGE" else v for k, v in (body or {}).items()}
     url = "/api/profile.json" + query.replace("IMAGE", str(image))
     r = await client.post(url, json=sent if body is not None else None, auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert needle in r.json()["errors"]["message"]
 
 
@@ -222,7 +223,7 @@ async def test_stored_files_download_for_readers_only(
     got = await client.get(f"/api/companionfile/{linked['id']}/download", auth=auth(alice))
     assert got.content == slide.read_bytes()
     refused = await client.get(f"/api/uploadedfile/{file_id}/download", auth=auth(bob))
-    assert refused.status_code == 403
+    assert_status(refused, 403)
 
 
 async def test_abstract_slice_array_adds_every_plane(

@@ -10,6 +10,7 @@ from litestar.testing import AsyncTestClient
 
 from contracts import _generated as c
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.catalog_helpers import add_member, make_catalog, post_ok
 from tests.server.project_helpers import auth
 
@@ -32,7 +33,7 @@ async def test_slice_instance_is_deleted_and_recreated(
     instance = made["instance"]["id"]
     first = (await slices_of(client, alice, instance))[0]
     r = await client.delete(f"/api/sliceinstance/{first['id']}.json", auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["sliceinstance"]["id"] == first["id"]
     body = {"project": made["project"], "image": instance, "baseSlice": first["baseSlice"]}
     again = await post_ok(client, "/api/sliceinstance.json", body, alice)
@@ -46,7 +47,7 @@ async def test_duplicate_slice_instance_is_a_conflict(
     first = (await slices_of(client, alice, made["instance"]["id"]))[0]
     body = {"project": made["project"], "image": first["image"], "baseSlice": first["baseSlice"]}
     r = await client.post("/api/sliceinstance.json", json=body, auth=auth(alice))
-    assert r.status_code == 409
+    assert_status(r, 409)
 
 
 async def test_slice_instance_of_another_images_plane_is_refused(
@@ -60,7 +61,7 @@ async def test_slice_instance_of_another_images_plane_is_refused(
         "baseSlice": other["slices"][0]["id"],
     }
     r = await client.post("/api/sliceinstance.json", json=body, auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert "does not belong" in r.json()["errors"]["message"]
     assert await db.fetchval("SELECT count(*) FROM slice_instance") == before
 
@@ -109,7 +110,7 @@ async def test_next_of_an_unreadable_image_is_forbidden(
     client: AsyncTestClient, bob: NewAccount, made: dict[str, Any]
 ) -> None:
     r = await client.get(f"/api/imageinstance/{made['instance']['id']}/next.json", auth=auth(bob))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_project_bounds_give_min_max_and_choices(
@@ -131,7 +132,7 @@ async def test_project_bounds_need_read_access(
     r = await client.get(
         f"/api/project/{made['project']}/bounds/imageinstance.json", auth=auth(bob)
     )
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_light_list_of_a_user_names_images_and_projects(
@@ -164,7 +165,7 @@ async def test_light_list_of_another_user_is_forbidden(
     client: AsyncTestClient, alice: NewAccount, bob: NewAccount
 ) -> None:
     r = await client.get(f"/api/user/{alice.id}/imageinstance/light.json", auth=auth(bob))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_last_opened_lists_the_images_the_caller_opened(
@@ -175,7 +176,7 @@ async def test_last_opened_lists_the_images_the_caller_opened(
         json={"mode": "view"},
         auth=auth(alice),
     )
-    assert opened.status_code == 200
+    assert_status(opened, 200)
     mine = await client.get("/api/imageinstance/method/lastopened.json?max=1", auth=auth(alice))
     theirs = await client.get("/api/imageinstance/method/lastopened.json", auth=auth(bob))
     (row,) = mine.json()["collection"]
@@ -197,6 +198,6 @@ async def test_slice_instance_cannot_move_to_another_images_plane(
         json={**first, "baseSlice": other["slices"][0]["id"]},
         auth=auth(alice),
     )
-    assert r.status_code == 400
+    assert_status(r, 400)
     again = await client.get(f"/api/sliceinstance/{first['id']}.json", auth=auth(alice))
     assert again.json()["baseSlice"] == first["baseSlice"]

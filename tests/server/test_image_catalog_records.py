@@ -10,6 +10,7 @@ from litestar.testing import AsyncTestClient
 
 from contracts import _generated as c
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.catalog_helpers import make_catalog, post_ok
 from tests.server.image_helpers import make_storage
 from tests.server.project_helpers import auth
@@ -79,7 +80,7 @@ async def test_uploaded_file_in_someone_elses_storage_is_forbidden(
 ) -> None:
     body = {"storage": made["storage"], "originalFilename": "x.tif"}
     r = await client.post("/api/uploadedfile.json", json=body, auth=auth(bob))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_uploaded_file_status_and_size_are_updated(
@@ -101,7 +102,7 @@ async def test_uploaded_file_cannot_become_its_own_descendant(
     r = await client.put(
         f"/api/uploadedfile/{root}.json", json={"parent": child["id"]}, auth=auth(alice)
     )
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert "parent" in r.json()["errors"]["message"]
 
 
@@ -110,14 +111,14 @@ async def test_uploaded_file_update_by_a_stranger_is_forbidden(
 ) -> None:
     url = f"/api/uploadedfile/{made['upload']['id']}.json"
     r = await client.put(url, json={"status": 100}, auth=auth(bob))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_uploaded_file_without_stored_bytes_has_no_download(
     client: AsyncTestClient, alice: NewAccount, made: dict[str, Any]
 ) -> None:
     r = await client.get(f"/api/uploadedfile/{made['upload']['id']}/download", auth=auth(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)
 
 
 async def test_abstract_image_is_registered_for_an_uploaded_file(
@@ -158,7 +159,7 @@ async def test_abstract_image_for_a_strangers_file_is_forbidden(
     upload = await post_ok(client, "/api/uploadedfile.json", body, alice)
     sent = {"uploadedFile": upload["id"], "width": 5, "height": 5}
     r = await client.post("/api/abstractimage.json", json=sent, auth=auth(bob))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_project_image_list_holds_its_abstract_images(
@@ -167,7 +168,7 @@ async def test_project_image_list_holds_its_abstract_images(
     r = await client.get(f"/api/project/{made['project']}/image.json", auth=auth(alice))
     assert [i["id"] for i in r.json()["collection"]] == [made["image"]["id"]]
     r = await client.get(f"/api/project/{made['project']}/image.json", auth=auth(bob))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_abstract_image_names_its_image_servers(
@@ -176,7 +177,7 @@ async def test_abstract_image_names_its_image_servers(
     r = await client.get(
         f"/api/abstractimage/{made['image']['id']}/imageservers.json", auth=auth(alice)
     )
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert len(r.json()["imageServersURLs"]) == 1
 
 

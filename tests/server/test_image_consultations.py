@@ -11,6 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from contracts import _generated as c
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import World, create, make_image, make_world, square
 from tests.server.project_helpers import auth
 
@@ -149,7 +150,7 @@ async def test_the_resume_needs_a_user_and_a_project(
     r = await client.get(
         "/api/imageconsultation/resume.json", params={"user": alice.id}, auth=auth(alice)
     )
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert "project" in r.json()["errors"]["message"]
 
 

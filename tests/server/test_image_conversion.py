@@ -22,6 +22,7 @@ from litestar.testing import AsyncTestClient
 from PIL import Image
 
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.image_helpers import make_storage, upload, write_pyramid
 from tests.server.project_helpers import auth, make_project
 from tests.server.serving_helpers import settings_fixture, storage_root_fixture
@@ -386,4 +387,4 @@ async def test_deleting_a_converted_upload_removes_the_original_and_its_copy(
     assert (await client.delete(url, auth=auth(alice))).status_code == 200
     assert [p for p in storage_root.rglob("*") if p.is_file()] == []
     r = await client.get(f"/api/abstractimage/{image['id']}.json", auth=auth(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)

@@ -10,6 +10,7 @@ from litestar.testing import AsyncTestClient
 
 from contracts import _generated as c
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.catalog_helpers import add_member
 from tests.server.project_helpers import auth, make_project
 
@@ -76,7 +77,7 @@ async def test_an_admin_registers_a_filter(client: AsyncTestClient, admin: NewAc
 
 async def test_only_admins_register_filters(client: AsyncTestClient, alice: NewAccount) -> None:
     r = await client.post("/api/imagefilter.json", json={"name": "Sobel"}, auth=auth(alice))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 @pytest.mark.parametrize(
@@ -161,7 +162,7 @@ async def test_a_manager_disables_a_filter(
     url = f"/api/imagefilterproject/{link['id']}.json"
     assert (await client.delete(url, auth=auth(bob))).status_code == 403
     r = await client.delete(url, auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["imagefilterproject"]["id"] == link["id"]
     assert (await _of_project(client, alice, project)).json()["collection"] == []
     assert (await client.delete(url, auth=auth(alice))).status_code == 404

@@ -11,6 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from contracts import _generated as c
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import World, make_image, make_world
 from tests.server.project_helpers import auth, make_project
 
@@ -88,7 +89,7 @@ async def test_an_image_group_needs_a_name_and_a_project(
 ) -> None:
     full = {"name": "G", "project": world.project, **body}
     r = await client.post("/api/imagegroup.json", json=full, auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_a_non_member_can_neither_create_nor_read_image_groups(
@@ -97,7 +98,7 @@ async def test_a_non_member_can_neither_create_nor_read_image_groups(
     group = await _made(client, alice, world.project)
     assert (await _group(client, guest, world.project)).status_code == 403
     r = await client.get(f"/api/imagegroup/{group['id']}.json", auth=auth(guest))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_in_a_read_only_project_a_contributor_cannot_create_an_image_group(
@@ -115,7 +116,7 @@ async def test_in_a_restricted_project_a_contributor_cannot_rename_anothers_grou
     body = {"name": "P1", "isRestricted": True}
     await client.put(f"/api/project/{world.project}.json", json=body, auth=auth(alice))
     r = await client.put(f"/api/imagegroup/{group['id']}.json", json={"name": "X"}, auth=auth(bob))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_a_group_shows_its_images_with_thumbs(
@@ -150,7 +151,7 @@ async def test_an_image_group_cannot_move_to_another_project(
     other = await make_project(client, alice, "P2")
     body = {"name": "G1", "project": other["id"]}
     r = await client.put(f"/api/imagegroup/{group['id']}.json", json=body, auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_a_deleted_group_answers_as_it_was_and_is_gone(
@@ -160,7 +161,7 @@ async def test_a_deleted_group_answers_as_it_was_and_is_gone(
     r = await client.delete(f"/api/imagegroup/{group['id']}.json", auth=auth(alice))
     assert r.json()["imagegroup"]["id"] == group["id"]
     r = await client.get(f"/api/imagegroup/{group['id']}.json", auth=auth(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)
 
 
 async def test_an_image_of_another_project_cannot_join_a_group(

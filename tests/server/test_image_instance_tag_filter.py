@@ -8,6 +8,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import make_image
 from tests.server.project_helpers import auth, make_project
 
@@ -102,7 +103,7 @@ async def test_a_tag_filter_needs_ids(
 ) -> None:
     url = f"/api/project/{tagged.project}/imageinstance.json?tag[in]=red"
     r = await client.get(url, auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert "tag" in r.json()["errors"]["message"]
 
 

@@ -10,6 +10,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.image_helpers import HEIGHT
 from tests.server.project_helpers import auth
 from tests.server.serving_helpers import (
@@ -87,7 +88,7 @@ async def test_crop_without_geometry_is_a_400_with_a_message(
     client: AsyncTestClient, alice: NewAccount, uploaded: Uploaded
 ) -> None:
     r = await client.get(f"/api/imageinstance/{uploaded.instance}/crop.png", auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert "geometry" in r.json()["errors"]["message"]
 
 
@@ -98,7 +99,7 @@ async def test_crop_larger_than_the_limit_is_a_400(
     r = await client.get(
         f"/api/imageinstance/{uploaded.instance}/crop.png", params=query, auth=auth(alice)
     )
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert "maximum" in r.json()["errors"]["message"]
 
 
@@ -129,7 +130,7 @@ async def test_crop_of_a_non_member_is_forbidden(
     r = await client.get(
         f"/api/imageinstance/{uploaded.instance}/crop.png", params=query, auth=auth(bob)
     )
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_cropgeometry_is_only_an_image_instance_route(
@@ -138,7 +139,7 @@ async def test_cropgeometry_is_only_an_image_instance_route(
     query = {"geometry": rect(0, 0, 10, 10)}
     url = f"/api/abstractimage/{uploaded.abstract}/cropgeometry.png"
     r = await client.get(url, params=query, auth=auth(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)
 
 
 async def test_posted_camera_is_the_window_of_its_body(
@@ -156,7 +157,7 @@ async def test_camera_without_a_box_is_a_400(
 ) -> None:
     url = f"/api/imageinstance/{uploaded.instance}/camera.png"
     r = await client.post(url, json={"x": 1}, auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 @pytest.mark.parametrize("kind", ["window_url", "camera_url"])
@@ -179,11 +180,11 @@ async def test_window_url_outside_the_image_is_a_400(
     r = await client.get(
         f"/api/imageinstance/{uploaded.instance}/window_url-5000-0-10-10.png", auth=auth(alice)
     )
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_unknown_picture_of_an_image_is_a_404(
     client: AsyncTestClient, alice: NewAccount, uploaded: Uploaded
 ) -> None:
     r = await client.get(f"/api/imageinstance/{uploaded.instance}/nothing.png", auth=auth(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)

@@ -13,6 +13,7 @@ from litestar.testing import AsyncTestClient
 from PIL import Image
 
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.image_helpers import make_storage, upload
 from tests.server.project_helpers import auth, make_project
 from tests.server.serving_helpers import settings_fixture, storage_root_fixture
@@ -117,7 +118,7 @@ async def test_non_positive_gamma_is_a_400(
 ) -> None:
     url = f"/api/imageinstance/{planes.instance}/thumb.png"
     r = await client.get(url, params={"channels": "0,1", "gammas": "1,0"}, auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_plane_outside_the_image_is_a_404(
@@ -125,7 +126,7 @@ async def test_plane_outside_the_image_is_a_404(
 ) -> None:
     url = f"/api/imageinstance/{planes.instance}/thumb.png"
     r = await client.get(url, params={"channels": "7"}, auth=auth(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)
 
 
 async def test_slice_histogram_counts_its_own_plane(

@@ -6,6 +6,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.project_helpers import auth
 from tests.server.serving_helpers import (
     Uploaded,
@@ -70,7 +71,7 @@ async def test_histogram_of_a_non_member_is_forbidden(
     client: AsyncTestClient, bob: NewAccount, uploaded: Uploaded
 ) -> None:
     r = await client.get(f"/api/imageinstance/{uploaded.instance}/histogram.json", auth=auth(bob))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_invalid_bin_count_is_a_400(
@@ -79,7 +80,7 @@ async def test_invalid_bin_count_is_a_400(
     r = await client.get(
         f"/api/imageinstance/{uploaded.instance}/histogram.json?nBins=0", auth=auth(alice)
     )
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 @pytest.mark.parametrize("kind", ["imageinstance", "abstractimage"])

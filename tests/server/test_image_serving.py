@@ -12,6 +12,7 @@ from litestar.testing import AsyncTestClient
 from server import signed_urls
 from server.db.store.accounts import NewAccount
 from server.imaging import ByteLru
+from tests.assertions import assert_status
 from tests.server.image_helpers import make_storage, upload
 from tests.server.project_helpers import auth, make_project
 from tests.server.serving_helpers import (
@@ -62,7 +63,7 @@ async def test_out_of_range_tile_is_a_json_404(
     client: AsyncTestClient, alice: NewAccount, uploaded: Uploaded
 ) -> None:
     r = await client.get(tile_url(uploaded.slice, 3, 99, 0), auth=auth(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)
     assert "errors" in r.json()
 
 
@@ -78,7 +79,7 @@ async def test_if_none_match_answers_304_without_touching_pixels(
     monkeypatch.setattr(sources, "tile", refuse)
     headers = {"If-None-Match": tag}
     r = await client.get(tile_url(uploaded.slice, 1, 0, 0), headers=headers, auth=auth(alice))
-    assert r.status_code == 304
+    assert_status(r, 304)
     assert r.headers["etag"] == tag and r.content == b""
 
 
@@ -96,19 +97,19 @@ async def test_outsider_is_refused(
 ) -> None:
     ident = uploaded.instance if kind == "imageinstance" else uploaded.slice
     r = await client.get(f"/api/{kind}/{ident}/thumb.jpg", auth=auth(bob))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_unknown_image_is_not_found(client: AsyncTestClient, alice: NewAccount) -> None:
     r = await client.get("/api/imageinstance/999999/thumb.jpg", auth=auth(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)
 
 
 async def test_anonymous_picture_request_is_unauthorized(
     client: AsyncTestClient, uploaded: Uploaded
 ) -> None:
     r = await client.get(tile_url(uploaded.slice, 0, 0, 0))
-    assert r.status_code == 401
+    assert_status(r, 401)
 
 
 @pytest.mark.parametrize(("kind", "size"), [("imageinstance", 300), ("abstractimage", 100)])
@@ -142,7 +143,7 @@ async def test_window_larger_than_the_limit_is_refused_naming_it(
 ) -> None:
     url = f"/api/imageinstance/{uploaded.instance}/window-0-0-9000-100.jpg"
     r = await client.get(url, auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert str(sources.MAX_OUTPUT_SIDE) in r.json()["errors"]["message"]
 
 
@@ -162,7 +163,7 @@ async def test_download_streams_the_original_file(
         kind, uploaded.slice
     )
     r = await client.get(f"/api/{kind}/{ident}/download", auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.content == slide.read_bytes()
     assert "attachment" in r.headers["content-disposition"]
 
@@ -196,7 +197,7 @@ async def test_tampered_signed_url_is_refused(
     query = await signed_query(client, alice, uploaded.slice)
     other = uploaded.slice + 1
     r = await client.get(f"{tile_url(other, 0, 0, 0)}?{query}")
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_expired_signed_url_is_refused(
@@ -207,7 +208,7 @@ async def test_expired_signed_url_is_refused(
     secret = client.app.state.url_secret
     stale, _ = signed_urls.sign(secret, "sliceinstance", uploaded.slice, params["v"], ttl=-10)
     r = await client.get(f"{tile_url(uploaded.slice, 0, 0, 0)}?{stale}")
-    assert r.status_code == 403
+    assert_status(r, 403)
     assert "expired" in r.json()["errors"]["message"]
 
 
@@ -268,7 +269,7 @@ async def test_missing_associated_image_is_not_found(
 ) -> None:
     url = f"/api/imageinstance/{uploaded.instance}/associated/macro.jpg"
     r = await client.get(url, auth=auth(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)
 
 
 async def test_post_thumbnail_takes_its_parameters_from_the_body(

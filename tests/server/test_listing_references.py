@@ -13,6 +13,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount, create_account
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import World, create, make_world
 from tests.server.annotation_helpers import square as sq
 from tests.server.project_helpers import auth
@@ -53,7 +54,7 @@ async def test_outsider_cannot_use_an_annotation_geometry(
     r = await client.post(
         "/api/annotation/search.json", json={"bboxAnnotation": target["id"]}, auth=auth(carol)
     )
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_missing_reference_is_404_for_everyone(

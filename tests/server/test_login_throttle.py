@@ -12,8 +12,8 @@ import pytest
 from argon2 import PasswordHasher
 from litestar.testing import AsyncTestClient
 
+from server import passwords
 from server.app import create_app
-from server.auth import passwords
 from server.db.store.accounts import NewAccount
 from server.settings import Settings
 from tests.server.iam_flow import OIDC, auth_params, form_of, log_in, password_grant, pkce_pair
@@ -98,7 +98,7 @@ async def test_login_form_needs_the_csrf_token_it_was_served_with(
         data={**fields, "username": "alice", "password": "alice-password"},
         follow_redirects=False,
     )
-    assert r.status_code == 400
+    assert_status(r, 400)
     r = await log_in(client, "alice", "alice-password", params)
     assert r.status_code == 302, r.text
 

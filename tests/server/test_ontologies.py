@@ -9,6 +9,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
 
@@ -49,7 +50,7 @@ async def test_create_answers_the_envelope_with_the_creator_as_owner(
     r = await client.post(
         "/api/ontology.json", json={"name": "Histo", "user": 1}, auth=as_user(alice)
     )
-    assert r.status_code == 200
+    assert_status(r, 200)
     body = r.json()
     obj = body["ontology"]
     assert (obj["name"], obj["user"], obj["class"]) == ("Histo", alice.id, ONTOLOGY)
@@ -151,7 +152,7 @@ async def test_update_renames_and_keeps_the_owner(
         json={**obj, "name": "Cyto", "user": admin.id, "class_": ONTOLOGY},
         auth=as_user(admin),
     )
-    assert r.status_code == 200
+    assert_status(r, 200)
     updated = r.json()["ontology"]
     assert (updated["name"], updated["user"]) == ("Cyto", alice.id)
     assert updated["updated"] is not None
@@ -163,7 +164,7 @@ async def test_duplicate_name_is_a_conflict_on_create(
 ) -> None:
     await _ontology(client, as_user(alice))
     r = await client.post("/api/ontology.json", json={"name": "Histo"}, auth=as_user(alice))
-    assert r.status_code == 409
+    assert_status(r, 409)
     assert "already exist" in r.json()["errors"]["message"]
 
 
@@ -175,7 +176,7 @@ async def test_duplicate_name_is_a_conflict_on_update(
     r = await client.put(
         f"/api/ontology/{other['id']}.json", json={"name": "A"}, auth=as_user(alice)
     )
-    assert r.status_code == 409
+    assert_status(r, 409)
 
 
 @pytest.mark.parametrize("body", [{}, {"name": ""}, {"name": "  "}, {"name": None}])
@@ -183,7 +184,7 @@ async def test_create_without_a_name_is_refused(
     client: AsyncTestClient, as_user: Any, alice: NewAccount, body: dict[str, Any]
 ) -> None:
     r = await client.post("/api/ontology.json", json=body, auth=as_user(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_update_with_an_empty_name_is_refused(
@@ -191,7 +192,7 @@ async def test_update_with_an_empty_name_is_refused(
 ) -> None:
     obj = await _ontology(client, as_user(alice))
     r = await client.put(f"/api/ontology/{obj['id']}.json", json={"name": ""}, auth=as_user(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 @pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
@@ -200,7 +201,7 @@ async def test_unknown_ontology_is_404(
 ) -> None:
     kwargs = {"json": {"name": "x"}} if method == "PUT" else {}
     r = await client.request(method, "/api/ontology/999999.json", auth=as_user(alice), **kwargs)
-    assert r.status_code == 404
+    assert_status(r, 404)
     assert r.json()["errors"]["message"] == "Ontology not found with filters : {id=999999}"
 
 
@@ -211,7 +212,7 @@ async def test_delete_removes_the_ontology_and_its_terms(
     oid = (await _ontology(client, auth))["id"]
     await _term(client, auth, oid, "T")
     r = await client.delete(f"/api/ontology/{oid}.json", auth=auth)
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["ontology"]["id"] == oid
     assert r.json()["message"] == "Ontology Histo deleted"
     assert await db.fetchval("SELECT count(*) FROM term WHERE ontology_id = $1", oid) == 0
@@ -224,7 +225,7 @@ async def test_delete_of_an_ontology_used_by_a_project_is_refused(
     oid = (await _ontology(client, as_user(alice)))["id"]
     await _project(db, oid)
     r = await client.delete(f"/api/ontology/{oid}.json", auth=as_user(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert "linked with project" in r.json()["errors"]["message"]
     assert await db.fetchval("SELECT count(*) FROM ontology WHERE id = $1", oid) == 1
 

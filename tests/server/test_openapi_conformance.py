@@ -26,6 +26,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import create, make_world, square
 from tests.signing import CytomineAuth
 
@@ -140,7 +141,7 @@ async def test_generated_requests_get_documented_answers(
 
 async def test_document_names_pages_and_errors(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
     r = await client.get("/schema/openapi.json")
-    assert r.status_code == 200
+    assert_status(r, 200)
     document = r.json()
     schemas = document["components"]["schemas"]
     assert not [name for name in schemas if name.startswith("Page")]
@@ -165,5 +166,5 @@ async def test_document_names_pages_and_errors(client: AsyncTestClient) -> None:
 
     # The documented error shape is what the server answers.
     refused = await client.get("/api/tag/1.json")
-    assert refused.status_code == 401
+    assert_status(refused, 401)
     assert refused.json() == {"errors": {"message": "Authentication required"}}

@@ -14,6 +14,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount, create_account
+from tests.assertions import assert_status
 from tests.signing import CytomineAuth
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
@@ -185,7 +186,7 @@ async def test_admin_with_a_closed_admin_session_is_an_outsider(
 ) -> None:
     await db.execute("UPDATE sec_user SET admin_session = false WHERE username = 'admin'")
     r = await client.get(f"/api/ontology/{world.ontology}.json", auth=world.auth["admin"])
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_an_unused_ontology_is_deleted_by_its_creator_only(

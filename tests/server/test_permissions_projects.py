@@ -15,9 +15,10 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from contracts.errors import Forbidden, NotFound
-from server.auth.principal import Principal
 from server.db.store.accounts import NewAccount, create_account
 from server.db.store.acl import ProjectAccess, project_access
+from server.principal import Principal
+from tests.assertions import assert_status
 from tests.server.project_helpers import auth, make_project
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
@@ -189,7 +190,7 @@ async def test_outsider_gets_not_found_for_a_missing_project(
     client: AsyncTestClient, accounts: dict[str, NewAccount]
 ) -> None:
     r = await client.get("/api/project/123456/user.json", auth=auth(accounts["outsider"]))
-    assert r.status_code == 404
+    assert_status(r, 404)
 
 
 async def test_read_only_project_keeps_manager_rights(
@@ -199,7 +200,7 @@ async def test_read_only_project_keeps_manager_rights(
     owner = auth(accounts["manager"])
     await client.put(_p(world, ".json"), json={"isReadOnly": True}, auth=owner)
     r = await client.post(_p(world, f"/user/{world.uid('outsider')}.json"), auth=owner)
-    assert r.status_code == 200
+    assert_status(r, 200)
 
 
 async def test_admin_with_closed_session_is_an_outsider(
@@ -209,7 +210,7 @@ async def test_admin_with_closed_session_is_an_outsider(
     admin = accounts["admin"]
     await db.execute("UPDATE sec_user SET admin_session = false WHERE id = $1", admin.id)
     r = await client.get(_p(world, ".json"), auth=auth(admin))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 # --- the reusable access check ------------------------------------------------------------

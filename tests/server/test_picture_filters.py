@@ -9,6 +9,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.iam_flow import password_grant
 from tests.server.image_helpers import HEIGHT, WIDTH
 from tests.server.project_helpers import auth
@@ -132,7 +133,7 @@ async def test_one_filter_per_picture_in_the_query_or_the_body(
     assert posted.status_code == 200, posted.text
     assert (pixels(posted.content) == pixels(got.content)).all()
     r = await client.get(f"{tile_url(uploaded)}?filters=otsu&filters=yen", auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert "one image filter" in r.json()["errors"]["message"]
 
 
@@ -169,7 +170,7 @@ async def test_fast_path_never_answers_a_filtered_request_with_unfiltered_bytes(
     assert again.content == plain.content
     before = wrapper.hits
     filtered = await client.get(f"{url}?filters=binary", auth=auth(alice))
-    assert filtered.status_code == 200
+    assert_status(filtered, 200)
     assert wrapper.hits == before  # the app answers a request it has not seen
     assert filtered.content != plain.content
     assert filtered.headers["etag"] != plain.headers["etag"]
@@ -197,7 +198,7 @@ async def test_replay_of_the_web_ui_tile_request_with_a_filter(
     assert (np.minimum(got, 255 - got) <= 40).mean() > 0.97
     unfiltered = UI_QUERY.replace("filters=binary&", "")
     plain = await client.get(f"{url}?{unfiltered}", headers=bearer)
-    assert plain.status_code == 200
+    assert_status(plain, 200)
     assert plain.headers["etag"] != r.headers["etag"]
 
 
@@ -217,11 +218,11 @@ async def test_unknown_filter_is_refused_naming_it(
 ) -> None:
     url = path.format(s=uploaded.slice, i=uploaded.instance)
     r = await client.get(f"{url}?filters=sharpen", auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert "sharpen" in r.json()["errors"]["message"]
     # Filters the core lists but the image server does not implement are refused as well.
     r = await client.get(f"{url}?filters=huang", auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert "huang" in r.text
 
 
@@ -241,6 +242,6 @@ async def test_filtered_tiles_follow_project_access(
     r = await client.post(f"/api/project/{project}/user/{bob.id}.json", auth=auth(alice))
     assert r.status_code == 200, r.text
     member = await client.get(url, auth=auth(bob))
-    assert member.status_code == 200
+    assert_status(member, 200)
     owner = await client.get(url, auth=auth(alice))
     assert member.content == owner.content

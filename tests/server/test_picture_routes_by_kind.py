@@ -7,6 +7,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.project_helpers import auth
 from tests.server.serving_helpers import (
     Uploaded,
@@ -76,5 +77,5 @@ async def test_missing_associated_image_names_the_label_for_every_image_kind(
 ) -> None:
     ids = await _ids(client, alice, uploaded)
     r = await client.get(f"/api/{noun}/{ids[noun]}/associated/macro.jpg", auth=auth(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)
     assert "macro" in r.text

@@ -12,6 +12,7 @@ from litestar.testing import AsyncTestClient
 
 from contracts import _generated as c
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import World, create, make_world, square
 from tests.server.project_helpers import auth
 
@@ -190,7 +191,7 @@ async def test_unknown_user_is_not_found(
     client: AsyncTestClient, world: World, alice: NewAccount
 ) -> None:
     r = await _get(client, alice, f"/api/project/{world.project}/userconnection/0.json")
-    assert r.status_code == 404
+    assert_status(r, 404)
 
 
 async def test_last_connections_managers_see_everyone_members_themselves(
@@ -247,7 +248,7 @@ async def test_admin_connection_frequency_as_the_dashboard_asks(
     assert r.status_code == 200, r.text
     assert sum(x["frequency"] for x in r.json()["collection"]) == 2
     r = await _get(client, alice, "/api/connectionFrequency.json", afterThan=since, period="hour")
-    assert r.status_code == 403
+    assert_status(r, 403)
     r = await _get(client, admin, "/api/connectionFrequency.json")
     assert r.status_code == 400 and "period" in r.json()["errors"]["message"]
 

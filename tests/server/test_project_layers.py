@@ -7,6 +7,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.project_helpers import auth, make_project
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
@@ -41,7 +42,7 @@ async def test_creator_is_listed_as_representative(
 ) -> None:
     project = await make_project(client, alice)
     r = await client.get(f"/api/project/{project['id']}/representative.json", auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     [rep] = r.json()["collection"]
     assert (rep["class"], rep["project"], rep["user"]) == (REP_CLASS, project["id"], alice.id)
 
@@ -51,7 +52,7 @@ async def test_manager_adds_a_representative(
 ) -> None:
     project = await make_project(client, alice, users=[bob.id])
     r = await _add_rep(client, alice, project["id"], bob.id)
-    assert r.status_code == 200
+    assert_status(r, 200)
     body = r.json()
     assert body["projectrepresentativeuser"]["user"] == bob.id
     assert body["callback"]["method"] == "be.cytomine.AddProjectRepresentativeUserCommand"
@@ -76,7 +77,7 @@ async def test_a_representative_must_be_a_member(
 ) -> None:
     project = await make_project(client, alice)
     r = await _add_rep(client, alice, project["id"], bob.id)
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_duplicate_representative_is_a_conflict(
@@ -84,7 +85,7 @@ async def test_duplicate_representative_is_a_conflict(
 ) -> None:
     project = await make_project(client, alice)
     r = await _add_rep(client, alice, project["id"], alice.id)
-    assert r.status_code == 409
+    assert_status(r, 409)
 
 
 async def test_representative_of_an_unknown_user_is_not_found(
@@ -92,7 +93,7 @@ async def test_representative_of_an_unknown_user_is_not_found(
 ) -> None:
     project = await make_project(client, alice)
     r = await _add_rep(client, alice, project["id"], 777777)
-    assert r.status_code == 404
+    assert_status(r, 404)
 
 
 async def test_representative_body_needs_a_user(client: AsyncTestClient, alice: NewAccount) -> None:
@@ -100,7 +101,7 @@ async def test_representative_body_needs_a_user(client: AsyncTestClient, alice: 
     r = await client.post(
         f"/api/project/{project['id']}/representative.json", json={}, auth=auth(alice)
     )
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_representative_is_read_and_deleted_by_id(
@@ -111,7 +112,7 @@ async def test_representative_is_read_and_deleted_by_id(
     url = f"/api/project/{project['id']}/representative/{rep['id']}.json"
     assert (await client.get(url, auth=auth(bob))).json() == rep
     r = await client.delete(url, auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["projectrepresentativeuser"] == rep
     assert (await client.get(url, auth=auth(alice))).status_code == 404
 
@@ -124,7 +125,7 @@ async def test_representative_is_deleted_by_user(
     r = await client.delete(
         f"/api/project/{project['id']}/representative.json?user={bob.id}", auth=auth(alice)
     )
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["projectrepresentativeuser"]["user"] == bob.id
 
 
@@ -135,7 +136,7 @@ async def test_the_last_representative_cannot_be_removed(
     r = await client.delete(
         f"/api/project/{project['id']}/representative.json?user={alice.id}", auth=auth(alice)
     )
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert "last representative" in r.json()["errors"]["message"]
 
 
@@ -149,7 +150,7 @@ async def test_representative_of_another_project_is_not_found(
     r = await client.get(
         f"/api/project/{second['id']}/representative/{rep_id}.json", auth=auth(alice)
     )
-    assert r.status_code == 404
+    assert_status(r, 404)
 
 
 async def test_update_representatives_list_replaces_them(
@@ -159,7 +160,7 @@ async def test_update_representatives_list_replaces_them(
     r = await client.put(
         f"/api/project/{project['id']}.json", json={"representatives": [bob.id]}, auth=auth(alice)
     )
-    assert r.status_code == 200
+    assert_status(r, 200)
     reps = await db.fetch(
         "SELECT user_id FROM project_representative_user WHERE project_id = $1", project["id"]
     )
@@ -175,7 +176,7 @@ async def test_update_refuses_non_member_representatives(
         json={"name": "Changed", "representatives": [bob.id]},
         auth=auth(alice),
     )
-    assert r.status_code == 400
+    assert_status(r, 400)
     again = await client.get(f"/api/project/{project['id']}.json", auth=auth(alice))
     assert again.json()["name"] == project["name"]
 
@@ -200,7 +201,7 @@ async def test_manager_adds_a_default_layer(
 ) -> None:
     project = await make_project(client, alice, users=[bob.id])
     r = await _add_layer(client, alice, project["id"], bob.id)
-    assert r.status_code == 200
+    assert_status(r, 200)
     layer = r.json()["projectdefaultlayer"]
     assert (layer["class"], layer["user"], layer["hideByDefault"]) == (LAYER_CLASS, bob.id, True)
     listed = await client.get(f"/api/project/{project['id']}/defaultlayer.json", auth=auth(bob))
@@ -212,7 +213,7 @@ async def test_default_layer_user_must_be_a_member(
 ) -> None:
     project = await make_project(client, alice)
     r = await _add_layer(client, alice, project["id"], bob.id)
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_duplicate_default_layer_is_a_conflict(
@@ -221,7 +222,7 @@ async def test_duplicate_default_layer_is_a_conflict(
     project = await make_project(client, alice)
     await _add_layer(client, alice, project["id"], alice.id)
     r = await _add_layer(client, alice, project["id"], alice.id, hide=False)
-    assert r.status_code == 409
+    assert_status(r, 409)
 
 
 async def test_default_layer_is_updated_with_the_full_object(
@@ -231,7 +232,7 @@ async def test_default_layer_is_updated_with_the_full_object(
     layer = (await _add_layer(client, alice, project["id"], alice.id)).json()["projectdefaultlayer"]
     url = f"/api/project/{project['id']}/defaultlayer/{layer['id']}.json"
     r = await client.put(url, json={**layer, "hideByDefault": False}, auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["projectdefaultlayer"]["hideByDefault"] is False
     assert r.json()["projectdefaultlayer"]["updated"] is not None
     assert (await client.get(url, auth=auth(alice))).json()["hideByDefault"] is False
@@ -247,7 +248,7 @@ async def test_default_layer_cannot_move_to_a_non_member(
         json={"user": bob.id},
         auth=auth(alice),
     )
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_default_layer_is_deleted(client: AsyncTestClient, alice: NewAccount) -> None:
@@ -255,7 +256,7 @@ async def test_default_layer_is_deleted(client: AsyncTestClient, alice: NewAccou
     layer = (await _add_layer(client, alice, project["id"], alice.id)).json()["projectdefaultlayer"]
     url = f"/api/project/{project['id']}/defaultlayer/{layer['id']}.json"
     r = await client.delete(url, auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["projectdefaultlayer"] == layer
     assert r.json()["callback"]["method"] == "be.cytomine.DeleteProjectDefaultLayerCommand"
     assert (await client.get(url, auth=auth(alice))).status_code == 404
@@ -269,4 +270,4 @@ async def test_unknown_default_layer_is_not_found(
     url = f"/api/project/{project['id']}/defaultlayer/424242.json"
     kwargs = {"json": {"hideByDefault": True}} if method == "put" else {}
     r = await client.request(method.upper(), url, auth=auth(alice), **kwargs)
-    assert r.status_code == 404
+    assert_status(r, 404)

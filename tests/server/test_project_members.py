@@ -7,6 +7,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount, create_account
+from tests.assertions import assert_status
 from tests.server.project_helpers import auth, make_ontology, make_project, members_of
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
@@ -19,7 +20,7 @@ async def test_manager_adds_a_contributor(
 ) -> None:
     project = await make_project(client, alice)
     r = await client.post(f"/api/project/{project['id']}/user/{bob.id}.json", auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json() == OK
     assert await members_of(db, project["id"]) == {alice.id: True, bob.id: False}
 
@@ -29,7 +30,7 @@ async def test_adding_an_unknown_user_is_not_found(
 ) -> None:
     project = await make_project(client, alice)
     r = await client.post(f"/api/project/{project['id']}/user/98765.json", auth=auth(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)
     assert "User" in r.json()["errors"]["message"]
 
 
@@ -37,7 +38,7 @@ async def test_adding_to_an_unknown_project_is_not_found(
     client: AsyncTestClient, alice: NewAccount, bob: NewAccount
 ) -> None:
     r = await client.post(f"/api/project/98765/user/{bob.id}.json", auth=auth(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)
 
 
 async def test_adding_twice_keeps_one_membership(
@@ -71,7 +72,7 @@ async def test_contributor_may_leave_a_project(
 ) -> None:
     project = await make_project(client, alice, users=[bob.id])
     r = await client.delete(f"/api/project/{project['id']}/user/{bob.id}.json", auth=auth(bob))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert bob.id not in await members_of(db, project["id"])
 
 
@@ -80,7 +81,7 @@ async def test_removing_the_last_representative_hands_the_role_to_the_caller(
 ) -> None:
     project = await make_project(client, alice)
     r = await client.delete(f"/api/project/{project['id']}/user/{alice.id}.json", auth=auth(admin))
-    assert r.status_code == 200
+    assert_status(r, 200)
     reps = await db.fetch(
         "SELECT user_id FROM project_representative_user WHERE project_id = $1", project["id"]
     )
@@ -114,7 +115,7 @@ async def test_a_manager_may_drop_their_own_manager_right(
     r = await client.delete(
         f"/api/project/{project['id']}/user/{bob.id}/admin.json", auth=auth(bob)
     )
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert (await members_of(db, project["id"]))[bob.id] is False
 
 
@@ -125,11 +126,11 @@ async def test_bulk_add_and_remove(
     project = await make_project(client, alice)
     url = f"/api/project/{project['id']}/user.json?users={bob.id},{carol.id}"
     r = await client.post(url, auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json() == {"data": {"message": "OK"}, "status": 200}
     assert set(await members_of(db, project["id"])) == {alice.id, bob.id, carol.id}
     r = await client.delete(url, auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert set(await members_of(db, project["id"])) == {alice.id}
 
 
@@ -140,7 +141,7 @@ async def test_bulk_add_reports_wrong_ids_with_206(
     r = await client.post(
         f"/api/project/{project['id']}/user.json?users={bob.id},x,424242", auth=auth(alice)
     )
-    assert r.status_code == 206
+    assert_status(r, 206)
     assert r.json()["status"] == 206
     assert "x" in r.json()["data"]["message"] and "424242" in r.json()["data"]["message"]
     assert bob.id in await members_of(db, project["id"])
@@ -151,7 +152,7 @@ async def test_bulk_add_needs_the_users_parameter(
 ) -> None:
     project = await make_project(client, alice)
     r = await client.post(f"/api/project/{project['id']}/user.json", auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 # --- member lists -----------------------------------------------------------------------
@@ -163,7 +164,7 @@ async def test_member_list_carries_roles(
     carol = await create_account(db, username="carol")
     project = await make_project(client, alice, users=[bob.id], admins=[carol.id])
     r = await client.get(f"/api/project/{project['id']}/user.json", auth=auth(bob))
-    assert r.status_code == 200
+    assert_status(r, 200)
     roles = {u["username"]: u["role"] for u in r.json()["collection"]}
     assert roles == {"alice": "representative", "bob": "contributor", "carol": "manager"}
     first = r.json()["collection"][0]
@@ -207,7 +208,7 @@ async def test_role_lists(
     carol = await create_account(db, username="carol")
     project = await make_project(client, alice, users=[bob.id], admins=[carol.id])
     r = await client.get(f"/api/project/{project['id']}/{route}.json", auth=auth(bob))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert sorted(u["username"] for u in r.json()["collection"]) == expected
 
 
@@ -259,7 +260,7 @@ async def test_users_activity_lists_members_without_activity(
 ) -> None:
     project = await make_project(client, alice, users=[bob.id])
     r = await client.get(f"/api/project/{project['id']}/usersActivity.json", auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     rows = r.json()["collection"]
     assert [row["username"] for row in rows] == ["alice", "bob"]
     assert rows[0]["frequency"] == 0 and rows[0]["lastConnection"] is None
@@ -268,7 +269,7 @@ async def test_users_activity_lists_members_without_activity(
 async def test_nobody_is_online(client: AsyncTestClient, alice: NewAccount) -> None:
     project = await make_project(client, alice)
     r = await client.get(f"/api/project/{project['id']}/online/user.json", auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["collection"] == [] and r.json()["size"] == 0
 
 
@@ -279,7 +280,7 @@ async def test_resume_activity_is_empty(
     r = await client.get(
         f"/api/project/{project['id']}/resumeActivity/{bob.id}.json", auth=auth(alice)
     )
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json() == {
         "firstConnection": None,
         "lastConnection": None,
@@ -297,7 +298,7 @@ async def test_resume_activity_of_another_member_is_for_managers(
     r = await client.get(
         f"/api/project/{project['id']}/resumeActivity/{alice.id}.json", auth=auth(bob)
     )
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_member_list_downloads_as_csv(
@@ -305,7 +306,7 @@ async def test_member_list_downloads_as_csv(
 ) -> None:
     project = await make_project(client, alice, users=[bob.id])
     r = await client.get(f"/api/project/{project['id']}/user/download?format=csv", auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.headers["content-type"].startswith("text/csv")
     assert r.text.splitlines() == ["username,name", "alice,alice", "bob,bob"]
 
@@ -315,7 +316,7 @@ async def test_member_list_download_refuses_other_formats(
 ) -> None:
     project = await make_project(client, alice)
     r = await client.get(f"/api/project/{project['id']}/user/download?format=pdf", auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 # --- the projects of a user or an ontology ---------------------------------------------
@@ -350,7 +351,7 @@ async def test_light_project_lists_by_role(
     await make_project(client, alice, "Mine")
     await make_project(client, bob, "Joined", users=[alice.id])
     r = await client.get(f"/api/user/{alice.id}/project/light.json?{query}", auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert sorted(p["name"] for p in r.json()["collection"]) == expected
     assert set(r.json()["collection"][0]) == {"id", "name"}
 
@@ -359,7 +360,7 @@ async def test_light_list_of_someone_else_is_forbidden(
     client: AsyncTestClient, alice: NewAccount, bob: NewAccount
 ) -> None:
     r = await client.get(f"/api/user/{bob.id}/project/light.json", auth=auth(alice))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 # --- invitations ------------------------------------------------------------------------
@@ -373,7 +374,7 @@ async def test_invitation_creates_a_member_account(
     r = await client.post(
         f"/api/project/{project['id']}/invitation.json", json=body, auth=auth(alice)
     )
-    assert r.status_code == 200
+    assert_status(r, 200)
     user = r.json()
     assert (user["username"], user["email"], user["lastname"]) == ("newbie", "n@example.com", "Bie")
     assert (await members_of(db, project["id"]))[user["id"]] is False
@@ -385,7 +386,7 @@ async def test_invitation_of_an_existing_name_is_a_conflict(
     client: AsyncTestClient, alice: NewAccount
 ) -> None:
     r = await client.post("/api/user/invitation.json", json={"name": "alice"}, auth=auth(alice))
-    assert r.status_code == 409
+    assert_status(r, 409)
 
 
 async def test_nobody_is_listed_as_online_member(

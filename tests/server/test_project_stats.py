@@ -11,6 +11,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import World, create, make_image, make_world, square
 from tests.server.project_helpers import auth
 
@@ -313,7 +314,7 @@ async def test_term_counts_per_project(
     assert (row["id"], row["value"]) == (filled.world.project, 2)
     assert row["username"] == row["key"]
     r = await client.get(f"/api/term/{tumour}/project/stat.json", auth=auth(guest))
-    assert r.status_code == 403
+    assert_status(r, 403)
     assert (await client.get("/api/term/0/project/stat.json", auth=auth(alice))).status_code == 404
 
 
@@ -366,7 +367,7 @@ async def test_totals_per_class(client: AsyncTestClient, filled: Filled, admin: 
     )
     assert r.json() == {"total": 4}
     r = await client.get("/api/total/java.lang.String.json", auth=auth(admin))
-    assert r.status_code == 404
+    assert_status(r, 404)
 
 
 @pytest.mark.parametrize(
@@ -383,7 +384,7 @@ async def test_admin_counters_are_refused_to_others(
     client: AsyncTestClient, alice: NewAccount, url: str
 ) -> None:
     r = await client.get(url, auth=auth(alice))
-    assert r.status_code == 403
+    assert_status(r, 403)
     assert "administrator" in r.json()["errors"]["message"]
 
 

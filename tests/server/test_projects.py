@@ -9,6 +9,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount, create_account
+from tests.assertions import assert_status
 from tests.server.project_helpers import auth, make_ontology, make_project, members_of
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
@@ -21,7 +22,7 @@ PROJECT_CLASS = "be.cytomine.domain.project.Project"
 
 async def test_create_answers_the_envelope(client: AsyncTestClient, alice: NewAccount) -> None:
     r = await client.post("/api/project.json", json={"name": "Lung"}, auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     body = r.json()
     project = body["project"]
     assert project["class"] == PROJECT_CLASS
@@ -93,7 +94,7 @@ async def test_create_with_flags_and_an_ontology(
 async def test_duplicate_name_is_a_conflict(client: AsyncTestClient, alice: NewAccount) -> None:
     await make_project(client, alice, "Same")
     r = await client.post("/api/project.json", json={"name": "same"}, auth=auth(alice))
-    assert r.status_code == 409
+    assert_status(r, 409)
     assert "already exist" in r.json()["errors"]["message"]
 
 
@@ -102,20 +103,20 @@ async def test_create_without_a_name_is_refused(
     client: AsyncTestClient, alice: NewAccount, db: asyncpg.Connection, body: dict[str, Any]
 ) -> None:
     r = await client.post("/api/project.json", json=body, auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert await db.fetchval("SELECT count(*) FROM project") == 0
 
 
 async def test_bad_member_ids_are_refused(client: AsyncTestClient, alice: NewAccount) -> None:
     r = await client.post("/api/project.json", json={"name": "P", "users": ["x"]}, auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_unknown_ontology_is_not_found(client: AsyncTestClient, alice: NewAccount) -> None:
     r = await client.post(
         "/api/project.json", json={"name": "P", "ontology": 424242}, auth=auth(alice)
     )
-    assert r.status_code == 404
+    assert_status(r, 404)
 
 
 async def test_someone_elses_ontology_is_forbidden(
@@ -125,13 +126,13 @@ async def test_someone_elses_ontology_is_forbidden(
     r = await client.post(
         "/api/project.json", json={"name": "P", "ontology": ontology}, auth=auth(alice)
     )
-    assert r.status_code == 403
+    assert_status(r, 403)
     assert await db.fetchval("SELECT count(*) FROM project") == 0
 
 
 async def test_guest_cannot_create(client: AsyncTestClient, guest: NewAccount) -> None:
     r = await client.post("/api/project.json", json={"name": "P"}, auth=auth(guest))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 # --- read, update, delete ---------------------------------------------------------------
@@ -140,13 +141,13 @@ async def test_guest_cannot_create(client: AsyncTestClient, guest: NewAccount) -
 async def test_show_returns_the_bare_project(client: AsyncTestClient, alice: NewAccount) -> None:
     project = await make_project(client, alice)
     r = await client.get(f"/api/project/{project['id']}.json", auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json() == project
 
 
 async def test_unknown_project_is_not_found(client: AsyncTestClient, alice: NewAccount) -> None:
     r = await client.get("/api/project/987654.json", auth=auth(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)
     assert r.json()["errors"]["message"] == "Project not found with filters : {id=987654}"
 
 
@@ -156,7 +157,7 @@ async def test_update_sends_the_whole_object_back(
     project = await make_project(client, alice)
     changed = {**project, "name": "Renamed", "isRestricted": True, "unknownField": [1]}
     r = await client.put(f"/api/project/{project['id']}.json", json=changed, auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     body = r.json()
     assert body["project"]["name"] == "Renamed" and body["project"]["isRestricted"] is True
     assert body["project"]["updated"] is not None
@@ -199,7 +200,7 @@ async def test_update_to_an_existing_name_is_a_conflict(
     await make_project(client, alice, "A")
     second = await make_project(client, alice, "B")
     r = await client.put(f"/api/project/{second['id']}.json", json={"name": "A"}, auth=auth(alice))
-    assert r.status_code == 409
+    assert_status(r, 409)
 
 
 async def test_update_to_an_empty_name_is_refused(
@@ -207,7 +208,7 @@ async def test_update_to_an_empty_name_is_refused(
 ) -> None:
     project = await make_project(client, alice)
     r = await client.put(f"/api/project/{project['id']}.json", json={"name": " "}, auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_update_users_list_replaces_the_members(
@@ -218,7 +219,7 @@ async def test_update_users_list_replaces_the_members(
     r = await client.put(
         f"/api/project/{project['id']}.json", json={"users": [carol.id]}, auth=auth(alice)
     )
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert await members_of(db, project["id"]) == {alice.id: True, carol.id: False}
 
 
@@ -230,7 +231,7 @@ async def test_update_admins_list_replaces_the_managers(
     r = await client.put(
         f"/api/project/{project['id']}.json", json={"admins": [bob.id]}, auth=auth(alice)
     )
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert await members_of(db, project["id"]) == {alice.id: True, bob.id: True, carol.id: False}
 
 
@@ -251,19 +252,19 @@ async def test_delete_answers_the_project_as_it_was(
 ) -> None:
     project = await make_project(client, alice)
     r = await client.delete(f"/api/project/{project['id']}.json", auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["project"] == project
     assert r.json()["callback"]["method"] == "be.cytomine.DeleteProjectCommand"
     assert await db.fetchval("SELECT count(*) FROM project_member") == 0
     gone = await client.get(f"/api/project/{project['id']}.json", auth=auth(alice))
-    assert gone.status_code == 404
+    assert_status(gone, 404)
 
 
 async def test_delete_of_unknown_project_is_not_found(
     client: AsyncTestClient, alice: NewAccount
 ) -> None:
     r = await client.delete("/api/project/55555.json", auth=auth(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)
 
 
 # --- lists ------------------------------------------------------------------------------
@@ -353,11 +354,11 @@ async def test_sorting_on_last_activity_needs_the_extra(
     client: AsyncTestClient, alice: NewAccount
 ) -> None:
     r = await client.get("/api/project.json?sort=lastActivity", auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
     ok = await client.get(
         "/api/project.json?sort=lastActivity&withLastActivity=true", auth=auth(alice)
     )
-    assert ok.status_code == 200
+    assert_status(ok, 200)
 
 
 async def test_bounds_cover_the_visible_projects(
@@ -366,7 +367,7 @@ async def test_bounds_cover_the_visible_projects(
     await make_project(client, alice, "A", users=[bob.id])
     await make_project(client, alice, "B")
     r = await client.get("/api/bounds/project.json?withMembersCount=true", auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     body = r.json()
     assert body["members"] == {"min": 1, "max": 2}
     assert body["numberOfImages"] == {"min": 0, "max": 0}
@@ -380,7 +381,7 @@ async def test_last_opened_pads_with_the_newest_projects(
     for name in ("A", "B", "C"):
         await make_project(client, alice, name)
     r = await client.get("/api/project/method/lastopened.json?max=2", auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     rows = r.json()["collection"]
     assert len(rows) == 2 and all(row["opened"] is False for row in rows)
     assert set(rows[0]) == {"id", "date", "opened"}

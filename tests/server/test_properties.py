@@ -11,6 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from contracts import _generated as c
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import World, create, make_world, square
 from tests.server.project_helpers import auth
 
@@ -98,12 +99,12 @@ async def test_an_unknown_class_name_is_refused(
     client: AsyncTestClient, alice: NewAccount, scene: Scene
 ) -> None:
     r = await _add(client, alice, "be.cytomine.domain.Nope", scene.world.project)
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_a_missing_object_is_not_found(client: AsyncTestClient, alice: NewAccount) -> None:
     r = await client.get(f"/api/domain/{PROJECT}/999999/property.json", auth=auth(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)
     assert "Project not found" in r.text
 
 
@@ -111,14 +112,14 @@ async def test_a_non_member_cannot_read_properties(
     client: AsyncTestClient, guest: NewAccount, scene: Scene
 ) -> None:
     r = await client.get(f"/api/annotation/{scene.annotation}/property.json", auth=auth(guest))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_a_contributor_cannot_put_properties_on_the_project(
     client: AsyncTestClient, bob: NewAccount, scene: Scene
 ) -> None:
     r = await _add(client, bob, PROJECT, scene.world.project)
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_in_a_restricted_project_a_contributor_cannot_tag_the_managers_image(
@@ -128,7 +129,7 @@ async def test_in_a_restricted_project_a_contributor_cannot_tag_the_managers_ima
     r = await client.put(f"/api/project/{scene.world.project}.json", json=body, auth=auth(alice))
     assert r.status_code == 200, r.text
     r = await _add(client, bob, IMAGE, scene.world.image)
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_a_duplicate_key_conflicts_and_keeps_the_first_value(
@@ -136,7 +137,7 @@ async def test_a_duplicate_key_conflicts_and_keeps_the_first_value(
 ) -> None:
     await _add(client, bob, ANNOTATION, scene.annotation, "k", "first")
     r = await _add(client, bob, ANNOTATION, scene.annotation, "k", "second")
-    assert r.status_code == 409
+    assert_status(r, 409)
     got = await client.get(
         f"/api/domain/{ANNOTATION}/{scene.annotation}/key/k/property.json", auth=auth(bob)
     )
@@ -149,7 +150,7 @@ async def test_a_property_without_key_or_value_is_refused(
 ) -> None:
     url = f"/api/annotation/{scene.annotation}/property.json"
     r = await client.post(url, json=body, auth=auth(bob))
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert (await client.get(url, auth=auth(bob))).json()["size"] == 0
 
 
@@ -170,7 +171,7 @@ async def test_delete_answers_the_property_and_removes_it(
     created = (await _add(client, bob, ANNOTATION, scene.annotation)).json()["property"]
     url = f"/api/annotation/{scene.annotation}/property/{created['id']}.json"
     r = await client.delete(url, auth=auth(bob))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["property"]["id"] == created["id"]
     assert (await client.get(url, auth=auth(bob))).status_code == 404
 
@@ -203,7 +204,7 @@ async def test_the_generic_create_needs_the_object(
     client: AsyncTestClient, bob: NewAccount
 ) -> None:
     r = await client.post("/api/property.json", json={"key": "k", "value": "v"}, auth=auth(bob))
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 @pytest.mark.parametrize(
@@ -225,7 +226,7 @@ async def test_annotation_keys_need_a_project_or_an_image(
     client: AsyncTestClient, bob: NewAccount
 ) -> None:
     r = await client.get("/api/annotation/property/key.json", auth=auth(bob))
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_image_keys_of_a_project_are_listed_as_strings(

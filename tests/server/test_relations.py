@@ -9,6 +9,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
 
@@ -68,7 +69,7 @@ async def test_admin_creates_renames_and_deletes_a_relation(
 ) -> None:
     auth = as_user(admin)
     r = await client.post("/api/relation.json", json={"name": "synonym"}, auth=auth)
-    assert r.status_code == 200
+    assert_status(r, 200)
     rid = r.json()["relation"]["id"]
     r = await client.put(f"/api/relation/{rid}.json", json={"name": "alias"}, auth=auth)
     assert r.json()["relation"]["name"] == "alias"
@@ -80,14 +81,14 @@ async def test_duplicate_relation_is_a_conflict(
     client: AsyncTestClient, as_user: Any, admin: NewAccount
 ) -> None:
     r = await client.post("/api/relation.json", json={"name": "parent"}, auth=as_user(admin))
-    assert r.status_code == 409
+    assert_status(r, 409)
 
 
 async def test_users_cannot_create_relations(
     client: AsyncTestClient, as_user: Any, alice: NewAccount
 ) -> None:
     r = await client.post("/api/relation.json", json={"name": "x"}, auth=as_user(alice))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 @pytest.mark.parametrize("method", ["PUT", "DELETE"])
@@ -96,7 +97,7 @@ async def test_the_parent_relation_cannot_be_changed(
 ) -> None:
     kwargs = {"json": {"name": "x"}} if method == "PUT" else {}
     r = await client.request(method, f"/api/relation/{parent}.json", auth=as_user(admin), **kwargs)
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 @pytest.mark.parametrize("path", ["parent", "{parent}"])
@@ -110,7 +111,7 @@ async def test_link_makes_term2_a_child_of_term1(
 ) -> None:
     a, b, _ = three
     r = await _link(client, as_user(alice), a, b, path.format(parent=parent))
-    assert r.status_code == 200
+    assert_status(r, 200)
     env = r.json()
     link = env["relationterm"]
     assert (link["class"], link["relation"], link["term1"], link["term2"]) == (RT, parent, a, b)
@@ -203,7 +204,7 @@ async def test_a_link_closing_a_cycle_is_refused(
     await _link(client, auth, a, b)
     await _link(client, auth, b, c)
     r = await _link(client, auth, c, a)
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert "cycle" in r.json()["errors"]["message"]
 
 
@@ -213,7 +214,7 @@ async def test_terms_of_different_ontologies_cannot_be_linked(
     other = await _ontology(client, as_user(alice), "Other")
     foreign = await _term(client, as_user(alice), other, "x")
     r = await _link(client, as_user(alice), three[0], foreign)
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert "same ontology" in r.json()["errors"]["message"]
 
 
@@ -231,7 +232,7 @@ async def test_link_with_bad_terms_is_refused(
 ) -> None:
     body = {k: (three[1] if v == 0 else v) for k, v in body.items()}
     r = await client.post("/api/relation/parent/term.json", json=body, auth=as_user(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_link_with_an_unknown_relation_is_refused(
@@ -239,7 +240,7 @@ async def test_link_with_an_unknown_relation_is_refused(
 ) -> None:
     body = {"term1": three[0], "term2": three[1], "relation": 999999}
     r = await client.post("/api/relation/parent/term.json", json=body, auth=as_user(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_reading_a_link_of_an_unknown_term_is_404(

@@ -11,6 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from contracts import _generated as c
 from server.db.store.accounts import NewAccount, create_account
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import World, create, make_world
 from tests.server.annotation_helpers import square as sq
 from tests.server.project_helpers import auth
@@ -108,7 +109,7 @@ async def test_review_needs_the_image_in_review_mode(
 ) -> None:
     made = await create(client, alice, world.image, sq(1, 1))
     r = await client.post(f"/api/annotation/{made['id']}/review.json", auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert "review mode" in r.json()["errors"]["message"]
 
 
@@ -118,7 +119,7 @@ async def test_only_the_image_reviewer_validates(
     made = await create(client, alice, world.image, sq(1, 1))
     await start_review(client, alice, world.image)
     r = await client.post(f"/api/annotation/{made['id']}/review.json", auth=auth(bob))
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert "image reviewer" in r.json()["errors"]["message"]
 
 
@@ -129,7 +130,7 @@ async def test_an_annotation_is_validated_once(
     await start_review(client, alice, world.image)
     await review(client, alice, made["id"])
     r = await client.put(f"/api/annotation/{made['id']}/review.json", auth=auth(alice))
-    assert r.status_code == 409
+    assert_status(r, 409)
 
 
 @pytest.mark.parametrize(("terms", "status"), [([999999], 400), ("x,y", 400)])
@@ -160,7 +161,7 @@ async def test_unreview_deletes_the_copy_and_answers_it(
     assert r.json()["reviewedannotation"]["id"] == copy["id"]
     assert await db.fetchval("SELECT count(*) FROM annotation WHERE kind = 'reviewed'") == 0
     again = await client.delete(f"/api/annotation/{made['id']}/review.json", auth=auth(alice))
-    assert again.status_code == 400
+    assert_status(again, 400)
 
 
 async def test_reviewed_counters_follow_review_and_unreview(
@@ -196,7 +197,7 @@ async def test_reviewed_annotation_is_read_listed_counted_and_on_the_generic_rou
     url = f"/api/user/{alice.id}/reviewedannotation/count.json"
     assert (await client.get(url, auth=auth(alice))).json() == {"total": 1}
     r = await client.get(f"/api/userannotation/{copy['id']}.json", auth=auth(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)
 
 
 async def test_reviewer_updates_and_deletes_the_copy_but_others_cannot(
@@ -220,7 +221,7 @@ async def test_direct_create_needs_a_parent_and_refuses_a_second_copy(
     made = await create(client, alice, world.image, sq(1, 1))
     body = {"location": sq(1, 1), "image": world.image, "terms": [world.terms[0]]}
     r = await client.post("/api/reviewedannotation.json", json=body, auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
     body["parentIdent"] = made["id"]
     r = await client.post("/api/reviewedannotation.json", json=body, auth=auth(alice))
     assert r.status_code == 200, r.text
@@ -228,7 +229,7 @@ async def test_direct_create_needs_a_parent_and_refuses_a_second_copy(
     assert (got["reviewUser"], got["user"], got["terms"]) == (alice.id, alice.id, [world.terms[0]])
     legacy = f"/api/user/{alice.id}/reviewedannotation.json"
     r = await client.post(legacy, json=body, auth=auth(alice))
-    assert r.status_code == 409
+    assert_status(r, 409)
 
 
 async def test_layer_review_validates_every_annotation_of_the_users_once(
@@ -280,7 +281,7 @@ async def test_stopping_validates_and_cancelling_unvalidates(
     url = f"/api/imageinstance/{world.image}/review.json"
     assert (await client.delete(url, auth=auth(bob))).status_code == 400
     r = await client.delete(url, auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert (r.json()["imageinstance"]["reviewed"], r.json()["imageinstance"]["inReview"]) == (
         True,
         False,
@@ -317,10 +318,10 @@ async def test_outsider_cannot_read_reviewed_annotations_or_stats(
     copy = await review(client, alice, made["id"])
     carol = await create_account(db, username="carol", password="carol-password", rank=2)
     r = await client.get(f"/api/reviewedannotation/{copy['id']}.json", auth=auth(carol))
-    assert r.status_code == 403
+    assert_status(r, 403)
     r = await client.get(
         f"/api/imageinstance/{world.image}/reviewedannotation/stats.json", auth=auth(carol)
     )
-    assert r.status_code == 403
+    assert_status(r, 403)
     listed = await client.get("/api/reviewedannotation.json", auth=auth(carol))
     assert listed.json()["size"] == 0

@@ -7,6 +7,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount, create_account
+from tests.assertions import assert_status
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
 
@@ -33,7 +34,7 @@ async def plain_admin(db: asyncpg.Connection) -> NewAccount:
 
 async def test_the_four_roles_are_listed(client: AsyncTestClient, as_user, guest) -> None:
     r = await client.get("/api/role.json", auth=as_user(guest))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert [x["authority"] for x in r.json()["collection"]] == AUTHORITIES
 
 
@@ -46,7 +47,7 @@ async def test_one_role_is_read(client: AsyncTestClient, as_user, db, alice) -> 
 
 async def test_unknown_role_is_404(client: AsyncTestClient, as_user, alice) -> None:
     r = await client.get("/api/role/999999.json", auth=as_user(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)
 
 
 async def test_roles_of_a_user_are_listed(client: AsyncTestClient, as_user, admin, alice) -> None:
@@ -73,7 +74,7 @@ async def test_admin_grants_a_role_and_it_applies_at_once(
     role_id = await _role(db, "ROLE_ADMIN")
     body = {"user": alice.id, "role": role_id}
     r = await client.post(f"/api/user/{alice.id}/role.json", json=body, auth=as_user(admin))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["secusersecrole"]["authority"] == "ROLE_ADMIN"
     current = await client.get("/api/user/current.json", auth=as_user(alice))
     assert current.json()["admin"] is True
@@ -85,7 +86,7 @@ async def test_granting_a_role_twice_is_409(
     role_id = await _role(db, "ROLE_USER")
     body = {"user": alice.id, "role": role_id}
     r = await client.post(f"/api/user/{alice.id}/role.json", json=body, auth=as_user(admin))
-    assert r.status_code == 409
+    assert_status(r, 409)
 
 
 async def test_plain_users_cannot_grant_roles(
@@ -94,7 +95,7 @@ async def test_plain_users_cannot_grant_roles(
     role_id = await _role(db, "ROLE_ADMIN")
     body = {"user": bob.id, "role": role_id}
     r = await client.post(f"/api/user/{bob.id}/role.json", json=body, auth=as_user(alice))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_only_super_admins_grant_super_admin(
@@ -103,7 +104,7 @@ async def test_only_super_admins_grant_super_admin(
     role_id = await _role(db, "ROLE_SUPER_ADMIN")
     body = {"user": alice.id, "role": role_id}
     r = await client.post(f"/api/user/{alice.id}/role.json", json=body, auth=as_user(plain_admin))
-    assert r.status_code == 403
+    assert_status(r, 403)
     assert await _authorities(db, alice.id) == ["ROLE_USER"]
 
 
@@ -116,13 +117,13 @@ async def test_one_link_is_read(client: AsyncTestClient, as_user, db, alice) -> 
 async def test_a_missing_link_is_404(client: AsyncTestClient, as_user, db, alice) -> None:
     role_id = await _role(db, "ROLE_ADMIN")
     r = await client.get(f"/api/user/{alice.id}/role/{role_id}.json", auth=as_user(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)
 
 
 async def test_admin_removes_a_role(client: AsyncTestClient, as_user, db, admin, alice) -> None:
     role_id = await _role(db, "ROLE_USER")
     r = await client.delete(f"/api/user/{alice.id}/role/{role_id}.json", auth=as_user(admin))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["secusersecrole"]["authority"] == "ROLE_USER"
     assert await _authorities(db, alice.id) == []
 
@@ -132,7 +133,7 @@ async def test_nobody_removes_their_own_admin_role(
 ) -> None:
     role_id = await _role(db, "ROLE_ADMIN")
     r = await client.delete(f"/api/user/{admin.id}/role/{role_id}.json", auth=as_user(admin))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 @pytest.mark.parametrize(
@@ -148,7 +149,7 @@ async def test_define_sets_exactly_the_role_and_those_below(
 ) -> None:
     role_id = await _role(db, authority)
     r = await client.put(f"/api/user/{alice.id}/role/{role_id}/define.json", auth=as_user(admin))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert [x["authority"] for x in r.json()["collection"]] == expected
     assert await _authorities(db, alice.id) == expected
 
@@ -159,13 +160,13 @@ async def test_a_user_defined_as_guest_can_no_longer_write(
     role_id = await _role(db, "ROLE_GUEST")
     await client.put(f"/api/user/{alice.id}/role/{role_id}/define.json", auth=as_user(admin))
     r = await client.post("/api/storage.json", json={"name": "s"}, auth=as_user(alice))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_plain_users_cannot_define_roles(client: AsyncTestClient, as_user, db, alice) -> None:
     role_id = await _role(db, "ROLE_SUPER_ADMIN")
     r = await client.put(f"/api/user/{alice.id}/role/{role_id}/define.json", auth=as_user(alice))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_plain_admins_cannot_demote_a_super_admin(
@@ -175,4 +176,4 @@ async def test_plain_admins_cannot_demote_a_super_admin(
     r = await client.put(
         f"/api/user/{admin.id}/role/{role_id}/define.json", auth=as_user(plain_admin)
     )
-    assert r.status_code == 403
+    assert_status(r, 403)

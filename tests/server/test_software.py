@@ -10,6 +10,7 @@ from litestar.testing import AsyncTestClient
 
 from contracts import _generated as c
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.project_helpers import auth, make_project
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
@@ -53,7 +54,7 @@ async def test_a_user_registers_software_without_a_command_only(
     assert plain.status_code == 200, plain.text
     assert plain.json()["software"]["executable"] is False
     refused = await _software(client, alice, name="Other", executeCommand="rm -rf /")
-    assert refused.status_code == 403
+    assert_status(refused, 403)
     assert "admin" in refused.json()["errors"]["message"]
 
 
@@ -65,19 +66,19 @@ async def test_a_creator_cannot_give_its_software_a_command(
     renamed = await client.put(url, json={"name": "Detect2"}, auth=auth(alice))
     assert renamed.json()["software"]["fullName"] == "Detect2"
     r = await client.put(url, json={"name": "Detect2", "executeCommand": "sh"}, auth=auth(alice))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_name_and_version_are_unique(client: AsyncTestClient, admin: NewAccount) -> None:
     assert (await _software(client, admin, softwareVersion="1")).status_code == 200
     again = await _software(client, admin, softwareVersion="1")
-    assert again.status_code == 409
+    assert_status(again, 409)
     assert (await _software(client, admin, softwareVersion="2")).status_code == 200
 
 
 async def test_an_empty_name_is_refused(client: AsyncTestClient, admin: NewAccount) -> None:
     r = await _software(client, admin, name=" ")
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert r.json()["errors"]["message"] == "Software name must not be empty"
 
 
@@ -199,7 +200,7 @@ async def test_deleting_a_software_takes_its_parameters_and_links(
     link = {"software": sid, "project": project["id"]}
     lid = (await client.post("/api/softwareproject.json", json=link, auth=auth(admin))).json()
     r = await client.delete(f"/api/software/{sid}.json", auth=auth(admin))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["software"]["id"] == sid
     for url in (
         f"/api/software/{sid}.json",
@@ -225,7 +226,7 @@ async def test_software_project_links_list_from_both_sides(
         sid,
     )
     again = await client.post("/api/softwareproject.json", json=body, auth=auth(admin))
-    assert again.status_code == 409
+    assert_status(again, 409)
     by_project = await client.get(
         f"/api/project/{project['id']}/softwareproject.json", auth=auth(admin)
     )
@@ -242,9 +243,9 @@ async def test_a_link_needs_an_existing_software(
     project = await make_project(client, admin)
     body = {"software": 987654, "project": project["id"]}
     r = await client.post("/api/softwareproject.json", json=body, auth=auth(admin))
-    assert r.status_code == 400
+    assert_status(r, 400)
     missing = await client.post("/api/softwareproject.json", json={"software": 1}, auth=auth(admin))
-    assert missing.status_code == 400
+    assert_status(missing, 400)
 
 
 async def test_stats_count_a_softwares_jobs_in_a_project(
@@ -255,7 +256,7 @@ async def test_stats_count_a_softwares_jobs_in_a_project(
     r = await client.get(
         f"/api/project/{project['id']}/software/{sid}/stats.json", auth=auth(admin)
     )
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert set(r.json()) == {
         "numberOfJob",
         "numberOfNotLaunch",
@@ -269,7 +270,7 @@ async def test_stats_count_a_softwares_jobs_in_a_project(
     unknown = await client.get(
         f"/api/project/{project['id']}/software/424242/stats.json", auth=auth(admin)
     )
-    assert unknown.status_code == 404
+    assert_status(unknown, 404)
 
 
 async def test_a_source_package_is_uploaded_and_downloaded(
@@ -289,7 +290,7 @@ async def test_a_source_package_is_uploaded_and_downloaded(
     assert (got.status_code, got.content) == (200, b"PK\x03\x04 package bytes")
     plain = (await _software(client, admin, name="NoSource")).json()["software"]["id"]
     none = await client.get(f"/api/software/{plain}/download", auth=auth(admin))
-    assert none.status_code == 404
+    assert_status(none, 404)
 
 
 async def test_an_upload_without_a_file_registers_nothing(
@@ -298,7 +299,7 @@ async def test_an_upload_without_a_file_registers_nothing(
     r = await client.post(
         "/api/software/upload?name=Packaged", files={"other": ("x", b"x")}, auth=auth(admin)
     )
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert (await client.get("/api/software.json", auth=auth(admin))).json()["size"] == 0
 
 
@@ -338,7 +339,7 @@ async def test_a_trusted_source_needs_its_accounts(
     r = await client.post(
         "/api/software_user_repository.json", json={"provider": "github"}, auth=auth(admin)
     )
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert r.json()["errorValues"]["missing"] == ["username", "dockerUsername"]
 
 

@@ -7,6 +7,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
 
@@ -19,7 +20,7 @@ async def test_users_list_the_storages_they_can_read(
     client: AsyncTestClient, as_user, alice, bob
 ) -> None:
     r = await client.get("/api/storage.json", auth=as_user(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     storages = r.json()["collection"]
     assert [(s["name"], s["user"]) for s in storages] == [("alice storage", alice.id)]
     assert storages[0]["class"] == "be.cytomine.domain.image.server.Storage"
@@ -45,7 +46,7 @@ async def test_a_created_storage_belongs_to_its_creator(
 ) -> None:
     body = {"name": "scans", "user": bob.id}
     r = await client.post("/api/storage.json", json=body, auth=as_user(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     created = r.json()["storage"]
     assert (created["name"], created["user"]) == ("scans", alice.id)
     permission = await db.fetchval(
@@ -58,7 +59,7 @@ async def test_a_created_storage_belongs_to_its_creator(
 
 async def test_a_storage_needs_a_name(client: AsyncTestClient, as_user, alice) -> None:
     r = await client.post("/api/storage.json", json={"name": " "}, auth=as_user(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_owners_read_their_storage(client: AsyncTestClient, as_user, db, alice) -> None:
@@ -72,12 +73,12 @@ async def test_others_cannot_read_a_storage(
 ) -> None:
     storage_id = await _storage_of(db, alice)
     r = await client.get(f"/api/storage/{storage_id}.json", auth=as_user(bob))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_unknown_storage_is_404(client: AsyncTestClient, as_user, alice) -> None:
     r = await client.get("/api/storage/999999.json", auth=as_user(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)
     assert r.json()["errors"]["message"] == "Storage not found with filters : {id=999999}"
 
 
@@ -86,7 +87,7 @@ async def test_owners_rename_their_storage(client: AsyncTestClient, as_user, db,
     r = await client.put(
         f"/api/storage/{storage_id}.json", json={"name": "renamed"}, auth=as_user(alice)
     )
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["storage"]["name"] == "renamed"
     assert r.json()["storage"]["updated"] is not None
 
@@ -97,13 +98,13 @@ async def test_a_new_owner_administers_the_storage(
     storage_id = await _storage_of(db, alice)
     await client.put(f"/api/storage/{storage_id}.json", json={"user": bob.id}, auth=as_user(alice))
     r = await client.put(f"/api/storage/{storage_id}.json", json={"name": "b"}, auth=as_user(bob))
-    assert r.status_code == 200
+    assert_status(r, 200)
 
 
 async def test_owners_delete_their_storage(client: AsyncTestClient, as_user, db, alice) -> None:
     storage_id = await _storage_of(db, alice)
     r = await client.delete(f"/api/storage/{storage_id}.json", auth=as_user(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["storage"]["id"] == storage_id
     assert await db.fetchval("SELECT count(*) FROM storage WHERE id = $1", storage_id) == 0
 
@@ -124,7 +125,7 @@ async def test_granting_access_answers_ok_and_lets_the_member_read(
     r = await client.post(f"/api/storage/{storage_id}/user/{bob.id}.json", auth=as_user(alice))
     assert r.status_code == 200 and r.json() == {"data": {"message": "OK"}}
     r = await client.get(f"/api/storage/{storage_id}.json", auth=as_user(bob))
-    assert r.status_code == 200
+    assert_status(r, 200)
 
 
 async def test_granting_keeps_an_administrators_rights(
@@ -133,7 +134,7 @@ async def test_granting_keeps_an_administrators_rights(
     storage_id = await _storage_of(db, alice)
     await client.post(f"/api/storage/{storage_id}/user/{alice.id}.json", auth=as_user(alice))
     r = await client.put(f"/api/storage/{storage_id}.json", json={"name": "x"}, auth=as_user(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
 
 
 async def test_readers_cannot_manage_the_storage(
@@ -142,7 +143,7 @@ async def test_readers_cannot_manage_the_storage(
     storage_id = await _storage_of(db, alice)
     await client.post(f"/api/storage/{storage_id}/user/{bob.id}.json", auth=as_user(alice))
     r = await client.put(f"/api/storage/{storage_id}.json", json={"name": "x"}, auth=as_user(bob))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_revoking_access_stops_reading(
@@ -153,7 +154,7 @@ async def test_revoking_access_stops_reading(
     r = await client.delete(f"/api/storage/{storage_id}/user/{bob.id}.json", auth=as_user(alice))
     assert r.status_code == 200 and r.json() == {"data": {"message": "OK"}}
     r = await client.get(f"/api/storage/{storage_id}.json", auth=as_user(bob))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_members_may_leave_a_storage(
@@ -162,7 +163,7 @@ async def test_members_may_leave_a_storage(
     storage_id = await _storage_of(db, alice)
     await client.post(f"/api/storage/{storage_id}/user/{bob.id}.json", auth=as_user(alice))
     r = await client.delete(f"/api/storage/{storage_id}/user/{bob.id}.json", auth=as_user(bob))
-    assert r.status_code == 200
+    assert_status(r, 200)
 
 
 async def test_the_owner_cannot_be_removed(
@@ -170,7 +171,7 @@ async def test_the_owner_cannot_be_removed(
 ) -> None:
     storage_id = await _storage_of(db, alice)
     r = await client.delete(f"/api/storage/{storage_id}/user/{alice.id}.json", auth=as_user(admin))
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert r.json()["errors"]["message"] == "The storage owner cannot be deleted."
 
 
@@ -179,9 +180,9 @@ async def test_granting_to_an_unknown_user_is_404(
 ) -> None:
     storage_id = await _storage_of(db, alice)
     r = await client.post(f"/api/storage/{storage_id}/user/999999.json", auth=as_user(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)
 
 
 async def test_guests_have_no_storage_access(client: AsyncTestClient, as_user, guest) -> None:
     r = await client.get("/api/storage.json", auth=as_user(guest))
-    assert r.status_code == 403
+    assert_status(r, 403)

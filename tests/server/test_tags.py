@@ -11,6 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from contracts import _generated as c
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import World, make_world
 from tests.server.project_helpers import auth
 
@@ -104,7 +105,7 @@ async def test_a_tag_in_use_is_renamed_only_by_an_admin(
     tag = (await _tag(client, alice)).json()["tag"]
     await _link(client, alice, tag["id"], PROJECT, world.project)
     r = await client.put(f"/api/tag/{tag['id']}.json", json={"name": "x"}, auth=auth(alice))
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_deleting_a_tag_removes_its_associations(
@@ -113,7 +114,7 @@ async def test_deleting_a_tag_removes_its_associations(
     tag = (await _tag(client, alice)).json()["tag"]
     link = (await _link(client, alice, tag["id"], PROJECT, world.project)).json()
     r = await client.delete(f"/api/tag/{tag['id']}.json", auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["tag"]["id"] == tag["id"]
     url = f"/api/tag_domain_association/{link['tagdomainassociation']['id']}.json"
     assert (await client.get(url, auth=auth(alice))).status_code == 404
@@ -185,7 +186,7 @@ async def test_bad_association_bodies_are_refused(
     if missing == "object":
         del body["domainIdent"]
     r = await client.post("/api/tag_domain_association.json", json=body, auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_a_second_association_of_the_same_tag_conflicts(
@@ -219,7 +220,7 @@ async def test_deleting_an_association_answers_it_and_keeps_the_tag(
     link = (await _link(client, alice, tag["id"], IMAGE, world.image)).json()
     url = f"/api/tag_domain_association/{link['tagdomainassociation']['id']}.json"
     r = await client.delete(url, auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["tagdomainassociation"]["tag"] == tag["id"]
     assert (await client.get(url, auth=auth(alice))).status_code == 404
     assert (await client.get(f"/api/tag/{tag['id']}.json", auth=auth(alice))).status_code == 200
@@ -235,7 +236,7 @@ async def test_an_association_is_read_and_deleted_under_its_object_url(
     url += f"{link['tagdomainassociation']['id']}.json"
     assert (await client.get(url, auth=auth(alice))).json()["tag"] == tag["id"]
     r = await client.delete(url, auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["tagdomainassociation"]["tag"] == tag["id"]
     assert (await client.get(url, auth=auth(alice))).status_code == 404
 
@@ -249,6 +250,6 @@ async def test_an_association_under_another_objects_url_is_not_found(
     link_id = link["tagdomainassociation"]["id"]
     url = f"/api/domain/{PROJECT}/{world.project}/tag_domain_association/{link_id}.json"
     r = await client.request(method, url, auth=auth(alice))
-    assert r.status_code == 404
+    assert_status(r, 404)
     kept = await client.get(f"/api/tag_domain_association/{link_id}.json", auth=auth(alice))
-    assert kept.status_code == 200
+    assert_status(kept, 200)

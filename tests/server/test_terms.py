@@ -9,6 +9,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
 
@@ -38,7 +39,7 @@ async def test_create_answers_the_envelope_with_the_ontology_callback(
 ) -> None:
     body = {"name": "Tumour", "color": "#00FF7f", "ontology": ontology, "class": None, "id": None}
     r = await client.post("/api/term.json", json=body, auth=as_user(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     env = r.json()
     term = env["term"]
     assert term["class"] == "be.cytomine.domain.ontology.Term"
@@ -64,7 +65,7 @@ async def test_get_shows_the_parent_from_the_parent_relation(
     body = {"term1": parent["id"], "term2": child["id"]}
     await client.post("/api/relation/parent/term.json", json=body, auth=auth)
     r = await client.get(f"/api/term/{child['id']}.json", auth=auth)
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["parent"] == parent["id"]
 
 
@@ -74,7 +75,7 @@ async def test_create_with_a_bad_color_is_refused(
 ) -> None:
     body = {"name": "T", "color": color, "ontology": ontology}
     r = await client.post("/api/term.json", json=body, auth=as_user(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert "color" in r.json()["errors"]["message"]
 
 
@@ -98,7 +99,7 @@ async def test_create_with_bad_fields_is_refused(
 ) -> None:
     body = {"ontology": ontology, **body}
     r = await client.post("/api/term.json", json=body, auth=as_user(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_duplicate_name_in_one_ontology_is_a_conflict(
@@ -107,7 +108,7 @@ async def test_duplicate_name_in_one_ontology_is_a_conflict(
     await _term(client, as_user(alice), ontology)
     body = {"name": "Tumour", "color": "#000000", "ontology": ontology}
     r = await client.post("/api/term.json", json=body, auth=as_user(alice))
-    assert r.status_code == 409
+    assert_status(r, 409)
 
 
 async def test_same_name_in_another_ontology_is_allowed(
@@ -124,7 +125,7 @@ async def test_update_changes_name_and_color_and_keeps_the_rest(
     term = await _term(client, as_user(alice), ontology)
     body = {**term, "name": "Necrosis", "color": "#101010", "comment": None}
     r = await client.put(f"/api/term/{term['id']}.json", json=body, auth=as_user(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     updated = r.json()["term"]
     assert (updated["name"], updated["color"], updated["comment"]) == ("Necrosis", "#101010", "c")
     assert r.json()["message"] == "Term Necrosis edited"
@@ -155,7 +156,7 @@ async def test_a_term_cannot_move_to_another_ontology(
     term = await _term(client, as_user(alice), ontology)
     body = {"ontology": other}
     r = await client.put(f"/api/term/{term['id']}.json", json=body, auth=as_user(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_delete_removes_the_term_and_its_links(
@@ -166,7 +167,7 @@ async def test_delete_removes_the_term_and_its_links(
     body = {"term1": parent["id"], "term2": child["id"]}
     await client.post("/api/relation/parent/term.json", json=body, auth=auth)
     r = await client.delete(f"/api/term/{parent['id']}.json", auth=auth)
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["term"]["id"] == parent["id"]
     assert await db.fetchval("SELECT count(*) FROM relation_term") == 0
     assert (await client.get(f"/api/term/{child['id']}.json", auth=auth)).json()["parent"] is None
@@ -178,7 +179,7 @@ async def test_unknown_term_is_404(
 ) -> None:
     kwargs = {"json": {"name": "x"}} if method == "PUT" else {}
     r = await client.request(method, "/api/term/999999.json", auth=as_user(alice), **kwargs)
-    assert r.status_code == 404
+    assert_status(r, 404)
     assert r.json()["errors"]["message"] == "Term not found with filters : {id=999999}"
 
 

@@ -11,6 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from server import signed_urls
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.project_helpers import auth
 from tests.server.serving_helpers import (
     Uploaded,
@@ -115,7 +116,7 @@ async def test_if_none_match_gets_the_same_304_from_memory(
     kwargs = {} if signed_url else {"auth": auth(alice)}
     tag = (await client.get(url, **kwargs)).headers["etag"]  # type: ignore[arg-type]
     slow, again, hits = await twice(client, url, headers={"If-None-Match": tag}, **kwargs)
-    assert slow.status_code == 304
+    assert_status(slow, 304)
     same(slow, again)
     assert hits == 1
 
@@ -141,7 +142,7 @@ async def test_outsider_with_a_warm_tile_url_is_refused_by_the_app(
     url = await url_of(client, alice, uploaded, "tile")
     await client.get(url, auth=auth(alice))
     slow, again, hits = await twice(client, url, auth=auth(bob))
-    assert slow.status_code == 403
+    assert_status(slow, 403)
     same(slow, again)
     assert hits == 0
 
@@ -155,7 +156,7 @@ async def test_tampered_signature_on_a_warm_tile_is_refused_by_the_app(
     url = f"{await url_of(client, alice, uploaded, 'tile')}?{query}"
     await client.get(url)
     slow, again, hits = await twice(client, url.replace("sig=", "sig=A"))
-    assert slow.status_code == 403
+    assert_status(slow, 403)
     same(slow, again)
     assert hits == 0
 
@@ -168,7 +169,7 @@ async def test_anonymous_request_for_a_warm_tile_goes_to_the_app(
     url = await url_of(client, alice, uploaded, "tile")
     await client.get(url, auth=auth(alice))
     slow, again, hits = await twice(client, url)
-    assert slow.status_code == 401
+    assert_status(slow, 401)
     same(slow, again)
     assert hits == 0
 
@@ -216,7 +217,7 @@ async def test_expired_signed_url_on_a_warm_tile_is_refused_by_the_app(
     later = SimpleNamespace(time=lambda: time.time() + 30 * 86400)
     monkeypatch.setattr(signed_urls, "time", later)
     slow, again, hits = await twice(client, url)
-    assert slow.status_code == 403
+    assert_status(slow, 403)
     same(slow, again)
     assert hits == 0
 
@@ -254,6 +255,6 @@ async def test_a_tampered_path_token_on_a_warm_tile_is_refused_by_the_app(
         await client.get(url)
         token = url.split("/s/")[1].split("/")[0]
         slow, again, hits = await twice(client, url.replace(token, token[:-2] + "AA"))
-        assert slow.status_code == 403
+        assert_status(slow, 403)
         same(slow, again)
         assert hits == 0

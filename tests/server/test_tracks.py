@@ -11,6 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from contracts import _generated as c
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import World, create, make_image, make_world, square
 from tests.server.project_helpers import auth
 
@@ -77,7 +78,7 @@ async def test_a_track_needs_a_name_and_an_image(
 ) -> None:
     full = {"name": "t", "image": world.image, **body}
     r = await client.post("/api/track.json", json=full, auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_a_track_on_a_missing_image_is_not_found(
@@ -91,7 +92,7 @@ async def test_a_non_member_can_neither_read_nor_create_tracks(
 ) -> None:
     created = (await _track(client, alice, world.image)).json()["track"]
     r = await client.get(f"/api/track/{created['id']}.json", auth=auth(guest))
-    assert r.status_code == 403
+    assert_status(r, 403)
     assert (await _track(client, guest, world.image, "other")).status_code == 403
 
 
@@ -112,7 +113,7 @@ async def test_a_track_cannot_move_to_another_image(
     other, _ = await make_image(db, world.project, alice.id)
     body = {**created, "image": other}
     r = await client.put(f"/api/track/{created['id']}.json", json=body, auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_deleting_a_track_removes_its_annotation_links(
@@ -123,7 +124,7 @@ async def test_deleting_a_track_removes_its_annotation_links(
         f"/api/annotationtrack/{annotation['id']}/{track['id']}.json", auth=auth(alice)
     )
     r = await client.delete(f"/api/track/{track['id']}.json", auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["track"]["id"] == track["id"]
     links = await client.get(
         f"/api/annotation/{annotation['id']}/annotationtrack.json", auth=auth(alice)
@@ -184,7 +185,7 @@ async def test_a_track_holds_one_annotation_per_slice(
     r = await client.post(
         f"/api/annotationtrack/{second['id']}/{track['id']}.json", auth=auth(alice)
     )
-    assert r.status_code == 409
+    assert_status(r, 409)
 
 
 async def test_a_track_of_another_image_is_refused(
@@ -196,7 +197,7 @@ async def test_a_track_of_another_image_is_refused(
     r = await client.post(
         f"/api/annotationtrack/{annotation['id']}/{track['id']}.json", auth=auth(alice)
     )
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 @pytest.mark.parametrize(("annotation", "track"), [(999999, None), (None, 999999)])
@@ -217,7 +218,7 @@ async def test_the_body_create_needs_annotation_and_track(
     client: AsyncTestClient, alice: NewAccount
 ) -> None:
     r = await client.post("/api/annotationtrack.json", json={"track": 1}, auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_in_a_restricted_project_a_contributor_cannot_link_anothers_annotation(
@@ -229,7 +230,7 @@ async def test_in_a_restricted_project_a_contributor_cannot_link_anothers_annota
     r = await client.post(
         f"/api/annotationtrack/{annotation['id']}/{track['id']}.json", auth=auth(bob)
     )
-    assert r.status_code == 403
+    assert_status(r, 403)
 
 
 async def test_unlinking_answers_the_link_and_removes_it(
@@ -239,6 +240,6 @@ async def test_unlinking_answers_the_link_and_removes_it(
     pair = f"/api/annotationtrack/{annotation['id']}/{track['id']}.json"
     created = (await client.post(pair, auth=auth(alice))).json()["annotationtrack"]
     r = await client.delete(pair, auth=auth(alice))
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["annotationtrack"]["id"] == created["id"]
     assert (await client.get(pair, auth=auth(alice))).status_code == 404

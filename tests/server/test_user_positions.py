@@ -11,6 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from contracts import _generated as c
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import World, make_world
 from tests.server.project_helpers import auth
 
@@ -199,7 +200,7 @@ async def test_the_history_refuses_a_bad_time_bound(
 ) -> None:
     url = f"/api/imageinstance/{world.image}/positions.json"
     r = await client.get(url, params={"afterThan": "yesterday"}, auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_followers_are_the_users_polling_a_broadcaster(

@@ -14,6 +14,7 @@ from server.app import create_app
 from server.cli import parser
 from server.settings import Settings, load_settings
 from server.web_ui import check_directory
+from tests.assertions import assert_status
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
 
@@ -47,7 +48,7 @@ async def ui(settings: Settings, ui_dir: Path) -> AsyncIterator[AsyncTestClient]
 @pytest.mark.parametrize("path", ["/", "/projects", "/project/14/image/68", "/storage"])
 async def test_history_routes_answer_index_html(ui: AsyncTestClient, path: str) -> None:
     r = await ui.get(path)
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.content == INDEX
     assert r.headers["content-type"].startswith("text/html")
     assert r.headers["cache-control"] == "no-cache"
@@ -66,14 +67,14 @@ async def test_hashed_assets_are_immutable_with_their_type(
     ui: AsyncTestClient, name: str, media_type: str
 ) -> None:
     r = await ui.get(f"/assets/{name}")
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.headers["content-type"].split(";")[0] == media_type
     assert r.headers["cache-control"] == "public, max-age=31536000, immutable"
 
 
 async def test_other_files_are_revalidated(ui: AsyncTestClient) -> None:
     r = await ui.get("/favicon.ico")
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.headers["cache-control"] == "no-cache"
 
 
@@ -84,14 +85,14 @@ async def test_etag_and_last_modified_give_304(ui: AsyncTestClient) -> None:
     again = await ui.get("/assets/index-3f9a1c.js", headers={"If-None-Match": etag})
     assert (again.status_code, again.content) == (304, b"")
     since = await ui.get("/assets/index-3f9a1c.js", headers={"If-Modified-Since": modified})
-    assert since.status_code == 304
+    assert_status(since, 304)
     other = await ui.get("/assets/index-3f9a1c.js", headers={"If-None-Match": '"other"'})
     assert (other.status_code, other.content) == (200, SCRIPT)
 
 
 async def test_head_gives_the_headers_without_the_body(ui: AsyncTestClient) -> None:
     r = await ui.head("/assets/index-3f9a1c.js")
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.headers["content-length"] == str(len(SCRIPT))
     assert r.content == b""
 
@@ -99,7 +100,7 @@ async def test_head_gives_the_headers_without_the_body(ui: AsyncTestClient) -> N
 @pytest.mark.parametrize("path", ["/assets/gone-000000.js", "/logo.png"])
 async def test_a_missing_file_is_404_not_index_html(ui: AsyncTestClient, path: str) -> None:
     r = await ui.get(path, headers={"Accept": "*/*"})
-    assert r.status_code == 404
+    assert_status(r, 404)
     assert r.json() == {"errors": {"message": "Not Found"}}
 
 
@@ -124,7 +125,7 @@ async def test_a_page_with_a_dot_in_its_route_is_index_html(ui: AsyncTestClient)
 )
 async def test_server_prefixes_keep_their_json_404(ui: AsyncTestClient, path: str) -> None:
     r = await ui.get(path)
-    assert r.status_code == 404
+    assert_status(r, 404)
     assert r.content != INDEX
     if not path.startswith("/schema/"):  # the OpenAPI pages answer their own HTML 404
         assert r.json()["errors"]["message"]
@@ -137,7 +138,7 @@ async def test_configuration_json_is_the_servers_own(ui: AsyncTestClient) -> Non
 
 async def test_api_routes_still_answer(ui: AsyncTestClient) -> None:
     r = await ui.get("/server/ping.json")
-    assert r.status_code == 200
+    assert_status(r, 200)
     assert r.json()["alive"] is True
 
 
@@ -152,7 +153,7 @@ async def test_no_file_outside_the_directory(ui: AsyncTestClient, path: str) -> 
 async def test_without_web_ui_nothing_is_served(client: AsyncTestClient) -> None:
     for path in ("/", "/projects", "/project/14/image/68"):
         r = await client.get(path)
-        assert r.status_code == 404
+        assert_status(r, 404)
         assert r.json() == {"errors": {"message": "Not Found"}}
 
 

@@ -18,6 +18,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.iam_flow import password_grant
 from tests.server.image_helpers import make_storage, write_pyramid
 from tests.server.project_helpers import make_project
@@ -142,7 +143,7 @@ async def test_a_stale_date_full_is_refused(
         "content-type-full": "null",
     }
     r = await _post(client, small_slide, query, headers)
-    assert r.status_code == 401
+    assert_status(r, 401)
     assert "away from the server clock" in r.json()["errors"]["message"]
 
 
@@ -160,7 +161,7 @@ async def test_a_signature_for_another_storage_is_refused(
         "content-type-full": "null",
     }
     r = await _post(client, small_slide, f"idStorage={other}&idProject=", headers)
-    assert r.status_code == 401
+    assert_status(r, 401)
     assert r.json()["errors"]["message"] == "Bad signature"
 
 
@@ -174,5 +175,5 @@ async def test_no_storage_chosen_is_a_clear_400(
         "content-type-full": "null",
     }
     r = await _post(client, small_slide, "idStorage=null&idProject=", headers)
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert "No storage chosen" in r.json()["errors"]["message"]

@@ -13,6 +13,7 @@ from litestar.testing import AsyncTestClient
 from PIL import Image
 
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import create, make_image
 from tests.server.image_helpers import HEIGHT
 from tests.server.image_helpers import WIDTH as IMAGE_WIDTH
@@ -115,4 +116,4 @@ async def test_a_mask_of_an_abstract_image_window_is_refused(
     abstract = await db.fetchval("SELECT base_image_id FROM image_instance WHERE id = $1", image)
     url = f"/api/abstractimage/{abstract}/{WINDOW}.png"
     r = await client.get(url, params={"mask": "true"}, auth=auth(admin))
-    assert r.status_code == 400
+    assert_status(r, 400)

@@ -6,9 +6,9 @@ import pytest
 import shapely
 
 from contracts.errors import Invalid, NotFound
+from contracts.pyramid import TileOutOfRange
 from spatial import (
     InvalidBbox,
-    TileOutOfRange,
     max_zoom,
     parse_bbox,
     pixels_per_tile_pixel,

@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from contracts.pyramid import TileOutOfRange
 from tests.tiling.conftest import HEIGHT, WIDTH
 from tiling import deepzoom, sources
-from tiling.errors import InvalidImageRequest, TileOutOfRange
+from tiling.errors import InvalidImageRequest
 
 
 @pytest.mark.parametrize(

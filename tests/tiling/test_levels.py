@@ -6,8 +6,8 @@ import random
 
 import pytest
 
+from contracts.pyramid import TileOutOfRange
 from tiling import levels
-from tiling.errors import TileOutOfRange
 
 SHAPES = [(1, 1), (256, 256), (257, 256), (3000, 2000), (60000, 40000), (511, 1025)] + [
     (random.Random(n).randint(1, 200_000), random.Random(n + 1).randint(1, 200_000))

@@ -10,8 +10,8 @@ import pytest
 import tifffile
 from PIL import Image
 
+from contracts.pyramid import TileOutOfRange
 from tiling import levels, planes, sources
-from tiling.errors import TileOutOfRange
 from tiling.metadata import read_metadata
 
 CHANNELS, DEPTH, HEIGHT, WIDTH = 3, 2, 600, 700

@@ -10,13 +10,13 @@ import pytest
 import tifffile
 from PIL import Image
 
+from contracts.pyramid import TileOutOfRange
 from tests.tiling.conftest import HEIGHT, WIDTH
 from tiling import levels, sources
 from tiling.errors import (
     AssociatedImageNotFound,
     InvalidRegion,
     RegionTooLarge,
-    TileOutOfRange,
     UnreadableImage,
     UnsupportedFormat,
 )

@@ -7,10 +7,10 @@ import asyncpg
 from contracts import _generated as c
 from contracts.envelopes import BulkResult
 from contracts.errors import Conflict, Forbidden, Invalid, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows
 from server.db.store import arrays, commands, images, storages, users
+from server.principal import Principal
 
 
 def _check_plane(body: c.AbstractSliceInput) -> None:

@@ -6,9 +6,9 @@ import asyncpg
 import msgspec
 
 from contracts.errors import Conflict, Invalid
-from server.auth.passwords import hash_password, new_key_pair
-from server.auth.principal import ADMIN, SUPER_ADMIN, USER
 from server.db import queries as q
+from server.passwords import hash_password, new_key_pair
+from server.principal import ADMIN, SUPER_ADMIN, USER
 
 
 class NewAccount(msgspec.Struct, kw_only=True):

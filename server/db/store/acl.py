@@ -15,8 +15,8 @@ import asyncpg
 import msgspec
 
 from contracts.errors import Forbidden, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
+from server.principal import Principal
 
 
 class ProjectAccess(msgspec.Struct, frozen=True, kw_only=True):

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import asyncpg
 
 from contracts.errors import Forbidden, Invalid, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db.store import acl
+from server.principal import Principal
 
 
 def refuse(project_id: int) -> Forbidden:

@@ -10,13 +10,15 @@ import asyncpg
 
 from contracts import _generated as c
 from contracts.envelopes import BulkResult
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db.store import acl
 from server.db.store import annotation_kinds as kinds
 from server.db.store.annotation_rows import AnnotationBody, prepare
+from server.principal import Principal
 
-ALGO = kinds.KindStore("algo", c.AlgoAnnotation, q.ALGO_ANNOTATION_GET, q.ALGO_ANNOTATION_LIST)
+ALGO = kinds.KindStore(
+    "algo", c.AlgoAnnotation, lambda: q.ALGO_ANNOTATION_GET, lambda: q.ALGO_ANNOTATION_LIST
+)
 fetch = ALGO.fetch
 get = ALGO.get
 list_visible = ALGO.list_visible

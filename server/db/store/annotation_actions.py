@@ -10,12 +10,12 @@ import msgspec
 from contracts import _generated as c
 from contracts.envelopes import Page
 from contracts.errors import Invalid, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import acl
 from server.db.store.activity import readable_image, readable_slice, refuse
+from server.principal import Principal
 
 
 class ActionFilter(msgspec.Struct, frozen=True, kw_only=True):

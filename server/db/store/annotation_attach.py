@@ -16,10 +16,10 @@ import msgspec
 
 from contracts import _generated as c
 from contracts.errors import Conflict, DomainError, Invalid, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db.store import annotation_links, tracks
 from server.db.store.annotation_rows import AnnotationBody, Errors, Row
+from server.principal import Principal
 
 
 class LinkedAnnotation(c.UserAnnotation, kw_only=True):

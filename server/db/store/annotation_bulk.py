@@ -14,9 +14,9 @@ import msgspec
 
 import spatial
 from contracts.errors import Conflict, Invalid
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db.store import acl
+from server.principal import Principal
 
 Mode = Literal["set", "add", "remove"]
 

@@ -16,13 +16,13 @@ import msgspec
 from contracts import _generated as c
 from contracts.envelopes import Page
 from contracts.errors import NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import acl
 from server.db.store.annotation_kinds import locate
 from server.db.store.commands import record
+from server.principal import Principal
 
 ANNOTATION_CLASSES = {
     "user": "be.cytomine.domain.ontology.UserAnnotation",

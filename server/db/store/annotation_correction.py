@@ -17,10 +17,10 @@ import msgspec
 import spatial
 from contracts import _generated as c
 from contracts.errors import Invalid, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db.store import acl, user_annotations
 from server.db.store.annotation_rows import AnnotationBody
+from server.principal import Principal
 from spatial import correction
 
 

@@ -13,8 +13,8 @@ import asyncpg
 import msgspec
 
 from contracts.errors import Invalid
-from server.auth.principal import Principal
 from server.db import queries as q
+from server.principal import Principal
 
 PAGE = 2000
 Shape = Literal["geojson", "ndjson", "qupath"]

@@ -24,13 +24,13 @@ import shapely  # type: ignore[import-untyped]
 import spatial
 import spatial.frames
 from contracts.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows as decode
 from server.db.store import acl
 from server.db.store import annotation_copy as cp
 from server.db.store.annotation_features import Decoded, Properties
 from server.db.store.annotation_rows import ImageContext, Row, fill, image_context
+from server.principal import Principal
 
 Format = Literal["geojson", "ndjson", "qupath"]
 MAX_ERRORS = 100  # rejections kept on the job; rows_rejected has the full count

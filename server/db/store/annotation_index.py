@@ -7,10 +7,10 @@ import asyncpg
 from contracts import _generated as c
 from contracts.envelopes import Page, page
 from contracts.errors import NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows as decode
 from server.db.store import acl
+from server.principal import Principal
 
 
 async def by_slice(

@@ -6,6 +6,7 @@ All kinds live in the one ``annotation`` table (``kind`` column), so the geometr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Generic, Literal, TypeVar
@@ -16,7 +17,6 @@ import msgspec
 from contracts import _generated as c
 from contracts.envelopes import Page, page
 from contracts.errors import Invalid, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows as decode
 from server.db.store import acl
@@ -175,14 +175,15 @@ class KindStore(Generic[T]):
 
     kind: Kind
     contract: type[T]
-    get_query: str
-    """``$1 annotation_id`` -> obj, project_id, user_id, image_id (and kind-specific columns)."""
-    list_query: str
+    get_query: Callable[[], str]
+    """``$1 annotation_id`` -> obj, project_id, user_id, image_id (and kind-specific columns);
+    read when it runs, like every statement (``queries.use_overrides`` may replace it)."""
+    list_query: Callable[[], str]
     """``$1 user_id, $2 bypass, $3 limit, $4 offset`` -> size, items."""
 
     async def row(self, conn: asyncpg.Connection, annotation_id: int) -> asyncpg.Record:
         """The annotation JSON with what permission checks need; NotFound when absent."""
-        row = await conn.fetchrow(self.get_query, annotation_id)
+        row = await conn.fetchrow(self.get_query(), annotation_id)
         if row is None:
             raise NotFound(CLASS_NAMES[self.kind], annotation_id)
         return row
@@ -201,7 +202,7 @@ class KindStore(Generic[T]):
         self, conn: asyncpg.Connection, me: Principal, max_: int, offset: int
     ) -> Page[T]:
         """Annotations of this kind in every project the caller reads, newest first."""
-        row = await conn.fetchrow(self.list_query, me.id, me.is_admin, max_ or None, offset)
+        row = await conn.fetchrow(self.list_query(), me.id, me.is_admin, max_ or None, offset)
         assert row is not None
         items = decode.many(row["items"], self.contract)
         return page(items, size=int(row["size"]), offset=offset, max_=max_)

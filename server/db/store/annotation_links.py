@@ -7,7 +7,6 @@ import asyncpg
 from contracts import _generated as c
 from contracts.envelopes import Page, page
 from contracts.errors import Conflict, Invalid, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page

@@ -44,6 +44,7 @@ from server.db.composed import Statement
 from server.db.store import annotation_overview
 from server.params import as_id, flag
 from server.params import ids as id_values
+from server.principal import Principal
 
 GROUPS: dict[str, tuple[str, ...]] = {
     "basic": ("id", "class"),

@@ -19,9 +19,9 @@ import msgspec
 
 import spatial
 from contracts.errors import Invalid, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db.store import acl
+from server.principal import Principal
 from spatial import grid
 
 if TYPE_CHECKING:

@@ -21,9 +21,9 @@ import shapely  # type: ignore[import-untyped]
 import spatial
 import spatial.frames
 from contracts.errors import DomainError, Invalid, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db.store import acl
+from server.principal import Principal
 
 # Above this many shapes, geometry checks leave the event loop for a worker thread.
 THREAD_THRESHOLD = 64

@@ -13,7 +13,6 @@ import asyncpg
 
 from contracts import _generated as c
 from contracts.errors import Conflict, Invalid, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows as decode
 from server.db.store import acl

@@ -9,7 +9,7 @@ import asyncpg
 
 from contracts.envelopes import BulkResult
 from contracts.errors import DomainError
-from server.auth.principal import Principal
+from server.principal import Principal
 
 B = TypeVar("B")
 Create = Callable[[asyncpg.Connection, Principal, B], Awaitable[tuple[Any, int]]]

@@ -17,7 +17,6 @@ from contracts import _generated as c
 from contracts.envelopes import Page
 from contracts.errors import Forbidden, NotFound
 from server import attachments
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page

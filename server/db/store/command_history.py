@@ -11,10 +11,10 @@ import msgspec
 from contracts import _generated as c
 from contracts.envelopes import Page, page
 from contracts.errors import Forbidden
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows as decode
 from server.db.store import acl
+from server.principal import Principal
 
 
 class HistoryQuery(msgspec.Struct, frozen=True, kw_only=True):

@@ -7,11 +7,11 @@ import asyncpg
 from contracts import _generated as c
 from contracts.envelopes import Page
 from contracts.errors import Conflict, Forbidden, Invalid, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import commands
+from server.principal import Principal
 
 READING_ROLES = ("ALL", "USER", "ADMIN")
 

@@ -12,9 +12,9 @@ import asyncpg
 import msgspec
 
 from contracts.errors import Invalid, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db.store import acl
+from server.principal import Principal
 
 ROLES = ("ADMIN_PROJECT", "CONTRIBUTOR_PROJECT")
 

@@ -13,9 +13,9 @@ import msgspec
 
 from contracts import _generated as c
 from contracts.errors import Forbidden, Invalid, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db.store import acl, storages
+from server.principal import Principal
 
 PROJECT = c.Project.CLASS
 IMAGE_INSTANCE = c.ImageInstance.CLASS

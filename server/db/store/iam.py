@@ -11,10 +11,10 @@ import asyncpg
 import msgspec
 
 from contracts.errors import DomainError
-from server.auth import oidc
-from server.auth.passwords import hash_password, new_key_pair, new_password, verify_password
+from server import sso
 from server.db import queries as q
 from server.db.pool import connection
+from server.passwords import hash_password, new_key_pair, new_password, verify_password
 
 
 class CodeGrant(msgspec.Struct, kw_only=True):
@@ -96,27 +96,27 @@ async def check_password(
 
 async def open_session(
     conn: asyncpg.Connection, user_id: int, *, lifetime: int, cookie: str | None = None
-) -> oidc.Account:
+) -> sso.Account:
     """Start an SSO session; ``cookie`` is the browser secret, when there is one."""
-    sid = oidc.new_secret()
-    cookie_hash = oidc.digest(cookie) if cookie else None
+    sid = sso.new_secret()
+    cookie_hash = sso.digest(cookie) if cookie else None
     await conn.execute(q.IAM_SESSION_INSERT, sid, user_id, cookie_hash, lifetime)
     account = await session_account(conn, sid)
     assert account is not None
     return account
 
 
-async def session_account(conn: asyncpg.Connection, sid: str) -> oidc.Account | None:
+async def session_account(conn: asyncpg.Connection, sid: str) -> sso.Account | None:
     """The account of a live session, or None when it ended or expired."""
     row = await conn.fetchrow(q.IAM_SESSION_ACCOUNT, sid)
-    return None if row is None else oidc.Account(**dict(row))
+    return None if row is None else sso.Account(**dict(row))
 
 
 async def session_by_cookie(conn: asyncpg.Connection, cookie: str | None) -> str | None:
     """The live session behind an SSO cookie value."""
     if not cookie:
         return None
-    sid: str | None = await conn.fetchval(q.IAM_SESSION_BY_COOKIE, oidc.digest(cookie))
+    sid: str | None = await conn.fetchval(q.IAM_SESSION_BY_COOKIE, sso.digest(cookie))
     return sid
 
 
@@ -124,16 +124,16 @@ async def end_session(
     conn: asyncpg.Connection, *, sid: str | None = None, cookie: str | None = None
 ) -> None:
     """End the session named by id or by cookie (logout)."""
-    cookie_hash = oidc.digest(cookie) if cookie else None
+    cookie_hash = sso.digest(cookie) if cookie else None
     await conn.execute(q.IAM_SESSION_END, sid, cookie_hash)
 
 
 async def new_code(conn: asyncpg.Connection, sid: str, request: dict[str, str]) -> str:
     """Issue a one-time code for ``sid`` and the authorization ``request`` parameters."""
-    code = oidc.new_secret()
+    code = sso.new_secret()
     await conn.execute(
         q.IAM_CODE_INSERT,
-        oidc.digest(code),
+        sso.digest(code),
         sid,
         request.get("client_id", ""),
         request.get("redirect_uri", ""),
@@ -141,14 +141,14 @@ async def new_code(conn: asyncpg.Connection, sid: str, request: dict[str, str]) 
         request.get("code_challenge_method") or None,
         request.get("nonce") or None,
         request.get("scope") or None,
-        oidc.CODE_SECONDS,
+        sso.CODE_SECONDS,
     )
     return code
 
 
 async def take_code(conn: asyncpg.Connection, code: str) -> CodeGrant | None:
     """Consume a code (single use); None when unknown or already used."""
-    row = await conn.fetchrow(q.IAM_CODE_TAKE, oidc.digest(code))
+    row = await conn.fetchrow(q.IAM_CODE_TAKE, sso.digest(code))
     return None if row is None else CodeGrant(**dict(row))
 
 
@@ -173,10 +173,10 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-async def profile(conn: asyncpg.Connection, user_id: int) -> oidc.Account | None:
+async def profile(conn: asyncpg.Connection, user_id: int) -> sso.Account | None:
     """Profile facts of an account for the Account REST API (no session)."""
     row = await conn.fetchrow(q.IAM_ACCOUNT_PROFILE, user_id)
-    return None if row is None else oidc.Account(**dict(row))
+    return None if row is None else sso.Account(**dict(row))
 
 
 async def credentials(conn: asyncpg.Connection, user_id: int) -> asyncpg.Record | None:
@@ -186,16 +186,14 @@ async def credentials(conn: asyncpg.Connection, user_id: int) -> asyncpg.Record 
 
 async def new_login_token(conn: asyncpg.Connection, username: str, minutes: int) -> str | None:
     """A one-time login token for ``username``; None when the account is unknown."""
-    token = oidc.new_secret()
-    found = await conn.fetchval(
-        q.IAM_LOGIN_TOKEN_INSERT, oidc.digest(token), username, minutes * 60
-    )
+    token = sso.new_secret()
+    found = await conn.fetchval(q.IAM_LOGIN_TOKEN_INSERT, sso.digest(token), username, minutes * 60)
     return None if found is None else token
 
 
 async def take_login_token(conn: asyncpg.Connection, username: str, token: str) -> int | None:
     """Consume a login token; the account id when it was valid."""
-    user_id: int | None = await conn.fetchval(q.IAM_LOGIN_TOKEN_TAKE, oidc.digest(token), username)
+    user_id: int | None = await conn.fetchval(q.IAM_LOGIN_TOKEN_TAKE, sso.digest(token), username)
     return user_id
 
 

@@ -10,12 +10,12 @@ import msgspec
 from contracts import _generated as c
 from contracts.envelopes import Page
 from contracts.errors import Forbidden, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import acl
 from server.db.store.activity import refuse
+from server.principal import Principal
 
 
 class DistinctImage(msgspec.Struct, kw_only=True, rename="camel"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 import asyncpg
@@ -12,11 +13,12 @@ from server.db import queries as q
 
 Kind = Literal["imageinstance", "sliceinstance", "abstractimage", "abstractslice"]
 
-_QUERIES: dict[str, tuple[str, str]] = {
-    "imageinstance": (q.IMAGE_FILE_BY_INSTANCE, "ImageInstance"),
-    "sliceinstance": (q.IMAGE_FILE_BY_SLICE, "SliceInstance"),
-    "abstractimage": (q.IMAGE_FILE_BY_ABSTRACT, "AbstractImage"),
-    "abstractslice": (q.IMAGE_FILE_BY_ABSTRACT_SLICE, "AbstractSlice"),
+# Statements are read when they run (``queries.use_overrides`` may replace them).
+_QUERIES: dict[str, tuple[Callable[[], str], str]] = {
+    "imageinstance": (lambda: q.IMAGE_FILE_BY_INSTANCE, "ImageInstance"),
+    "sliceinstance": (lambda: q.IMAGE_FILE_BY_SLICE, "SliceInstance"),
+    "abstractimage": (lambda: q.IMAGE_FILE_BY_ABSTRACT, "AbstractImage"),
+    "abstractslice": (lambda: q.IMAGE_FILE_BY_ABSTRACT_SLICE, "AbstractSlice"),
 }
 
 
@@ -38,8 +40,8 @@ async def resolve(
     conn: asyncpg.Connection, kind: Kind, object_id: int, user_id: int, bypass: bool
 ) -> ImageFile:
     """The file of ``kind`` ``object_id``; NotFound, or Forbidden when the caller cannot read."""
-    sql, class_name = _QUERIES[kind]
-    row = await conn.fetchrow(sql, object_id, user_id, bypass)
+    query, class_name = _QUERIES[kind]
+    row = await conn.fetchrow(query(), object_id, user_id, bypass)
     if row is None or row["path"] is None:
         raise NotFound(class_name, object_id)
     if not row["allowed"]:

@@ -9,11 +9,11 @@ from msgspec import UNSET, UnsetType
 from contracts import _generated as c
 from contracts.envelopes import Page
 from contracts.errors import Conflict, Forbidden, Invalid, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import acl, commands, images, users
+from server.principal import Principal
 
 
 class InstanceFilter(msgspec.Struct, frozen=True, kw_only=True):

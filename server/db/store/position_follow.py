@@ -6,10 +6,10 @@ import asyncpg
 import msgspec
 
 from contracts.errors import Forbidden
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db.position_channel import Announcement
 from server.db.store.activity import readable_image
+from server.principal import Principal
 
 
 class LiveView(msgspec.Struct, kw_only=True):

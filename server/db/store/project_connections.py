@@ -18,11 +18,11 @@ from msgspec import UNSET, UnsetType
 from contracts import _generated as c
 from contracts.envelopes import Page
 from contracts.errors import Forbidden, Invalid, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store.activity import count_between, own_or_managed, refuse
+from server.principal import Principal
 
 Period = Literal["hour", "day", "week"]
 PERIODS: tuple[Period, ...] = ("hour", "day", "week")

@@ -10,12 +10,12 @@ import asyncpg
 from contracts import _generated as c
 from contracts.envelopes import Page
 from contracts.errors import Conflict, Invalid, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import acl, commands
 from server.db.store.project_members import require_user
+from server.principal import Principal
 
 Representative = c.ProjectRepresentativeUser
 DefaultLayer = c.ProjectDefaultLayer

@@ -13,12 +13,12 @@ from msgspec import UNSET, UnsetType
 from contracts import _generated as c
 from contracts.envelopes import Page, page
 from contracts.errors import Forbidden, Invalid, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import acl
 from server.db.store.accounts import create_account
+from server.principal import Principal
 
 T = TypeVar("T")
 

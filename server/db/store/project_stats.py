@@ -13,11 +13,11 @@ import asyncpg
 import msgspec
 
 from contracts.errors import Invalid, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows
 from server.db.store import acl, terms
 from server.db.store.project_connections import require_admin
+from server.principal import Principal
 
 AnnotationKind = Literal["user", "algo", "reviewed"]
 ActivitySource = Literal["connection", "consultation", "action"]

@@ -15,11 +15,11 @@ import msgspec
 from contracts import _generated as c
 from contracts.envelopes import Page, page
 from contracts.errors import Conflict, Forbidden, Invalid, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db.store import acl
 from server.db.store import annotation_kinds as kinds
 from server.db.store.annotation_rows import AnnotationBody
+from server.principal import Principal
 
 
 class ReviewedBody(AnnotationBody, kw_only=True):
@@ -30,7 +30,10 @@ class ReviewedBody(AnnotationBody, kw_only=True):
 
 
 REVIEWED = kinds.KindStore(
-    "reviewed", c.ReviewedAnnotation, q.REVIEWED_ANNOTATION_GET, q.REVIEWED_ANNOTATION_LIST
+    "reviewed",
+    c.ReviewedAnnotation,
+    lambda: q.REVIEWED_ANNOTATION_GET,
+    lambda: q.REVIEWED_ANNOTATION_LIST,
 )
 fetch = REVIEWED.fetch
 get = REVIEWED.get

@@ -15,11 +15,11 @@ import msgspec
 
 from contracts import _generated as c
 from contracts.errors import Conflict, Invalid, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db.store import acl, image_instances
 from server.db.store import annotation_kinds as kinds
 from server.db.store import reviewed_annotations as reviewed
+from server.principal import Principal
 
 NOT_ACCEPTED = "This annotation is not accepted, you cannot reject it!"
 

@@ -8,13 +8,13 @@ import msgspec
 import contracts._generated as c
 from contracts.envelopes import Page, page
 from contracts.errors import Conflict, Forbidden, Invalid, NotFound
-from server.auth.principal import ADMIN, SUPER_ADMIN, Principal
 from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import commands
 from server.db.store.users import get as get_user
 from server.db.store.users import require_admin
+from server.principal import ADMIN, SUPER_ADMIN, Principal
 
 
 def _by_id(params: ListParams) -> ListParams:

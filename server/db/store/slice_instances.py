@@ -11,9 +11,9 @@ import asyncpg
 
 from contracts import _generated as c
 from contracts.errors import Conflict, Invalid
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db.store import acl, commands, image_instances, images
+from server.principal import Principal
 
 
 def _inconsistent(image_id: int, base_slice: int, project_id: int) -> Invalid:

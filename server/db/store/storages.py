@@ -8,13 +8,13 @@ import msgspec
 import contracts._generated as c
 from contracts.envelopes import Page
 from contracts.errors import Forbidden, Invalid, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import commands
 from server.db.store.users import ascending_by_default
 from server.db.store.users import get as get_user
+from server.principal import Principal
 
 ADMINISTRATION = "ADMINISTRATION"
 

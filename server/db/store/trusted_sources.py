@@ -12,7 +12,6 @@ import asyncpg
 from contracts import _generated as c
 from contracts.envelopes import Page
 from contracts.errors import Forbidden, Invalid, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page

@@ -15,9 +15,9 @@ import asyncpg
 import msgspec
 
 from contracts.errors import Conflict, Forbidden, Invalid, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db.store.undo_kinds import KINDS, Change, UndoKind
+from server.principal import Principal
 
 Direction = Literal["UNDO", "REDO"]
 _OTHER: dict[Direction, Direction] = {"UNDO": "REDO", "REDO": "UNDO"}

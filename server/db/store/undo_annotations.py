@@ -16,11 +16,11 @@ import msgspec
 
 from contracts import _generated as c
 from contracts.errors import Invalid
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows as decode
 from server.db.store import acl
 from server.db.store import annotation_kinds as kinds
+from server.principal import Principal
 
 
 class Change(msgspec.Struct, frozen=True, kw_only=True):

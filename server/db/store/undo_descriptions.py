@@ -9,11 +9,11 @@ from asyncpg.exceptions import UniqueViolationError
 
 from contracts import _generated as c
 from contracts.errors import Conflict
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows as decode
 from server.db.store import domains
 from server.db.store.undo_annotations import Change
+from server.principal import Principal
 
 
 class DescriptionKind:

@@ -15,9 +15,9 @@ from typing import Any, Protocol
 import asyncpg
 
 from contracts import _generated as c
-from server.auth.principal import Principal
 from server.db.store import undo_annotations, undo_descriptions
 from server.db.store.undo_annotations import Change
+from server.principal import Principal
 
 
 class UndoKind(Protocol):

@@ -7,9 +7,9 @@ import msgspec
 
 from contracts import _generated as c
 from contracts.errors import Forbidden, Invalid
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db.store import acl, commands, storages, uploads, users
+from server.principal import Principal
 
 
 class UploadedFileBody(c.UploadedFileInput, kw_only=True):

@@ -8,11 +8,11 @@ import msgspec
 from contracts import _generated as c
 from contracts.envelopes import Page
 from contracts.errors import Forbidden, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import commands, storages
+from server.principal import Principal
 
 UPLOADED = 0
 DETECTING_FORMAT = 10

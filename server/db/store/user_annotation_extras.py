@@ -10,13 +10,13 @@ import msgspec
 from contracts import _generated as c
 from contracts.envelopes import Page, page
 from contracts.errors import Forbidden, Invalid, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db.store import acl
 from server.db.store import annotation_kinds as kinds
 from server.db.store.annotation_rows import AnnotationBody, prepare
 from server.db.store.commands import record
 from server.db.store.user_annotations import fetch, get
+from server.principal import Principal
 
 
 async def list_light(

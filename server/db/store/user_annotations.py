@@ -18,7 +18,6 @@ import msgspec
 from contracts import _generated as c
 from contracts.envelopes import BulkResult
 from contracts.errors import NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows as decode
 from server.db.store import acl
@@ -45,6 +44,7 @@ from server.db.store.annotation_rows import (
 )
 from server.db.store.commands import delete_row, record
 from server.db.store.undo_annotations import snapshot
+from server.principal import Principal
 
 
 async def _row(conn: asyncpg.Connection, annotation_id: int) -> asyncpg.Record:

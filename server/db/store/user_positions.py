@@ -10,12 +10,12 @@ import msgspec
 from contracts import _generated as c
 from contracts.envelopes import Page, page
 from contracts.errors import Forbidden, NotFound
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store.activity import readable_image, readable_slice, refuse
 from server.db.store.position_follow import announce_heartbeat
+from server.principal import Principal
 
 
 class Viewport(msgspec.Struct, kw_only=True, rename="camel"):

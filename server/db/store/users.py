@@ -8,14 +8,14 @@ import msgspec
 import contracts._generated as c
 from contracts.envelopes import CurrentUser, Page
 from contracts.errors import Conflict, Forbidden, Invalid, NotFound
-from server.auth.passwords import hash_password, verify_password
-from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import commands
 from server.db.store.accounts import create_account
 from server.params import as_id
+from server.passwords import hash_password, verify_password
+from server.principal import Principal
 
 
 def ascending_by_default(params: ListParams) -> ListParams:
