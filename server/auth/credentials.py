@@ -20,8 +20,8 @@ import asyncpg
 from contracts.errors import Unauthorized
 from server.auth import apikey, tokens
 from server.auth.caller import Caller
-from server.auth.principal import Principal
 from server.db import queries as q
+from server.principal import Principal
 from server.settings import Settings
 
 if TYPE_CHECKING:

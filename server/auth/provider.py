@@ -15,8 +15,8 @@ from litestar.datastructures import State
 
 from server.auth.caller import Caller
 from server.auth.credentials import principal_of, query_token
-from server.auth.principal import Principal
 from server.paths import ORIGINAL_PATH
+from server.principal import Principal
 
 
 def _query_token(request: Request[Any, Any, Any]) -> str | None:

@@ -25,7 +25,6 @@ from litestar.params import FromPath
 
 from contracts.errors import DomainError, Unauthorized
 from server.auth.credentials import QUERY_TOKEN_PARAMS, principal_from_bearer
-from server.auth.principal import Principal
 from server.db.position_channel import STOP, Follow, PositionChannel
 from server.db.store import position_follow as store
 from server.principal import Principal

@@ -8,7 +8,6 @@ import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
-from server.auth.principal import Principal
 from server.db import annotation_list_sql as listing_sql
 from server.db.store.accounts import NewAccount, create_account
 from server.db.store.annotation_listing import arguments, parse_query

@@ -16,6 +16,7 @@ from server import passwords
 from server.app import create_app
 from server.db.store.accounts import NewAccount
 from server.settings import Settings
+from tests.assertions import assert_status
 from tests.server.iam_flow import OIDC, auth_params, form_of, log_in, password_grant, pkce_pair
 from tests.server.project_helpers import auth
 

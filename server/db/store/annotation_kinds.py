@@ -22,6 +22,7 @@ from server.db import rows as decode
 from server.db.store import acl
 from server.db.store.annotation_rows import AnnotationBody, Row, prepare
 from server.db.store.commands import Action, delete_row, record
+from server.principal import Principal
 
 Kind = Literal["user", "algo", "reviewed"]
 

@@ -12,6 +12,7 @@ from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import acl, annotation_groups
 from server.db.store.commands import delete_row, record
+from server.principal import Principal
 
 
 async def _annotation(

@@ -37,7 +37,6 @@ import msgspec
 
 import spatial
 from contracts.errors import Forbidden, Invalid, NotFound
-from server.auth.principal import Principal
 from server.db import annotation_list_sql as listing_sql
 from server.db import queries as q
 from server.db.composed import Statement

@@ -18,6 +18,7 @@ from server.db import rows as decode
 from server.db.store import acl
 from server.db.store import annotation_kinds as kinds
 from server.db.store.commands import delete_row, record
+from server.principal import Principal
 
 
 async def _readable(conn: asyncpg.Connection, me: Principal, annotation_id: int) -> kinds.Located:

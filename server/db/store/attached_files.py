@@ -22,7 +22,8 @@ from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import domains
 from server.db.store.commands import delete_row, record
-from server.ingest import Received
+from server.principal import Principal
+from server.stored_files import Received
 
 
 class NewAttachment(msgspec.Struct, frozen=True, kw_only=True):

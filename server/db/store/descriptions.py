@@ -17,6 +17,7 @@ from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import domains
 from server.db.store.commands import Action, delete_row, record
+from server.principal import Principal
 
 
 def _missing(class_name: str, ident: int) -> NotFound:

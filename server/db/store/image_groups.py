@@ -13,6 +13,7 @@ from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import acl, arrays
 from server.db.store.commands import delete_row, record
+from server.principal import Principal
 
 
 async def _group(conn: asyncpg.Connection, group_id: int) -> asyncpg.Record:

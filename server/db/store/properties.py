@@ -15,6 +15,7 @@ from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import domains
 from server.db.store.commands import delete_row, record
+from server.principal import Principal
 from spatial.bbox import parse_bbox
 from tiling.metadata import ImageMetadata
 

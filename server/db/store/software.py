@@ -23,7 +23,8 @@ from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import acl
 from server.db.store.commands import delete_row, record
-from server.ingest import Received, remove_stored, safe_name
+from server.principal import Principal
+from server.stored_files import Received, remove_stored, safe_name
 
 SOURCE_FOLDER = "software"
 

@@ -20,6 +20,7 @@ from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import software
 from server.db.store.commands import delete_row, record
+from server.principal import Principal
 
 TYPES = ("String", "Boolean", "Number", "Date", "List", "ListDomain", "Domain")
 

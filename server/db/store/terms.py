@@ -14,6 +14,7 @@ from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import ontologies
 from server.db.store.commands import delete_row, record
+from server.principal import Principal
 
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 

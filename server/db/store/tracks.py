@@ -12,6 +12,7 @@ from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import acl
 from server.db.store.commands import delete_row, record
+from server.principal import Principal
 
 
 async def _track(conn: asyncpg.Connection, track_id: int) -> asyncpg.Record:

@@ -16,6 +16,7 @@ from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store.commands import delete_row, record
+from server.principal import Principal
 
 
 async def list_all(conn: asyncpg.Connection, params: ListParams) -> Page[c.SoftwareUserRepository]:
