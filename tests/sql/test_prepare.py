@@ -7,17 +7,28 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from server.db import queries
+from server.db import annotation_list_sql, queries
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
 
 
+FRAGMENTS = queries.SQL_DIR / "annotation_list"
+"""Pieces of the listing statements, prepared as the statements composed from them."""
+
+
 def _statements() -> dict[str, str]:
-    """Every ``.sql`` file under ``sql/`` (subfolders too), by its path from there."""
-    return {
+    """Every ``.sql`` file under ``sql/`` (subfolders too), by its path from there, and the
+    listing statements composed from the fragments of ``sql/annotation_list/``."""
+    files = {
         str(path.relative_to(queries.SQL_DIR)): path.read_text(encoding="utf-8")
         for path in sorted(queries.SQL_DIR.rglob("*.sql"))
+        if FRAGMENTS not in path.parents
     }
+    composed = {
+        f"{name.lower()} (composed)": getattr(annotation_list_sql, name).text
+        for name in ("ANNOTATION_LIST", "ANNOTATION_LIST_BBOX", "ANNOTATION_LIST_BY_TERM")
+    }
+    return files | composed
 
 
 def test_every_statement_file_is_found() -> None:
