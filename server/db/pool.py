@@ -58,6 +58,12 @@ async def connection(pool: asyncpg.Pool, wait: float) -> AsyncIterator[asyncpg.C
         await acquiring.__aexit__(None, None, None)
 
 
+# Settings of every pooled session. JIT compilation pays off for long analytical queries only:
+# the annotation listing's estimate passes jit_above_cost even for 100 rows, and compiling its
+# expressions cost more than running them.
+SESSION_SETTINGS = {"jit": "off"}
+
+
 async def init_connection(conn: asyncpg.Connection) -> None:
     """Per-connection set-up: JSON comes back as text and is decoded by msgspec."""
     await conn.execute("SET TIME ZONE 'UTC'")
@@ -76,7 +82,10 @@ async def db_pool(app: Litestar) -> AsyncIterator[None]:
         init=init_connection,
         connect=_connect,
         timeout=settings.database_wait_seconds,
-        server_settings={"statement_timeout": str(settings.statement_timeout_ms)},
+        server_settings={
+            "statement_timeout": str(settings.statement_timeout_ms),
+            **SESSION_SETTINGS,
+        },
     )
     try:
         yield
@@ -104,6 +113,7 @@ async def provide_conn(
 
 
 __all__ = [
+    "SESSION_SETTINGS",
     "UNAVAILABLE",
     "DatabaseUnavailable",
     "connection",

@@ -39,18 +39,6 @@ WITH g AS (
         (SELECT left(to_json(s.url)::text, -1) FROM image_server AS s ORDER BY s.id LIMIT 1) AS url
 ),
 
--- The caller's projects; sees_all unless the project hides other layers from non-managers.
-acl AS (
-    SELECT
-        m.project_id,
-        m.is_manager OR NOT (p.hide_users_layers OR p.hide_admins_layers) AS sees_all,
-        p.hide_users_layers AS hide_users,
-        p.hide_admins_layers AS hide_admins
-    FROM project_member AS m
-    INNER JOIN project AS p ON m.project_id = p.id
-    WHERE m.user_id = $user_id
-),
-
 -- Materialized (the viewer's window): one GiST scan feeds both the count and the page (ids and
 -- ctids only). Not materialized (the rest): the page becomes its own `ORDER BY id DESC LIMIT`
 -- query (a keyset page walks the primary key backwards and stops: 4 s -> 12 ms at 1M rows) and
@@ -111,10 +99,9 @@ SELECT
             CASE WHEN g.rev THEN concat(
                 ',"reviewed":true,"reviewUser":', coalesce(a.reviewer_id::text, 'null'),
                 ',"parentIdent":', coalesce(a.parent_id::text, 'null')
-            ) ELSE concat(
-                ',"countReviewedAnnotations":', r.reviewed::int,
-                ',"reviewed":', CASE WHEN r.reviewed THEN 'true' ELSE 'false' END
-            ) END,
+            ) WHEN EXISTS (SELECT 1 FROM annotation AS v WHERE v.parent_id = a.id)
+                THEN ',"countReviewedAnnotations":1,"reviewed":true'
+            ELSE ',"countReviewedAnnotations":0,"reviewed":false' END,
             ',"cropURL":', g.url, '/api/', g.path, '/', a.id, '/crop.png"',
             ',"smallCropURL":', g.url, '/api/', g.path, '/', a.id, '/crop.png?maxSize=256"',
             ',"url":', g.url, '/#/project/', a.project_id, '/image/', a.image_id, '/annotation/', a.id,
@@ -204,8 +191,3 @@ SELECT
 FROM page AS a
 CROSS JOIN g
 LEFT JOIN LATERAL (SELECT st_centroid(a.location) AS centroid WHERE g.gis) AS c ON true
-CROSS JOIN LATERAL (
-    SELECT
-        g.meta AND NOT g.rev
-        AND EXISTS (SELECT 1 FROM annotation AS v WHERE v.parent_id = a.id) AS reviewed
-) AS r

@@ -1,25 +1,8 @@
--- Hidden layers: projects that hide users' or admins' layers show a non-manager only the
--- layers allowed (admins bypass).
+-- Hidden layers (layer_visible): the projects whose every layer the caller sees are read once
+-- per statement (a hashed set); the rule is asked per row only for the other projects.
 
 (
     $bypass
-    OR a.project_id IN (SELECT acl.project_id FROM acl WHERE acl.sees_all)
-    OR EXISTS (
-        SELECT 1 FROM acl
-        WHERE
-            acl.project_id = a.project_id
-            AND NOT acl.sees_all
-            AND (
-                a.user_id = $user_id
-                OR CASE
-                    WHEN EXISTS (
-                        SELECT 1 FROM project_member AS am
-                        WHERE
-                            am.project_id = a.project_id
-                            AND am.user_id = a.user_id AND am.is_manager
-                    ) THEN NOT acl.hide_admins
-                    ELSE NOT acl.hide_users
-                END
-            )
-    )
+    OR a.project_id IN (SELECT l.project_id FROM member_layers($user_id) AS l WHERE l.every_layer)
+    OR layer_visible(a.project_id, a.user_id, $user_id, false)
 )
