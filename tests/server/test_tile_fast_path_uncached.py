@@ -77,6 +77,19 @@ def same(a: httpx.Response, b: httpx.Response) -> None:
     assert dict(a.headers) == dict(b.headers)
 
 
+async def refused_by_the_app(
+    client: AsyncTestClient,  # type: ignore[type-arg]
+    url: str,
+    status: int,
+    **kwargs: object,
+) -> None:
+    """The fast path leaves a refusal to the app, which answers it as always."""
+    first, app, hits = await first_then_app(client, url, **kwargs)
+    assert first.status_code == status, first.text
+    same(first, app)
+    assert hits == 0
+
+
 async def prepared(client: AsyncTestClient, alice: NewAccount, up: Uploaded) -> None:  # type: ignore[type-arg]
     """One tile rendered by the app, which indexes the file's stored tiles."""
     r = await client.get(TILE.format(s=up.slice, x=0), auth=auth(alice))
@@ -147,10 +160,7 @@ async def test_bearer_tokens_are_checked_on_the_fast_path_as_in_the_app(
     assert hits == 1
     forged = url.replace(token[-8:], "A" * 8) if in_query else url
     headers = {} if in_query else {"Authorization": f"Bearer {token[:-8]}AAAAAAAA"}
-    first, app, hits = await first_then_app(client, forged, headers=headers)
-    assert first.status_code == 401
-    same(first, app)
-    assert hits == 0
+    await refused_by_the_app(client, forged, 401, headers=headers)
 
 
 async def test_outsider_and_anonymous_callers_get_the_apps_refusal(
@@ -161,11 +171,8 @@ async def test_outsider_and_anonymous_callers_get_the_apps_refusal(
 ) -> None:
     await prepared(client, alice, uploaded)
     url = TILE.format(s=uploaded.slice, x=1)
-    for kwargs, status in (({"auth": auth(bob)}, 403), ({}, 401)):
-        first, app, hits = await first_then_app(client, url, **kwargs)
-        assert first.status_code == status
-        same(first, app)
-        assert hits == 0
+    await refused_by_the_app(client, url, 403, auth=auth(bob))
+    await refused_by_the_app(client, url, 401)
 
 
 async def test_a_locked_account_is_refused_at_once_despite_the_account_cache(
