@@ -223,6 +223,12 @@ async def test_user_jobs_stay_out_of_human_user_lists(
     assert job["userJob"] not in [u["id"] for u in members["collection"]]
     everyone = (await client.get("/api/user.json", auth=auth(admin))).json()
     assert job["userJob"] not in [u["id"] for u in everyone["collection"]]
+    listed = (await client.get("/api/project.json?withMembersCount=true", auth=auth(admin))).json()
+    assert [p["membersCount"] for p in listed["collection"]] == [1]
+    stats = (
+        await client.get(f"/api/project/{setup.project}/stats/user.json", auth=auth(admin))
+    ).json()
+    assert job["userJob"] not in [u["id"] for u in stats["collection"]]
     runs = (await client.get(f"/api/project/{setup.project}/userjob.json", auth=auth(admin))).json()
     assert [(u["id"], u["idJob"], u["softwareName"]) for u in runs["collection"]] == [
         (job["userJob"], job["id"], "Detect")
