@@ -41,6 +41,8 @@ from server.http import (
     image_instances,
     image_properties,
     image_servers,
+    job_parameters,
+    jobs,
     ontologies,
     picture_stats,
     pictures,
@@ -65,6 +67,7 @@ from server.http import (
     upload,
     uploaded_files,
     user_annotations,
+    user_jobs,
     user_positions,
     users,
 )
@@ -98,5 +101,7 @@ ROUTES += [*custom_ui.ROUTES, *image_filters.ROUTES, *configurations.ROUTES]
 ROUTES += [*app_engine.ROUTES]
 # Analysis: software, its parameters, the projects offering it, trusted sources.
 ROUTES += [*software.ROUTES, *software_parameters.ROUTES]
+# Runs of software: jobs, their parameter values, the accounts they act as.
+ROUTES += [*jobs.ROUTES, *job_parameters.ROUTES, *user_jobs.ROUTES]
 
 __all__ = ["ROUTES"]

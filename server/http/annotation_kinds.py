@@ -10,6 +10,7 @@ import msgspec
 from litestar import Request
 
 from contracts import _generated as c
+from contracts.envelopes import BulkResult
 from contracts.errors import Invalid
 from server import params
 from server.db.store import algo_annotations as algo
@@ -49,6 +50,16 @@ def loose_object(raw: bytes) -> dict[str, Any]:
         for key, value in pairs:
             found.setdefault(key, []).append(value)
         return {k: v[0] if len(v) == 1 and k != "terms" else v for k, v in found.items()}
+
+
+async def create_algo(
+    conn: asyncpg.Connection, me: Principal, body: AnnotationBody | list[AnnotationBody]
+) -> AlgoEnvelope | BulkResult:
+    """Create one algo annotation, or every one of an array (all or nothing), as the caller."""
+    if isinstance(body, list):
+        return await algo.create_many(conn, me, body)
+    obj, command = await algo.create(conn, me, body)
+    return algo_envelope(obj, "ADD", command)
 
 
 def algo_envelope(obj: c.AlgoAnnotation, action: Action, command: int) -> AlgoEnvelope:

@@ -62,6 +62,9 @@ IMPLEMENTED = (
     "Software parameter",
     "Trusted source",
     "Associated software (software-project)",
+    "Job",
+    "Job parameter",
+    "User job",
 )
 
 

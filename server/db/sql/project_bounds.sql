@@ -6,7 +6,12 @@ WITH visible AS (
     SELECT
         p.*,
         visible_annotation_count(p.id, NULL, p.count_annotations, $1, $2) AS seen_annotations,
-        (SELECT count(*) FROM project_member AS pm WHERE pm.project_id = p.id) AS members
+        (
+            SELECT count(*) FROM project_member AS pm
+            WHERE
+                pm.project_id = p.id
+                AND NOT EXISTS (SELECT 1 FROM user_job AS uj WHERE uj.id = pm.user_id)
+        ) AS members
     FROM project AS p
     WHERE $2 OR EXISTS (
         SELECT 1 FROM project_member AS m WHERE m.project_id = p.id AND m.user_id = $1

@@ -16,6 +16,8 @@ validated copies, with reviewUser and parentIdent), includeAlgo (the algo listin
 notReviewedOnly, bbox (WKT or
 ``minx,miny,maxx,maxy``), bboxAnnotation, baseAnnotation (id or WKT) with
 maxDistanceBaseAnnotation, excludedAnnotation, afterThan/beforeThan (epoch ms, exclusive).
+Job filters (see annotation_job_filters): job, jobForTermAlgo, userForTermAlgo, suggestedTerm,
+noAlgoTerm.
 Projects hiding users' or admins' layers show a non-manager only the layers allowed.
 
 Order: newest first; with track(s), by plane rank first, as Cytomine.
@@ -40,7 +42,7 @@ from contracts.errors import Forbidden, Invalid, NotFound
 from server.db import annotation_list_sql as listing_sql
 from server.db import queries as q
 from server.db.composed import Statement
-from server.db.store import annotation_overview
+from server.db.store import annotation_job_filters, annotation_overview
 from server.params import as_id, flag
 from server.params import ids as id_values
 from server.principal import Principal
@@ -121,6 +123,13 @@ class AnnotationQuery(msgspec.Struct, frozen=True, kw_only=True):
     max: int = 0
     offset: int = 0
     kmeans: bool = False
+    # Job filters: job and jobForTermAlgo name jobs, resolved to their user jobs before the
+    # statement runs (algo_term_user then holds jobForTermAlgo's or userForTermAlgo's).
+    job: Annotated[int | None, wire("job")] = None
+    job_for_term_algo: Annotated[int | None, wire("jobForTermAlgo")] = None
+    algo_term_user: Annotated[int | None, wire("userForTermAlgo")] = None
+    suggested_term: Annotated[int | None, wire("suggestedTerm")] = None
+    no_algo_term: Annotated[bool, wire("noAlgoTerm")] = False
 
     @property
     def kind(self) -> str:
@@ -372,9 +381,9 @@ async def check_references(conn: asyncpg.Connection, me: Principal, query: Annot
         _listed(query.project),
         _listed(query.images),
         _listed(query.slices, query.before_slice, query.after_slice),
-        _listed(query.terms),
+        _listed(query.terms, query.suggested_term),
         _listed(query.tracks),
-        _listed(query.users, query.users_for_term, query.review_users),
+        _listed(query.users, query.users_for_term, query.review_users, query.algo_term_user),
         _listed(query.tags),
     )
     if row is None:
@@ -388,6 +397,7 @@ async def list_annotations(
     conn: asyncpg.Connection, me: Principal, query: AnnotationQuery
 ) -> ListingPage:
     """One page of the annotations the caller reads, newest first."""
+    query = await annotation_job_filters.resolve(conn, me, query)
     await check_references(conn, me, query)
     if query.kmeans and query.kind == "user":
         clusters = await annotation_overview.kmeans(conn, me, query)
