@@ -324,6 +324,24 @@ async def _software_parameter_legacy(s: Scene) -> str:
     return f"/api/softwareparameter/{await _parameter_of(s)}.json"
 
 
+async def _job_of(s: Scene, software: int) -> int:
+    await s.post("/api/softwareproject.json", {"software": software, "project": s.project})
+    return int((await s.post("/api/job.json", {"software": software, "project": s.project}))["id"])
+
+
+async def _job(s: Scene) -> str:
+    return f"/api/job/{await _job_of(s, await s.software())}.json"
+
+
+async def _job_parameter(s: Scene) -> str:
+    software = await s.software()
+    body = {"software": software, "name": "p", "type": "Number"}
+    parameter = int((await s.post("/api/software_parameter.json", body))["id"])
+    job = await _job_of(s, software)
+    body = {"job": job, "softwareParameter": parameter, "value": "1"}
+    return f"/api/jobparameter/{(await s.post('/api/jobparameter.json', body))['id']}.json"
+
+
 async def _software_project(s: Scene) -> str:
     body = {"software": await s.software(), "project": s.project}
     made = await s.post("/api/softwareproject.json", body)
@@ -393,6 +411,8 @@ CASES: dict[str, Case] = {
     "/api/software_parameter/{parameter_id:int}": _software_parameter,
     "/api/softwareparameter/{parameter_id:int}": _software_parameter_legacy,
     "/api/softwareproject/{link_id:int}": _software_project,
+    "/api/job/{job_id:int}": _job,
+    "/api/jobparameter/{parameter_id:int}": _job_parameter,
 }
 
 # DELETE routes that end a state or act on a set rather than remove one object: a repeat is
@@ -406,6 +426,7 @@ NOT_ONE_OBJECT = {
     "/api/project/{project_id:int}/user/{user_id:int}": "ends a membership",
     "/api/project/{project_id:int}/user/{user_id:int}/admin": "ends a manager right",
     "/api/storage/{storage_id:int}/user/{user_id:int}": "ends a storage membership",
+    "/api/job/{job_id:int}/alldata": "removes a run's results (a set)",
 }
 
 

@@ -14,7 +14,7 @@ from contracts.errors import Forbidden, Invalid, NotFound
 from server.db import queries as q
 from server.db import rows
 from server.db.store import acl, jobs, projects
-from server.db.store.commands import record
+from server.db.store.commands import delete_row, record
 from server.principal import Principal
 
 
@@ -75,7 +75,7 @@ async def delete_job(conn: asyncpg.Connection, me: Principal, job_id: int) -> tu
     async with conn.transaction():
         _refuse_reviewed(await _summary(conn, job_id))
         await delete_job_outputs(conn, job_id)
-        await conn.execute(q.JOB_DELETE, job_id)
+        await delete_row(conn, q.JOB_DELETE, job_id, kind="Job")
         command = await record(
             conn, user_id=me.id, action="DELETE", obj=found.job, project_id=found.project_id
         )

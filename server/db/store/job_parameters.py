@@ -16,7 +16,7 @@ from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import arrays, jobs
-from server.db.store.commands import record
+from server.db.store.commands import delete_row, record
 from server.principal import Principal
 
 
@@ -127,7 +127,7 @@ async def delete(
     assert current.job is not None
     owner = (await jobs.access(conn, me, current.job)).require_control()
     async with conn.transaction():
-        await conn.execute(q.JOB_PARAMETER_DELETE, parameter_id)
+        await delete_row(conn, q.JOB_PARAMETER_DELETE, parameter_id, kind="JobParameter")
         command = await record(
             conn, user_id=me.id, action="DELETE", obj=current, project_id=owner.project_id
         )
