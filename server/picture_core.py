@@ -63,7 +63,15 @@ class Picture(msgspec.Struct, frozen=True, gc=False):
 def check_tile(access: Access, zoom: int, tx: int, ty: int) -> None:
     """TileOutOfRange (404) unless (zoom, tx, ty) is a normalized tile of the image."""
     width, height = access.file.width, access.file.height
-    levels.check_tile(width, height, zoom, levels.zoom_count(width, height), tx, ty)
+    across, down = _grid(width, height, zoom)
+    if not (0 <= tx < across and 0 <= ty < down):
+        levels.check_tile(width, height, zoom, levels.zoom_count(width, height), tx, ty)
+
+
+@functools.lru_cache(maxsize=1024)
+def _grid(width: int, height: int, zoom: int) -> tuple[int, int]:
+    """Tiles across and down at a zoom (memoized: every tile of an image asks)."""
+    return levels.tiles_across(width, height, zoom, levels.zoom_count(width, height))
 
 
 async def resolve(
@@ -126,6 +134,19 @@ def tag_of(access: Access, *params: object) -> str:
     return etag.etag(access.object_id, access.file.version, access.kind, *params)
 
 
+def _tag(access: Access, shape: Shape) -> str:
+    """``tag_of`` a picture, remembered for the pictures asked for again and again."""
+    try:
+        return _known_tag(access.object_id, access.file.version, access.kind, shape)
+    except TypeError:  # a value that cannot be a key: compute it each time
+        return tag_of(access, *params_of(shape))
+
+
+@functools.lru_cache(maxsize=8192)
+def _known_tag(object_id: int, version: str, kind: str, shape: Shape) -> str:
+    return etag.etag(object_id, version, kind, *params_of(shape))
+
+
 def ready(
     state: State,
     access: Access,
@@ -134,7 +155,7 @@ def ready(
     extra_headers: Mapping[str, str] | None = None,
 ) -> Picture | None:
     """The answer that needs no rendering: 304, the cached bytes or a stored tile; else None."""
-    tag = tag_of(access, *params_of(shape))
+    tag = _tag(access, shape)
     headers = {**cache_headers(access, tag), **(extra_headers or {})}
     if etag.matches(if_none_match, tag):
         return Picture(304, headers)
@@ -153,7 +174,7 @@ def rendered(
     extra_headers: Mapping[str, str] | None = None,
 ) -> Picture:
     """The answer around freshly rendered bytes, which the picture cache keeps."""
-    tag = tag_of(access, *params_of(shape))
+    tag = _tag(access, shape)
     state.picture_cache.put(tag, hit)
     return Picture(200, {**cache_headers(access, tag), **(extra_headers or {})}, *hit)
 
