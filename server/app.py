@@ -26,6 +26,7 @@ from server.ingest import ingest_state
 from server.openapi import COMPONENTS, OpenApiJson, document_errors
 from server.paths import strip_json_suffix
 from server.public_url import follow_origin
+from server.runner.service import job_runner
 from server.settings import Settings
 from server.version import VERSION
 from server.web_ui import WebUi, check_directory
@@ -47,7 +48,7 @@ def create_app(settings: Settings) -> Litestar:
     policy = CorsPolicy.parse(settings.cors_origins)
     app = Litestar(
         route_handlers=ROUTES,
-        lifespan=[db_pool, auth_state, ingest_state, imaging_state, position_channel],
+        lifespan=[db_pool, auth_state, ingest_state, imaging_state, position_channel, job_runner],
         dependencies={
             "conn": Provide(provide_conn),
             "anonymous_conn": Provide(provide_anonymous_conn),

@@ -41,6 +41,8 @@ from server.http import (
     image_instances,
     image_properties,
     image_servers,
+    job_data,
+    job_runs,
     ontologies,
     picture_stats,
     pictures,
@@ -98,5 +100,7 @@ ROUTES += [*custom_ui.ROUTES, *image_filters.ROUTES, *configurations.ROUTES]
 ROUTES += [*app_engine.ROUTES]
 # Analysis: software, its parameters, the projects offering it, trusted sources.
 ROUTES += [*software.ROUTES, *software_parameters.ROUTES]
+# Runs: their files and the runner's queue.
+ROUTES += [*job_data.ROUTES, *job_runs.ROUTES]
 
 __all__ = ["ROUTES"]

@@ -1,0 +1,144 @@
+"""The job runner's state in PostgreSQL: the queue, who runs what, kill requests.
+
+``execute`` and ``kill`` serve the API (writers of the job's project); the other functions
+serve runners. A runner takes queued jobs with ``claim`` on the one connection it keeps open
+for as long as it runs them (that session is its proof of life, see migration 0034), and
+``recover`` turns the jobs of runners whose session is gone FAILED.
+"""
+
+from __future__ import annotations
+
+import asyncpg
+import msgspec
+
+from contracts import _generated as c
+from contracts.errors import Conflict, NotFound
+from server.auth.principal import Principal
+from server.db import queries as q
+from server.db import rows
+from server.db.store import acl
+from server.runner.command import Input
+
+NOT_LAUNCH, INQUEUE, RUNNING, SUCCESS, FAILED, INDETERMINATE, WAIT, PREVIEWED, KILLED = range(9)
+
+
+class Claimed(msgspec.Struct, frozen=True, kw_only=True):
+    """A job a runner took from the queue; not runnable when it left the life cycle meanwhile."""
+
+    job_id: int
+    runnable: bool
+
+
+class LaunchInfo(msgspec.Struct, frozen=True, kw_only=True):
+    """What starting a job needs: its command template, ids, keys and inputs."""
+
+    job_id: int
+    project_id: int
+    software_id: int
+    command: str | None
+    public_key: str | None
+    private_key: str | None
+    inputs: list[Input]
+
+
+class Lost(msgspec.Struct, frozen=True, kw_only=True):
+    """A job whose runner died while running it."""
+
+    job_id: int
+    runner: str | None
+
+
+async def _job(conn: asyncpg.Connection, job_id: int) -> tuple[c.Job, int]:
+    row = await conn.fetchrow(q.JOB_RUN_JOB, job_id)
+    if row is None:
+        raise NotFound("Job", job_id)
+    return rows.one(row["obj"], c.Job), int(row["project_id"])
+
+
+async def execute(conn: asyncpg.Connection, me: Principal, job_id: int) -> c.Job:
+    """Queue a job of a project the caller writes to (INQUEUE); Conflict when it is queued
+    or running already, or has ended for good."""
+    _, project_id = await _job(conn, job_id)
+    await acl.writable(conn, me, project_id)
+    if await conn.fetchval(q.JOB_RUN_ENQUEUE, job_id) is None:
+        raise Conflict(f"Job {job_id} cannot be executed now: it is queued, running or ended")
+    return (await _job(conn, job_id))[0]
+
+
+async def kill(conn: asyncpg.Connection, me: Principal, job_id: int) -> c.Job:
+    """Stop a job of a project the caller writes to: a queued one is KILLED at once, a
+    running one is flagged for its runner (KILLED once it has stopped it). A job with no
+    run (started outside the server) that has not ended becomes KILLED."""
+    _, project_id = await _job(conn, job_id)
+    await acl.writable(conn, me, project_id)
+    await _request_kill(conn, job_id)
+    return (await _job(conn, job_id))[0]
+
+
+async def _request_kill(conn: asyncpg.Connection, job_id: int) -> None:
+    async with conn.transaction():
+        started = await conn.fetchval(q.JOB_RUN_LOCK, job_id)
+        if started:
+            await conn.execute(q.JOB_RUN_REQUEST_KILL, job_id)
+            return
+        if started is not None:
+            await conn.execute(q.JOB_RUN_DEQUEUE, job_id)
+        moved = await conn.fetchval(q.JOB_RUN_SET_STATUS, job_id, KILLED, "Killed on request")
+    if moved is None:
+        raise Conflict(f"Job {job_id} is not running")
+
+
+async def claim(lease: asyncpg.Connection, runner: str) -> Claimed | None:
+    """Take the oldest queued job on the runner's own connection (None: the queue is empty)."""
+    row = await lease.fetchrow(q.JOB_RUN_CLAIM, runner)
+    return None if row is None else Claimed(job_id=row["job_id"], runnable=row["runnable"])
+
+
+async def launch_info(conn: asyncpg.Connection, job_id: int) -> LaunchInfo | None:
+    """What starting a job needs (None: the job is gone)."""
+    row = await conn.fetchrow(q.JOB_RUN_LAUNCH, job_id)
+    if row is None:
+        return None
+    found = dict(row)
+    inputs = rows.many(found.pop("inputs"), Input)
+    return LaunchInfo(job_id=job_id, inputs=inputs, **found)
+
+
+async def kill_requested(conn: asyncpg.Connection, job_id: int) -> bool | None:
+    """Whether the job's run was asked to stop; None when the run is gone."""
+    value = await conn.fetchval(q.JOB_RUN_WATCH, job_id)
+    return None if value is None else bool(value)
+
+
+async def finish(conn: asyncpg.Connection, job_id: int, status: int, comment: str) -> int | None:
+    """End a run with a final status (kept when the algorithm set its own final one).
+
+    Answers the job's status now; None when the run was gone already.
+    """
+    value = await conn.fetchval(q.JOB_RUN_FINISH, job_id, status, comment[:5000])
+    return None if value is None else int(value)
+
+
+async def recover(conn: asyncpg.Connection) -> list[Lost]:
+    """Fail the jobs of runners that died; answer them."""
+    found = await conn.fetch(q.JOB_RUN_RECOVER)
+    return [Lost(job_id=r["job_id"], runner=r["runner"]) for r in found]
+
+
+__all__ = [
+    "FAILED",
+    "INQUEUE",
+    "KILLED",
+    "RUNNING",
+    "SUCCESS",
+    "Claimed",
+    "LaunchInfo",
+    "Lost",
+    "claim",
+    "execute",
+    "finish",
+    "kill_requested",
+    "launch_info",
+    "kill",
+    "recover",
+]
