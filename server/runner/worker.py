@@ -68,18 +68,33 @@ class RunnerConfig(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Outcome(msgspec.Struct, frozen=True):
-    """How a run ended: the job's final status and its comment."""
+    """How a run ended: the job's final status and its comment; ``imposed`` when the runner
+    ended it (kill, time limit, no start) rather than the process by exiting."""
 
     status: int
     comment: str
+    imposed: bool = True
 
 
 def _exit_outcome(code: int) -> Outcome:
     if code == 0:
-        return Outcome(job_runs.SUCCESS, "The process ended normally")
+        return Outcome(job_runs.SUCCESS, "The process ended normally", imposed=False)
     if code < 0:
-        return Outcome(job_runs.FAILED, f"The process was stopped by signal {-code}")
-    return Outcome(job_runs.FAILED, f"The process ended with exit code {code}")
+        return Outcome(job_runs.FAILED, f"The process was stopped by signal {-code}", False)
+    return Outcome(job_runs.FAILED, f"The process ended with exit code {code}", imposed=False)
+
+
+_REPORTED_FAILURES = (job_runs.FAILED, job_runs.INDETERMINATE, job_runs.KILLED)
+
+
+def settle(outcome: Outcome, report: job_runs.Report) -> Outcome:
+    """The final status: the runner's when it stopped the run; else what the algorithm
+    reported (CytomineJob's SUCCESS or FAILED and comment) when its exit agrees."""
+    if outcome.imposed or report.status is None:
+        return outcome
+    if outcome.status == job_runs.SUCCESS or report.status in _REPORTED_FAILURES:
+        return Outcome(report.status, report.comment or outcome.comment, imposed=False)
+    return outcome
 
 
 def environment(info: job_runs.LaunchInfo, host: str) -> dict[str, str]:
@@ -107,6 +122,15 @@ def argv(info: job_runs.LaunchInfo, host: str) -> list[str]:
         "cytomine_id_job": str(info.job_id),
     }
     return command.build(info.command or "", info.inputs, server)
+
+
+async def _end(conn: asyncpg.Connection, job_id: int, outcome: Outcome) -> None:
+    """Take the run out of the queue and give its job the settled final status."""
+    async with conn.transaction():
+        report = await job_runs.end(conn, job_id)
+        if report is not None:
+            final = settle(outcome, report)
+            await job_runs.set_final(conn, job_id, final.status, final.comment)
 
 
 class Runner:
@@ -180,7 +204,7 @@ class Runner:
                     async with connection(self.pool, _POOL_WAIT_SECONDS) as conn:
                         await self._keep_outputs(conn, job_id)
                         if outcome is not None:
-                            await job_runs.finish(conn, job_id, outcome.status, outcome.comment)
+                            await _end(conn, job_id, outcome)
                 finally:
                     await self._clean(job_id)
                     self._running.discard(job_id)
@@ -257,4 +281,4 @@ class Runner:
         await anyio.to_thread.run_sync(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
-__all__ = ["OUTPUTS", "Outcome", "Runner", "RunnerConfig", "argv", "environment"]
+__all__ = ["OUTPUTS", "Outcome", "Runner", "RunnerConfig", "argv", "environment", "settle"]

@@ -9,6 +9,11 @@
 -- which database session they hold for the whole run (backend pid and start time); a run whose
 -- session is gone from pg_stat_activity belongs to a runner that died, and any runner turns
 -- its job FAILED. The row is deleted when the run ends.
+--
+-- While a job runs, the final status its algorithm reports (CytomineJob sets SUCCESS or FAILED
+-- just before its process exits) is held in its run row and the job stays RUNNING: the runner
+-- applies it once the process has ended and its output is kept, so a client that sees a final
+-- status also finds the run's stdout and stderr. Reporting KILLED asks the runner to stop it.
 
 CREATE TABLE job_data (
     id bigint PRIMARY KEY DEFAULT nextval('lamina_id_seq'),
@@ -45,9 +50,32 @@ CREATE TABLE job_run (
     runner_backend integer,
     runner_backend_start timestamptz,
     kill_requested boolean NOT NULL DEFAULT false,
+    reported_status integer,
+    reported_comment text,
     CHECK ((started IS NULL) = (runner_backend IS NULL))
 );
 CREATE INDEX job_run_queue_idx ON job_run (queued, job_id) WHERE started IS NULL;
+
+-- Fires before job_status_checked (triggers of an event fire in name order).
+CREATE FUNCTION job_run_holds_end() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.status IN (3, 4, 5, 8) AND NEW.status <> OLD.status THEN
+        UPDATE job_run AS r
+        SET
+            reported_status = NEW.status,
+            reported_comment = NEW.status_comment,
+            kill_requested = r.kill_requested OR NEW.status = 8
+        WHERE r.job_id = NEW.id AND r.started IS NOT NULL;
+        IF FOUND THEN
+            NEW.status := OLD.status;
+        END IF;
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER job_run_holds_end BEFORE UPDATE OF status ON job
+FOR EACH ROW EXECUTE FUNCTION job_run_holds_end();
 
 -- Files of deleted job data rows, to remove from the storage root. Rows go with their job (and
 -- the job with its project) in SQL; their files are queued here in the same transaction, so a

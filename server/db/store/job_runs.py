@@ -110,19 +110,38 @@ async def kill_requested(conn: asyncpg.Connection, job_id: int) -> bool | None:
     return None if value is None else bool(value)
 
 
-async def finish(conn: asyncpg.Connection, job_id: int, status: int, comment: str) -> int | None:
-    """End a run with a final status (kept when the algorithm set its own final one).
+class Report(msgspec.Struct, frozen=True, kw_only=True):
+    """The final status an algorithm reported while it ran (held until its process ended)."""
 
-    Answers the job's status now; None when the run was gone already.
-    """
-    value = await conn.fetchval(q.JOB_RUN_FINISH, job_id, status, comment[:5000])
-    return None if value is None else int(value)
+    status: int | None
+    comment: str | None
+
+
+async def end(conn: asyncpg.Connection, job_id: int) -> Report | None:
+    """Remove a run from the queue (in the caller's transaction, before ``set_final``);
+    answers what its algorithm reported, None when the run was gone already."""
+    row = await conn.fetchrow(q.JOB_RUN_END, job_id)
+    if row is None:
+        return None
+    return Report(status=row["reported_status"], comment=row["reported_comment"])
+
+
+async def set_final(conn: asyncpg.Connection, job_id: int, status: int, comment: str) -> bool:
+    """Give a job whose run ended its final status; False when the life cycle refused it."""
+    return await conn.fetchval(q.JOB_RUN_SET_FINAL, job_id, status, comment[:5000]) is not None
 
 
 async def recover(conn: asyncpg.Connection) -> list[Lost]:
     """Fail the jobs of runners that died; answer them."""
-    found = await conn.fetch(q.JOB_RUN_RECOVER)
-    return [Lost(job_id=r["job_id"], runner=r["runner"]) for r in found]
+    async with conn.transaction():
+        found = [
+            Lost(job_id=r["job_id"], runner=r["runner"])
+            for r in await conn.fetch(q.JOB_RUN_RECOVER)
+        ]
+        for lost in found:
+            comment = f"The runner running the job stopped ({lost.runner})"
+            await set_final(conn, lost.job_id, FAILED, comment)
+    return found
 
 
 __all__ = [
@@ -134,11 +153,13 @@ __all__ = [
     "Claimed",
     "LaunchInfo",
     "Lost",
+    "Report",
     "claim",
+    "end",
     "execute",
-    "finish",
     "kill_requested",
     "launch_info",
     "kill",
     "recover",
+    "set_final",
 ]
