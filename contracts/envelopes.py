@@ -60,9 +60,13 @@ class BulkResult(msgspec.Struct, kw_only=True):
 
 
 class CurrentUser(User, kw_only=True):
-    """``/api/user/current.json``: the same object, where ``user`` is a role flag."""
+    """``/api/user/current.json``: the same object, where ``user`` is a role flag.
+
+    ``job`` is the run of a user job account (null for people).
+    """
 
     user: bool | int | None = None
+    job: int | None = None
 
 
 __all__ = ["BulkResult", "CurrentUser", "DataMessage", "ErrorBody", "Message", "Page", "page"]

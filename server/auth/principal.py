@@ -14,6 +14,8 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
     username: str
     rank: int
     admin_session: bool = True
+    # A job's user job: what it creates through the generic annotation routes is algo data.
+    algo: bool = False
 
     @property
     def is_admin(self) -> bool:

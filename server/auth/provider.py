@@ -59,6 +59,7 @@ def _principal(row: asyncpg.Record | None) -> Principal:
         username=row["username"],
         rank=row["rank"],
         admin_session=row["admin_session"],
+        algo=row["algo"],
     )
 
 

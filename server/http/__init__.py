@@ -42,7 +42,9 @@ from server.http import (
     image_properties,
     image_servers,
     job_data,
+    job_parameters,
     job_runs,
+    jobs,
     ontologies,
     picture_stats,
     pictures,
@@ -67,6 +69,7 @@ from server.http import (
     upload,
     uploaded_files,
     user_annotations,
+    user_jobs,
     user_positions,
     users,
 )
@@ -100,6 +103,8 @@ ROUTES += [*custom_ui.ROUTES, *image_filters.ROUTES, *configurations.ROUTES]
 ROUTES += [*app_engine.ROUTES]
 # Analysis: software, its parameters, the projects offering it, trusted sources.
 ROUTES += [*software.ROUTES, *software_parameters.ROUTES]
+# Runs of software: jobs, their parameter values, the accounts they act as.
+ROUTES += [*jobs.ROUTES, *job_parameters.ROUTES, *user_jobs.ROUTES]
 # Runs: their files and the runner's queue.
 ROUTES += [*job_data.ROUTES, *job_runs.ROUTES]
 

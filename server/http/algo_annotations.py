@@ -17,6 +17,7 @@ from server.http.annotation_kinds import (
     AlgoEnvelope,
     algo_envelope,
     count_response,
+    create_algo,
     decode,
 )
 from server.http.deps import Conn, Lists, Me
@@ -25,7 +26,8 @@ _BODY = msgspec.json.Decoder(AnnotationBody | list[AnnotationBody])
 
 
 class AlgoAnnotationController(Controller):
-    """Annotations made by analysis jobs (any project writer here: no job service yet)."""
+    """Annotations made by analysis jobs: a job's user job owns what it creates (project
+    writers may post them too, as their own)."""
 
     path = "/api"
     tags = ["AlgoAnnotation"]
@@ -40,11 +42,7 @@ class AlgoAnnotationController(Controller):
         self, conn: Conn, me: Me, request: Request[Any, Any, Any]
     ) -> AlgoEnvelope | BulkResult:
         """Create one algo annotation, or every one of a JSON array (all or nothing)."""
-        body = decode(await request.body(), _BODY)
-        if isinstance(body, list):
-            return await store.create_many(conn, me, body)
-        obj, command = await store.create(conn, me, body)
-        return algo_envelope(obj, "ADD", command)
+        return await create_algo(conn, me, decode(await request.body(), _BODY))
 
     @get("/algoannotation/{annotation_id:int}")
     async def show(self, conn: Conn, me: Me, annotation_id: FromPath[int]) -> c.AlgoAnnotation:

@@ -10,6 +10,7 @@ import msgspec
 from litestar import Request
 
 from contracts import _generated as c
+from contracts.envelopes import BulkResult
 from contracts.errors import Invalid
 from server import params
 from server.auth.principal import Principal
@@ -62,6 +63,16 @@ def loose_object(raw: bytes) -> dict[str, Any]:
 def ids(value: Any, name: str) -> list[int]:
     """A list of ids from JSON (list or number) or text (``1,2``); 400 when not ids."""
     return params.ids(value, name=name)
+
+
+async def create_algo(
+    conn: asyncpg.Connection, me: Principal, body: AnnotationBody | list[AnnotationBody]
+) -> AlgoEnvelope | BulkResult:
+    """Create one algo annotation, or every one of an array (all or nothing), as the caller."""
+    if isinstance(body, list):
+        return await algo.create_many(conn, me, body)
+    obj, command = await algo.create(conn, me, body)
+    return algo_envelope(obj, "ADD", command)
 
 
 def algo_envelope(obj: c.AlgoAnnotation, action: Action, command: int) -> AlgoEnvelope:

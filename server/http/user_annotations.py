@@ -83,9 +83,14 @@ class AnnotationController(Controller):
     @post(["/annotation", "/userannotation"], status_code=200)
     async def create(
         self, conn: Conn, me: Me, request: Request[Any, Any, Any]
-    ) -> AnnotationEnvelope | BulkResult:
-        """Create one annotation, or every annotation of a JSON array (all or nothing)."""
+    ) -> AnnotationEnvelope | kinds.AlgoEnvelope | BulkResult:
+        """Create one annotation, or every annotation of a JSON array (all or nothing).
+
+        A job's user job creates algo annotations here, as Cytomine does for algo accounts.
+        """
         body = _decode(await request.body(), _BODY)
+        if me.algo and "/userannotation" not in request.url.path:
+            return await kinds.create_algo(conn, me, body)
         if isinstance(body, list):
             return await store.create_many(conn, me, body)
         obj, command = await store.create(conn, me, body)

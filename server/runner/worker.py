@@ -26,6 +26,7 @@ from anyio.abc import TaskGroup
 from contracts.errors import Invalid
 from server.db.pool import UNAVAILABLE, connection
 from server.db.store import job_data, job_runs
+from server.db.store.jobs import FAILED, INDETERMINATE, KILLED, SUCCESS
 from server.runner import command
 from server.runner.launcher import ChildProcessLauncher, Launch, Launcher, Running
 from server.settings import Settings
@@ -78,13 +79,13 @@ class Outcome(msgspec.Struct, frozen=True):
 
 def _exit_outcome(code: int) -> Outcome:
     if code == 0:
-        return Outcome(job_runs.SUCCESS, "The process ended normally", imposed=False)
+        return Outcome(SUCCESS, "The process ended normally", imposed=False)
     if code < 0:
-        return Outcome(job_runs.FAILED, f"The process was stopped by signal {-code}", False)
-    return Outcome(job_runs.FAILED, f"The process ended with exit code {code}", imposed=False)
+        return Outcome(FAILED, f"The process was stopped by signal {-code}", False)
+    return Outcome(FAILED, f"The process ended with exit code {code}", imposed=False)
 
 
-_REPORTED_FAILURES = (job_runs.FAILED, job_runs.INDETERMINATE, job_runs.KILLED)
+_REPORTED_FAILURES = (FAILED, INDETERMINATE, KILLED)
 
 
 def settle(outcome: Outcome, report: job_runs.Report) -> Outcome:
@@ -92,7 +93,7 @@ def settle(outcome: Outcome, report: job_runs.Report) -> Outcome:
     reported (CytomineJob's SUCCESS or FAILED and comment) when its exit agrees."""
     if outcome.imposed or report.status is None:
         return outcome
-    if outcome.status == job_runs.SUCCESS or report.status in _REPORTED_FAILURES:
+    if outcome.status == SUCCESS or report.status in _REPORTED_FAILURES:
         return Outcome(report.status, report.comment or outcome.comment, imposed=False)
     return outcome
 
@@ -195,7 +196,7 @@ class Runner:
     async def _supervise(self, claimed: job_runs.Claimed) -> None:
         """Run one job to its end, whatever happens (a shutdown ends it FAILED)."""
         job_id = claimed.job_id
-        outcome: Outcome | None = Outcome(job_runs.FAILED, "The runner stopped")
+        outcome: Outcome | None = Outcome(FAILED, "The runner stopped")
         try:
             outcome = await self._execute(claimed)
         finally:
@@ -213,7 +214,7 @@ class Runner:
     async def _execute(self, claimed: job_runs.Claimed) -> Outcome | None:
         """Start the job and watch it; None when its run was taken away (job deleted)."""
         if not claimed.runnable:
-            return Outcome(job_runs.FAILED, "The job left the queue before it started")
+            return Outcome(FAILED, "The job left the queue before it started")
         async with connection(self.pool, _POOL_WAIT_SECONDS) as conn:
             info = await job_runs.launch_info(conn, claimed.job_id)
         if info is None:
@@ -221,11 +222,11 @@ class Runner:
         try:
             launch = self._launch(info)
         except Invalid as exc:
-            return Outcome(job_runs.FAILED, exc.message)
+            return Outcome(FAILED, exc.message)
         try:
             running = await self.launcher.start(launch)
         except OSError as exc:
-            return Outcome(job_runs.FAILED, f"The command could not start: {exc.strerror or exc}")
+            return Outcome(FAILED, f"The command could not start: {exc.strerror or exc}")
         try:
             return await self._watch(claimed.job_id, running)
         except BaseException:
@@ -258,13 +259,13 @@ class Runner:
             if time.monotonic() >= deadline:
                 await running.kill()
                 return Outcome(
-                    job_runs.FAILED, f"The job passed the time limit of {self.config.timeout:g} s"
+                    FAILED, f"The job passed the time limit of {self.config.timeout:g} s"
                 )
             async with connection(self.pool, _POOL_WAIT_SECONDS) as conn:
                 wanted = await job_runs.kill_requested(conn, job_id)
             if wanted is None or wanted:
                 await running.kill()
-                return None if wanted is None else Outcome(job_runs.KILLED, "Killed on request")
+                return None if wanted is None else Outcome(KILLED, "Killed on request")
 
     async def _keep_outputs(self, conn: asyncpg.Connection, job_id: int) -> None:
         """Keep the run's stdout and stderr (when there are any here) as job data."""

@@ -61,6 +61,10 @@ IMPLEMENTED = (
     "Software parameter",
     "Trusted source",
     "Associated software (software-project)",
+    "Job",
+    "Job parameter",
+    "Job data",
+    "User job",
 )
 
 

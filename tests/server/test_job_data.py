@@ -196,3 +196,42 @@ async def test_a_declaration_for_an_unknown_job_is_400(
     body = {"job": 999_999, "key": "k", "filename": "f"}
     r = await client.post("/api/jobdata.json", json=body, auth=auth(alice))
     assert r.status_code == 400
+
+
+async def test_deleting_the_job_data_of_a_job_counts_them_first_then_removes_their_files(
+    client: AsyncTestClient, scene: Scene, alice: NewAccount, storage_root: Path
+) -> None:
+    declared = await _declare(client, scene.job_auth, scene.made.job)
+    await _upload(client, scene.job_auth, declared["id"], b"bytes")
+    await _declare(client, scene.job_auth, scene.made.job, key="empty")
+    url = f"/api/job/{scene.made.job}/alldata.json"
+    assert (await client.get(url, auth=auth(alice))).json()["jobDatas"] == 2
+    r = await client.delete(url, auth=auth(alice))
+    assert r.status_code == 200, r.text
+    assert (await client.get(url, auth=auth(alice))).json()["jobDatas"] == 0
+    gone = await client.get(f"/api/jobdata/{declared['id']}.json", auth=auth(alice))
+    assert gone.status_code == 404
+    assert list((storage_root / "jobdata").iterdir()) == []
+
+
+async def test_deleting_a_job_takes_its_data_and_their_files(
+    client: AsyncTestClient, scene: Scene, alice: NewAccount, storage_root: Path
+) -> None:
+    declared = await _declare(client, scene.job_auth, scene.made.job)
+    await _upload(client, scene.job_auth, declared["id"], b"bytes")
+    r = await client.delete(f"/api/job/{scene.made.job}.json", auth=auth(alice))
+    assert r.status_code == 200, r.text
+    gone = await client.get(f"/api/jobdata/{declared['id']}.json", auth=auth(alice))
+    assert gone.status_code == 404
+    assert list((storage_root / "jobdata").iterdir()) == []
+
+
+async def test_files_of_data_deleted_with_their_project_are_queued_for_removal(
+    client: AsyncTestClient, db: asyncpg.Connection, scene: Scene, alice: NewAccount
+) -> None:
+    declared = await _declare(client, scene.job_auth, scene.made.job)
+    await _upload(client, scene.job_auth, declared["id"], b"bytes")
+    r = await client.delete(f"/api/project/{scene.project}.json", auth=auth(alice))
+    assert r.status_code == 200, r.text
+    queued = await db.fetch("SELECT path FROM job_data_file_removal")
+    assert [q["path"] for q in queued] == [f"jobdata/{declared['id']}/out.csv"]

@@ -211,16 +211,39 @@ async def test_a_command_that_cannot_start_fails(
     assert ended.comment.startswith("The command could not start")
 
 
-async def test_a_job_is_executed_once_at_a_time_and_never_after_success(
+async def test_executing_a_queued_job_again_changes_nothing_and_a_finished_one_is_refused(
     client: AsyncTestClient, db: asyncpg.Connection, alice: NewAccount, storage_root: Path
 ) -> None:
     made = await _job(client, db, alice, _program("print(1)"))
     await _execute(client, alice, made.job)
     again = await client.post(f"/api/job/{made.job}/execute.json", auth=auth(alice))
-    assert again.status_code == 409
+    assert again.status_code == 200
     assert (await _ended(db, made.job, storage_root)).status == 3
+    assert await db.fetchval("SELECT count(*) FROM job_data WHERE job_id = $1", made.job) == 2
     after = await client.post(f"/api/job/{made.job}/execute.json", auth=auth(alice))
-    assert after.status_code == 409
+    assert after.status_code == 400
+    assert "from SUCCESS to INQUEUE" in after.json()["errors"]["message"]
+
+
+async def test_a_final_status_reported_while_running_waits_for_the_end_of_the_process(
+    client: AsyncTestClient,
+    db: asyncpg.Connection,
+    alice: NewAccount,
+    storage_root: Path,
+    tmp_path: Path,
+) -> None:
+    go = tmp_path / "go"
+    code = f"import pathlib, time\nwhile not pathlib.Path({str(go)!r}).exists(): time.sleep(0.05)"
+    made = await _job(client, db, alice, _program(code))
+    await _execute(client, alice, made.job)
+    await _wait_status(db, made.job, {2}, 10)
+    body = {"status": 3, "statusComment": "Done by the algorithm", "progress": 70}
+    reported = await client.put(f"/api/job/{made.job}.json", json=body, auth=auth(alice))
+    assert reported.status_code == 200, reported.text
+    assert reported.json()["job"]["status"] == 2
+    go.touch()
+    ended = await _ended(db, made.job, storage_root)
+    assert (ended.status, ended.comment, ended.progress) == (3, "Done by the algorithm", 100)
 
 
 async def test_a_failed_job_can_be_executed_again(
@@ -269,3 +292,16 @@ async def test_a_job_deleted_while_running_stops_its_process(
     marker.unlink(missing_ok=True)
     await anyio.sleep(0.5)
     assert not marker.exists()
+
+
+async def test_the_runner_removes_the_files_of_deleted_job_data(
+    client: AsyncTestClient, db: asyncpg.Connection, storage_root: Path
+) -> None:
+    folder = storage_root / "jobdata" / "7"
+    folder.mkdir(parents=True)
+    (folder / "left.csv").write_text("left")
+    await db.execute("INSERT INTO job_data_file_removal (path) VALUES ('jobdata/7/left.csv')")
+    with anyio.fail_after(10):
+        while folder.exists():
+            await anyio.sleep(0.1)
+    assert await db.fetchval("SELECT count(*) FROM job_data_file_removal") == 0

@@ -1,8 +1,8 @@
 """Who reads and changes job data, and who executes and kills jobs.
 
 A job's data follow its project: members (guests included) and the job's own account read
-them, project writers (and the job's account) declare, upload, rename and delete them;
-executing and killing a job is for the project's writers; admins do everything.
+them; those who control the job (its launcher, its own account, the project's managers,
+admins) declare, upload, rename and delete them, and execute and kill the job.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from tests.signing import CytomineAuth
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
 
-ACTORS = ("admin", "manager", "member", "guest", "outsider", "userjob")
-READERS = {"admin", "manager", "member", "guest", "userjob"}
-WRITERS = {"admin", "manager", "member", "userjob"}
+ACTORS = ("admin", "manager", "launcher", "member", "guest", "outsider", "userjob")
+READERS = {"admin", "manager", "launcher", "member", "guest", "userjob"}
+CONTROLLERS = {"admin", "manager", "launcher", "userjob"}
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def settings(database_url: str, storage_root: Path) -> Settings:
 
 
 class World(msgspec.Struct, kw_only=True):
-    """Project P (manager, member, guest), job j launched by the manager, its data d."""
+    """Project P (manager, launcher, member, guest), job j of the launcher, its data d."""
 
     ids: dict[str, int]
     auth: dict[str, CytomineAuth]
@@ -52,14 +52,14 @@ async def world(db: asyncpg.Connection, storage_root: Path) -> World:
         n: await create_account(db, username=n, rank=ranks.get(n, 2)) for n in names
     }
     project = int(await db.fetchval("INSERT INTO project (name) VALUES ('P') RETURNING id"))
-    for name in ("manager", "member", "guest"):
+    for name in ("manager", "launcher", "member", "guest"):
         await db.execute(
             "INSERT INTO project_member (project_id, user_id, is_manager) VALUES ($1, $2, $3)",
             project,
             accounts[name].id,
             name == "manager",
         )
-    made = await make_job(db, project, accounts["manager"].id)
+    made = await make_job(db, project, accounts["launcher"].id)
     path = "jobdata/d/out.txt"
     (storage_root / "jobdata" / "d").mkdir(parents=True)
     (storage_root / path).write_bytes(b"out")
@@ -141,19 +141,19 @@ async def test_outsiders_see_no_job_data_in_the_full_listing(
 
 
 @pytest.mark.parametrize("actor", ACTORS)
-async def test_job_data_are_changed_by_project_writers_and_the_job(
+async def test_job_data_are_changed_by_those_who_control_the_job(
     client: AsyncTestClient, world: World, actor: str
 ) -> None:
-    expected = 200 if actor in WRITERS else 403
+    expected = 200 if actor in CONTROLLERS else 403
     got = {name: await _call(client, world, actor, spec) for name, spec in WRITES.items()}
     assert got == dict.fromkeys(WRITES, expected)
 
 
 @pytest.mark.parametrize("actor", ACTORS)
-async def test_jobs_are_executed_and_killed_by_project_writers(
+async def test_jobs_are_executed_and_killed_by_those_who_control_them(
     client: AsyncTestClient, world: World, actor: str
 ) -> None:
-    expected = 200 if actor in WRITERS else 403
+    expected = 200 if actor in CONTROLLERS else 403
     got = {name: await _call(client, world, actor, spec) for name, spec in RUNS.items()}
     assert got == dict.fromkeys(RUNS, expected)
 

@@ -10,7 +10,8 @@
 -- $26 base_annotation bigint, $27 max distance float8, $28 excluded annotation bigint,
 -- $29 created after timestamptz, $30 created before timestamptz, $31 keyset: ids below bigint,
 -- $32 count bool, $33 limit bigint (NULL = all), $34 offset bigint, $35 shown groups text[],
--- $36 slice rank bigint (with tracks: beforeSlice/afterSlice), $37 before bool (false: after)
+-- $36 slice rank bigint (with tracks: beforeSlice/afterSlice), $37 before bool (false: after),
+-- $38 algo term user bigint (userForTermAlgo), $39 suggested term bigint, $40 no algo term bool
 -- -> size bigint (every match; NULL when not counted), found bigint (items in this page),
 --    items bytea (UTF-8 JSON array, newest first; with tracks by plane rank first)
 
@@ -169,6 +170,25 @@ matched AS NOT MATERIALIZED (
             )
         )
         AND ($31::bigint IS NULL OR a.id < $31)
+        -- Algo term links (set by a user job): by $38, for suggested term $39; $40: none.
+        AND (
+            ($38::bigint IS NULL AND $39::bigint IS NULL)
+            OR EXISTS (
+                SELECT 1 FROM annotation_term AS t
+                INNER JOIN user_job AS uj ON t.user_id = uj.id
+                WHERE
+                    t.annotation_id = a.id
+                    AND ($38 IS NULL OR t.user_id = $38)
+                    AND ($39 IS NULL OR t.term_id = $39)
+            )
+        )
+        AND (
+            NOT $40::boolean OR NOT EXISTS (
+                SELECT 1 FROM annotation_term AS t
+                INNER JOIN user_job AS uj ON t.user_id = uj.id
+                WHERE t.annotation_id = a.id
+            )
+        )
 ),
 
 -- The page in listing order: newest first, or with a track filter (keyset pages aside) by

@@ -1,7 +1,10 @@
 -- The account behind an API key, with what the authentication path needs.
 -- $1 public_key text
--- -> id, username, private_key, enabled, rank (0 none .. 4 super admin), admin_session
-SELECT u.id, u.username, u.private_key, u.enabled, r.rank, u.admin_session
+-- -> id, username, private_key, enabled, rank (0 none .. 4 super admin), admin_session,
+--    algo (the account is a job's user job)
+SELECT
+    u.id, u.username, u.private_key, u.enabled, r.rank, u.admin_session,
+    EXISTS (SELECT 1 FROM user_job AS uj WHERE uj.id = u.id) AS algo
 FROM sec_user AS u
 JOIN user_rank AS r ON r.user_id = u.id
 WHERE u.public_key = $1

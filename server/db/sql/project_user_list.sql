@@ -1,4 +1,4 @@
--- Users of a project by kind (the shape of server/db/listing.py), each with its role.
+-- Human users of a project by kind (user jobs are listed by userjob.json) (the shape of server/db/listing.py), each with its role.
 -- $1 filter jsonpath, $2 filter vars jsonb, $3 sort key text, $4 descending bool,
 -- $5 limit bigint, $6 offset bigint,
 -- $7 project_id bigint, $8 kind text ('member' | 'admin' | 'representative' | 'creator'
@@ -28,7 +28,7 @@ FROM api_page(
                 WHEN m.user_id IS NOT NULL THEN 'contributor'
             END AS role
         ) AS x
-        WHERE CASE $8
+        WHERE NOT v.algo AND CASE $8
             WHEN 'creator' THEN v.id = p.creator_id
             WHEN 'admin' THEN coalesce(m.is_manager, false)
             WHEN 'representative' THEN x.role = 'representative'

@@ -1,14 +1,14 @@
--- Job counters of one software in one project. No job exists yet: the migration that adds
--- jobs replaces this statement with real counts.
+-- Job counters of one software in one project.
 -- $1 project_id bigint, $2 software_id bigint
 -- -> one column per counter (bigint)
 SELECT
-    0::bigint AS "numberOfJob",
-    0::bigint AS "numberOfNotLaunch",
-    0::bigint AS "numberOfInQueue",
-    0::bigint AS "numberOfRunning",
-    0::bigint AS "numberOfSuccess",
-    0::bigint AS "numberOfFailed",
-    0::bigint AS "numberOfIndeterminate",
-    0::bigint AS "numberOfWait"
-WHERE $1::bigint IS NOT NULL AND $2::bigint IS NOT NULL
+    count(*) AS "numberOfJob",
+    count(*) FILTER (WHERE j.status = 0) AS "numberOfNotLaunch",
+    count(*) FILTER (WHERE j.status = 1) AS "numberOfInQueue",
+    count(*) FILTER (WHERE j.status = 2) AS "numberOfRunning",
+    count(*) FILTER (WHERE j.status = 3) AS "numberOfSuccess",
+    count(*) FILTER (WHERE j.status = 4) AS "numberOfFailed",
+    count(*) FILTER (WHERE j.status = 5) AS "numberOfIndeterminate",
+    count(*) FILTER (WHERE j.status = 6) AS "numberOfWait"
+FROM job AS j
+WHERE j.project_id = $1 AND j.software_id = $2

@@ -14,7 +14,9 @@ SELECT (
         'userByNow', r.rank >= 2,
         'guestByNow', r.rank = 1,
         'isSwitched', false,
-        'realUser', null
+        'realUser', null,
+        -- A user job's run (how a client started by the server finds its job).
+        'job', (SELECT uj.job_id FROM user_job AS uj WHERE uj.id = v.id)
     )
 )::text
 FROM api_user AS v

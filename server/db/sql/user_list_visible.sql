@@ -1,4 +1,4 @@
--- Every account as a given caller sees it: others' e-mail hidden unless the caller is an
+-- Every human account (user jobs left out) as a given caller sees it: others' e-mail hidden unless the caller is an
 -- admin; with_roles adds the highest role as "role". (Shape of server/db/listing.py.)
 -- $1 filter jsonpath, $2 filter vars jsonb, $3 sort key text, $4 descending bool,
 -- $5 limit bigint, $6 offset bigint, $7 caller_id bigint, $8 caller_is_admin bool,
@@ -14,6 +14,7 @@ FROM api_page(
         FROM api_user AS v
         JOIN user_rank AS ur ON ur.user_id = v.id
         LEFT JOIN sec_role AS r ON r.rank = ur.rank
+        WHERE NOT v.algo
     ),
     $1::jsonpath, $2::jsonb, $3, $4, $5, $6
 )

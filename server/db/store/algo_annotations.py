@@ -1,7 +1,8 @@
 """Algo annotations: shapes produced by analysis jobs, in the shared annotation table.
 
-Cytomine only lets user jobs (a job's own account) create them. There is no job service
-here yet, so any user who may write in the project creates them, as its own user.
+The caller owns what it creates: a job's user job signing with its own keys makes its run's
+annotations (also through the generic annotation route). Project writers may post them too,
+as their own, for imports of results computed elsewhere.
 """
 
 from __future__ import annotations

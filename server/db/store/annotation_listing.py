@@ -16,6 +16,8 @@ validated copies, with reviewUser and parentIdent), includeAlgo (the algo listin
 notReviewedOnly, bbox (WKT or
 ``minx,miny,maxx,maxy``), bboxAnnotation, baseAnnotation (id or WKT) with
 maxDistanceBaseAnnotation, excludedAnnotation, afterThan/beforeThan (epoch ms, exclusive).
+Job filters (see annotation_job_filters): job, jobForTermAlgo, userForTermAlgo, suggestedTerm,
+noAlgoTerm.
 Projects hiding users' or admins' layers show a non-manager only the layers allowed.
 
 Order: newest first; with track(s), by plane rank first, as Cytomine.
@@ -39,7 +41,7 @@ import spatial
 from contracts.errors import Forbidden, Invalid, NotFound
 from server.auth.principal import Principal
 from server.db import queries as q
-from server.db.store import annotation_overview
+from server.db.store import annotation_job_filters, annotation_overview
 from server.params import as_id, flag
 from server.params import ids as id_values
 
@@ -112,6 +114,13 @@ class AnnotationQuery(msgspec.Struct, frozen=True, kw_only=True):
     max: int = 0
     offset: int = 0
     kmeans: bool = False
+    # Job filters: job and jobForTermAlgo name jobs, resolved to their user jobs before the
+    # statement runs (algo_term_user then holds jobForTermAlgo's or userForTermAlgo's).
+    job: int | None = None
+    job_for_term_algo: int | None = None
+    algo_term_user: int | None = None
+    suggested_term: int | None = None
+    no_algo_term: bool = False
 
     @property
     def kind(self) -> str:
@@ -240,6 +249,11 @@ def _filters(params: dict[str, Any]) -> dict[str, Any]:
         "reviewed": _flag(params, "reviewed"),
         "algo": _flag(params, "includeAlgo"),
         "not_reviewed_only": _flag(params, "notReviewedOnly"),
+        "job": _one(params, "job"),
+        "job_for_term_algo": _one(params, "jobForTermAlgo"),
+        "algo_term_user": _one(params, "userForTermAlgo"),
+        "suggested_term": _one(params, "suggestedTerm"),
+        "no_algo_term": _flag(params, "noAlgoTerm"),
     }
 
 
@@ -313,6 +327,7 @@ def arguments(
         0 if query.after_id is not None else query.offset,
         query.groups,
         *(slice_rank, query.before_slice is not None),
+        *(query.algo_term_user, query.suggested_term, query.no_algo_term),
     ]
     if box is not None and query.images is not None:
         return q.ANNOTATION_LIST_BBOX, values
@@ -367,9 +382,9 @@ async def check_references(conn: asyncpg.Connection, me: Principal, query: Annot
         _listed(query.project),
         _listed(query.images),
         _listed(query.slices, query.before_slice, query.after_slice),
-        _listed(query.terms),
+        _listed(query.terms, query.suggested_term),
         _listed(query.tracks),
-        _listed(query.users, query.users_for_term, query.review_users),
+        _listed(query.users, query.users_for_term, query.review_users, query.algo_term_user),
         _listed(query.tags),
     )
     if row is None:
@@ -383,6 +398,7 @@ async def list_annotations(
     conn: asyncpg.Connection, me: Principal, query: AnnotationQuery
 ) -> ListingPage:
     """One page of the annotations the caller reads, newest first."""
+    query = await annotation_job_filters.resolve(conn, me, query)
     await check_references(conn, me, query)
     if query.kmeans and query.kind == "user":
         clusters = await annotation_overview.kmeans(conn, me, query)

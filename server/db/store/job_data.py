@@ -1,11 +1,11 @@
 """Files produced by jobs (Cytomine's JobData).
 
-Members of a job's project read its data; project writers (the job's own user job is one)
-declare, upload, rename and delete them; admins everything. A job data is declared first
-(job, key, filename); its bytes come with an upload and live under the storage root
-(``server.attachments`` with ``folder=JOB_DATA``). Data rows go with their job (and the job
-with its project); the files of deleted rows are queued in SQL and removed once the deletion
-is committed, by ``remove_deleted_files``.
+Members of a job's project read its data; those who control the job (its launcher, its own
+user job, the project's managers, admins) declare, upload, rename and delete them. A job data
+is declared first (job, key, filename); its bytes come with an upload and live under the
+storage root (``server.attachments`` with ``folder=JOB_DATA``). Data rows go with their job
+(and the job with its project); the files of deleted rows are queued in SQL and removed once
+the deletion is committed, by ``remove_deleted_files``.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
-from server.db.store import acl
+from server.db.store import acl, jobs
 from server.db.store.commands import record
 from server.ingest import Received
 
@@ -45,18 +45,11 @@ async def list_all(conn: asyncpg.Connection, me: Principal, params: ListParams) 
     return await fetch_page(conn, q.JOB_DATA_LIST, params, c.JobData, me.id, me.is_admin)
 
 
-async def _job_project(conn: asyncpg.Connection, job_id: int) -> int:
-    project_id = await conn.fetchval(q.JOB_DATA_JOB_PROJECT, job_id)
-    if project_id is None:
-        raise NotFound("Job", job_id)
-    return int(project_id)
-
-
 async def list_by_job(
     conn: asyncpg.Connection, me: Principal, job_id: int, params: ListParams
 ) -> Page[c.JobData]:
     """Data of one job of a project the caller reads."""
-    await acl.readable(conn, me, await _job_project(conn, job_id))
+    await jobs.access(conn, me, job_id)
     return await fetch_page(conn, q.JOB_DATA_LIST_BY_JOB, params, c.JobData, job_id)
 
 
@@ -89,7 +82,7 @@ def _checked_text(value: str | None, name: str) -> str | None:
 async def create(
     conn: asyncpg.Connection, me: Principal, body: c.JobDataInput
 ) -> tuple[c.JobData, int]:
-    """Declare a file of a job of a project the caller writes to."""
+    """Declare a file of a job the caller controls."""
     missing = [k for k in ("job", "key", "filename") if getattr(body, k) is None]
     if missing:
         raise Invalid(f"Missing required field(s): {', '.join(missing)}", {"missing": missing})
@@ -97,10 +90,10 @@ async def create(
     key = _checked_text(body.key, "key")
     filename = _checked_text(body.filename, "filename")
     try:
-        project_id = await _job_project(conn, body.job)
+        found = await jobs.access(conn, me, body.job)
     except NotFound as exc:
         raise Invalid(f"job was not found with id: {body.job}", {"job": body.job}) from exc
-    await acl.writable(conn, me, project_id)
+    project_id = found.require_control().project_id
     async with conn.transaction():
         data_id = await conn.fetchval(q.JOB_DATA_INSERT, body.job, key, filename, me.id)
         obj = (await _stored(conn, data_id)).obj
@@ -109,9 +102,11 @@ async def create(
 
 
 async def writable(conn: asyncpg.Connection, me: Principal, data_id: int) -> Stored:
-    """A job data of a project the caller writes to."""
+    """A job data of a job the caller controls."""
     stored = await _stored(conn, data_id)
-    await acl.writable(conn, me, stored.project_id)
+    if stored.obj.job is None:
+        raise NotFound("Job of JobData", data_id)
+    (await jobs.access(conn, me, stored.obj.job)).require_control()
     return stored
 
 

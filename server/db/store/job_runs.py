@@ -1,6 +1,6 @@
 """The job runner's state in PostgreSQL: the queue, who runs what, kill requests.
 
-``execute`` and ``kill`` serve the API (writers of the job's project); the other functions
+``execute`` and ``kill`` serve the API (whoever controls the job); the other functions
 serve runners. A runner takes queued jobs with ``claim`` on the one connection it keeps open
 for as long as it runs them (that session is its proof of life, see migration 0034), and
 ``recover`` turns the jobs of runners whose session is gone FAILED.
@@ -12,14 +12,13 @@ import asyncpg
 import msgspec
 
 from contracts import _generated as c
-from contracts.errors import Conflict, NotFound
+from contracts.errors import Invalid
 from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows
-from server.db.store import acl
+from server.db.store import jobs
+from server.db.store.jobs import FAILED, INQUEUE, KILLED
 from server.runner.command import Input
-
-NOT_LAUNCH, INQUEUE, RUNNING, SUCCESS, FAILED, INDETERMINATE, WAIT, PREVIEWED, KILLED = range(9)
 
 
 class Claimed(msgspec.Struct, frozen=True, kw_only=True):
@@ -48,44 +47,44 @@ class Lost(msgspec.Struct, frozen=True, kw_only=True):
     runner: str | None
 
 
-async def _job(conn: asyncpg.Connection, job_id: int) -> tuple[c.Job, int]:
-    row = await conn.fetchrow(q.JOB_RUN_JOB, job_id)
-    if row is None:
-        raise NotFound("Job", job_id)
-    return rows.one(row["obj"], c.Job), int(row["project_id"])
+_NAMES = (
+    "NOT_LAUNCH",
+    "INQUEUE",
+    "RUNNING",
+    "SUCCESS",
+    "FAILED",
+    "INDETERMINATE",
+    "WAIT",
+    "PREVIEWED",
+    "KILLED",
+)
 
 
 async def execute(conn: asyncpg.Connection, me: Principal, job_id: int) -> c.Job:
-    """Queue a job of a project the caller writes to (INQUEUE); Conflict when it is queued
-    or running already, or has ended for good."""
-    _, project_id = await _job(conn, job_id)
-    await acl.writable(conn, me, project_id)
-    if await conn.fetchval(q.JOB_RUN_ENQUEUE, job_id) is None:
-        raise Conflict(f"Job {job_id} cannot be executed now: it is queued, running or ended")
-    return (await _job(conn, job_id))[0]
+    """Queue a job the caller controls (INQUEUE); a queued job stays as it is, a running or
+    successful one cannot be queued (400, as any refused status change)."""
+    found = (await jobs.access(conn, me, job_id)).require_control()
+    if await conn.fetchval(q.JOB_RUN_ENQUEUE, job_id) is None and found.job.status != INQUEUE:
+        raise Invalid(
+            f"Illegal job status change: job {job_id} cannot go from "
+            f"{_NAMES[found.job.status]} to INQUEUE",
+            {"status": found.job.status},
+        )
+    return await jobs.get(conn, me, job_id)
 
 
 async def kill(conn: asyncpg.Connection, me: Principal, job_id: int) -> c.Job:
-    """Stop a job of a project the caller writes to: a queued one is KILLED at once, a
-    running one is flagged for its runner (KILLED once it has stopped it). A job with no
-    run (started outside the server) that has not ended becomes KILLED."""
-    _, project_id = await _job(conn, job_id)
-    await acl.writable(conn, me, project_id)
-    await _request_kill(conn, job_id)
-    return (await _job(conn, job_id))[0]
-
-
-async def _request_kill(conn: asyncpg.Connection, job_id: int) -> None:
+    """Stop a job the caller controls: a running one is flagged for its runner (KILLED once
+    it has stopped the process); any other that has not ended becomes KILLED at once."""
+    (await jobs.access(conn, me, job_id)).require_control()
     async with conn.transaction():
         started = await conn.fetchval(q.JOB_RUN_LOCK, job_id)
         if started:
             await conn.execute(q.JOB_RUN_REQUEST_KILL, job_id)
-            return
+            return await jobs.get(conn, me, job_id)
         if started is not None:
             await conn.execute(q.JOB_RUN_DEQUEUE, job_id)
-        moved = await conn.fetchval(q.JOB_RUN_SET_STATUS, job_id, KILLED, "Killed on request")
-    if moved is None:
-        raise Conflict(f"Job {job_id} is not running")
+        return await jobs.move(conn, me, job_id, KILLED, "Killed on request")
 
 
 async def claim(lease: asyncpg.Connection, runner: str) -> Claimed | None:
@@ -145,11 +144,6 @@ async def recover(conn: asyncpg.Connection) -> list[Lost]:
 
 
 __all__ = [
-    "FAILED",
-    "INQUEUE",
-    "KILLED",
-    "RUNNING",
-    "SUCCESS",
     "Claimed",
     "LaunchInfo",
     "Lost",

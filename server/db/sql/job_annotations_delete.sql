@@ -1,0 +1,17 @@
+-- Delete the algo annotations of a job's user job and the term links it set.
+-- $1 job_id bigint
+-- -> annotations bigint (deleted annotations)
+WITH account AS (
+    SELECT uj.id FROM user_job AS uj WHERE uj.job_id = $1
+),
+
+terms AS (
+    DELETE FROM annotation_term AS t
+    USING account
+    WHERE t.user_id = account.id
+)
+
+DELETE FROM annotation AS a
+USING account
+WHERE a.user_id = account.id AND a.kind = 'algo'
+RETURNING a.id
