@@ -305,3 +305,17 @@ async def test_the_runner_removes_the_files_of_deleted_job_data(
         while folder.exists():
             await anyio.sleep(0.1)
     assert await db.fetchval("SELECT count(*) FROM job_data_file_removal") == 0
+
+
+async def test_an_output_over_the_size_limit_keeps_its_last_bytes(
+    client: AsyncTestClient, db: asyncpg.Connection, alice: NewAccount, storage_root: Path
+) -> None:
+    code = "import sys; sys.stdout.write('a' * 15000 + 'b' * 5000)"
+    made = await _job(client, db, alice, _program(code))
+    await _execute(client, alice, made.job)
+    ended = await _ended(db, made.job, storage_root)
+    assert ended.outputs["stdout"] == "a" * 5000 + "b" * 5000
+    size = await db.fetchval(
+        "SELECT size FROM job_data WHERE job_id = $1 AND key = 'stdout'", made.job
+    )
+    assert size == 10_000
