@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from litestar import Controller, delete, get, post, put
 from litestar.params import FromPath, JSONBody
 
@@ -12,6 +13,34 @@ from contracts.envelopes import BulkResult, Page
 from server.db.store import job_parameters
 from server.http.common import envelope
 from server.http.deps import Conn, Lists, Me
+
+Scalar = str | int | float | bool
+
+
+def parameter_text(value: Scalar | None) -> str | None:
+    """A parameter value as stored: clients send numbers and booleans as JSON (Cytomine keeps
+    their text, booleans as ``true``/``false``)."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+class JobParameterBody(msgspec.Struct, kw_only=True):
+    """A job parameter value as clients send it (the value may be any JSON scalar)."""
+
+    job: int | None = None
+    software_parameter: int | None = msgspec.field(default=None, name="softwareParameter")
+    value: Scalar | None = None
+
+    def as_input(self) -> c.JobParameterInput:
+        """The contract input, with the value as text."""
+        return c.JobParameterInput(
+            job=self.job,
+            software_parameter=self.software_parameter,
+            value=parameter_text(self.value),
+        )
 
 
 class JobParameterController(Controller):
@@ -30,12 +59,12 @@ class JobParameterController(Controller):
         self,
         conn: Conn,
         me: Me,
-        data: JSONBody[c.JobParameterInput | list[c.JobParameterInput]],
+        data: JSONBody[JobParameterBody | list[JobParameterBody]],
     ) -> c.JobParameterEnvelope | BulkResult:
         """Set a value: body {job, softwareParameter, value}; an array sets many."""
         if isinstance(data, list):
-            return await job_parameters.create_many(conn, me, data)
-        obj, command = await job_parameters.create(conn, me, data)
+            return await job_parameters.create_many(conn, me, [d.as_input() for d in data])
+        obj, command = await job_parameters.create(conn, me, data.as_input())
         return envelope(c.JobParameterEnvelope, obj, action="ADD", command=command)
 
     @get("/jobparameter/{parameter_id:int}")
@@ -49,10 +78,10 @@ class JobParameterController(Controller):
         conn: Conn,
         me: Me,
         parameter_id: FromPath[int],
-        data: JSONBody[c.JobParameterInput],
+        data: JSONBody[JobParameterBody],
     ) -> c.JobParameterEnvelope:
         """Change a value (those who control the job)."""
-        obj, command = await job_parameters.update(conn, me, parameter_id, data)
+        obj, command = await job_parameters.update(conn, me, parameter_id, data.as_input())
         return envelope(c.JobParameterEnvelope, obj, action="EDIT", command=command)
 
     @delete("/jobparameter/{parameter_id:int}", status_code=200)

@@ -14,6 +14,7 @@ from contracts.envelopes import Page
 from server.db.store import job_data, job_outputs, jobs
 from server.http.common import envelope
 from server.http.deps import Conn, Lists, Me
+from server.http.job_parameters import Scalar, parameter_text
 from server.params import flag, id_list
 
 _GET_OR_POST = [HttpMethod.GET, HttpMethod.POST]
@@ -23,7 +24,7 @@ class ParameterValue(msgspec.Struct, kw_only=True):
     """One ``params`` item of a job creation: a software parameter and its value."""
 
     software_parameter: int = msgspec.field(name="softwareParameter")
-    value: str | int | float | bool | None = None
+    value: Scalar | None = None
 
 
 class JobCreate(c.JobInput, kw_only=True):
@@ -36,15 +37,6 @@ class Favorite(msgspec.Struct, kw_only=True):
     """Body of ``favorite.json``."""
 
     favorite: bool
-
-
-def _text(value: str | int | float | bool | None) -> str | None:
-    """A parameter value as stored (JSON booleans as Cytomine writes them)."""
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 class JobController(Controller):
@@ -79,7 +71,7 @@ class JobController(Controller):
     @post("/job", status_code=200)
     async def create(self, conn: Conn, me: Me, data: JSONBody[JobCreate]) -> c.JobEnvelope:
         """Create a job and its user job: body {software, project, params: [...]}."""
-        values = [(p.software_parameter, _text(p.value)) for p in data.params or []]
+        values = [(p.software_parameter, parameter_text(p.value)) for p in data.params or []]
         obj, command = await jobs.create(conn, me, data, values)
         return envelope(c.JobEnvelope, obj, action="ADD", command=command)
 

@@ -8,10 +8,9 @@ import msgspec
 from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from contracts import _generated as c
 from contracts.envelopes import Page
 from server.db.store import user_jobs
-from server.db.store.user_jobs import UserJobItem
+from server.db.store.user_jobs import UserJobItem, VisibleUserJob
 from server.http.deps import Conn, Lists, Me
 from server.params import flag
 
@@ -19,7 +18,7 @@ from server.params import flag
 class CreatedUserJob(msgspec.Struct, kw_only=True):
     """Answer of ``POST /api/userJob.json``."""
 
-    user_job: c.UserJob = msgspec.field(name="userJob")
+    user_job: VisibleUserJob = msgspec.field(name="userJob")
 
 
 class UserJobController(Controller):
@@ -34,7 +33,7 @@ class UserJobController(Controller):
         return CreatedUserJob(user_job=await user_jobs.create(conn, me, data))
 
     @get("/userJob/{user_job_id:int}")
-    async def show(self, conn: Conn, me: Me, user_job_id: FromPath[int]) -> c.UserJob:
+    async def show(self, conn: Conn, me: Me, user_job_id: FromPath[int]) -> VisibleUserJob:
         """One user job (keys for itself, its launcher and admins)."""
         return await user_jobs.get(conn, me, user_job_id)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncpg
 
 from contracts import _generated as c
-from contracts.errors import Invalid, NotFound
+from contracts.errors import Forbidden, Invalid, NotFound
 from server.auth.principal import Principal
 from server.db import queries as q
 from server.db import rows
@@ -68,8 +68,13 @@ async def delete_all(conn: asyncpg.Connection, me: Principal, job_id: int) -> di
 
 
 async def delete_job(conn: asyncpg.Connection, me: Principal, job_id: int) -> tuple[c.Job, int]:
-    """Delete a job with its parameter values, user job and results (unless reviewed)."""
+    """Delete a job with its parameter values, user job and results (unless reviewed).
+
+    The run itself may not: its account goes with the job.
+    """
     found = (await jobs.access(conn, me, job_id)).require_control()
+    if me.id == found.user_job_id:
+        raise Forbidden(f"Job {job_id} cannot be deleted with its own user job's keys")
     await acl.writable(conn, me, found.project_id)
     async with conn.transaction():
         _refuse_reviewed(await _summary(conn, job_id))

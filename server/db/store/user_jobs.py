@@ -22,6 +22,17 @@ from server.db.listing import ListParams, fetch_page
 from server.db.store import acl, jobs
 
 
+class VisibleUserJob(c.UserJob, kw_only=True):
+    """A user job as a caller sees it: the keys are null for other people.
+
+    The catalog types the keys as always present (Cytomine shows them to every reader); here
+    they are widened on purpose, so the override is not the base field's type.
+    """
+
+    public_key: str | None = msgspec.field(default=None, name="publicKey")  # type: ignore[assignment]
+    private_key: str | None = msgspec.field(default=None, name="privateKey")  # type: ignore[assignment]
+
+
 class UserJobItem(msgspec.Struct, kw_only=True):
     """One run in a project's user job listing (Cytomine's light user job item)."""
 
@@ -42,14 +53,14 @@ class UserJobItem(msgspec.Struct, kw_only=True):
     job: int
 
 
-async def get(conn: asyncpg.Connection, me: Principal, user_job_id: int) -> c.UserJob:
+async def get(conn: asyncpg.Connection, me: Principal, user_job_id: int) -> VisibleUserJob:
     """One user job of a project the caller reads."""
     row = await conn.fetchrow(q.USER_JOB_BY_ID, user_job_id, me.id, me.is_admin)
     if row is None:
         raise NotFound("UserJob", user_job_id)
     if not row["can_read"]:
         raise Forbidden(f"You don't have the right to read or modify project {row['project_id']}")
-    return rows.one(row["obj"], c.UserJob)
+    return rows.one(row["obj"], VisibleUserJob)
 
 
 async def list_by_project(
@@ -77,7 +88,7 @@ async def tree_by_project(
     return msgspec.Raw(text.encode())
 
 
-async def create(conn: asyncpg.Connection, me: Principal, body: dict[str, Any]) -> c.UserJob:
+async def create(conn: asyncpg.Connection, me: Principal, body: dict[str, Any]) -> VisibleUserJob:
     """The user job of a job: ``{job}`` answers the job's own; ``{software, project}`` first
     creates a job (Cytomine's two ways of asking for a run account)."""
     job_id = body.get("job")
@@ -93,4 +104,4 @@ async def create(conn: asyncpg.Connection, me: Principal, body: dict[str, Any]) 
     return await get(conn, me, found.user_job_id)
 
 
-__all__ = ["UserJobItem", "create", "get", "list_by_project", "tree_by_project"]
+__all__ = ["UserJobItem", "VisibleUserJob", "create", "get", "list_by_project", "tree_by_project"]
