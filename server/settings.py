@@ -61,7 +61,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     runner_timeout_seconds: float = 3600.0
     """A job running longer is killed and ends FAILED."""
     runner_poll_seconds: float = 1.0
-    """How often a runner looks for queued jobs, kill requests and runners that died."""
+    """How often a runner checks kill requests, time limits and runners that died, and looks
+    for queued jobs (a queued job also wakes runners at once)."""
     runner_dir: str = ".lamina/jobs"
     """Where each running job gets its own working directory (removed when it ends)."""
     runner_host: str | None = None

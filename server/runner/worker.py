@@ -37,6 +37,7 @@ log = logging.getLogger("lamina.runner")
 _INHERITED = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "SYSTEMROOT")
 OUTPUTS = (("stdout", "stdout.log"), ("stderr", "stderr.log"))
 _POOL_WAIT_SECONDS = 30.0
+QUEUE_CHANNEL = "lamina_job_queue"
 
 
 class RunnerConfig(msgspec.Struct, frozen=True, kw_only=True):
@@ -149,7 +150,8 @@ class Runner:
         self._wake = anyio.Event()
 
     async def run(self) -> None:
-        """Rounds every ``poll`` seconds (sooner when a run ends) until cancelled."""
+        """Rounds every ``poll`` seconds (sooner when a job is queued or a run ends) until
+        cancelled."""
         try:
             async with anyio.create_task_group() as tg:
                 while True:
@@ -175,7 +177,12 @@ class Runner:
     async def _lease_conn(self) -> asyncpg.Connection:
         if self._lease is None or self._lease.is_closed():
             self._lease = await asyncpg.connect(self.config.database_url)
+            # Woken at once when a job is queued; the poll interval is the fallback.
+            await self._lease.add_listener(QUEUE_CHANNEL, self._queued)
         return self._lease
+
+    def _queued(self, *_: object) -> None:
+        self._wake.set()
 
     async def round(self, tg: TaskGroup) -> None:
         """Fail the runs of dead runners, remove the files of deleted job data, then take
