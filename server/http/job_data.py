@@ -62,16 +62,26 @@ async def _upload(
         await ingest.discard([item])
 
 
+def _shown_inline(media_type: str) -> bool:
+    """Whether a browser may show the file in the page: pictures, plain text and PDF only
+    (an uploaded HTML or SVG file would run its scripts on the server's origin)."""
+    if media_type.startswith("image/"):
+        return "svg" not in media_type
+    return media_type in ("text/plain", "application/pdf")
+
+
 async def _file(conn: Conn, me: Me, state: State, data_id: int, *, inline: bool) -> File:
     stored = await job_data.get(conn, me, data_id)
     path = state.storage_root / (stored.path or "")
     if not stored.path or not await anyio.Path(path).is_file():
         raise NotFound("File of JobData", data_id)
+    media_type = stored.content_type or "application/octet-stream"
     return File(
         path=path,
         filename=stored.obj.filename,
-        media_type=stored.content_type or "application/octet-stream",
-        content_disposition_type="inline" if inline else "attachment",
+        media_type=media_type,
+        content_disposition_type="inline" if inline and _shown_inline(media_type) else "attachment",
+        headers={"X-Content-Type-Options": "nosniff"},
     )
 
 

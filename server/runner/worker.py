@@ -1,11 +1,12 @@
 """The job runner: takes queued jobs from PostgreSQL and runs them through a ``Launcher``.
 
-Each round it fails the jobs of runners that died, then takes queued jobs (up to its
-concurrency) on the connection it keeps for its whole life, and supervises each run: a
-deadline (FAILED when passed), kill requests (KILLED), the process's end (SUCCESS on exit
-code 0, FAILED otherwise, unless the algorithm already set a final status itself). The run's
-stdout and stderr are kept as job data before the job takes its final status, and its
-working directory is removed. Any number of runners (server processes, ``lamina worker``
+Each round it fails the jobs of runners that died, removes the files of deleted job data,
+then takes queued jobs (up to its concurrency) on the connection it keeps for its whole life
+(where it also listens for newly queued jobs), and supervises each run: a deadline (FAILED
+when passed), kill requests (KILLED), the process's end (SUCCESS on exit code 0, FAILED
+otherwise; what the algorithm reported meanwhile wins when its exit agrees, see ``settle``).
+The run's stdout and stderr are kept as job data before the job takes its final status, and
+its working directory is removed. Any number of runners (server processes, ``lamina worker``
 processes) share one queue.
 """
 

@@ -96,6 +96,21 @@ async def test_a_raw_body_is_the_file(client: AsyncTestClient, scene: Scene) -> 
     assert view.headers["content-disposition"].startswith("inline")
 
 
+@pytest.mark.parametrize(
+    ("name", "media_type"), [("page.html", "text/html"), ("drawing.svg", "image/svg+xml")]
+)
+async def test_a_page_or_svg_is_never_shown_inline(
+    client: AsyncTestClient, scene: Scene, name: str, media_type: str
+) -> None:
+    declared = await _declare(client, scene.job_auth, scene.made.job, name=name)
+    url = f"/api/jobdata/{declared['id']}/upload"
+    headers = {"content-type": media_type}
+    await client.put(url, content=b"<script>1</script>", headers=headers, auth=scene.job_auth)
+    view = await client.get(f"/api/jobdata/{declared['id']}/view", auth=scene.job_auth)
+    assert view.headers["content-disposition"].startswith("attachment")
+    assert view.headers["x-content-type-options"] == "nosniff"
+
+
 async def test_a_file_over_the_limit_is_refused_with_413_and_nothing_is_kept(
     client: AsyncTestClient, scene: Scene, storage_root: Path
 ) -> None:
