@@ -223,6 +223,12 @@ async def test_user_jobs_stay_out_of_human_user_lists(
     assert job["userJob"] not in [u["id"] for u in members["collection"]]
     everyone = (await client.get("/api/user.json", auth=auth(admin))).json()
     assert job["userJob"] not in [u["id"] for u in everyone["collection"]]
+    listed = (await client.get("/api/project.json?withMembersCount=true", auth=auth(admin))).json()
+    assert [p["membersCount"] for p in listed["collection"]] == [1]
+    stats = (
+        await client.get(f"/api/project/{setup.project}/stats/user.json", auth=auth(admin))
+    ).json()
+    assert job["userJob"] not in [u["id"] for u in stats["collection"]]
     runs = (await client.get(f"/api/project/{setup.project}/userjob.json", auth=auth(admin))).json()
     assert [(u["id"], u["idJob"], u["softwareName"]) for u in runs["collection"]] == [
         (job["userJob"], job["id"], "Detect")
@@ -245,3 +251,49 @@ async def test_copy_makes_a_new_run_with_the_same_values(
     assert (copied["number"], copied["status"]) == (2, 0)
     assert [p["value"] for p in copied["jobParameters"]] == ["3"]
     assert copied["userJob"] != job["userJob"]
+
+
+async def test_a_software_with_jobs_is_not_deleted(
+    client: AsyncTestClient, admin: NewAccount, setup: Setup
+) -> None:
+    await _create(client, admin, setup)
+    r = await client.delete(f"/api/software/{setup.software}.json", auth=auth(admin))
+    assert r.status_code == 409
+    assert "has jobs" in r.json()["errors"]["message"]
+    assert (
+        await client.get(f"/api/software/{setup.software}.json", auth=auth(admin))
+    ).status_code == 200
+
+
+async def test_the_log_of_a_job_is_its_log_out_attached_file(
+    client: AsyncTestClient, admin: NewAccount, setup: Setup, db: asyncpg.Connection
+) -> None:
+    job = await _create(client, admin, setup)
+    url = f"/api/job/{job['id']}/log.json"
+    assert (await client.get(url, auth=auth(admin))).status_code == 404
+    log = await db.fetchval(
+        "INSERT INTO attached_file (domain_class_name, domain_ident, filename, path, size)"
+        " VALUES ('be.cytomine.processing.Job', $1, 'log.out', 'attachedfile/x/log.out', 3)"
+        " RETURNING id",
+        job["id"],
+    )
+    r = await client.get(url, auth=auth(admin))
+    assert (r.status_code, r.json()["id"], r.json()["filename"]) == (200, log, "log.out")
+
+
+async def test_post_user_job_answers_a_jobs_account_or_makes_a_new_run(
+    client: AsyncTestClient, admin: NewAccount, setup: Setup
+) -> None:
+    job = await _create(client, admin, setup)
+    same = await client.post("/api/userJob.json", json={"job": job["id"]}, auth=auth(admin))
+    assert (same.status_code, same.json()["userJob"]["id"]) == (200, job["userJob"])
+    body = {"software": setup.software, "project": setup.project}
+    fresh = await client.post("/api/userJob.json", json=body, auth=auth(admin))
+    assert fresh.status_code == 200, fresh.text
+    assert fresh.json()["userJob"]["id"] != job["userJob"]
+    bad = await client.post("/api/userJob.json", json={"job": "x"}, auth=auth(admin))
+    assert bad.status_code == 400
+    wrong = {"software": "abc", "project": setup.project}
+    assert (await client.post("/api/userJob.json", json=wrong, auth=auth(admin))).status_code == 400
+    empty = await client.post("/api/userJob.json", json={}, auth=auth(admin))
+    assert empty.status_code == 400

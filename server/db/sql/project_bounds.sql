@@ -4,7 +4,12 @@
 WITH visible AS (
     SELECT
         p.*,
-        (SELECT count(*) FROM project_member AS pm WHERE pm.project_id = p.id) AS members
+        (
+            SELECT count(*) FROM project_member AS pm
+            WHERE
+                pm.project_id = p.id
+                AND NOT EXISTS (SELECT 1 FROM user_job AS uj WHERE uj.id = pm.user_id)
+        ) AS members
     FROM project AS p
     WHERE $2 OR EXISTS (
         SELECT 1 FROM project_member AS m WHERE m.project_id = p.id AND m.user_id = $1

@@ -19,7 +19,12 @@ FROM api_page(
             )
             || CASE WHEN $10 THEN jsonb_build_object(
                 'membersCount',
-                (SELECT count(*) FROM project_member AS pm WHERE pm.project_id = v.id)
+                (
+                    SELECT count(*) FROM project_member AS pm
+                    WHERE
+                        pm.project_id = v.id
+                        AND NOT EXISTS (SELECT 1 FROM user_job AS uj WHERE uj.id = pm.user_id)
+                )
             ) ELSE '{}'::jsonb END
             || CASE WHEN $11 THEN jsonb_build_object(
                 'lastActivity',

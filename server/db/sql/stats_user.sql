@@ -4,7 +4,9 @@
 -- $4 distinct_images bool (count images instead of annotations)
 -- -> json text (array of {id, key, username, value})
 WITH authors AS (
-    SELECT m.user_id FROM project_member AS m WHERE m.project_id = $1
+    -- People only: a job's user job is a member of its project too.
+    SELECT m.user_id FROM project_member AS m
+    WHERE m.project_id = $1 AND NOT EXISTS (SELECT 1 FROM user_job AS uj WHERE uj.id = m.user_id)
     UNION
     SELECT a.user_id FROM annotation AS a WHERE a.project_id = $1 AND a.kind = 'user'
 )

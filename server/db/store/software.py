@@ -193,10 +193,19 @@ async def create_with_source(
 async def delete(
     conn: asyncpg.Connection, me: Principal, software_id: int, root: Path
 ) -> tuple[c.Software, int]:
-    """Delete a software with its parameters, project links and source package."""
+    """Delete a software with its parameters, project links and source package.
+
+    A software that has runs stays (409): their results would lose their origin.
+    """
     found = await editable(conn, me, software_id)
     async with conn.transaction():
-        await conn.execute(q.SOFTWARE_DELETE, software_id)
+        try:
+            await conn.execute(q.SOFTWARE_DELETE, software_id)
+        except asyncpg.ForeignKeyViolationError as exc:
+            raise Conflict(
+                f"Software {software_id} has jobs: delete them before the software",
+                {"software": software_id},
+            ) from exc
         command = await record(conn, user_id=me.id, action="DELETE", obj=found.obj)
     await remove_stored(root, found.source_path)
     return found.obj, command

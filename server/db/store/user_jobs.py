@@ -95,7 +95,11 @@ async def create(conn: asyncpg.Connection, me: Principal, body: dict[str, Any]) 
     if job_id is None:
         if body.get("software") is None or body.get("project") is None:
             raise Invalid("Missing required field(s): job, or software and project")
-        made, _ = await jobs.create(conn, me, msgspec.convert(body, c.JobInput, strict=False))
+        try:
+            wanted = msgspec.convert(body, c.JobInput, strict=False)
+        except msgspec.ValidationError as exc:
+            raise Invalid(f"Bad user job request: {exc}") from exc
+        made, _ = await jobs.create(conn, me, wanted)
         job_id = made.id
     if not isinstance(job_id, int) or isinstance(job_id, bool):
         raise Invalid(f"job must be an id, not {job_id!r}", {"job": job_id})
