@@ -49,4 +49,18 @@ class Conflict(DomainError):
     status = 409
 
 
-__all__ = ["Conflict", "DomainError", "Forbidden", "Invalid", "NotFound", "Unauthorized"]
+class TooLarge(DomainError):
+    """The request body passes a documented size limit (413)."""
+
+    status = 413
+
+
+__all__ = [
+    "Conflict",
+    "DomainError",
+    "Forbidden",
+    "Invalid",
+    "NotFound",
+    "TooLarge",
+    "Unauthorized",
+]

@@ -28,6 +28,7 @@ from server.ingest import ingest_state
 from server.openapi import COMPONENTS, OpenApiJson, document_errors
 from server.paths import strip_json_suffix
 from server.public_url import follow_origin
+from server.runner.service import job_runner
 from server.settings import Settings
 from server.version import VERSION
 from server.web_ui import WebUi, check_directory
@@ -56,6 +57,7 @@ def create_app(settings: Settings) -> Litestar:
             imaging_state,
             position_channel,
             overview_refresh,
+            job_runner,
         ],
         dependencies={
             "conn": Provide(provide_conn),

@@ -1,5 +1,7 @@
 """Where attached files live: ``<storage root>/attachedfile/<id>/<safe name>``.
 
+Job data files are kept the same way under ``jobdata/`` (``folder=JOB_DATA``).
+
 Uploads arrive through ``server.ingest.receive_form`` (files streamed to disk, text fields
 kept, as Cytomine reads request parameters from the query or the form alike).
 """
@@ -14,11 +16,12 @@ import anyio
 from server.stored_files import Received, safe_name
 
 FOLDER = "attachedfile"
+JOB_DATA = "jobdata"
 
 
-def relative_path(file_id: int, filename: str) -> str:
+def relative_path(file_id: int, filename: str, folder: str = FOLDER) -> str:
     """Where an attached file's bytes live, relative to the storage root."""
-    return f"{FOLDER}/{file_id}/{safe_name(filename)}"
+    return f"{folder}/{file_id}/{safe_name(filename)}"
 
 
 async def keep(item: Received, root: Path, relative: str) -> None:
@@ -32,12 +35,12 @@ async def keep(item: Received, root: Path, relative: str) -> None:
     await anyio.to_thread.run_sync(move)
 
 
-async def remove(root: Path, relative: str) -> None:
-    """Delete an attached file's folder (nothing outside the attachment folder)."""
-    folder = (root / relative).parent
-    if (root / FOLDER) not in folder.parents:
+async def remove(root: Path, relative: str, folder: str = FOLDER) -> None:
+    """Delete an attached file's folder (nothing outside ``folder``)."""
+    own = (root / relative).parent
+    if (root / folder) not in own.parents:
         return
-    await anyio.to_thread.run_sync(lambda: shutil.rmtree(folder, ignore_errors=True))
+    await anyio.to_thread.run_sync(lambda: shutil.rmtree(own, ignore_errors=True))
 
 
-__all__ = ["FOLDER", "keep", "relative_path", "remove"]
+__all__ = ["FOLDER", "JOB_DATA", "keep", "relative_path", "remove"]

@@ -1,4 +1,4 @@
-"""``lamina``: serve, migrate, manage accounts and register software.
+"""``lamina``: serve, run jobs, migrate, manage accounts and register software.
 
 With no database URL configured, every command uses the embedded PostGIS cluster in the
 data directory, creating and starting it as needed.
@@ -237,6 +237,26 @@ def cmd_software_add(args: argparse.Namespace) -> int:
     return _print_from_database(args, lambda conn: _register_software(conn, args))
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run queued jobs (no HTTP); stops on SIGTERM or Ctrl-C."""
+    from server.runner.service import run_worker
+
+    _exit_on_sigterm()
+    settings = _settings(args)
+    url, started = _database(settings)
+    settings = msgspec.structs.replace(settings, database_url=url)
+    print(f"Lamina worker running up to {settings.runner_concurrency} jobs", flush=True)
+    try:
+        asyncio.run(migrate_url(url))
+        asyncio.run(run_worker(settings))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if started is not None:
+            started.stop()
+    return 0
+
+
 def cmd_db_url(args: argparse.Namespace) -> int:
     url, _ = _database(_settings(args))
     print(url)
@@ -265,6 +285,11 @@ def parser() -> argparse.ArgumentParser:
         help="serve a built Cytomine Web UI (its dist directory) from the same origin",
     )
     serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser(
+        "worker", help="run queued jobs in this process (beside servers with LAMINA_RUNNER=0)"
+    )
+    worker.set_defaults(func=cmd_worker)
 
     db = sub.add_parser("db", help="database commands").add_subparsers(dest="db", required=True)
     db.add_parser("migrate", help="apply pending migrations").set_defaults(func=cmd_migrate)

@@ -60,6 +60,21 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     sql_overrides: str | None = None
     """Folder of ``<name>.sql`` files replacing the shipped statements of the same name, for a
     backend that needs its own text of a few (``LAMINA_SQL_OVERRIDES``)."""
+    job_data_max_bytes: int = 512 * 1024 * 1024
+    """Largest job data file (an upload or a job's kept stdout/stderr); larger uploads get 413."""
+    runner: bool = True
+    """Run queued jobs in this server process (``LAMINA_RUNNER=0`` when ``lamina worker`` runs)."""
+    runner_concurrency: int = 2
+    """Jobs one runner (a server process or a ``lamina worker``) runs at the same time."""
+    runner_timeout_seconds: float = 3600.0
+    """A job running longer is killed and ends FAILED."""
+    runner_poll_seconds: float = 1.0
+    """How often a runner checks kill requests, time limits and runners that died, and looks
+    for queued jobs (a queued job also wakes runners at once)."""
+    runner_dir: str = ".lamina/jobs"
+    """Where each running job gets its own working directory (removed when it ends)."""
+    runner_host: str | None = None
+    """URL the algorithms reach the server at; unset, the public URL or ``http://host:port``."""
 
     @property
     def base_url(self) -> str:

@@ -174,7 +174,8 @@ async def db(database_url: str) -> AsyncIterator[asyncpg.Connection]:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, auth_cache_seconds=0.0)
+    # No job runner: the tests that run jobs turn it on for their own server.
+    return Settings(database_url=database_url, auth_cache_seconds=0.0, runner=False)
 
 
 @pytest.fixture(scope="session")

@@ -41,7 +41,9 @@ from server.http import (
     image_instances,
     image_properties,
     image_servers,
+    job_data,
     job_parameters,
+    job_runs,
     jobs,
     ontologies,
     picture_stats,
@@ -103,5 +105,7 @@ ROUTES += [*app_engine.ROUTES]
 ROUTES += [*software.ROUTES, *software_parameters.ROUTES]
 # Runs of software: jobs, their parameter values, the accounts they act as.
 ROUTES += [*jobs.ROUTES, *job_parameters.ROUTES, *user_jobs.ROUTES]
+# Runs: their files and the runner's queue.
+ROUTES += [*job_data.ROUTES, *job_runs.ROUTES]
 
 __all__ = ["ROUTES"]

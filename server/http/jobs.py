@@ -6,11 +6,12 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, HttpMethod, delete, get, post, put, route
+from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from contracts import _generated as c
 from contracts.envelopes import Page
-from server.db.store import job_outputs, jobs
+from server.db.store import job_data, job_outputs, jobs
 from server.http.common import envelope
 from server.http.deps import Conn, Lists, Me
 from server.http.job_parameters import Scalar, parameter_text
@@ -88,9 +89,12 @@ class JobController(Controller):
         return envelope(c.JobEnvelope, obj, action="EDIT", command=command)
 
     @delete("/job/{job_id:int}", status_code=200)
-    async def remove(self, conn: Conn, me: Me, job_id: FromPath[int]) -> c.JobEnvelope:
-        """Delete a job with its parameters, user job and annotations (none reviewed)."""
+    async def remove(
+        self, conn: Conn, me: Me, state: State, job_id: FromPath[int]
+    ) -> c.JobEnvelope:
+        """Delete a job with its parameters, user job, annotations (none reviewed) and data."""
         obj, command = await job_outputs.delete_job(conn, me, job_id)
+        await job_data.remove_deleted_files(conn, state.storage_root)
         return envelope(c.JobEnvelope, obj, action="DELETE", command=command)
 
     @get("/job/{job_id:int}/alldata")
@@ -99,37 +103,19 @@ class JobController(Controller):
         return await job_outputs.summary(conn, me, job_id)
 
     @delete("/job/{job_id:int}/alldata", status_code=200)
-    async def delete_all_data(self, conn: Conn, me: Me, job_id: FromPath[int]) -> dict[str, str]:
+    async def delete_all_data(
+        self, conn: Conn, me: Me, state: State, job_id: FromPath[int]
+    ) -> dict[str, str]:
         """Delete everything the job produced (managers), refused when some was reviewed."""
-        return await job_outputs.delete_all(conn, me, job_id)
+        done = await job_outputs.delete_all(conn, me, job_id)
+        await job_data.remove_deleted_files(conn, state.storage_root)
+        return done
 
     @post("/job/{job_id:int}/copy", status_code=200)
     async def copy(self, conn: Conn, me: Me, job_id: FromPath[int]) -> c.JobEnvelope:
         """A new job with the same software, project and parameter values."""
         obj, command = await jobs.copy(conn, me, job_id)
         return envelope(c.JobEnvelope, obj, action="ADD", command=command)
-
-    @route("/job/{job_id:int}/execute", http_method=_GET_OR_POST, status_code=200)
-    async def execute(self, conn: Conn, me: Me, job_id: FromPath[int]) -> c.Job:
-        """Queue the job for the runner (NOT_LAUNCH, or a failed or killed run, to INQUEUE)."""
-        return await jobs.move(conn, me, job_id, jobs.INQUEUE, "Job queued")
-
-    @route(
-        "/job/{job_id:int}/processing_server/{server_id:int}/execute",
-        http_method=_GET_OR_POST,
-        status_code=200,
-    )
-    async def execute_on(
-        self, conn: Conn, me: Me, job_id: FromPath[int], server_id: FromPath[int]
-    ) -> c.Job:
-        """Queue the job, recording the processing server asked for."""
-        await jobs.update(conn, me, job_id, c.JobInput(processing_server=server_id))
-        return await jobs.move(conn, me, job_id, jobs.INQUEUE, "Job queued")
-
-    @route("/job/{job_id:int}/kill", http_method=_GET_OR_POST, status_code=200)
-    async def kill(self, conn: Conn, me: Me, job_id: FromPath[int]) -> c.Job:
-        """Stop the job: it ends KILLED."""
-        return await jobs.move(conn, me, job_id, jobs.KILLED, "Job killed")
 
     @post("/job/{job_id:int}/favorite", status_code=200)
     async def favorite(
@@ -144,9 +130,11 @@ class JobController(Controller):
         return await job_outputs.log(conn, me, job_id)
 
     @route("/project/{project_id:int}/job/purge", http_method=_GET_OR_POST, status_code=200)
-    async def purge(self, conn: Conn, me: Me, project_id: FromPath[int]) -> c.Project:
+    async def purge(self, conn: Conn, me: Me, state: State, project_id: FromPath[int]) -> c.Project:
         """Delete the data of the project's jobs that have no reviewed result (managers)."""
-        return await job_outputs.purge(conn, me, project_id)
+        purged = await job_outputs.purge(conn, me, project_id)
+        await job_data.remove_deleted_files(conn, state.storage_root)
+        return purged
 
     @get("/project/{project_id:int}/bounds/job")
     async def bounds(self, conn: Conn, me: Me, project_id: FromPath[int]) -> msgspec.Raw:

@@ -37,7 +37,13 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def live_server(database_url: str, tmp_path: Path) -> Iterator[str]:
+def live_settings() -> dict[str, Any]:
+    """Settings of the live server beyond the defaults (a test module may override this)."""
+    return {"runner": False}
+
+
+@pytest.fixture
+def live_server(database_url: str, tmp_path: Path, live_settings: dict[str, Any]) -> Iterator[str]:
     """Base URL (``http://127.0.0.1:<port>``) of a running server over the test database."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
@@ -48,6 +54,7 @@ def live_server(database_url: str, tmp_path: Path) -> Iterator[str]:
         public_url=base,
         auth_cache_seconds=0.0,
         storage_dir=str(tmp_path / "files"),
+        **live_settings,
     )
     config = uvicorn.Config(
         create_app(settings),

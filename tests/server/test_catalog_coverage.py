@@ -64,6 +64,7 @@ IMPLEMENTED = (
     "Associated software (software-project)",
     "Job",
     "Job parameter",
+    "Job data",
     "User job",
 )
 

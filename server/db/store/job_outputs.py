@@ -13,7 +13,7 @@ from contracts import _generated as c
 from contracts.errors import Forbidden, Invalid, NotFound
 from server.db import queries as q
 from server.db import rows
-from server.db.store import acl, jobs, projects
+from server.db.store import acl, job_data, jobs, projects
 from server.db.store.commands import delete_row, record
 from server.principal import Principal
 
@@ -21,10 +21,11 @@ from server.principal import Principal
 async def _summary(conn: asyncpg.Connection, job_id: int) -> dict[str, int]:
     row = await conn.fetchrow(q.JOB_OUTPUT_SUMMARY, job_id)
     assert row is not None
+    data = await job_data.count_of_job(conn, job_id)
     return {
         "annotations": int(row["annotations"]),
         "annotationsTerm": int(row["annotations_term"]),
-        "jobDatas": 0,
+        "jobDatas": data,
         "reviewed": int(row["reviewed"]),
     }
 
@@ -36,11 +37,14 @@ async def summary(conn: asyncpg.Connection, me: Principal, job_id: int) -> dict[
 
 
 async def delete_job_outputs(conn: asyncpg.Connection, job_id: int) -> int:
-    """Remove a job's algo annotations and their term links; returns the annotations removed.
+    """Remove a job's algo annotations, their term links and its data; returns the annotations
+    removed.
 
     Runs inside the caller's transaction. Anything else a run stores must be removed here.
     """
     removed = await conn.fetch(q.JOB_ANNOTATIONS_DELETE, job_id)
+    # Its files are queued in the same transaction and removed once it is committed.
+    await job_data.delete_of_job(conn, job_id)
     return len(removed)
 
 

@@ -1,0 +1,50 @@
+"""Where runners live: inside each server process (the lifespan) or in ``lamina worker``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import asyncpg
+from litestar import Litestar
+
+from server.db.pool import init_connection
+from server.runner.worker import Runner, RunnerConfig
+from server.settings import Settings
+
+
+@asynccontextmanager
+async def job_runner(app: Litestar) -> AsyncIterator[None]:
+    """Run queued jobs in this server process while it serves (unless ``runner`` is off)."""
+    settings: Settings = app.state.settings
+    if not settings.runner:
+        yield
+        return
+    runner = Runner(RunnerConfig.from_settings(settings), app.state.pool)
+    task = asyncio.create_task(runner.run(), name="job-runner")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def run_worker(settings: Settings) -> None:
+    """Run queued jobs until cancelled, with a pool of our own (``lamina worker``)."""
+    config = RunnerConfig.from_settings(settings)
+    pool = await asyncpg.create_pool(
+        config.database_url,
+        min_size=1,
+        max_size=max(2, config.concurrency + 1),
+        init=init_connection,
+    )
+    try:
+        await Runner(config, pool).run()
+    finally:
+        await pool.close()
+
+
+__all__ = ["job_runner", "run_worker"]
