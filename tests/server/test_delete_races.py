@@ -342,6 +342,11 @@ async def _job_parameter(s: Scene) -> str:
     return f"/api/jobparameter/{(await s.post('/api/jobparameter.json', body))['id']}.json"
 
 
+async def _job_data(s: Scene) -> str:
+    body = {"job": await _job_of(s, await s.software()), "key": "result", "filename": "out.csv"}
+    return f"/api/jobdata/{(await s.post('/api/jobdata.json', body))['id']}.json"
+
+
 async def _software_project(s: Scene) -> str:
     body = {"software": await s.software(), "project": s.project}
     made = await s.post("/api/softwareproject.json", body)
@@ -413,6 +418,7 @@ CASES: dict[str, Case] = {
     "/api/softwareproject/{link_id:int}": _software_project,
     "/api/job/{job_id:int}": _job,
     "/api/jobparameter/{parameter_id:int}": _job_parameter,
+    "/api/jobdata/{data_id:int}": _job_data,
 }
 
 # DELETE routes that end a state or act on a set rather than remove one object: a repeat is

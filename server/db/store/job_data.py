@@ -26,7 +26,7 @@ from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
 from server.db.store import acl, jobs
-from server.db.store.commands import record
+from server.db.store.commands import delete_row, record
 from server.principal import Principal
 from server.stored_files import Received
 
@@ -147,7 +147,7 @@ async def delete(
     """Delete a job data and its bytes; answer it as it was."""
     stored = await writable(conn, me, data_id)
     async with conn.transaction():
-        await conn.execute(q.JOB_DATA_DELETE, data_id)
+        await delete_row(conn, q.JOB_DATA_DELETE, data_id, kind="JobData")
         command = await record(
             conn, user_id=me.id, action="DELETE", obj=stored.obj, project_id=stored.project_id
         )
