@@ -8,7 +8,7 @@ PORT   ?= 8000
 # Directory of a built Cytomine Web UI (web-ui/dist) to serve from the same origin.
 WEB_UI ?=
 
-.PHONY: serve test lint typecheck contracts postgis clean
+.PHONY: serve test fault-suite lint typecheck contracts postgis clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ lint: $(STAMP)
 
 test: $(STAMP) postgis lint
 	$(BIN)/python -m pytest
+
+# The fault and abuse suite, heavy cases included (`make test` runs its light part); it ends
+# with the counts of each part.
+fault-suite: $(STAMP) postgis
+	$(BIN)/python -m pytest tests/faults -m "" -q
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
