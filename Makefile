@@ -35,10 +35,10 @@ lint: $(STAMP)
 test: $(STAMP) postgis lint
 	$(BIN)/python -m pytest
 
-# The fault and abuse suite, heavy cases included (`make test` runs its light part); it ends
-# with the counts of each part.
+# The fault and abuse suite, heavy cases included (`make test` runs its light part), with the
+# bounded schemathesis run; it ends with the counts of each part.
 fault-suite: $(STAMP) postgis
-	$(BIN)/python -m pytest tests/faults -m "" -q
+	$(BIN)/python -m pytest tests/faults tests/server/test_openapi_conformance.py -m "" -q
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
