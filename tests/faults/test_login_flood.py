@@ -84,10 +84,13 @@ async def _one_run(
     reading = asyncio.ensure_future(asyncio.to_thread(_read_in_loop, server.base, url, who, stop))
     statuses: Counter[str] = Counter()
     until = time.monotonic() + WINDOW_S
-    await asyncio.gather(*(_guess(server.base, run, i, until, statuses) for i in range(guessers)))
-    if not guessers:
-        await asyncio.sleep(WINDOW_S)
-    stop.set()
+    try:
+        guesses = (_guess(server.base, run, i, until, statuses) for i in range(guessers))
+        await asyncio.gather(*guesses)
+        if not guessers:
+            await asyncio.sleep(WINDOW_S)
+    finally:
+        stop.set()  # the reading thread ends even when a guesser failed
     latencies, failed_reads = await reading
     return {
         "reads": len(latencies),
