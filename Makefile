@@ -8,7 +8,7 @@ PORT   ?= 8000
 # Directory of a built Cytomine Web UI (web-ui/dist) to serve from the same origin.
 WEB_UI ?=
 
-.PHONY: serve test test-fast lint typecheck contracts postgis clean
+.PHONY: serve test test-fast fault-suite lint typecheck contracts postgis clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ test: $(STAMP) postgis lint
 FAST_TESTS := tests/contracts tests/spatial tests/tiling tests/server tests/sql
 test-fast: $(STAMP) postgis
 	$(BIN)/python -m pytest $(FAST_TESTS) -m "not client and not slow"
+
+# The fault and abuse suite, heavy cases included (`make test` runs its light part), with the
+# bounded schemathesis run; it ends with the counts of each part.
+fault-suite: $(STAMP) postgis
+	$(BIN)/python -m pytest tests/faults tests/server/test_openapi_conformance.py -m "" -q
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -27,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
 
 from server.db.store.accounts import NewAccount
 from tests.assertions import assert_status
+from tests.faults.counts import record
 from tests.server.annotation_helpers import create, make_world, square
 from tests.signing import CytomineAuth
 
@@ -126,6 +127,13 @@ async def test_generated_requests_get_documented_answers(
     elapsed = time.monotonic() - started
 
     for name, outcome in report.items():
+        record(
+            f"openapi conformance as {name}",
+            tried=outcome["tried"],
+            failures=len(outcome["failures"]),
+            operations=len(operations),
+            statuses=outcome["statuses"],
+        )
         print(
             f"openapi conformance as {name}: {len(operations)} operations, "
             f"{outcome['tried']} cases, {len(outcome['failures'])} failures, "

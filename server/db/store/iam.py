@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import anyio
 import asyncpg
 import msgspec
 
@@ -14,7 +13,12 @@ from contracts.errors import DomainError
 from server import sso
 from server.db import queries as q
 from server.db.pool import connection
-from server.passwords import hash_password, new_key_pair, new_password, verify_password
+from server.passwords import (
+    hash_password,
+    new_key_pair,
+    new_password,
+    verify_password_in_thread,
+)
 
 
 class CodeGrant(msgspec.Struct, kw_only=True):
@@ -84,7 +88,7 @@ async def check_password(
     account = row if row is not None and row["enabled"] else None
     stored = account["password_hash"] if account is not None else None
     # Argon2 is deliberately slow: keep it off the event loop.
-    ok = await anyio.to_thread.run_sync(verify_password, stored or _dummy_hash(), password)
+    ok = await verify_password_in_thread(stored or _dummy_hash(), password)
     async with _using(db, wait) as conn:
         if account is not None and stored and ok:
             await conn.execute(q.LOGIN_THROTTLE_CLEAR, keys[0])
