@@ -53,6 +53,8 @@ async def _text(client: AsyncTestClient, who: NewAccount, url: str) -> str:
         "/api/imageinstance/{image}/annotation/export.json",
         "/api/imageinstance/{image}/annotation/export.json?format=ndjson",
         "/api/project/{project}/annotation/export.json",
+        "/api/imageinstance/{image}/annotation/export.json?format=qupath",
+        "/api/project/{project}/annotation/export.json?format=qupath",
     ],
 )
 async def test_exports_leave_out_hidden_layers(

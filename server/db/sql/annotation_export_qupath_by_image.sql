@@ -38,10 +38,6 @@ LEFT JOIN LATERAL (
 WHERE
     a.image_id = $1
     AND a.kind = 'user'
-    AND (
-        $3 OR EXISTS (
-            SELECT 1 FROM project_member AS m
-            WHERE m.project_id = a.project_id AND m.user_id = $2
-        )
-    )
+    -- Members read, except the layers the project hides from them (admins read all).
+    AND layer_visible(a.project_id, a.user_id, $2, $3)
 ORDER BY a.id
