@@ -128,9 +128,12 @@ def wait_for_ping(
 
 
 @contextmanager
-def lamina(url: str, storage: Path, port: int, **env: str) -> Iterator[subprocess.Popen[bytes]]:
-    """``lamina serve`` (one worker) on a database, without the demo data or access log."""
+def lamina(
+    url: str, storage: Path, port: int, *, workers: int = 1, **env: str
+) -> Iterator[subprocess.Popen[bytes]]:
+    """``lamina serve`` on a database, without the demo data or access log."""
     cmd = [sys.executable, "-m", "server.cli", "--database-url", url, "serve", "--port", str(port)]
+    cmd += ["--workers", str(workers)]
     environ = {
         **os.environ,
         "LAMINA_STORAGE_DIR": str(storage),
