@@ -20,6 +20,8 @@ from pathlib import Path
 
 import msgspec
 
+from server.db.cluster import Cluster
+
 WRK_THREADS = 2
 # Each wrk thread walks its own slice of the list: thread t sends entries t, t+T, t+2T...
 _WRK_SCRIPT = """
@@ -150,6 +152,18 @@ def lamina(
         proc.wait(timeout=30)
 
 
+@contextmanager
+def bench_root() -> Iterator[Path]:
+    """A private directory for a run; the cluster under ``db/`` is stopped at the end."""
+    root = Path(tempfile.mkdtemp(prefix="lamina-bench-"))
+    root.chmod(0o755)  # the postgres account must reach the cluster inside it
+    try:
+        yield root
+    finally:
+        Cluster(root / "db").stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
 _NGINX_CONF = """
 worker_processes 1;
 daemon off;
@@ -212,4 +226,13 @@ def _wait_port(port: int, timeout: float = 10) -> None:
     raise RuntimeError(f"nothing listens on port {port}")
 
 
-__all__ = ["WrkResult", "free_port", "lamina", "nginx", "nginx_binary", "parse_wrk", "wrk"]
+__all__ = [
+    "WrkResult",
+    "bench_root",
+    "free_port",
+    "lamina",
+    "nginx",
+    "nginx_binary",
+    "parse_wrk",
+    "wrk",
+]

@@ -19,8 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import shutil
-import tempfile
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -104,13 +102,8 @@ def main() -> None:
     parser.add_argument("--height", type=int, default=16384)
     parser.add_argument("--seconds", type=int, default=5)
     args = parser.parse_args()
-    root = Path(tempfile.mkdtemp(prefix="lamina-bench-"))
-    root.chmod(0o755)  # the postgres account must reach the cluster inside it
-    try:
+    with lt.bench_root() as root:
         run(args, root)
-    finally:
-        Cluster(root / "db").stop()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":
