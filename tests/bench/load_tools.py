@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import msgspec
@@ -131,9 +131,10 @@ def wait_for_ping(
 
 @contextmanager
 def lamina(
-    url: str, storage: Path, port: int, *, workers: int = 1, **env: str
+    url: str, storage: Path, port: int, *, workers: int = 1, log: Path | None = None, **env: str
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """``lamina serve`` on a database, without the demo data or access log."""
+    """``lamina serve`` on a database, without the demo data or access log; its output goes
+    to ``log`` when given (``LAMINA_LOG_LEVEL=info`` adds the access log)."""
     cmd = [sys.executable, "-m", "server.cli", "--database-url", url, "serve", "--port", str(port)]
     cmd += ["--workers", str(workers)]
     environ = {
@@ -143,13 +144,14 @@ def lamina(
         "LAMINA_DEMO": "0",
         **env,
     }
-    proc = subprocess.Popen(cmd, env=environ, stdout=subprocess.DEVNULL)
-    try:
-        wait_for_ping(port, proc)
-        yield proc
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    with Path(log or os.devnull).open("wb") as out:
+        proc = subprocess.Popen(cmd, env=environ, stdout=out)
+        try:
+            wait_for_ping(port, proc)
+            yield proc
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
 
 
 @contextmanager
@@ -164,7 +166,9 @@ def bench_root() -> Iterator[Path]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-_NGINX_CONF = """
+# Runs as the current user; ``{user}`` keeps root's workers root (they read test files).
+_NGINX_MAIN = """
+{user}
 worker_processes 1;
 daemon off;
 pid {root}/nginx.pid;
@@ -172,18 +176,21 @@ error_log {root}/error.log warn;
 events {{ worker_connections 1024; }}
 http {{
   access_log off;
+  client_body_temp_path {root}/tmp; proxy_temp_path {root}/tmp; fastcgi_temp_path {root}/tmp;
+  uwsgi_temp_path {root}/tmp; scgi_temp_path {root}/tmp;
+{http}
+}}
+"""
+_NGINX_STATIC = """
   sendfile on;
   tcp_nopush on;
   open_file_cache max=10000;
   types {{ image/jpeg jpg; }}
-  client_body_temp_path {root}/tmp; proxy_temp_path {root}/tmp; fastcgi_temp_path {root}/tmp;
-  uwsgi_temp_path {root}/tmp; scgi_temp_path {root}/tmp;
   server {{
     listen 127.0.0.1:{port};
     root {files};
     etag on;
   }}
-}}
 """
 
 
@@ -195,15 +202,17 @@ def nginx_binary() -> str | None:
 
 
 @contextmanager
-def nginx(files: Path, port: int) -> Iterator[None]:
-    """A private nginx (one worker, no access log) serving ``files`` as static files."""
+def nginx_with(http: str, port: int) -> Iterator[None]:
+    """A private nginx (one worker, no access log) with ``http`` as its ``http { }`` body,
+    which listens on 127.0.0.1:``port``."""
     binary = nginx_binary()
     assert binary is not None
     with tempfile.TemporaryDirectory(prefix="lamina-nginx-") as tmp:
         root = Path(tmp)
         (root / "tmp").mkdir()
         conf = root / "nginx.conf"
-        conf.write_text(_NGINX_CONF.format(root=root, port=port, files=files))
+        user = "user root;" if os.geteuid() == 0 else ""
+        conf.write_text(_NGINX_MAIN.format(user=user, root=root, http=http))
         proc = subprocess.Popen(
             [binary, "-c", str(conf), "-p", str(root)], stderr=subprocess.DEVNULL
         )
@@ -213,6 +222,11 @@ def nginx(files: Path, port: int) -> Iterator[None]:
         finally:
             proc.terminate()
             proc.wait(timeout=30)
+
+
+def nginx(files: Path, port: int) -> AbstractContextManager[None]:
+    """A private nginx serving ``files`` as static files."""
+    return nginx_with(_NGINX_STATIC.format(port=port, files=files), port)
 
 
 def _wait_port(port: int, timeout: float = 10) -> None:
@@ -233,6 +247,7 @@ __all__ = [
     "lamina",
     "nginx",
     "nginx_binary",
+    "nginx_with",
     "parse_wrk",
     "wrk",
 ]
