@@ -111,6 +111,34 @@ def wrk(
     return parse_wrk(done.stdout)
 
 
+def cpu_seconds(roots: Sequence[int]) -> list[float]:
+    """CPU seconds used so far by each process tree (a root and its live descendants)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parent: dict[int, int] = {}
+    used: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text() if entry.name.isdigit() else ""
+        except OSError:
+            continue
+        if stat:
+            fields = stat[stat.rindex(")") + 2 :].split()
+            parent[int(entry.name)] = int(fields[1])
+            used[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+
+    def root_of(pid: int) -> int | None:
+        while pid > 1 and pid not in roots:
+            pid = parent.get(pid, 0)
+        return pid if pid in roots else None
+
+    totals = dict.fromkeys(roots, 0.0)
+    for pid, seconds in used.items():
+        root = root_of(pid)
+        if root is not None:
+            totals[root] += seconds
+    return [totals[r] for r in roots]
+
+
 def wait_for_ping(
     port: int, proc: subprocess.Popen[bytes] | None = None, timeout: float = 120
 ) -> float:
@@ -243,6 +271,7 @@ def _wait_port(port: int, timeout: float = 10) -> None:
 __all__ = [
     "WrkResult",
     "bench_root",
+    "cpu_seconds",
     "free_port",
     "lamina",
     "nginx",

@@ -1,17 +1,18 @@
 """Tile and listing throughput of ``lamina serve`` with one and two workers, in one run.
 
-    python -m tests.bench.workers [--width 16384 --height 16384] [--seconds 5]
+    python -m tests.bench.workers [--width 16384 --height 16384] [--seconds 5] [--rounds 3]
 
 It starts a private PostGIS cluster, uploads a synthetic pyramidal slide (cached under
 ``.cache/bench/``) and 100 polygons, then runs the same server with ``--workers 1`` and
-``--workers 2`` on the same database. For each, wrk (2 threads, 32 connections, keep-alive)
-replays after a warm-up:
+``--workers 2`` side by side on the same database. After a warm-up, wrk (2 threads,
+32 connections, keep-alive) loads one server at a time, in turns over a few rounds, with:
 - warm tiles: signed normalized-tile URLs spread over four zooms (each worker fills its own
   tile cache during the warm-up);
 - listing: the viewer-shaped ``GET /api/annotation.json`` of the image's 100 polygons, signed
   with a CYTOMINE API key.
-wrk runs on the same machine and takes its share of the cores, and the machine is shared:
-read the ratios, measured in the same run, rather than the absolute rates.
+Each line gives the median round and the cores the server's processes and PostgreSQL used
+meanwhile. wrk runs on the same machine and takes its share of the cores, and the machine is
+shared: read the ratios, measured in the same run, rather than the absolute rates.
 """
 
 from __future__ import annotations
@@ -19,10 +20,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import time
+from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
+import msgspec
 
 from server.db.cluster import Cluster
 from server.db.store.accounts import NewAccount
@@ -52,47 +56,84 @@ def _polygons(base: str, account: NewAccount, slice_id: int) -> int:
     return int(image)
 
 
-def _measure(
-    base: str, tiles: list[str], listing: str, headers: dict[str, str], seconds: int
-) -> tuple[lt.WrkResult, lt.WrkResult]:
-    """Warm up, then wrk over the tiles and over the listing."""
-    lt.wrk(base, tiles, seconds=2)
-    lt.wrk(base, [listing], seconds=1, headers=headers)
-    return (
-        lt.wrk(base, tiles, seconds=seconds),
-        lt.wrk(base, [listing], seconds=seconds, headers=headers),
-    )
+class Run(msgspec.Struct, frozen=True):
+    """One wrk run and the cores the server and PostgreSQL used during it."""
+
+    result: lt.WrkResult
+    lamina_cores: float
+    postgres_cores: float
+
+    def line(self) -> str:
+        return (
+            f"{self.result.line()}\n{'':13s}cores busy: lamina {self.lamina_cores:.2f},"
+            f" postgres {self.postgres_cores:.2f}"
+        )
+
+
+class Target(msgspec.Struct, frozen=True):
+    """Where to send requests, and the process trees whose CPU time is counted."""
+
+    base: str
+    lamina_pid: int
+    postgres_pid: int
+
+
+def _timed(target: Target, paths: list[str], seconds: int, headers: dict[str, str] | None) -> Run:
+    """wrk over ``paths`` with the cores used by Lamina and PostgreSQL meanwhile."""
+    trees = [target.lamina_pid, target.postgres_pid]
+    before, start = lt.cpu_seconds(trees), time.perf_counter()
+    result = lt.wrk(target.base, paths, seconds=seconds, headers=headers)
+    after, spent = lt.cpu_seconds(trees), time.perf_counter() - start
+    server, postgres = ((a - b) / spent for a, b in zip(after, before, strict=True))
+    return Run(result, server, postgres)
+
+
+def _median(runs: list[Run]) -> Run:
+    return sorted(runs, key=lambda r: r.result.rate)[len(runs) // 2]
 
 
 def run(args: argparse.Namespace, root: Path) -> None:
-    """Set up, measure with one then two workers, print the rates and ratios."""
+    """Set up, run both servers side by side, measure them in turns, print medians and ratios."""
     path = th.slide(args.width, args.height)
-    url = Cluster(root / "db").ensure()
+    cluster = Cluster(root / "db")
+    url = cluster.ensure()
+    postmaster = int((cluster.pgdata / "postmaster.pid").read_text().split()[0])
     account = asyncio.run(th._account(url))
     headers = th._apikey_headers(account)
-    results: dict[int, tuple[lt.WrkResult, lt.WrkResult]] = {}
-    tiles: list[str] = []
-    listing = ""
-    for workers in (1, 2):
-        port = lt.free_port()
-        base = f"http://127.0.0.1:{port}"
-        with lt.lamina(url, root / "files", port, workers=workers):
-            if not tiles:
-                slice_id, query = th._upload(base, account, path)
-                warm = th._warm_set(args.width, args.height)
-                tiles = [f"{th._path(slice_id, t)}?{query}" for t in warm]
-                image = _polygons(base, account, slice_id)
-                listing = f"/api/annotation.json?{urlencode({'image': image, **VIEWER})}"
-            results[workers] = _measure(base, tiles, listing, headers, args.seconds)
+    with ExitStack() as stack:
+        targets = {}
+        for workers in (1, 2):
+            port = lt.free_port()
+            proc = stack.enter_context(lt.lamina(url, root / "files", port, workers=workers))
+            targets[workers] = Target(f"http://127.0.0.1:{port}", proc.pid, postmaster)
+        slice_id, query = th._upload(targets[1].base, account, path)
+        tiles = [f"{th._path(slice_id, t)}?{query}" for t in th._warm_set(args.width, args.height)]
+        image = _polygons(targets[1].base, account, slice_id)
+        listing = f"/api/annotation.json?{urlencode({'image': image, **VIEWER})}"
+        loads: dict[str, tuple[list[str], dict[str, str] | None]] = {
+            "warm tiles (signed URL)": (tiles, None),
+            "listing (API key, viewer shape)": ([listing], headers),
+        }
+        for target in targets.values():  # warm-up: every worker fills its caches
+            for paths, with_headers in loads.values():
+                lt.wrk(target.base, paths, seconds=2, headers=with_headers)
+        runs: dict[tuple[str, int], list[Run]] = {}
+        for _ in range(args.rounds):  # in turns, so that the machine's drift hits both alike
+            for name, (paths, with_headers) in loads.items():
+                for workers, target in targets.items():
+                    measured = _timed(target, paths, args.seconds, with_headers)
+                    runs.setdefault((name, workers), []).append(measured)
     print(
-        f"{path.name}, {len(tiles)} warm tiles; listing of {POLYGONS} polygons;"
-        f" wrk 2 threads, 32 conn, {args.seconds} s; {os.cpu_count()} cores (shared machine)"
+        f"{path.name}, {len(tiles)} warm tiles; listing of {POLYGONS} polygons; wrk 2 threads,"
+        f" 32 conn, {args.seconds} s x {args.rounds} rounds (medians);"
+        f" {os.cpu_count()} cores, shared machine"
     )
-    for i, name in enumerate(("warm tiles (signed URL)", "listing (API key, viewer shape)")):
-        one, two = results[1][i], results[2][i]
+    for name in loads:
+        one, two = _median(runs[(name, 1)]), _median(runs[(name, 2)])
         print(name)
         print(f"  1 worker   {one.line()}")
-        print(f"  2 workers  {two.line()}  {two.rate / one.rate:5.2f}x")
+        print(f"  2 workers  {two.line()}")
+        print(f"  ratio      {two.result.rate / one.result.rate:5.2f}x")
 
 
 def main() -> None:
@@ -101,6 +142,7 @@ def main() -> None:
     parser.add_argument("--width", type=int, default=16384)
     parser.add_argument("--height", type=int, default=16384)
     parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     with lt.bench_root() as root:
         run(args, root)
