@@ -16,6 +16,7 @@ from server.auth.credentials import AccountCache
 from server.auth.provider import provide_principal
 from server.auth.tokens import load_signing_key
 from server.cors import CorsPolicy, cors
+from server.db.credentials_channel import credentials_channel
 from server.db.listing import provide_list_params
 from server.db.overview_refresh import overview_refresh
 from server.db.pool import db_pool, provide_anonymous_conn, provide_conn
@@ -55,6 +56,7 @@ def create_app(settings: Settings) -> Litestar:
             auth_state,
             ingest_state,
             imaging_state,
+            credentials_channel,
             position_channel,
             overview_refresh,
             job_runner,

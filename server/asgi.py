@@ -10,6 +10,10 @@ import os
 
 from server.app import create_app
 from server.fast_tiles import wrap
+from server.gc_tuning import calm_gc
 from server.settings import load_settings
 
 app = wrap(create_app(load_settings(os.environ)))
+# Each worker of ``lamina serve --workers N`` loads this module: tune its collector as the
+# single-process server does.
+calm_gc()

@@ -71,6 +71,10 @@ class Decisions:
             self._items.clear()
         self._items[key] = (time.monotonic() + self.ttl, file)
 
+    def clear(self) -> None:
+        """Forget every decision (after a change of keys, roles or lock state)."""
+        self._items.clear()
+
 
 class Answer(msgspec.Struct, frozen=True, gc=False):
     """What a picture handler answered one GET about: object, file version, shape, headers."""

@@ -5,8 +5,8 @@ Bearer`` (JWT from the OIDC surface) and the bearer token of the query on routes
 one (``Caller.query_token``). The Litestar dependency (``server.auth.provider``) and the tile
 fast path (``server.fast_tiles``) both read their request into a ``Caller`` and call
 ``principal_of``. Account rows are cached for ``auth_cache_seconds`` (a few seconds) so hot
-paths do not query per request; the worker that changes a key, role or lock clears its cache at
-once, other workers within that short time.
+paths do not query per request; a change of key, role or lock state clears the cache of every
+worker at once (``server.db.credentials_channel``).
 """
 
 from __future__ import annotations

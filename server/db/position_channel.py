@@ -10,21 +10,20 @@ socket waits for whom; who follows whom is recorded in ``position_follower``.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import asyncpg
 import msgspec
 from litestar import Litestar
+
+from server.db.listener import Listener
 
 CHANNEL = "lamina_user_position"
 STOP = "stop-track"
 # A follower that stops reading keeps only the newest positions (old ones are obsolete).
 QUEUE_SIZE = 16
-RECONNECT_SECONDS = 1.0
 
 log = logging.getLogger(__name__)
 
@@ -62,10 +61,8 @@ class PositionChannel:
     """This worker's listener and the follow sockets it serves."""
 
     def __init__(self, url: str) -> None:
-        self._url = url
         self._follows: dict[Key, set[Follow]] = defaultdict(set)
-        self._conn: asyncpg.Connection | None = None
-        self._lost = asyncio.Event()
+        self._listener = Listener(url, CHANNEL, self._deliver)
 
     def follow(self, broadcaster_id: int, image_id: int) -> Follow:
         """Start receiving a broadcaster's positions on an image."""
@@ -81,9 +78,9 @@ class PositionChannel:
             if not waiting:
                 del self._follows[found.key]
 
-    def _deliver(self, _conn: object, _pid: int, _channel: str, payload: object) -> None:
+    def _deliver(self, payload: str) -> None:
         try:
-            note = _DECODE.decode(str(payload))
+            note = _DECODE.decode(payload)
         except msgspec.DecodeError:
             log.warning("ignored a malformed %s payload", CHANNEL)
             return
@@ -93,50 +90,25 @@ class PositionChannel:
             if note.kind == "stop":
                 found.put(None)
 
-    async def connect(self) -> None:
-        """Open the listening connection (raises when the database is unreachable)."""
-        conn = await asyncpg.connect(self._url)
-        self._lost.clear()
-        conn.add_termination_listener(lambda _c: self._lost.set())
-        await conn.add_listener(CHANNEL, self._deliver)
-        self._conn = conn
-
-    async def keep_listening(self) -> None:
-        """Reconnect whenever the listening connection is lost, until cancelled."""
-        while True:
-            await self._lost.wait()
-            log.warning("position channel connection lost; reconnecting")
-            while True:
-                await asyncio.sleep(RECONNECT_SECONDS)
-                try:
-                    await self.connect()
-                    break
-                except (OSError, asyncpg.PostgresError) as exc:
-                    log.warning("position channel reconnect failed: %s", exc)
-
-    async def close(self) -> None:
-        if self._conn is not None:
-            with contextlib.suppress(Exception):
-                await self._conn.close()
-        for waiting in self._follows.values():
-            for found in waiting:
-                found.put(None)
+    @asynccontextmanager
+    async def listening(self) -> AsyncIterator[None]:
+        """Receive announcements inside the block; then end every follow socket's wait."""
+        try:
+            async with self._listener.running():
+                yield
+        finally:
+            for waiting in self._follows.values():
+                for found in waiting:
+                    found.put(None)
 
 
 @asynccontextmanager
 async def position_channel(app: Litestar) -> AsyncIterator[None]:
     """Lifespan: listen before serving, stop listening on shutdown."""
     channel = PositionChannel(app.state.settings.database_url)
-    await channel.connect()
-    app.state.position_channel = channel
-    watcher = asyncio.create_task(channel.keep_listening())
-    try:
+    async with channel.listening():
+        app.state.position_channel = channel
         yield
-    finally:
-        watcher.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await watcher
-        await channel.close()
 
 
 __all__ = ["CHANNEL", "STOP", "Follow", "PositionChannel", "position_channel"]

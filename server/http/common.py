@@ -8,6 +8,7 @@ import msgspec
 from litestar import Request
 
 from contracts.errors import Invalid
+from server.db.credentials_channel import forget_credentials
 from server.db.store.commands import Action
 
 E = TypeVar("E")
@@ -42,8 +43,12 @@ def envelope(
 
 
 def forget_accounts(request: Request[Any, Any, Any]) -> None:
-    """Drop cached credentials after a change of roles, lock state or keys."""
-    request.app.state.accounts.clear()
+    """Drop this worker's cached credentials after a change of roles, lock state or keys.
+
+    The change's transaction announced it to every worker (``credentials_channel``); this
+    only spares the worker that made it the wait for its own announcement.
+    """
+    forget_credentials(request.app.state)
 
 
 def required(body: Any, *, also: tuple[str, ...] = ()) -> None:

@@ -14,6 +14,7 @@ from contracts.errors import Forbidden, Invalid, NotFound, Unauthorized
 from server.auth import apikey, oidc, tokens
 from server.db.pool import connection
 from server.db.store import iam
+from server.http.common import forget_accounts
 from server.http.deps import AnonymousConn, Conn, Me
 from server.http.iam import issuer
 from server.principal import ADMIN, GUEST, USER, Principal
@@ -169,7 +170,7 @@ async def _set_admin_session(
     request: AnyRequest, conn: Any, me: Principal, *, is_open: bool
 ) -> dict[str, bool]:
     row = await iam.set_admin_session(conn, me.id, is_open=is_open)
-    request.app.state.accounts.clear()
+    forget_accounts(request)
     return _auth_information(row["rank"], row["admin_session"])
 
 
@@ -189,7 +190,7 @@ class KeysController(Controller):
     async def regenerate(self, request: AnyRequest, conn: Conn, me: Me) -> dict[str, str]:
         """Replace the caller's key pair; the old keys stop working at once."""
         row = await iam.regenerate_keys(conn, me.id)
-        request.app.state.accounts.clear()
+        forget_accounts(request)
         return {"primaryKey": row["public_key"], "secondaryKey": row["private_key"]}
 
     @get("/api/user/{user_id:int}/keys")

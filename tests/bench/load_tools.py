@@ -15,10 +15,12 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import msgspec
+
+from server.db.cluster import Cluster
 
 WRK_THREADS = 2
 # Each wrk thread walks its own slice of the list: thread t sends entries t, t+T, t+2T...
@@ -109,6 +111,34 @@ def wrk(
     return parse_wrk(done.stdout)
 
 
+def cpu_seconds(roots: Sequence[int]) -> list[float]:
+    """CPU seconds used so far by each process tree (a root and its live descendants)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parent: dict[int, int] = {}
+    used: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text() if entry.name.isdigit() else ""
+        except OSError:
+            continue
+        if stat:
+            fields = stat[stat.rindex(")") + 2 :].split()
+            parent[int(entry.name)] = int(fields[1])
+            used[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+
+    def root_of(pid: int) -> int | None:
+        while pid > 1 and pid not in roots:
+            pid = parent.get(pid, 0)
+        return pid if pid in roots else None
+
+    totals = dict.fromkeys(roots, 0.0)
+    for pid, seconds in used.items():
+        root = root_of(pid)
+        if root is not None:
+            totals[root] += seconds
+    return [totals[r] for r in roots]
+
+
 def wait_for_ping(
     port: int, proc: subprocess.Popen[bytes] | None = None, timeout: float = 120
 ) -> float:
@@ -128,9 +158,13 @@ def wait_for_ping(
 
 
 @contextmanager
-def lamina(url: str, storage: Path, port: int, **env: str) -> Iterator[subprocess.Popen[bytes]]:
-    """``lamina serve`` (one worker) on a database, without the demo data or access log."""
+def lamina(
+    url: str, storage: Path, port: int, *, workers: int = 1, log: Path | None = None, **env: str
+) -> Iterator[subprocess.Popen[bytes]]:
+    """``lamina serve`` on a database, without the demo data or access log; its output goes
+    to ``log`` when given (``LAMINA_LOG_LEVEL=info`` adds the access log)."""
     cmd = [sys.executable, "-m", "server.cli", "--database-url", url, "serve", "--port", str(port)]
+    cmd += ["--workers", str(workers)]
     environ = {
         **os.environ,
         "LAMINA_STORAGE_DIR": str(storage),
@@ -138,16 +172,31 @@ def lamina(url: str, storage: Path, port: int, **env: str) -> Iterator[subproces
         "LAMINA_DEMO": "0",
         **env,
     }
-    proc = subprocess.Popen(cmd, env=environ, stdout=subprocess.DEVNULL)
+    with Path(log or os.devnull).open("wb") as out:
+        proc = subprocess.Popen(cmd, env=environ, stdout=out)
+        try:
+            wait_for_ping(port, proc)
+            yield proc
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+@contextmanager
+def bench_root() -> Iterator[Path]:
+    """A private directory for a run; the cluster under ``db/`` is stopped at the end."""
+    root = Path(tempfile.mkdtemp(prefix="lamina-bench-"))
+    root.chmod(0o755)  # the postgres account must reach the cluster inside it
     try:
-        wait_for_ping(port, proc)
-        yield proc
+        yield root
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        Cluster(root / "db").stop()
+        shutil.rmtree(root, ignore_errors=True)
 
 
-_NGINX_CONF = """
+# Runs as the current user; ``{user}`` keeps root's workers root (they read test files).
+_NGINX_MAIN = """
+{user}
 worker_processes 1;
 daemon off;
 pid {root}/nginx.pid;
@@ -155,18 +204,21 @@ error_log {root}/error.log warn;
 events {{ worker_connections 1024; }}
 http {{
   access_log off;
+  client_body_temp_path {root}/tmp; proxy_temp_path {root}/tmp; fastcgi_temp_path {root}/tmp;
+  uwsgi_temp_path {root}/tmp; scgi_temp_path {root}/tmp;
+{http}
+}}
+"""
+_NGINX_STATIC = """
   sendfile on;
   tcp_nopush on;
   open_file_cache max=10000;
   types {{ image/jpeg jpg; }}
-  client_body_temp_path {root}/tmp; proxy_temp_path {root}/tmp; fastcgi_temp_path {root}/tmp;
-  uwsgi_temp_path {root}/tmp; scgi_temp_path {root}/tmp;
   server {{
     listen 127.0.0.1:{port};
     root {files};
     etag on;
   }}
-}}
 """
 
 
@@ -178,15 +230,17 @@ def nginx_binary() -> str | None:
 
 
 @contextmanager
-def nginx(files: Path, port: int) -> Iterator[None]:
-    """A private nginx (one worker, no access log) serving ``files`` as static files."""
+def nginx_with(http: str, port: int) -> Iterator[None]:
+    """A private nginx (one worker, no access log) with ``http`` as its ``http { }`` body,
+    which listens on 127.0.0.1:``port``."""
     binary = nginx_binary()
     assert binary is not None
     with tempfile.TemporaryDirectory(prefix="lamina-nginx-") as tmp:
         root = Path(tmp)
         (root / "tmp").mkdir()
         conf = root / "nginx.conf"
-        conf.write_text(_NGINX_CONF.format(root=root, port=port, files=files))
+        user = "user root;" if os.geteuid() == 0 else ""
+        conf.write_text(_NGINX_MAIN.format(user=user, root=root, http=http))
         proc = subprocess.Popen(
             [binary, "-c", str(conf), "-p", str(root)], stderr=subprocess.DEVNULL
         )
@@ -196,6 +250,11 @@ def nginx(files: Path, port: int) -> Iterator[None]:
         finally:
             proc.terminate()
             proc.wait(timeout=30)
+
+
+def nginx(files: Path, port: int) -> AbstractContextManager[None]:
+    """A private nginx serving ``files`` as static files."""
+    return nginx_with(_NGINX_STATIC.format(port=port, files=files), port)
 
 
 def _wait_port(port: int, timeout: float = 10) -> None:
@@ -209,4 +268,15 @@ def _wait_port(port: int, timeout: float = 10) -> None:
     raise RuntimeError(f"nothing listens on port {port}")
 
 
-__all__ = ["WrkResult", "free_port", "lamina", "nginx", "nginx_binary", "parse_wrk", "wrk"]
+__all__ = [
+    "WrkResult",
+    "bench_root",
+    "cpu_seconds",
+    "free_port",
+    "lamina",
+    "nginx",
+    "nginx_binary",
+    "nginx_with",
+    "parse_wrk",
+    "wrk",
+]

@@ -23,8 +23,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import shutil
-import tempfile
 import time
 from pathlib import Path
 
@@ -210,13 +208,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     args = parser.parse_args()
-    root = Path(tempfile.mkdtemp(prefix="lamina-bench-"))
-    root.chmod(0o755)  # the postgres account must reach the cluster inside it
-    try:
+    with lt.bench_root() as root:
         run(args, root)
-    finally:
-        Cluster(root / "db").stop()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import msgspec
 from contracts.errors import DomainError
 from server import sso
 from server.db import queries as q
+from server.db.credentials_channel import announce
 from server.db.pool import connection
 from server.passwords import (
     hash_password,
@@ -218,7 +219,9 @@ async def keys_by_public_key(
 async def regenerate_keys(conn: asyncpg.Connection, user_id: int) -> asyncpg.Record:
     """A fresh API key pair for the account."""
     public, private = new_key_pair()
-    row = await conn.fetchrow(q.USER_KEYS_REGENERATE, user_id, public, private)
+    async with conn.transaction():
+        row = await conn.fetchrow(q.USER_KEYS_REGENERATE, user_id, public, private)
+        await announce(conn)
     assert row is not None
     return row
 
@@ -227,7 +230,9 @@ async def set_admin_session(
     conn: asyncpg.Connection, user_id: int, *, is_open: bool
 ) -> asyncpg.Record:
     """Open or close the admin session of the account; returns rank and the new state."""
-    row = await conn.fetchrow(q.USER_ADMIN_SESSION_SET, user_id, is_open)
+    async with conn.transaction():
+        row = await conn.fetchrow(q.USER_ADMIN_SESSION_SET, user_id, is_open)
+        await announce(conn)
     assert row is not None
     return row
 

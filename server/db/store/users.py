@@ -10,6 +10,7 @@ from contracts.envelopes import CurrentUser, Page
 from contracts.errors import Conflict, Forbidden, Invalid, NotFound
 from server.db import queries as q
 from server.db import rows
+from server.db.credentials_channel import announce
 from server.db.listing import ListParams, fetch_page
 from server.db.store import commands
 from server.db.store.accounts import create_account
@@ -107,6 +108,7 @@ async def create(conn: asyncpg.Connection, me: Principal, body: c.UserInput) -> 
             await _apply_profile(conn, account.id, body, keep_username=True)
         user = await get(conn, me, account.id)
         command = await commands.record(conn, user_id=me.id, action="ADD", obj=user)
+        await announce(conn)
     return user, command
 
 
@@ -124,6 +126,7 @@ async def update(
             await conn.execute(q.USER_SET_PASSWORD, user_id, hash_password(body.password))
         user = await get(conn, me, user_id)
         command = await commands.record(conn, user_id=me.id, action="EDIT", obj=user)
+        await announce(conn)
     return user, command
 
 
@@ -163,6 +166,7 @@ async def delete(conn: asyncpg.Connection, me: Principal, user_id: int) -> tuple
         except asyncpg.ForeignKeyViolationError as exc:
             raise Invalid(f"User {user_id} still owns data and cannot be deleted") from exc
         command = await commands.record(conn, user_id=me.id, action="DELETE", obj=user)
+        await announce(conn)
     return user, command
 
 
@@ -178,6 +182,7 @@ async def set_enabled(
         await conn.execute(q.USER_SET_ENABLED, user_id, enabled)
         user = await get(conn, me, user_id)
         command = await commands.record(conn, user_id=me.id, action="EDIT", obj=user)
+        await announce(conn)
     return user, command
 
 
