@@ -19,7 +19,7 @@ TOLERATED = {
     "signing_key": "keys are created on first use",
     "annotation_overview": "a cache of per-image overviews, filled on reads",
     "annotation_overview_version": "the cache's version counters",
-    "annotation_overview_delta": "pending overview changes, folded in by reads and a background pass",
+    "annotation_overview_delta": "pending overview changes, folded in by reads and a timer",
 }
 
 
