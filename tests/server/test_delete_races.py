@@ -311,8 +311,8 @@ async def _software(s: Scene) -> str:
     return f"/api/software/{await s.software()}.json"
 
 
-async def _parameter_of(s: Scene) -> int:
-    body = {"software": await s.software(), "name": "p", "type": "Number"}
+async def _parameter_of(s: Scene, software: int | None = None) -> int:
+    body = {"software": software or await s.software(), "name": "p", "type": "Number"}
     return int((await s.post("/api/software_parameter.json", body))["id"])
 
 
@@ -335,8 +335,7 @@ async def _job(s: Scene) -> str:
 
 async def _job_parameter(s: Scene) -> str:
     software = await s.software()
-    body = {"software": software, "name": "p", "type": "Number"}
-    parameter = int((await s.post("/api/software_parameter.json", body))["id"])
+    parameter = await _parameter_of(s, software)
     job = await _job_of(s, software)
     body = {"job": job, "softwareParameter": parameter, "value": "1"}
     return f"/api/jobparameter/{(await s.post('/api/jobparameter.json', body))['id']}.json"

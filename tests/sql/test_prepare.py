@@ -25,8 +25,8 @@ def _statements() -> dict[str, str]:
         if FRAGMENTS not in path.parents
     }
     composed = {
-        f"{name.lower()} (composed)": getattr(annotation_list_sql, name).text
-        for name in ("ANNOTATION_LIST", "ANNOTATION_LIST_BBOX", "ANNOTATION_LIST_BY_TERM")
+        f"{statement.name} (composed)": statement.text
+        for statement in annotation_list_sql.STATEMENTS
     }
     return files | composed
 
