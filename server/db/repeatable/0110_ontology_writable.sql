@@ -1,0 +1,15 @@
+CREATE OR REPLACE FUNCTION ontology_writable(o_id bigint, u_id bigint, is_admin boolean, is_guest boolean)
+RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+    SELECT NOT is_guest AND (
+        is_admin
+        OR EXISTS (SELECT 1 FROM ontology AS o WHERE o.id = o_id AND o.user_id = u_id)
+        OR EXISTS (
+            SELECT 1
+            FROM project AS p
+            JOIN project_member AS m ON m.project_id = p.id
+            WHERE p.ontology_id = o_id AND m.user_id = u_id AND m.is_manager
+        )
+    )
+$$;

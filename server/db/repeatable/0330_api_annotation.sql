@@ -1,0 +1,51 @@
+-- Cytomine's UserAnnotation JSON, every group of the listing (the listing removes the keys
+-- of hidden groups). Crop and viewer URLs are absolute, on the image server's base URL.
+-- User annotations only; reviewed/countReviewedAnnotations follow the validated copy, and
+-- nbComments counts the comments of each annotation.
+CREATE VIEW api_annotation AS
+SELECT
+    'be.cytomine.domain.ontology.UserAnnotation'::text AS "class",
+    a.id,
+    epoch_ms(a.created) AS created,
+    epoch_ms(a.updated) AS updated,
+    a.slice_id AS slice,
+    a.image_id AS image,
+    a.project_id AS project,
+    a.user_id AS "user",
+    st_astext(a.location) AS location,
+    a.geometry_compression AS "geometryCompression",
+    json_build_object('x', st_x(c.centroid), 'y', st_y(c.centroid)) AS centroid,
+    a.area,
+    a.area_unit AS "areaUnit",
+    a.perimeter,
+    a.perimeter_unit AS "perimeterUnit",
+    coalesce(t.terms, '{}') AS term,
+    coalesce(t.user_by_term, '[]') AS "userByTerm",
+    (
+        SELECT count(*)::integer FROM shared_annotation AS sa WHERE sa.annotation_id = a.id
+    ) AS "nbComments",
+    s.url || '/api/userannotation/' || a.id || '/crop.png' AS "cropURL",
+    s.url || '/api/userannotation/' || a.id || '/crop.png?maxSize=256' AS "smallCropURL",
+    s.url || '/#/project/' || a.project_id || '/image/' || a.image_id
+    || '/annotation/' || a.id AS url,
+    s.url || '/#/project/' || a.project_id || '/image/' || a.image_id AS "imageURL",
+    r.reviewed,
+    r.reviewed::integer AS "countReviewedAnnotations",
+    '{}'::bigint [] AS track
+FROM annotation AS a
+CROSS JOIN LATERAL (SELECT st_centroid(a.location) AS centroid) AS c
+CROSS JOIN LATERAL (
+    SELECT EXISTS (SELECT 1 FROM annotation AS ra WHERE ra.parent_id = a.id) AS reviewed
+) AS r
+LEFT JOIN LATERAL (
+    SELECT
+        array_agg(DISTINCT at.term_id ORDER BY at.term_id) AS terms,
+        json_agg(
+            json_build_object('id', at.id, 'term', at.term_id, 'user', ARRAY[at.user_id])
+            ORDER BY at.term_id
+        ) AS user_by_term
+    FROM annotation_term AS at
+    WHERE at.annotation_id = a.id
+) AS t ON true
+CROSS JOIN (SELECT url FROM image_server ORDER BY id LIMIT 1) AS s
+WHERE a.kind = 'user';
