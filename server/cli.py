@@ -282,7 +282,9 @@ def parser() -> argparse.ArgumentParser:
     worker.set_defaults(func=cmd_worker)
 
     db = sub.add_parser("db", help="database commands").add_subparsers(dest="db", required=True)
-    db.add_parser("migrate", help="apply pending migrations").set_defaults(func=cmd_migrate)
+    db.add_parser(
+        "migrate", help="apply pending migrations, then the views and functions"
+    ).set_defaults(func=cmd_migrate)
     db.add_parser("url", help="start the embedded cluster, print its URL").set_defaults(
         func=cmd_db_url
     )

@@ -17,10 +17,10 @@ parameters follow from ``$7``::
         $1::jsonpath, $2::jsonb, $3, $4, $5, $6
     )
 
-``api_page`` (migration 0007) filters the documents, counts them and returns the requested
-slice ordered by the sort key's jsonb value, NULLs last, then id descending; an optional
-eighth argument names keys that exist only to filter and sort on and are removed from
-the answer (``ARRAY['currentUserRole']``).
+``api_page`` (``repeatable/0180_api_page.sql``) filters the documents, counts them and
+returns the requested slice ordered by the sort key's jsonb value, NULLs last, then id
+descending; an optional eighth argument names keys that exist only to filter and sort on
+and are removed from the answer (``ARRAY['currentUserRole']``).
 
 Filters become a SQL/JSON path over the wire object, e.g. ``name[ilike]=acc`` ->
 ``$ ? (@."name" like_regex "acc" flag "i")``: field names are checked against the

@@ -119,7 +119,7 @@ def encode_overview(
 ) -> bytes:
     """Binary COPY tuples of what new user annotations add to the overview aggregates.
 
-    The same grouping as ``annotation_overview_apply`` (migration 0037) does for statements
+    The same grouping as ``annotation_overview_apply`` (the repeatable layer) does for statements
     that do not log their own changes: per image, finest cell (of the bounding-box centre,
     clamped into the image), term (0: every annotation; rows hold each term once) and author,
     the count and the sums of the centres. ``sizes``: (width, height) by image id.
