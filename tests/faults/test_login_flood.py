@@ -22,6 +22,7 @@ import httpx
 import pytest
 
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.faults.counts import record
 from tests.faults.live import ServerProcess
 from tests.server.project_helpers import auth
@@ -111,7 +112,7 @@ async def test_an_authenticated_read_stays_fast_under_a_login_flood(
 ) -> None:
     async with httpx.AsyncClient(base_url=server.base, timeout=30) as client:
         r = await client.post("/api/project.json", json={"name": "flooded"}, auth=auth(alice))
-        assert r.status_code == 200, r.text
+        assert_status(r, 200)
     url = f"/api/project/{r.json()['project']['id']}.json"
 
     quiet = await _one_run(server, url, alice, 0, guessers=0)

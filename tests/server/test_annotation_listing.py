@@ -40,7 +40,7 @@ async def grid(client: AsyncTestClient, alice: NewAccount, bob: NewAccount, worl
 
 async def listing(client: AsyncTestClient, who: NewAccount, **params: Any) -> dict[str, Any]:
     r = await client.get("/api/annotation.json", params=params, auth=auth(who))
-    assert r.status_code == 200, r.text
+    assert_status(r, 200)
     return r.json()  # type: ignore[no-any-return]
 
 
@@ -127,7 +127,7 @@ async def test_search_takes_a_json_body_as_the_js_client_sends_it(
         "terms": str(grid.terms[0]),
     }
     r = await client.post("/api/annotation/search.json", json=body, auth=auth(alice))
-    assert r.status_code == 200, r.text
+    assert_status(r, 200)
     assert corners(r.json()) == {(5, 5), (105, 105)}
 
 
@@ -158,7 +158,7 @@ async def test_bulk_array_creates_every_item(
         for i in range(30)
     ]
     r = await client.post("/api/annotation.json", json=items, auth=auth(alice))
-    assert r.status_code == 200, r.text
+    assert_status(r, 200)
     assert r.json()["status"] == 200
     assert await db.fetchval("SELECT count(*) FROM annotation") == 30
     assert (

@@ -46,7 +46,8 @@ async def grid(
             if (i == j) == (who is alice)
         ]
         r = await client.post("/api/annotation.json", json=items, auth=auth(who))
-        assert r.status_code == 200 and r.json()["status"] == 200, r.text
+        assert_status(r, 200)
+        assert r.json()["status"] == 200, r.text
     rows = await db.fetch(
         "SELECT id FROM annotation ORDER BY round(ST_XMin(location)), round(ST_YMin(location))"
     )
@@ -56,7 +57,7 @@ async def grid(
 
 async def listing(client: AsyncTestClient, who: NewAccount, **params: Any) -> dict[str, Any]:
     r = await client.get("/api/annotation.json", params=params, auth=auth(who))
-    assert r.status_code == 200, r.text
+    assert_status(r, 200)
     return r.json()  # type: ignore[no-any-return]
 
 
@@ -272,7 +273,7 @@ async def test_hidden_layers_leave_a_contributor_his_own_and_the_allowed_ones(
     """Alice manages (3 squares), Bob (6) and Carol (1) contribute."""
     carol = await create_account(db, username="carol", password="carol-password", rank=2)
     r = await client.post(f"/api/project/{grid.project}/user/{carol.id}.json", auth=auth(alice))
-    assert r.status_code == 200, r.text
+    assert_status(r, 200)
     await create(client, carol, grid.image, sq(500, 500))
     await db.execute(
         "UPDATE project SET hide_users_layers = $2, hide_admins_layers = $3 WHERE id = $1",
@@ -332,7 +333,7 @@ async def test_search_body_takes_json_numbers_lists_and_booleans(
 ) -> None:
     body = {"images": [grid.image], "showWKT": 1, "showDefault": True, "noTerm": 1, "max": 2}
     r = await client.post("/api/annotation/search.json", json=body, auth=auth(alice))
-    assert r.status_code == 200, r.text
+    assert_status(r, 200)
     found = r.json()
     assert (found["size"], len(found["collection"])) == (6, 2)
     assert {"location", "created", "term"} <= set(found["collection"][0])

@@ -20,6 +20,7 @@ from server.db.store.accounts import NewAccount
 from server.db.store.image_files import ImageFile
 from server.fast_caches import decision_key
 from server.settings import Settings
+from tests.assertions import assert_status
 from tests.server.project_helpers import auth
 from tests.signing import CytomineAuth
 
@@ -73,7 +74,7 @@ async def test_keys_regenerated_on_one_worker_are_refused_on_the_other(
 ) -> None:
     assert await _status(other, auth(alice)) == 200
     r = await client.post("/api/user/current/keys.json", auth=auth(alice))
-    assert r.status_code == 200, r.text
+    assert_status(r, 200)
     assert await _refused(other, auth(alice))
     new = CytomineAuth(r.json()["primaryKey"], r.json()["secondaryKey"])
     assert await _status(other, new) == 200
@@ -89,10 +90,10 @@ async def test_lock_and_delete_on_one_worker_apply_on_the_other(
     assert await _status(other, auth(alice)) == 200
     assert await _status(other, auth(bob)) == 200
     locked = await client.post(f"/api/user/{alice.id}/lock.json", auth=auth(admin))
-    assert locked.status_code == 200, locked.text
+    assert_status(locked, 200)
     assert await _refused(other, auth(alice))
     deleted = await client.delete(f"/api/user/{bob.id}.json", auth=auth(admin))
-    assert deleted.status_code == 200, deleted.text
+    assert_status(deleted, 200)
     assert await _refused(other, auth(bob))
 
 
@@ -107,7 +108,7 @@ async def test_a_change_empties_the_access_decisions_of_every_worker(
     decisions.put(key, file)
     assert decisions.get(key) == file
     opened = await client.get("/session/admin/open.json", auth=auth(admin))
-    assert opened.status_code == 200, opened.text
+    assert_status(opened, 200)
 
     async def forgotten() -> bool:
         await other.get("/server/ping")
@@ -153,5 +154,5 @@ async def test_a_lost_listening_connection_empties_the_cache_and_reconnects(
     silent = CytomineAuth("silent-pub", "silent-priv")
     assert await _status(other, silent) == 200
     r = await client.post("/api/user/current/keys.json", auth=silent)
-    assert r.status_code == 200, r.text
+    assert_status(r, 200)
     assert await _refused(other, silent)

@@ -19,6 +19,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import create, square
 from tests.server.catalog_helpers import make_catalog
 from tests.server.project_helpers import auth
@@ -49,7 +50,7 @@ class Scene(msgspec.Struct, kw_only=True):
     async def post(self, url: str, body: Any = None) -> Any:
         """POST as the admin and return the object the 200 envelope carries."""
         r = await self.client.post(url, json=body, auth=auth(self.admin))
-        assert r.status_code == 200, r.text
+        assert_status(r, 200)
         found = r.json()
         return next((v for v in found.values() if isinstance(v, dict) and "id" in v), found)
 
@@ -283,7 +284,7 @@ async def _attached_file(s: Scene) -> str:
     query = {"domainClassName": PROJECT, "domainIdent": s.project}
     files = {"files[]": ("report.txt", b"hello", "text/plain")}
     r = await s.client.post("/api/attachedfile.json", params=query, files=files, auth=auth(s.admin))
-    assert r.status_code == 200, r.text
+    assert_status(r, 200)
     return f"/api/attachedfile/{r.json()['id']}.json"
 
 
@@ -457,7 +458,7 @@ async def scene(
 ) -> Scene:
     made = await make_catalog(client, admin)
     r = await client.post(f"/api/project/{made['project']}/user/{alice.id}.json", auth=auth(admin))
-    assert r.status_code == 200, r.text
+    assert_status(r, 200)
     image = made["instance"]["id"]
     annotation = await create(client, admin, image, square(10, 10))
     return Scene(

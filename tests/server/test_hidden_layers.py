@@ -19,6 +19,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount, create_account
+from tests.assertions import assert_status
 from tests.server.annotation_helpers import World, create, make_world
 from tests.server.annotation_helpers import square as sq
 from tests.server.project_helpers import auth
@@ -35,7 +36,7 @@ async def world(
     world = await make_world(client, db, alice, bob)
     carol = await create_account(db, username="carol", password="carol-password", rank=2)
     r = await client.post(f"/api/project/{world.project}/user/{carol.id}.json", auth=auth(alice))
-    assert r.status_code == 200, r.text
+    assert_status(r, 200)
     await create(client, carol, world.image, sq(100, 100), term=[world.terms[0]])
     await db.execute("UPDATE project SET hide_users_layers = true WHERE id = $1", world.project)
     return world
@@ -43,7 +44,7 @@ async def world(
 
 async def _text(client: AsyncTestClient, who: NewAccount, url: str) -> str:
     r = await client.get(url, auth=auth(who))
-    assert r.status_code == 200, r.text
+    assert_status(r, 200)
     return r.text
 
 
@@ -81,7 +82,7 @@ async def test_overview_counts_leave_out_hidden_layers(
     seen = {}
     for who in (alice, bob):
         r = await client.get(url, auth=auth(who))
-        assert r.status_code == 200, r.text
+        assert_status(r, 200)
         seen[who.username] = r.json()["count"]
     assert seen == {"alice": 1, "bob": 0}
 
@@ -112,7 +113,7 @@ async def test_kmeans_clusters_leave_out_hidden_layers(
     counts = {}
     for who in (alice, bob):
         r = await client.post("/api/annotation/search.json", json=body, auth=auth(who))
-        assert r.status_code == 200, r.text
+        assert_status(r, 200)
         rows = r.json()["collection"]
         # Clusters carry counts; below the clustering threshold the annotations are listed.
         clustered = bool(rows) and "count" in rows[0]
@@ -170,7 +171,7 @@ async def test_counts_leave_out_hidden_layers(
     seen = {}
     for who in (alice, bob):
         r = await client.get(url, auth=auth(who))
-        assert r.status_code == 200, r.text
+        assert_status(r, 200)
         seen[who.username] = _counted(r.json())
     assert seen["alice"] > 0 and seen["bob"] == 0, seen
 
@@ -197,12 +198,12 @@ async def test_annotation_counters_leave_out_hidden_layers(
     r = await client.post(
         f"/api/imagegroup/{group_id}/imageinstance/{world.image}.json", auth=auth(alice)
     )
-    assert r.status_code == 200, r.text
+    assert_status(r, 200)
     url = url.format(project=world.project, image=world.image, group=group_id)
     seen = {}
     for who in (alice, bob):
         r = await client.get(url, auth=auth(who))
-        assert r.status_code == 200, r.text
+        assert_status(r, 200)
         found = r.json()
         objects = found.get("collection", [found])
         seen[who.username] = [o["numberOfAnnotations"] for o in objects]
@@ -228,6 +229,6 @@ async def test_counter_bounds_leave_out_hidden_layers(
     seen = {}
     for who in (alice, bob):
         r = await client.get(url, auth=auth(who))
-        assert r.status_code == 200, r.text
+        assert_status(r, 200)
         seen[who.username] = r.json()[field]["max"]
     assert seen == {"alice": 1, "bob": 0}

@@ -12,6 +12,7 @@ from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount
 from server.settings import Settings
+from tests.assertions import assert_status
 from tests.server.job_helpers import MadeJob, job_settings, make_job
 from tests.server.project_helpers import auth, make_project
 from tests.signing import CytomineAuth
@@ -45,7 +46,7 @@ async def scene(
 ) -> Scene:
     project = await make_project(client, alice)
     r = await client.post(f"/api/project/{project['id']}/user/{bob.id}.json", auth=auth(alice))
-    assert r.status_code == 200, r.text
+    assert_status(r, 200)
     made = await make_job(db, project["id"], alice.id)
     return Scene(
         project=project["id"],
@@ -59,7 +60,7 @@ async def _declare(
 ) -> dict[str, Any]:
     body = {"job": job, "key": key, "filename": name}
     r = await client.post("/api/jobdata.json", json=body, auth=who)
-    assert r.status_code == 200, r.text
+    assert_status(r, 200)
     return dict(r.json()["jobdata"])
 
 
@@ -75,10 +76,10 @@ async def test_a_job_declares_a_file_then_uploads_it_and_members_download_it(
     assert declared["size"] is None
     assert declared["class"] == "be.cytomine.processing.JobData"
     r = await _upload(client, scene.job_auth, declared["id"], b"a,b\n1,2\n")
-    assert r.status_code == 200, r.text
+    assert_status(r, 200)
     assert r.json()["size"] == 8
     got = await client.get(f"/api/jobdata/{declared['id']}/download", auth=auth(bob))
-    assert got.status_code == 200
+    assert_status(got, 200)
     assert got.content == b"a,b\n1,2\n"
     assert got.headers["content-disposition"].startswith("attachment")
     assert (storage_root / "jobdata" / str(declared["id"]) / "out.csv").read_bytes() == got.content
@@ -89,7 +90,7 @@ async def test_a_raw_body_is_the_file(client: AsyncTestClient, scene: Scene) -> 
     url = f"/api/jobdata/{declared['id']}/upload"
     headers = {"content-type": "image/png"}
     r = await client.put(url, content=b"\x89PNG-bytes", headers=headers, auth=scene.job_auth)
-    assert r.status_code == 200, r.text
+    assert_status(r, 200)
     view = await client.get(f"/api/jobdata/{declared['id']}/view", auth=scene.job_auth)
     assert view.content == b"\x89PNG-bytes"
     assert view.headers["content-type"] == "image/png"
@@ -116,7 +117,7 @@ async def test_a_file_over_the_limit_is_refused_with_413_and_nothing_is_kept(
 ) -> None:
     declared = await _declare(client, scene.job_auth, scene.made.job)
     r = await _upload(client, scene.job_auth, declared["id"], b"x" * (LIMIT + 1))
-    assert r.status_code == 413
+    assert_status(r, 413)
     assert str(LIMIT) in r.json()["errors"]["message"]
     raw = await client.post(
         f"/api/jobdata/{declared['id']}/upload",
@@ -124,7 +125,7 @@ async def test_a_file_over_the_limit_is_refused_with_413_and_nothing_is_kept(
         headers={"content-type": "application/octet-stream"},
         auth=scene.job_auth,
     )
-    assert raw.status_code == 413
+    assert_status(raw, 413)
     shown = await client.get(f"/api/jobdata/{declared['id']}.json", auth=scene.job_auth)
     assert shown.json()["size"] is None
     assert not (storage_root / "jobdata").exists()
@@ -134,14 +135,14 @@ async def test_a_file_over_the_limit_is_refused_with_413_and_nothing_is_kept(
 async def test_a_file_at_the_limit_is_kept(client: AsyncTestClient, scene: Scene) -> None:
     declared = await _declare(client, scene.job_auth, scene.made.job)
     r = await _upload(client, scene.job_auth, declared["id"], b"x" * LIMIT)
-    assert r.status_code == 200, r.text
+    assert_status(r, 200)
     assert r.json()["size"] == LIMIT
 
 
 async def test_download_before_upload_is_404(client: AsyncTestClient, scene: Scene) -> None:
     declared = await _declare(client, scene.job_auth, scene.made.job)
     r = await client.get(f"/api/jobdata/{declared['id']}/download", auth=scene.job_auth)
-    assert r.status_code == 404
+    assert_status(r, 404)
     assert "errors" in r.json()
 
 
@@ -163,11 +164,11 @@ async def test_update_renames_but_never_moves_to_another_job(
     declared = await _declare(client, scene.job_auth, scene.made.job)
     url = f"/api/jobdata/{declared['id']}.json"
     r = await client.put(url, json={"key": "mask", "filename": "m.png"}, auth=auth(alice))
-    assert r.status_code == 200, r.text
+    assert_status(r, 200)
     assert (r.json()["jobdata"]["key"], r.json()["jobdata"]["filename"]) == ("mask", "m.png")
     other = await make_job(db, scene.project, alice.id)
     moved = await client.put(url, json={"job": other.job}, auth=auth(alice))
-    assert moved.status_code == 400
+    assert_status(moved, 400)
 
 
 async def test_delete_removes_the_file(
@@ -176,10 +177,10 @@ async def test_delete_removes_the_file(
     declared = await _declare(client, scene.job_auth, scene.made.job)
     await _upload(client, scene.job_auth, declared["id"], b"bytes")
     r = await client.delete(f"/api/jobdata/{declared['id']}.json", auth=scene.job_auth)
-    assert r.status_code == 200, r.text
+    assert_status(r, 200)
     assert r.json()["jobdata"]["id"] == declared["id"]
     gone = await client.get(f"/api/jobdata/{declared['id']}.json", auth=scene.job_auth)
-    assert gone.status_code == 404
+    assert_status(gone, 404)
     assert not (storage_root / "jobdata" / str(declared["id"])).exists()
 
 
@@ -192,7 +193,7 @@ async def test_a_declaration_without_its_required_fields_is_400(
 ) -> None:
     body = {**body, "job": scene.made.job} if "job" in body else body
     r = await client.post("/api/jobdata.json", json=body, auth=scene.job_auth)
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert missing in r.json()["errors"]["message"]
 
 
@@ -202,7 +203,7 @@ async def test_empty_or_long_names_are_400(
 ) -> None:
     body = {"job": scene.made.job, "key": "k", "filename": "f", **bad}
     r = await client.post("/api/jobdata.json", json=body, auth=scene.job_auth)
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_a_declaration_for_an_unknown_job_is_400(
@@ -210,7 +211,7 @@ async def test_a_declaration_for_an_unknown_job_is_400(
 ) -> None:
     body = {"job": 999_999, "key": "k", "filename": "f"}
     r = await client.post("/api/jobdata.json", json=body, auth=auth(alice))
-    assert r.status_code == 400
+    assert_status(r, 400)
 
 
 async def test_deleting_the_job_data_of_a_job_counts_them_first_then_removes_their_files(
@@ -222,10 +223,10 @@ async def test_deleting_the_job_data_of_a_job_counts_them_first_then_removes_the
     url = f"/api/job/{scene.made.job}/alldata.json"
     assert (await client.get(url, auth=auth(alice))).json()["jobDatas"] == 2
     r = await client.delete(url, auth=auth(alice))
-    assert r.status_code == 200, r.text
+    assert_status(r, 200)
     assert (await client.get(url, auth=auth(alice))).json()["jobDatas"] == 0
     gone = await client.get(f"/api/jobdata/{declared['id']}.json", auth=auth(alice))
-    assert gone.status_code == 404
+    assert_status(gone, 404)
     assert list((storage_root / "jobdata").iterdir()) == []
 
 
@@ -235,9 +236,9 @@ async def test_deleting_a_job_takes_its_data_and_their_files(
     declared = await _declare(client, scene.job_auth, scene.made.job)
     await _upload(client, scene.job_auth, declared["id"], b"bytes")
     r = await client.delete(f"/api/job/{scene.made.job}.json", auth=auth(alice))
-    assert r.status_code == 200, r.text
+    assert_status(r, 200)
     gone = await client.get(f"/api/jobdata/{declared['id']}.json", auth=auth(alice))
-    assert gone.status_code == 404
+    assert_status(gone, 404)
     assert list((storage_root / "jobdata").iterdir()) == []
 
 
@@ -247,6 +248,6 @@ async def test_files_of_data_deleted_with_their_project_are_queued_for_removal(
     declared = await _declare(client, scene.job_auth, scene.made.job)
     await _upload(client, scene.job_auth, declared["id"], b"bytes")
     r = await client.delete(f"/api/project/{scene.project}.json", auth=auth(alice))
-    assert r.status_code == 200, r.text
+    assert_status(r, 200)
     queued = await db.fetch("SELECT path FROM job_data_file_removal")
     assert [q["path"] for q in queued] == [f"jobdata/{declared['id']}/out.csv"]

@@ -13,6 +13,7 @@ from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount
 from server.settings import Settings
+from tests.assertions import assert_status
 from tests.server.job_helpers import job_settings, make_job, make_software
 from tests.server.project_helpers import auth, make_project
 
@@ -38,7 +39,7 @@ async def test_executing_a_job_wakes_an_idle_runner(
     made = await make_job(db, project["id"], alice.id, software)
     await anyio.sleep(1)  # the runner's first round is over: it now waits for its poll
     r = await client.post(f"/api/job/{made.job}/execute.json", auth=auth(alice))
-    assert r.status_code == 200, r.text
+    assert_status(r, 200)
     with anyio.fail_after(20):
         while await db.fetchval("SELECT status FROM job WHERE id = $1", made.job) != 3:
             await anyio.sleep(0.1)

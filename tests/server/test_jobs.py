@@ -11,6 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from contracts import _generated as c
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.server.project_helpers import auth, make_project
 from tests.signing import CytomineAuth
 
@@ -45,13 +46,13 @@ async def _create(
 ) -> dict[str, Any]:
     body = {"project": setup.project, "software": setup.software, **extra}
     r = await client.post("/api/job.json", json=body, auth=auth(who))
-    assert r.status_code == 200, r.text
+    assert_status(r, 200)
     return dict(r.json()["job"])
 
 
 async def _keys(client: AsyncTestClient, who: NewAccount, user_job: int) -> CytomineAuth:
     r = await client.get(f"/api/user/{user_job}.json", auth=auth(who))
-    assert r.status_code == 200, r.text
+    assert_status(r, 200)
     return CytomineAuth(r.json()["publicKey"], r.json()["privateKey"])
 
 
@@ -91,7 +92,7 @@ async def test_the_user_job_signs_requests_and_drives_its_status(
     assert (me["algo"], me["job"]) == (True, job["id"])
     running = {**job, "status": RUNNING, "progress": 40, "statusComment": "half"}
     r = await client.put(f"/api/job/{job['id']}.json", json=running, auth=keys)
-    assert r.status_code == 200, r.text
+    assert_status(r, 200)
     assert (r.json()["job"]["status"], r.json()["job"]["progress"]) == (RUNNING, 40)
     done = await client.put(
         f"/api/job/{job['id']}.json", json={**running, "status": SUCCESS}, auth=keys
@@ -107,9 +108,9 @@ async def test_a_final_job_cannot_run_again(
         r = await client.put(
             f"/api/job/{job['id']}.json", json={"status": status}, auth=auth(admin)
         )
-        assert r.status_code == 200, r.text
+        assert_status(r, 200)
     r = await client.put(f"/api/job/{job['id']}.json", json={"status": RUNNING}, auth=auth(admin))
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert "SUCCESS to RUNNING" in r.json()["errors"]["message"]
     unchanged = await client.get(f"/api/job/{job['id']}.json", auth=auth(admin))
     assert unchanged.json()["status"] == SUCCESS
@@ -124,7 +125,7 @@ async def test_execute_queues_and_kill_stops_a_job(
     killed = await client.get(f"/api/job/{job['id']}/kill.json", auth=auth(admin))
     assert (killed.status_code, killed.json()["status"]) == (200, KILLED)
     again = await client.post(f"/api/job/{job['id']}/kill.json", auth=auth(admin))
-    assert again.status_code == 200
+    assert_status(again, 200)
     relaunched = await client.post(f"/api/job/{job['id']}/execute.json", auth=auth(admin))
     assert relaunched.json()["status"] == INQUEUE
 
@@ -135,10 +136,10 @@ async def test_a_job_needs_its_software_enabled_in_the_project(
     other = await db.fetchval("INSERT INTO software (name) VALUES ('Other') RETURNING id")
     body = {"project": setup.project, "software": other}
     r = await client.post("/api/job.json", json=body, auth=auth(admin))
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert "not enabled" in r.json()["errors"]["message"]
     missing = await client.post("/api/job.json", json={"project": setup.project}, auth=auth(admin))
-    assert missing.status_code == 400
+    assert_status(missing, 400)
     assert await db.fetchval("SELECT count(*) FROM job") == 0
 
 
@@ -157,7 +158,7 @@ async def test_a_parameter_of_another_software_leaves_no_job(
         "params": [{"softwareParameter": foreign, "value": 1}],
     }
     r = await client.post("/api/job.json", json=body, auth=auth(admin))
-    assert r.status_code == 400
+    assert_status(r, 400)
     assert await db.fetchval("SELECT count(*) FROM sec_user WHERE origin = 'JOB'") == 0
 
 
@@ -190,7 +191,7 @@ async def test_job_parameters_are_set_and_listed_by_job(
     listed = (await client.get(f"/api/job/{job['id']}/parameter.json", auth=auth(admin))).json()
     assert [(p["name"], p["value"]) for p in listed["collection"]] == [("threshold", "0.7")]
     again = await client.post("/api/jobparameter.json", json=body[0], auth=auth(admin))
-    assert again.status_code == 409
+    assert_status(again, 409)
 
 
 async def test_favorite_and_software_counters_follow_jobs(
@@ -246,7 +247,7 @@ async def test_copy_makes_a_new_run_with_the_same_values(
         client, admin, setup, params=[{"softwareParameter": setup.threshold, "value": "3"}]
     )
     r = await client.post(f"/api/job/{job['id']}/copy.json", auth=auth(admin))
-    assert r.status_code == 200, r.text
+    assert_status(r, 200)
     copied = r.json()["job"]
     assert (copied["number"], copied["status"]) == (2, 0)
     assert [p["value"] for p in copied["jobParameters"]] == ["3"]
@@ -258,11 +259,9 @@ async def test_a_software_with_jobs_is_not_deleted(
 ) -> None:
     await _create(client, admin, setup)
     r = await client.delete(f"/api/software/{setup.software}.json", auth=auth(admin))
-    assert r.status_code == 409
+    assert_status(r, 409)
     assert "has jobs" in r.json()["errors"]["message"]
-    assert (
-        await client.get(f"/api/software/{setup.software}.json", auth=auth(admin))
-    ).status_code == 200
+    assert_status(await client.get(f"/api/software/{setup.software}.json", auth=auth(admin)), 200)
 
 
 async def test_the_log_of_a_job_is_its_log_out_attached_file(
@@ -270,7 +269,7 @@ async def test_the_log_of_a_job_is_its_log_out_attached_file(
 ) -> None:
     job = await _create(client, admin, setup)
     url = f"/api/job/{job['id']}/log.json"
-    assert (await client.get(url, auth=auth(admin))).status_code == 404
+    assert_status(await client.get(url, auth=auth(admin)), 404)
     log = await db.fetchval(
         "INSERT INTO attached_file (domain_class_name, domain_ident, filename, path, size)"
         " VALUES ('be.cytomine.processing.Job', $1, 'log.out', 'attachedfile/x/log.out', 3)"
@@ -289,11 +288,11 @@ async def test_post_user_job_answers_a_jobs_account_or_makes_a_new_run(
     assert (same.status_code, same.json()["userJob"]["id"]) == (200, job["userJob"])
     body = {"software": setup.software, "project": setup.project}
     fresh = await client.post("/api/userJob.json", json=body, auth=auth(admin))
-    assert fresh.status_code == 200, fresh.text
+    assert_status(fresh, 200)
     assert fresh.json()["userJob"]["id"] != job["userJob"]
     bad = await client.post("/api/userJob.json", json={"job": "x"}, auth=auth(admin))
-    assert bad.status_code == 400
+    assert_status(bad, 400)
     wrong = {"software": "abc", "project": setup.project}
-    assert (await client.post("/api/userJob.json", json=wrong, auth=auth(admin))).status_code == 400
+    assert_status(await client.post("/api/userJob.json", json=wrong, auth=auth(admin)), 400)
     empty = await client.post("/api/userJob.json", json={}, auth=auth(admin))
-    assert empty.status_code == 400
+    assert_status(empty, 400)

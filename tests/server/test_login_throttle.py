@@ -44,16 +44,16 @@ async def test_repeated_failures_lock_the_account_for_a_while(
     client: AsyncTestClient, db: asyncpg.Connection, alice: NewAccount
 ) -> None:
     for _ in range(5):
-        assert (await login(client, "alice", "wrong")).status_code == 401
+        assert_status(await login(client, "alice", "wrong"), 401)
     r = await login(client, "alice", "alice-password")
-    assert r.status_code == 429, r.text
+    assert_status(r, 429)
     assert int(r.headers["retry-after"]) >= 1
     assert "too many" in r.json()["errors"]["message"].lower()
     # The state lives in the database: another worker (a fresh app) refuses too.
     assert await db.fetchval("SELECT count(*) FROM login_throttle") >= 1
     # Once the wait is over, the right password works and clears the account's failures.
     await db.execute("UPDATE login_throttle SET blocked_until = now() - interval '1 second'")
-    assert (await login(client, "alice", "alice-password")).status_code == 200
+    assert_status(await login(client, "alice", "alice-password"), 200)
     assert not await db.fetchval("SELECT count(*) FROM login_throttle WHERE key = 'user:alice'")
 
 
@@ -61,9 +61,9 @@ async def test_one_address_guessing_many_accounts_is_slowed_down(
     client: AsyncTestClient, alice: NewAccount
 ) -> None:
     for i in range(20):
-        assert (await login(client, f"nobody{i}", "guess")).status_code == 401
+        assert_status(await login(client, f"nobody{i}", "guess"), 401)
     r = await login(client, "alice", "alice-password")
-    assert r.status_code == 429, r.text
+    assert_status(r, 429)
 
 
 @pytest.mark.parametrize("sign_in", [login, password_grant])
@@ -78,7 +78,7 @@ async def test_unknown_user_costs_one_password_check(
             return super().verify(hash, password)
 
     monkeypatch.setattr(passwords, "_hasher", Counting(time_cost=1, memory_cost=1024))
-    assert (await sign_in(client, "nobody", "guess")).status_code == 401
+    assert_status(await sign_in(client, "nobody", "guess"), 401)
     assert checked == ["guess"]
 
 
@@ -92,7 +92,8 @@ async def test_login_form_needs_the_csrf_token_it_was_served_with(
     assert fields.get("csrf_token")
     forged = {**fields, "csrf_token": "forged", "username": "alice", "password": "alice-password"}
     r = await client.post(action, data=forged, follow_redirects=False)
-    assert r.status_code == 400 and "expired" in r.text.lower()
+    assert_status(r, 400)
+    assert "expired" in r.text.lower()
     client.cookies.clear()  # a cross-site post carries no cookie of ours
     r = await client.post(
         action,
@@ -101,7 +102,7 @@ async def test_login_form_needs_the_csrf_token_it_was_served_with(
     )
     assert_status(r, 400)
     r = await log_in(client, "alice", "alice-password", params)
-    assert r.status_code == 302, r.text
+    assert_status(r, 302)
 
 
 async def test_hashing_a_password_holds_no_database_connection(
@@ -122,9 +123,9 @@ async def test_hashing_a_password_holds_no_database_connection(
         other = await asyncio.to_thread(
             lambda: asyncio.run(c.get("/api/user/current.json", auth=auth(alice)))
         )
-        assert other.status_code == 200, other.text
+        assert_status(other, 200)
         assert time.monotonic() - started < 1.0
-        assert (await logging_in).status_code == 200
+        assert_status(await logging_in, 200)
 
 
 async def test_the_password_grant_is_throttled_like_the_login_form(
@@ -133,13 +134,13 @@ async def test_the_password_grant_is_throttled_like_the_login_form(
     """Per account and per client address, with the form's shared state; the answer keeps
     the OAuth error shape."""
     for i in range(20):
-        assert (await password_grant(client, f"nobody{i}", "guess")).status_code == 401
+        assert_status(await password_grant(client, f"nobody{i}", "guess"), 401)
     r = await password_grant(client, "alice", "alice-password")
-    assert r.status_code == 429, r.text
+    assert_status(r, 429)
     assert int(r.headers["retry-after"]) >= 1
     assert r.json()["error"] == "invalid_grant"
     assert "too many" in r.json()["error_description"].lower()
-    assert (await login(client, "alice", "alice-password")).status_code == 429
+    assert_status(await login(client, "alice", "alice-password"), 429)
 
 
 async def test_password_grants_busy_hashing_leave_the_pool_to_other_requests(
@@ -160,6 +161,6 @@ async def test_password_grants_busy_hashing_leave_the_pool_to_other_requests(
         started = time.monotonic()
         other = await in_thread(lambda: c.get("/api/user/current.json", auth=auth(alice)))
         elapsed = time.monotonic() - started
-        assert other.status_code == 200, other.text
+        assert_status(other, 200)
         assert elapsed < 1.0, elapsed
         assert [r.status_code for r in await asyncio.gather(*grants)] == [200] * 3

@@ -10,6 +10,7 @@ from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount
 from server.settings import Settings
+from tests.assertions import assert_status
 from tests.server.iam_flow import password_grant
 from tests.server.project_helpers import auth
 from tests.server.serving_helpers import (
@@ -46,7 +47,7 @@ def cached_accounts_settings_fixture(database_url: str, storage_root: Path) -> S
 
 async def signed(client: AsyncTestClient, alice: NewAccount, slice_id: int) -> str:  # type: ignore[type-arg]
     r = await client.get(f"/api/sliceinstance/{slice_id}/tileurl.json", auth=auth(alice))
-    assert r.status_code == 200, r.text
+    assert_status(r, 200)
     return str(r.json()["query"])
 
 
@@ -85,7 +86,7 @@ async def refused_by_the_app(
 ) -> None:
     """The fast path leaves a refusal to the app, which answers it as always."""
     first, app, hits = await first_then_app(client, url, **kwargs)
-    assert first.status_code == status, first.text
+    assert_status(first, status)
     same(first, app)
     assert hits == 0
 
@@ -93,7 +94,7 @@ async def refused_by_the_app(
 async def prepared(client: AsyncTestClient, alice: NewAccount, up: Uploaded) -> None:  # type: ignore[type-arg]
     """One tile rendered by the app, which indexes the file's stored tiles."""
     r = await client.get(TILE.format(s=up.slice, x=0), auth=auth(alice))
-    assert r.status_code == 200, r.text
+    assert_status(r, 200)
 
 
 @pytest.mark.parametrize("signed_url", [False, True])
@@ -110,7 +111,7 @@ async def test_uncached_tile_is_copied_through_by_the_fast_path_as_the_app_does(
         url += "?" + await signed(client, alice, uploaded.slice)
         kwargs = {"headers": {"Origin": "https://viewer.example"}}
     first, app, hits = await first_then_app(client, url, **kwargs)
-    assert first.status_code == 200, first.text
+    assert_status(first, 200)
     assert first.headers["content-type"] == "image/jpeg"
     assert first.headers["cache-control"].startswith("public" if signed_url else "private")
     same(first, app)
@@ -136,7 +137,7 @@ async def test_only_tiles_that_need_no_rendering_are_answered_by_the_fast_path(
     x, ending, status, expected_hits = CASES[case]
     url = TILE.format(s=uploaded.slice, x=x).removesuffix(".jpg") + ending
     first, app, hits = await first_then_app(client, url, auth=auth(alice))
-    assert first.status_code == status, first.text
+    assert_status(first, status)
     same(first, app)
     assert hits == expected_hits
 
@@ -155,7 +156,7 @@ async def test_bearer_tokens_are_checked_on_the_fast_path_as_in_the_app(
     if in_query:
         url, kwargs = f"{url}?auth={token}", {}
     first, app, hits = await first_then_app(client, url, **kwargs)
-    assert first.status_code == 200, first.text
+    assert_status(first, 200)
     same(first, app)
     assert hits == 1
     forged = url.replace(token[-8:], "A" * 8) if in_query else url
@@ -183,10 +184,10 @@ async def test_a_locked_account_is_refused_at_once_despite_the_account_cache(
 ) -> None:
     await prepared(client, alice, uploaded)
     url = TILE.format(s=uploaded.slice, x=1)
-    assert (await client.get(url, auth=auth(alice))).status_code == 200
+    assert_status(await client.get(url, auth=auth(alice)), 200)
     r = await client.post(f"/api/user/{alice.id}/lock.json", auth=auth(admin))
-    assert r.status_code == 200, r.text
+    assert_status(r, 200)
     before = fast(client).hits
     refused = await client.get(url, auth=auth(alice))
-    assert refused.status_code == 401, refused.text
+    assert_status(refused, 401)
     assert fast(client).hits == before

@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from server.db.store.accounts import NewAccount
+from tests.assertions import assert_status
 from tests.bench import load_tools as lt
 from tests.server.image_helpers import make_storage, upload, write_pyramid
 from tests.server.project_helpers import auth, make_project
@@ -70,7 +71,7 @@ def server(database_url: str, tmp_path: Path, alice: NewAccount) -> Iterator[Ser
 async def _server_id(base: str) -> str:
     async with httpx.AsyncClient(base_url=base, timeout=10) as http:
         r = await http.get("/server/ping")
-        assert r.status_code == 200, r.text
+        assert_status(r, 200)
         return str(r.json()["serverID"])
 
 
@@ -92,14 +93,14 @@ async def _seed(base: str, owner: NewAccount, tmp_path: Path) -> list[str]:
         project = (await make_project(http, owner))["id"]  # type: ignore[arg-type]
         image = write_pyramid(tmp_path / "slide.tif")
         r = await upload(http, owner, image, storage, project)  # type: ignore[arg-type]
-        assert r.status_code == 200, r.text
+        assert_status(r, 200)
         instance = r.json()[0]["images"][0]["imageInstances"][0]["id"]
         ref = await http.get(
             f"/api/imageinstance/{instance}/sliceinstance/reference.json", auth=auth(owner)
         )
         polygon = {"location": "POLYGON((10 10, 200 10, 200 200, 10 10))", "image": instance}
         made = await http.post("/api/annotation.json", json=polygon, auth=auth(owner))
-        assert made.status_code == 200, made.text
+        assert_status(made, 200)
     return [
         f"/api/sliceinstance/{ref.json()['id']}/normalized-tile/zoom/2/tx/1/ty/1.jpg",
         f"/api/annotation.json?project={project}",
@@ -214,7 +215,7 @@ async def pinned(server: Server) -> AsyncIterator[list[Pinned]]:
 
 
 async def _json(r: httpx.Response) -> Any:
-    assert r.status_code == 200, r.text
+    assert_status(r, 200)
     return r.json()
 
 
@@ -237,17 +238,17 @@ async def test_sessions_keys_and_throttling_hold_across_workers(
 
     # Keys regenerated through one worker sign at once on the other, and the old ones, cached
     # there a moment ago, are refused there at once.
-    assert (await b.get("/api/user/current.json", auth=auth(alice))).status_code == 200
+    assert_status(await b.get("/api/user/current.json", auth=auth(alice)), 200)
     keys = await _json(await a.post("/api/user/current/keys.json", auth=auth(alice)))
     new = CytomineAuth(keys["primaryKey"], keys["secondaryKey"])
-    assert (await b.get("/api/user/current.json", auth=auth(alice))).status_code == 401
+    assert_status(await b.get("/api/user/current.json", auth=auth(alice)), 401)
     assert (await _json(await b.get("/api/user/current.json", auth=new)))["username"] == "alice"
 
     # An account locked through one worker is refused at once by the other.
     locked = await a.post(f"/api/user/{alice.id}/lock.json", auth=auth(admin))
-    assert locked.status_code == 200, locked.text
+    assert_status(locked, 200)
     refused_key = await b.get("/api/user/current.json", auth=new)
-    assert refused_key.status_code == 401
+    assert_status(refused_key, 401)
     assert "locked" in refused_key.text
 
     # Failed logins count in the database: alternating workers still reach the block.
@@ -260,7 +261,7 @@ async def test_sessions_keys_and_throttling_hold_across_workers(
     assert statuses[:5] == [401] * 5
     assert statuses[5] == 429
     refused = await a.post("/api/authenticate", json={**wrong, "password": "admin-password"})
-    assert refused.status_code == 429
+    assert_status(refused, 429)
 
     for p in pinned:
         assert await p.still_on_its_worker(), "a pinned connection changed worker"
