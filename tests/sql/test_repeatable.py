@@ -226,3 +226,20 @@ async def test_a_failed_newer_migration_leaves_the_views_and_tables(
         "SELECT EXISTS (SELECT FROM pg_attribute"
         " WHERE attrelid = 'term'::regclass AND attname = 'extra')"
     )
+
+
+@pytest.mark.anyio
+@pytest.mark.pg
+async def test_an_object_depending_on_a_view_stops_the_layer_instead_of_vanishing(
+    db: asyncpg.Connection,
+) -> None:
+    await db.execute(
+        "CREATE FUNCTION terms_of_test() RETURNS SETOF api_term"
+        " LANGUAGE sql AS $$ SELECT * FROM api_term $$"
+    )
+    await db.execute("UPDATE schema_repeatable SET checksum = 'older'")
+    before = await _view_oids(db)
+    with pytest.raises(asyncpg.DependentObjectsStillExistError):
+        await m.migrate(db)
+    assert await db.fetchval("SELECT to_regprocedure('terms_of_test()') IS NOT NULL")
+    assert await _view_oids(db) == before
