@@ -8,7 +8,7 @@ PORT   ?= 8000
 # Directory of a built Cytomine Web UI (web-ui/dist) to serve from the same origin.
 WEB_UI ?=
 
-.PHONY: serve test test-fast fault-suite lint typecheck contracts postgis clean
+.PHONY: serve test test-fast fault-suite loadtest-mixed lint typecheck contracts postgis clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,14 @@ test-fast: $(STAMP) postgis
 # bounded schemathesis run; it ends with the counts of each part.
 fault-suite: $(STAMP) postgis
 	$(BIN)/python -m pytest tests/faults tests/server/test_openapi_conformance.py -m "" -q
+
+# The mixed load profile: viewers panning and zooming while bulk importers grow one image, for
+# MINUTES against the server at HOST:PORT (LOADTEST_* keys in the environment, see
+# loadtests/README.md); rewrites loadtests/results/mixed_*.csv and mixed.png.
+MINUTES ?= 5
+loadtest-mixed: $(STAMP)
+	$(BIN)/python -c "import locust" 2>/dev/null || $(BIN)/pip install -q -e '.[bench]'
+	$(BIN)/python -m loadtests.mixed --minutes $(MINUTES) --host http://$(HOST):$(PORT)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -55,6 +55,15 @@ def cell(x: float, y: float) -> str:
     return f"POLYGON (({', '.join([*points, points[0]])}))"
 
 
+def detection_tile(image: int, width: int, height: int, n: int) -> list[dict[str, Any]]:
+    """``n`` cells in a 2000-px square (a detection tile) somewhere inside the image."""
+    side = min(2000, width - 120, height - 120)
+    x0 = _RNG.uniform(60, width - side - 60)
+    y0 = _RNG.uniform(60, height - side - 60)
+    spots = [(x0 + _RNG.uniform(0, side), y0 + _RNG.uniform(0, side)) for _ in range(n)]
+    return [{"image": image, "location": cell(x, y)} for x, y in spots]
+
+
 class _Signed(HttpUser):
     """A user signing its API calls, with the image it works on."""
 
@@ -169,12 +178,7 @@ class BulkImportUser(_Signed):
     wait_time = between(0, 0.2)
 
     def _chunk(self, n: int) -> list[dict[str, Any]]:
-        """``n`` cells in a 2000-px square (a detection tile) inside the image."""
-        side = min(2000, self.width - 120, self.height - 120)
-        x0 = _RNG.uniform(60, self.width - side - 60)
-        y0 = _RNG.uniform(60, self.height - side - 60)
-        spots = [(x0 + _RNG.uniform(0, side), y0 + _RNG.uniform(0, side)) for _ in range(n)]
-        return [{"image": self.image, "location": cell(x, y)} for x, y in spots]
+        return detection_tile(self.image, self.width, self.height, n)
 
     @task(3)
     def chunk_of_15(self) -> None:

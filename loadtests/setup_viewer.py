@@ -42,6 +42,12 @@ def upload(host: str, slide: Path, keys: tuple[str, str]) -> int:
     return int(made[0]["images"][0]["imageInstances"][0]["id"])
 
 
+def write_slide(slide: Path, width: int, height: int) -> None:
+    """A synthetic pyramidal TIFF of that size (``python -m tiling.synthetic``)."""
+    cmd = [sys.executable, "-m", "tiling.synthetic", str(slide)]
+    subprocess.run([*cmd, "--width", str(width), "--height", str(height)], check=True)
+
+
 def main() -> None:
     """Command line entry point."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -52,8 +58,7 @@ def main() -> None:
     keys = keys_from_env()
     with tempfile.TemporaryDirectory() as tmp:
         slide = Path(tmp) / f"viewer-{args.width}x{args.height}.tiff"
-        cmd = [sys.executable, "-m", "tiling.synthetic", str(slide)]
-        subprocess.run([*cmd, "--width", str(args.width), "--height", str(args.height)], check=True)
+        write_slide(slide, args.width, args.height)
         instance = upload(args.host.rstrip("/"), slide, keys)
     print(f"export LOADTEST_IMAGE={instance}")
 

@@ -55,6 +55,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     """Most seconds the stored overview aggregates lag the annotations (plus one pass): each
     worker folds the logged changes in at this interval. Reads of an image's overview, vector
     tiles and clustered listing flush that image first, so they are always exact."""
+    window_row_budget: Annotated[int, msgspec.Meta(ge=0)] = 1000
+    """Most annotations a clustered listing window (``kmeans=true`` with an image and a bbox, what
+    the web viewer sends) is answered with row by row: a window the overview cells say holds
+    more is answered with Cytomine's k-means clusters, read from the aggregates, whatever its
+    width. 0: no budget (only Cytomine's own clustering rules)."""
     cors_origins: str = "*"
     """Origins whose pages may read answers: ``*`` or a comma separated list (no credentials)."""
     sql_overrides: str | None = None

@@ -20,6 +20,7 @@ from server.http import annotation_kinds as kinds
 from server.http.common import envelope
 from server.http.deps import Conn, Lists, Me
 from server.params import json_body, parse_id
+from server.settings import Settings
 
 _BODY = msgspec.json.Decoder(AnnotationBody | list[AnnotationBody])
 _SEARCH = msgspec.json.Decoder(dict[str, Any])
@@ -46,6 +47,12 @@ def _envelope(obj: c.UserAnnotation, action: Action, command: int) -> Annotation
         print_message=True,
         command=command,
     )
+
+
+def _row_budget(request: Request[Any, Any, Any]) -> int:
+    """The server's row budget of a listing window (``LAMINA_WINDOW_ROW_BUDGET``)."""
+    settings: Settings = request.app.state.settings
+    return settings.window_row_budget
 
 
 def _single(raw: bytes) -> AnnotationBody:
@@ -134,7 +141,7 @@ class AnnotationController(Controller):
     ) -> ListingPage:
         """Annotations matching the query's filters, newest first."""
         query = parse_query(dict(request.query_params))
-        return await list_annotations(conn, me, query)
+        return await list_annotations(conn, me, query, budget=_row_budget(request))
 
     @post("/annotation/search", status_code=200)
     async def search(self, conn: Conn, me: Me, request: Request[Any, Any, Any]) -> ListingPage:
@@ -144,7 +151,7 @@ class AnnotationController(Controller):
         if raw.strip():
             search = json_body(raw, _SEARCH)
             params.update(search)
-        return await list_annotations(conn, me, parse_query(params))
+        return await list_annotations(conn, me, parse_query(params), budget=_row_budget(request))
 
 
 class RepeatBody(msgspec.Struct, kw_only=True):

@@ -22,6 +22,11 @@ Projects hiding users' or admins' layers show a non-manager only the layers allo
 
 Order: newest first; with track(s), by plane rank first, as Cytomine.
 
+Clusters: with ``kmeans=true`` over an image + bbox window, Cytomine's k-means rows (id, location,
+term, count, ratio) replace the annotations when Cytomine's rules say so, and, past them, when
+the overview cells say the window holds more user annotations than the server's row budget
+(``LAMINA_WINDOW_ROW_BUDGET``); see ``annotation_overview``.
+
 Paging: ``max``/``offset`` as Cytomine (``size`` counts every match). Keyset paging, a Lamina
 extension for big lists: ``afterId=<last id of the previous page>`` returns the next ``max``
 annotations with smaller ids (newest first) without counting the whole match: ``size`` and
@@ -394,13 +399,17 @@ async def check_references(conn: asyncpg.Connection, me: Principal, query: Annot
 
 
 async def list_annotations(
-    conn: asyncpg.Connection, me: Principal, query: AnnotationQuery
+    conn: asyncpg.Connection, me: Principal, query: AnnotationQuery, *, budget: int = 0
 ) -> ListingPage:
-    """One page of the annotations the caller reads, newest first."""
+    """One page of the annotations the caller reads, newest first.
+
+    With ``kmeans=true``, Cytomine's clusters instead when its rules say so or when the window
+    holds more than ``budget`` annotations (the server's row budget; 0: none).
+    """
     query = await annotation_job_filters.resolve(conn, me, query)
     await check_references(conn, me, query)
     if query.kmeans and query.kind == "user":
-        clusters = await annotation_overview.kmeans(conn, me, query)
+        clusters = await annotation_overview.kmeans(conn, me, query, budget=budget)
         if clusters is not None:
             n = clusters.size
             raw = msgspec.Raw(clusters.items)

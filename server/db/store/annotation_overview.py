@@ -8,6 +8,9 @@ It also serves Cytomine's clustered layer (``kmeans=true`` on the listing):
 Cytomine reduces a layer to k-means clusters only when the window is wide and the layer big
 (``KmeansGeometryService.mustBeReduce``); here the clusters come from the cells (weighted by
 their counts) instead of every geometry, and the count is the image's rather than the slice's.
+Past Cytomine's rules, a clustered listing also honours the server's row budget
+(``LAMINA_WINDOW_ROW_BUDGET``): a window the cells say holds more annotations than the budget
+is answered with clusters too, whatever its width, so the rows of a dense window are never read.
 """
 
 from __future__ import annotations
@@ -33,6 +36,13 @@ KMEANS_CLUSTERS = 5
 KMEANS_FROM = {4: 2_000, 3: 10_000, 2: 100_000}
 # Cells the clusters are computed from, across the window.
 KMEANS_CELLS_ACROSS = 32
+# Cells the row estimate of a window is read from, across its longer side.
+BUDGET_CELLS_ACROSS = 64
+# The listing filters the aggregates hold (AnnotationQuery fields): a listing that sets any
+# other one (tags, tracks, review state, dates, keyset...) is always listed exactly.
+_AGGREGATED = frozenset(
+    {"project", "images", "slices", "users", "terms", "bbox", "groups", "max", "offset", "kmeans"}
+)
 
 
 class OverviewImage(msgspec.Struct, frozen=True, kw_only=True):
@@ -158,17 +168,60 @@ def _kmeans_target(query: AnnotationQuery) -> tuple[int | None, int | None]:
     return image, slice_
 
 
+def budgeted(query: AnnotationQuery, budget: int) -> bool:
+    """Whether the row budget applies to ``query``: a budget is set, the page may pass it, and
+    every filter is one the aggregates hold."""
+    if budget <= 0 or 0 < query.max <= budget:
+        return False
+    defaults = type(query)()
+    return all(
+        getattr(query, name) == getattr(defaults, name)
+        for name in query.__struct_fields__
+        if name not in _AGGREGATED
+    )
+
+
+async def window_rows(
+    conn: asyncpg.Connection, image: OverviewImage, query: AnnotationQuery
+) -> float:
+    """How many user annotations the cells say the window of ``query`` holds (of its authors
+    and terms, in the layers the caller sees); no annotation is read."""
+    assert query.bbox is not None
+    box = query.bbox
+    span = max(box.maxx - box.minx, box.maxy - box.miny)
+    level = grid.stored_level(grid.level_for_cells(span, BUDGET_CELLS_ACROSS))
+    cells = grid.window(level, image.width, image.height, box.envelope)
+    args: list[Any] = [image.id, *cells[:1], *cells[2:6], query.users, query.terms]
+    args += [image.width, image.height, *box.envelope, image.viewer, image.project_id]
+    return float(await conn.fetchval(q.ANNOTATION_OVERVIEW_WINDOW_ROWS, *args))
+
+
 async def kmeans(
-    conn: asyncpg.Connection, me: Principal, query: AnnotationQuery
+    conn: asyncpg.Connection, me: Principal, query: AnnotationQuery, *, budget: int = 0
 ) -> Clusters | None:
-    """Cytomine's kmeans rows for a listing with ``kmeans=true``; None: list every annotation."""
+    """Cytomine's kmeans rows for a listing with ``kmeans=true``; None: list every annotation.
+
+    Clustered by Cytomine's rules (a wide window over a big layer), or when ``budget`` > 0
+    and the window holds more annotations than that (see ``budgeted``).
+    """
     image_id, slice_id = _kmeans_target(query)
     assert query.bbox is not None
     image = await readable_image(conn, me, image_id, slice_id)
     box = query.bbox
     threshold = kmeans_threshold(box.maxx - box.minx, image.width)
-    if threshold is None:
-        return None
+    if threshold is not None and (found := await _clusters(conn, image, query, threshold)):
+        return found
+    if budgeted(query, budget) and await window_rows(conn, image, query) > budget:
+        return await _clusters(conn, image, query, 0)
+    return None
+
+
+async def _clusters(
+    conn: asyncpg.Connection, image: OverviewImage, query: AnnotationQuery, threshold: int
+) -> Clusters | None:
+    """The clusters of the window, or None when the image's layer is under ``threshold``."""
+    assert query.bbox is not None
+    box = query.bbox
     level = grid.level_for_cells(box.maxx - box.minx, KMEANS_CELLS_ACROSS)
     cells = grid.window(level, image.width, image.height, box.envelope)
     args: list[Any] = [image.id, *cells[:6], query.users, query.terms]
@@ -183,10 +236,12 @@ __all__ = [
     "Clusters",
     "Overview",
     "OverviewImage",
+    "budgeted",
     "flush",
     "flush_pending",
     "kmeans",
     "kmeans_threshold",
     "overview",
     "readable_image",
+    "window_rows",
 ]
