@@ -59,7 +59,7 @@ added AS (
             SELECT 1 FROM annotation_term AS e
             WHERE e.annotation_id = t.id AND e.term_id = x.term_id
         )
-    ON CONFLICT (annotation_id, term_id, user_id) DO NOTHING
+    ON CONFLICT (annotation_id, term_id, user_id, image_id) DO NOTHING
     RETURNING annotation_id
 )
 SELECT

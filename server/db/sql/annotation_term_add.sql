@@ -6,7 +6,7 @@ WITH added AS (
     SELECT a.id, $2, $3, a.image_id, a.project_id, a.kind
     FROM annotation AS a
     WHERE a.id = $1
-    ON CONFLICT (annotation_id, term_id, user_id) DO NOTHING
+    ON CONFLICT (annotation_id, term_id, user_id, image_id) DO NOTHING
     RETURNING id, created, annotation_id, term_id, user_id
 )
 SELECT

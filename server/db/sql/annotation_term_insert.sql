@@ -5,4 +5,4 @@ INSERT INTO annotation_term (annotation_id, term_id, user_id, image_id, project_
 SELECT a.id, p.term_id, $3, a.image_id, a.project_id, a.kind
 FROM unnest($1::bigint [], $2::bigint []) AS p (annotation_id, term_id)
 JOIN annotation AS a ON a.id = p.annotation_id
-ON CONFLICT (annotation_id, term_id, user_id) DO NOTHING
+ON CONFLICT (annotation_id, term_id, user_id, image_id) DO NOTHING

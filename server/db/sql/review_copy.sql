@@ -13,5 +13,5 @@ SELECT
 FROM annotation AS a
 WHERE a.id = ANY($1::bigint []) AND a.kind <> 'reviewed'
 ORDER BY a.id
-ON CONFLICT (parent_id) WHERE parent_id IS NOT NULL DO NOTHING
+ON CONFLICT (parent_id, image_id) WHERE parent_id IS NOT NULL DO NOTHING
 RETURNING id, parent_id

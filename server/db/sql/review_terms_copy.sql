@@ -5,4 +5,4 @@ SELECT DISTINCT r.id, t.term_id, $2::bigint, r.image_id, r.project_id, 'reviewed
 FROM annotation AS r
 JOIN annotation_term AS t ON t.annotation_id = r.parent_id
 WHERE r.id = ANY($1::bigint [])
-ON CONFLICT (annotation_id, term_id, user_id) DO NOTHING
+ON CONFLICT (annotation_id, term_id, user_id, image_id) DO NOTHING

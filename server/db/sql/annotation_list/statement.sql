@@ -39,12 +39,12 @@ WITH g AS (
         (SELECT left(to_json(s.url)::text, -1) FROM image_server AS s ORDER BY s.id LIMIT 1) AS url
 ),
 
--- Materialized (the viewer's window): one GiST scan feeds both the count and the page (ids and
--- ctids only). Not materialized (the rest): the page becomes its own `ORDER BY id DESC LIMIT`
+-- Materialized (the viewer's window): one GiST scan feeds both the count and the page (keys
+-- only). Not materialized (the rest): the page becomes its own `ORDER BY id DESC LIMIT`
 -- query (a keyset page walks the primary key backwards and stops: 4 s -> 12 ms at 1M rows) and
 -- the count, asked only when counted, its own scan.
 matched AS /*materialized*/ (
-    SELECT a.id, a.ctid AS tid, a.slice_id
+    SELECT a.id, a.image_id, a.slice_id
     FROM annotation AS a
     CROSS JOIN g
     WHERE
@@ -55,12 +55,14 @@ matched AS /*materialized*/ (
 
 -- The page in listing order: newest first, or with a track filter (keyset pages aside) by
 -- plane rank as Cytomine, then newest first (each branch's one-time filter runs just one).
--- Sort only (id, ctid), then fetch each row of the page by its ctid (no second index probe).
+-- Sort only the keys, then fetch each row of the page by its key (image_id, id): one primary key
+-- probe per row of the page, never a row address (a ctid names a row of one table on one
+-- server, which a table distributed by image over several servers does not have).
 page AS (
     SELECT a.*
     FROM (
         (
-            SELECT m.id, m.tid, 0 AS rank FROM matched AS m
+            SELECT m.id, m.image_id, 0 AS rank FROM matched AS m
             WHERE $tracks IS NULL OR $after_id IS NOT NULL
             ORDER BY m.id DESC LIMIT $limit OFFSET $offset
         )
@@ -68,7 +70,7 @@ page AS (
         (
             SELECT
                 m.id,
-                m.tid,
+                m.image_id,
                 bs.channel + ai.channels * (bs.z_stack + ai.depth * bs."time") AS rank
             FROM matched AS m
             INNER JOIN slice_instance AS si ON m.slice_id = si.id
@@ -78,7 +80,7 @@ page AS (
             ORDER BY rank, m.id DESC LIMIT $limit OFFSET $offset
         )
     ) AS k
-    INNER JOIN annotation AS a ON a.ctid = k.tid
+    INNER JOIN annotation AS a ON k.id = a.id AND k.image_id = a.image_id
     ORDER BY k.rank, k.id DESC
 )
 

@@ -1,0 +1,198 @@
+"""The schema avoids what Citus refuses on distributed and reference tables (docs/scale-out.md).
+
+Each rule is in ``citus_rules`` with the page of Citus's documentation it comes from. What the
+schema still does against a rule is listed in ``REMAINING`` with the reason and the plan: a new
+violation fails, and so does an entry that no longer matches one (the list only shrinks).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from server.db import queries
+from tests.sql import citus_rules as rules
+from tests.sql.citus_rules import Violation
+
+pytestmark = [pytest.mark.anyio, pytest.mark.pg]
+
+
+PLANS = {
+    "overview": (
+        "overview upkeep appends the changes of each write to annotation_overview_delta; the bulk "
+        "COPY path already logs its own (lamina.overview_logged). Plan: every annotation and term "
+        "link write logs its delta rows in the same statement, then these triggers go"
+    ),
+    "references": (
+        "checks the parents of new rows once per statement (in place of foreign keys, 0020). Plan: "
+        "foreign keys to the reference tables again (Citus checks them on the node of the shard)"
+    ),
+    "cascade": (
+        "deleting a parent deletes or refuses its annotations and term links in one statement. "
+        "Plan: ON DELETE CASCADE foreign keys from the distributed tables to the reference tables "
+        "and (image_id, annotation_id) to annotation, or explicit deletes in the store"
+    ),
+    "counts": (
+        "keeps the per-image and per-project annotation counters (reference table rows) current. "
+        "Plan: the annotation writes bump the counters themselves, per image, in the same statement"
+    ),
+    "forget": (
+        "removes the properties, tags, descriptions, attached files, comments or group links of "
+        "deleted rows. Plan: explicit deletes in the delete statements of the store"
+    ),
+    "image_count": (
+        "row trigger keeping project.count_images current. Plan: the image insert and delete "
+        "statements update the project's count themselves"
+    ),
+}
+"""Why each remaining construct is there, and how it goes away."""
+
+REMAINING: dict[str, str] = {
+    "trigger annotation.annotation_count_added": PLANS["counts"],
+    "trigger annotation.annotation_count_removed": PLANS["counts"],
+    "trigger annotation.annotation_overview_added": PLANS["overview"],
+    "trigger annotation.annotation_overview_removed": PLANS["overview"],
+    "trigger annotation.annotation_overview_changed": PLANS["overview"],
+    "trigger annotation_term.annotation_overview_term_added": PLANS["overview"],
+    "trigger annotation_term.annotation_overview_term_removed": PLANS["overview"],
+    "trigger annotation.annotation_references_added": PLANS["references"],
+    "trigger annotation.annotation_references_changed": PLANS["references"],
+    "trigger annotation_term.annotation_term_references_added": PLANS["references"],
+    "trigger annotation_term.annotation_term_references_changed": PLANS["references"],
+    "trigger annotation.annotation_terms_cascade": PLANS["cascade"],
+    "trigger image_instance.annotation_cascade": PLANS["cascade"],
+    "trigger slice_instance.annotation_cascade": PLANS["cascade"],
+    "trigger project.annotation_cascade": PLANS["cascade"],
+    "trigger term.annotation_term_cascade": PLANS["cascade"],
+    "trigger sec_user.annotation_references_kept": PLANS["cascade"],
+    "trigger annotation.annotation_comments_forget": PLANS["forget"],
+    "trigger annotation.annotation_links_cascade": PLANS["forget"],
+    "trigger image_instance.image_instance_count": PLANS["image_count"],
+    **{
+        f"trigger {table}.{table}_{what}_forget": PLANS["forget"]
+        for table in (
+            "abstract_image",
+            "annotation",
+            "image_instance",
+            "ontology",
+            "project",
+            "storage",
+            "term",
+            "track",
+        )
+        for what in ("metadata", "attached_file", "description")
+    },
+}
+"""Violations still in the schema, by key: why each is there and how it goes away."""
+
+
+async def _violations(db: asyncpg.Connection) -> list[Violation]:
+    found = [
+        *await rules.key_violations(db),
+        *await rules.foreign_key_violations(db),
+        *await rules.trigger_violations(db),
+        *await rules.column_violations(db),
+    ]
+    texts = rules.statement_texts(queries.SQL_DIR) | await rules.function_texts(db)
+    for name, text in texts.items():
+        found += rules.text_violations(name, text)
+    return found
+
+
+async def test_the_schema_avoids_what_citus_refuses_beyond_the_listed_remainder(
+    db: asyncpg.Connection,
+) -> None:
+    new = [f"{v.key}: {v.message}" for v in await _violations(db) if v.key not in REMAINING]
+    assert new == [], "constructs Citus refuses (docs/scale-out.md):\n" + "\n".join(new)
+
+
+async def test_every_listed_remainder_is_still_a_violation(db: asyncpg.Connection) -> None:
+    """A fixed construct leaves the list, so the list says what is left."""
+    keys = {v.key for v in await _violations(db)}
+    assert sorted(set(REMAINING) - keys) == []
+
+
+async def test_the_plan_names_every_table_once(db: asyncpg.Connection) -> None:
+    existing = await rules.tables(db)
+    planned = [*rules.DISTRIBUTED, *rules.REFERENCE]
+    assert len(set(planned)) == len(planned)
+    assert sorted(set(planned) - existing) == []
+
+
+async def test_the_annotation_tables_keep_their_keys_with_image_id(
+    db: asyncpg.Connection,
+) -> None:
+    """The key of an annotation, a term link and a track link is (id, image_id), and the
+    track link names its annotation by both columns."""
+    keys = await db.fetch(
+        "SELECT conrelid::regclass::text AS tbl, pg_get_constraintdef(oid) AS def"
+        " FROM pg_constraint WHERE contype IN ('p', 'f')"
+        " AND conrelid::regclass::text IN ('annotation', 'annotation_term', 'annotation_track')"
+    )
+    defs = {(r["tbl"], r["def"]) for r in keys}
+    assert ("annotation", "PRIMARY KEY (id, image_id)") in defs
+    assert ("annotation_term", "PRIMARY KEY (id, image_id)") in defs
+    assert (
+        "annotation_track",
+        "FOREIGN KEY (image_id, annotation_id) REFERENCES annotation(image_id, id)"
+        " ON DELETE CASCADE",
+    ) in defs
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("SELECT a.* FROM annotation AS a JOIN k ON a.ctid = k.tid", "ctid s"),
+        ("UPDATE annotation SET image_id = $2 WHERE id = $1", "update s"),
+        ("UPDATE annotation_term AS t SET kind = 'x', image_id = 3 FROM y", "update s"),
+    ],
+)
+def test_a_statement_using_ctid_or_moving_a_row_to_another_image_is_caught(
+    text: str, key: str
+) -> None:
+    assert [v.key for v in rules.text_violations("s", text)] == [key]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "-- no ctid here\nSELECT 1",
+        "UPDATE annotation SET slice_id = $2 WHERE image_id = $3",
+        "UPDATE project SET image_id = 1",
+    ],
+)
+def test_comments_other_columns_and_other_tables_are_not_flagged(text: str) -> None:
+    assert rules.text_violations("s", text) == []
+
+
+DISTRIBUTE_SCRIPT = Path(__file__).parents[2] / "scripts" / "citus" / "distribute.sql"
+"""What the compose ``citus`` profile runs on the coordinator."""
+
+
+def _script_calls(function: str) -> list[str]:
+    text = DISTRIBUTE_SCRIPT.read_text(encoding="utf-8")
+    return re.findall(rf"{function}\(\s*'(\w+)'", text)
+
+
+def test_the_cluster_script_distributes_the_planned_tables() -> None:
+    assert sorted(_script_calls("create_distributed_table")) == sorted(rules.DISTRIBUTED)
+    assert sorted(_script_calls("create_reference_table")) == sorted(rules.REFERENCE)
+
+
+async def test_the_cluster_script_makes_each_reference_table_after_those_it_references(
+    db: asyncpg.Connection,
+) -> None:
+    order = _script_calls("create_reference_table")
+    links = await db.fetch(
+        "SELECT conrelid::regclass::text AS src, confrelid::regclass::text AS dst"
+        " FROM pg_constraint WHERE contype = 'f'"
+    )
+    early = [
+        f"{r['src']} before {r['dst']}"
+        for r in links
+        if r["src"] in order and r["dst"] in order and order.index(r["src"]) < order.index(r["dst"])
+    ]
+    assert early == []
