@@ -14,7 +14,10 @@ such a route a connection:
   have replayed past that position, that caller's replica reads go to the primary. The
   record is forgotten after ``max_lag`` plus two ticks: by then every standby still read from
   has the write. A write that failed records no position; its caller reads from the primary
-  for that same window instead.
+  for that same window instead. The position is also announced (``NOTIFY lamina_writes``), so
+  the other workers, on this machine or another, record it too: they hear it within the
+  notification's delivery time, and while their listening connection is lost they send every
+  read to the primary.
 - **Failures.** A standby that refuses connections or errors is marked down and the read
   goes to the next one, then to the primary; the monitor brings it back once it answers.
 """
@@ -35,6 +38,7 @@ import asyncpg
 from litestar import Litestar
 
 from server.db import queries as q
+from server.db.listener import Listener
 from server.db.pool import (
     SAFE_METHODS,
     SESSION_SETTINGS,
@@ -47,6 +51,8 @@ from server.settings import Settings
 
 log = logging.getLogger(__name__)
 
+CHANNEL = "lamina_writes"
+"""Where each write's ``"<caller> <lsn>"`` is announced to every worker (see ``tracking``)."""
 REPLICA: Final = {"replica": True}
 """Route option of the handlers that read only and may read from a replica."""
 
@@ -98,6 +104,7 @@ class ReadRouter:
         self._samples: deque[tuple[float, int]] = deque()
         self._turn = itertools.count()
         self._monitor: asyncio.Task[None] | None = None
+        self._deaf_until = float("-inf")
 
     # -- routing ---------------------------------------------------------------------------
 
@@ -111,10 +118,14 @@ class ReadRouter:
             return None
         return record[0]
 
+    def usable(self) -> list[Replica]:
+        """Replicas up and fresh enough to read from now."""
+        now = time.monotonic()
+        return [r for r in self.replicas if r.up and now - r.fresh_at <= self.max_lag]
+
     def _ranked(self) -> list[Replica]:
         """Usable replicas, least busy first, ties in turn (round robin)."""
-        now = time.monotonic()
-        usable = [r for r in self.replicas if r.up and now - r.fresh_at <= self.max_lag]
+        usable = self.usable()
         if len(usable) > 1:
             shift = next(self._turn) % len(usable)
             usable = usable[shift:] + usable[:shift]
@@ -133,7 +144,7 @@ class ReadRouter:
     async def _replica_conn(self, caller: int | None) -> tuple[Replica, Any] | None:
         """A connection on a usable standby that has the caller's writes; None: none."""
         need = self._needs(caller) if caller is not None else None
-        if need == _PRIMARY:
+        if need == _PRIMARY or self._deaf_until > time.monotonic():
             return None
         for replica in self._ranked():
             try:
@@ -191,9 +202,20 @@ class ReadRouter:
             self._record(caller, _PRIMARY)
             raise
         try:
-            self._record(caller, int(await conn.fetchval(q.WAL_INSERT_LSN)))
+            self._record(caller, int(await conn.fetchval(q.WAL_WRITE_ANNOUNCE, caller)))
         except _FAILED:
             self._record(caller, _PRIMARY)
+
+    def heard(self, payload: str) -> None:
+        """Another worker's (or this one's) announcement ``"<caller> <lsn>"`` of a write."""
+        caller, _, lsn = payload.partition(" ")
+        known = self._needs(int(caller))
+        if known != _PRIMARY and int(lsn) > (known or -1):
+            self._record(int(caller), int(lsn))
+
+    def deaf(self) -> None:
+        """Announcements may have been missed: every read goes to the primary for a while."""
+        self._deaf_until = time.monotonic() + self.remember
 
     # -- monitor ---------------------------------------------------------------------------------
 
@@ -263,13 +285,26 @@ class ReadRouter:
 
 
 @asynccontextmanager
-async def read_replicas(app: Litestar) -> AsyncIterator[None]:
-    """The worker's ``ReadRouter`` as ``state.reads`` (over no replica when none is set)."""
-    app.state.reads = await ReadRouter.open(app.state.pool, app.state.settings)
+async def read_router(primary: asyncpg.Pool, settings: Settings) -> AsyncIterator[ReadRouter]:
+    """A worker's ``ReadRouter``, hearing the other workers' writes while replicas are set."""
+    reads = await ReadRouter.open(primary, settings)
     try:
-        yield
+        if not reads.replicas:
+            yield reads
+            return
+        assert settings.database_url is not None
+        listener = Listener(settings.database_url, CHANNEL, reads.heard, on_lost=reads.deaf)
+        async with listener.running():
+            yield reads
     finally:
-        await app.state.reads.close()
+        await reads.close()
+
+
+@asynccontextmanager
+async def read_replicas(app: Litestar) -> AsyncIterator[None]:
+    """Lifespan: the worker's ``ReadRouter`` as ``state.reads`` (with no replica when unset)."""
+    async with read_router(app.state.pool, app.state.settings) as app.state.reads:
+        yield
 
 
 async def _replica_pool(url: str, settings: Settings) -> asyncpg.Pool:
@@ -296,4 +331,12 @@ def _safe(url: str) -> str:
     return f"{head.split(':', 2)[0]}:…@{tail}" if at and head.count(":") > 1 else url
 
 
-__all__ = ["ReadRouter", "Replica", "on_standby", "read_replicas"]
+__all__ = [
+    "CHANNEL",
+    "REPLICA",
+    "ReadRouter",
+    "Replica",
+    "on_standby",
+    "read_replicas",
+    "read_router",
+]

@@ -25,6 +25,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from server.db.cluster import Cluster, _as_owner, _chown
+from server.db.replicas import ReadRouter, read_router
 from server.db.store.accounts import NewAccount
 from server.settings import Settings, load_settings
 from tests.assertions import assert_status
@@ -120,6 +121,14 @@ async def settings(request: pytest.FixtureRequest, database_url: str, standby: S
     )
 
 
+async def in_use(reads: ReadRouter) -> None:
+    """Wait until the router has seen the standby up to date (its monitor ticks each second)."""
+    deadline = time.monotonic() + REPLAY_TIMEOUT_S
+    while not reads.usable():
+        assert time.monotonic() < deadline, "the standby never became usable"
+        await asyncio.sleep(0.05)
+
+
 class Scene(msgspec.Struct, kw_only=True):
     """Alice's project (Bob a contributor), the client, a primary connection and the standby."""
 
@@ -170,9 +179,11 @@ async def scene(
     alice: NewAccount,
     bob: NewAccount,
     standby: Standby,
+    app: Litestar,
 ) -> AsyncIterator[Scene]:
     world = await make_world(client, db, alice, bob)
     await standby.caught_up()
+    await in_use(app.state.reads)
     dbname = urlsplit(database_url).path.lstrip("/")
     yield Scene(
         client=client, db=db, alice=alice, bob=bob, world=world, standby=standby, dbname=dbname
@@ -298,3 +309,26 @@ def test_replica_urls_are_split_on_commas() -> None:
     found = load_settings({"LAMINA_DATABASE_REPLICA_URLS": " postgresql://a/x, postgres://b/x ,"})
     assert found.replica_urls == ("postgresql://a/x", "postgres://b/x")
     assert Settings().replica_urls == ()
+
+
+async def test_another_worker_sends_the_writer_to_the_primary_too(
+    scene: Scene, settings: Settings
+) -> None:
+    pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=2)
+    try:
+        async with read_router(pool, settings) as other_worker:
+            await in_use(other_worker)
+            await scene.standby.pause()
+            made = await create(scene.client, scene.alice, scene.world.image, square(200, 10))
+            deadline = time.monotonic() + 5.0
+            while not await count_of(other_worker, scene.alice, made["id"]):
+                assert time.monotonic() < deadline, "the other worker read from the replica"
+                await asyncio.sleep(0.02)
+            assert not await count_of(other_worker, scene.bob, made["id"])
+    finally:
+        await pool.close()
+
+
+async def count_of(reads: ReadRouter, who: NewAccount, annotation: int) -> int:
+    async with reads.read(who.id) as conn:
+        return int(await conn.fetchval("SELECT count(*) FROM annotation WHERE id = $1", annotation))
