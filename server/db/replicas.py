@@ -105,6 +105,7 @@ class ReadRouter:
         self._turn = itertools.count()
         self._monitor: asyncio.Task[None] | None = None
         self._deaf_until = float("-inf")
+        self._lost = False
 
     # -- routing ---------------------------------------------------------------------------
 
@@ -214,8 +215,13 @@ class ReadRouter:
             self._record(int(caller), int(lsn))
 
     def deaf(self) -> None:
-        """Announcements may have been missed: every read goes to the primary for a while."""
-        self._deaf_until = time.monotonic() + self.remember
+        """The listening connection was lost, or is back (``Listener`` calls in turn).
+
+        Announcements may be missed meanwhile: every read goes to the primary while it is lost
+        and for the memory window after it is back.
+        """
+        self._lost = not self._lost
+        self._deaf_until = float("inf") if self._lost else time.monotonic() + self.remember
 
     # -- monitor ---------------------------------------------------------------------------------
 

@@ -329,6 +329,23 @@ async def test_another_worker_sends_the_writer_to_the_primary_too(
         await pool.close()
 
 
+async def test_a_worker_that_may_have_missed_writes_reads_from_the_primary(scene: Scene) -> None:
+    await scene.standby.pause()
+    row = await scene.insert(100)
+    assert row not in await scene.listed(scene.bob)
+
+    # Drop the worker's listening connection: announcements of writes could be missed now.
+    ended = await scene.db.fetchval(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND query LIKE 'LISTEN%lamina_writes%'"
+    )
+    assert ended == 1
+    deadline = time.monotonic() + 5.0
+    while row not in await scene.listed(scene.bob):
+        assert time.monotonic() < deadline, "reads stayed on the replica"
+        await asyncio.sleep(0.02)
+
+
 async def count_of(reads: ReadRouter, who: NewAccount, annotation: int) -> int:
     async with reads.read(who.id) as conn:
         return int(await conn.fetchval("SELECT count(*) FROM annotation WHERE id = $1", annotation))
