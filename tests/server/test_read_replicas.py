@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import subprocess
 import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -24,13 +23,14 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from server.db.cluster import Cluster, _as_owner, _chown
+from server.db.cluster import Cluster
 from server.db.replicas import ReadRouter, read_router
 from server.db.store.accounts import NewAccount
 from server.settings import Settings, load_settings
 from tests.assertions import assert_status
 from tests.server.annotation_helpers import World, create, make_world, square
 from tests.server.project_helpers import auth
+from tests.server.standby_helpers import standby_of
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
 
@@ -85,21 +85,7 @@ def standby(pg_template: str) -> Iterator[Standby]:
     if "host" not in query:
         pytest.skip("needs the suite's own cluster (a unix socket to copy it from)")
     root = Path(tempfile.mkdtemp(prefix="lamina-standby-"))
-    cluster = Cluster(root, fast_unsafe=True)
-    for d in (cluster.root, cluster.socket_dir):
-        d.mkdir(parents=True, exist_ok=True)
-        _chown(d)
-    cluster.log.touch()
-    _chown(cluster.log)
-    # The primary's defaults (wal_level=replica, max_wal_senders, the "local replication"
-    # line initdb writes) allow it; -R writes primary_conninfo and standby.signal.
-    base = [str(cluster.bin / "pg_basebackup"), "-D", str(cluster.pgdata), "-R", "-X", "stream"]
-    base += ["-c", "fast", "-h", query["host"][0], "-p", query.get("port", ["5432"])[0]]
-    done = subprocess.run(
-        _as_owner([*base, "-U", "lamina"]), capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    cluster.start()
+    cluster = standby_of(pg_template, root, fast_unsafe=True)
     try:
         yield Standby(cluster, pg_template)
     finally:
