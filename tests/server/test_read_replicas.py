@@ -187,6 +187,18 @@ async def test_a_read_from_the_replica_sees_a_row_once_it_is_replayed(scene: Sce
     assert row in await scene.listed(scene.bob)
 
 
+async def test_a_search_by_post_reads_from_the_replica_and_counts_as_no_write(
+    scene: Scene,
+) -> None:
+    await scene.standby.pause()
+    row = await scene.insert(100)
+    body = {"image": scene.world.image}
+    r = await scene.client.post("/api/annotation/search.json", json=body, auth=auth(scene.bob))
+    assert_status(r, 200)
+    assert row not in {a["id"] for a in r.json()["collection"]}
+    assert row not in await scene.listed(scene.bob)  # still on the replica afterwards
+
+
 @pytest.mark.parametrize("settings", [2.0], indirect=True)
 async def test_a_replica_lagging_past_the_bound_is_left_for_the_primary(scene: Scene) -> None:
     await scene.standby.pause()
