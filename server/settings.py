@@ -60,7 +60,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     overview_refresh_seconds: Annotated[float, msgspec.Meta(gt=0)] = 2.0
     """Most seconds the stored overview aggregates lag the annotations (plus one pass): each
     worker folds the logged changes in at this interval. Reads of an image's overview, vector
-    tiles and clustered listing flush that image first, so they are always exact."""
+    tiles and clustered listing flush that image first, so they are always exact (on a read
+    replica they cannot: there they lag by this bound plus the replica's)."""
     cors_origins: str = "*"
     """Origins whose pages may read answers: ``*`` or a comma separated list (no credentials)."""
     sql_overrides: str | None = None
