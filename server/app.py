@@ -21,6 +21,7 @@ from server.db.listing import provide_list_params
 from server.db.overview_refresh import overview_refresh
 from server.db.pool import db_pool, provide_anonymous_conn, provide_conn
 from server.db.position_channel import position_channel
+from server.db.replicas import read_replicas
 from server.errors import EXCEPTION_HANDLERS
 from server.http import ROUTES
 from server.http.catalog import operation_id_creator
@@ -53,6 +54,7 @@ def create_app(settings: Settings) -> Litestar:
         route_handlers=ROUTES,
         lifespan=[
             db_pool,
+            read_replicas,
             auth_state,
             ingest_state,
             imaging_state,

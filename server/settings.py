@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import msgspec
 
@@ -31,6 +32,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     database_wait_seconds: float = 2.0
     """How long a request waits to connect to the database or for a pooled connection before
     it is answered 503 (the database is down, unreachable or saturated)."""
+    database_replica_urls: str | None = None
+    """Comma separated PostgreSQL URLs of streaming (hot standby) replicas of the database; the
+    read routes that may lag are served from them (see docs/read-replicas.md)."""
+    replica_max_lag_seconds: Annotated[float, msgspec.Meta(gt=0)] = 5.0
+    """A replica further behind the primary than this is not read from until it catches up."""
     date_skew_seconds: int = 300
     """API-key signatures whose Date is further from the server clock are refused."""
     pathless_signatures: bool = True
@@ -54,7 +60,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     overview_refresh_seconds: Annotated[float, msgspec.Meta(gt=0)] = 2.0
     """Most seconds the stored overview aggregates lag the annotations (plus one pass): each
     worker folds the logged changes in at this interval. Reads of an image's overview, vector
-    tiles and clustered listing flush that image first, so they are always exact."""
+    tiles and clustered listing flush that image first, so they are always exact (on a read
+    replica they cannot: there they lag by this bound plus the replica's)."""
     window_row_budget: Annotated[int, msgspec.Meta(ge=0)] = 1000
     """Most annotations a clustered listing window (``kmeans=true`` with an image and a bbox, what
     the web viewer sends) is answered with row by row: a window the overview cells say holds
@@ -80,6 +87,21 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     """Where each running job gets its own working directory (removed when it ends)."""
     runner_host: str | None = None
     """URL the algorithms reach the server at; unset, the public URL or ``http://host:port``."""
+
+    def __post_init__(self) -> None:
+        """Refuse replica URLs that are not PostgreSQL URLs (msgspec reports the ValueError)."""
+        for url in self.replica_urls:
+            if urlsplit(url).scheme not in ("postgres", "postgresql"):
+                raise ValueError(
+                    f"LAMINA_DATABASE_REPLICA_URLS: {url!r} is not a postgresql:// URL "
+                    "(expected comma separated postgresql://... URLs)"
+                )
+
+    @property
+    def replica_urls(self) -> tuple[str, ...]:
+        """The replica URLs, in the order given (none when unset or blank)."""
+        raw = self.database_replica_urls or ""
+        return tuple(url.strip() for url in raw.split(",") if url.strip())
 
     @property
     def base_url(self) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import asyncpg
-from litestar import Litestar
+from litestar import Litestar, Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 
@@ -16,7 +16,13 @@ from server.db import queries
 from server.principal import Principal
 from server.settings import Settings
 
+if TYPE_CHECKING:
+    from server.db.replicas import ReadRouter
+
 log = logging.getLogger(__name__)
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+"""Methods that read only: they may read from a replica and record no write."""
 
 
 class DatabaseUnavailable(Exception):
@@ -100,19 +106,31 @@ async def provide_anonymous_conn(state: State) -> AsyncIterator[asyncpg.Connecti
 
 
 async def provide_conn(
-    state: State, me: NamedDependency[Principal]
+    request: Request[Any, Any, Any], state: State, me: NamedDependency[Principal]
 ) -> AsyncIterator[asyncpg.Connection]:
     """The connection of an authenticated request, acquired only once ``me`` is resolved.
 
     Litestar resolves sibling dependencies concurrently and does not clean up a generator
     dependency when a sibling fails; depending on ``me`` orders the two, so a request
-    refused by authentication never holds a connection.
+    refused by authentication never holds a connection. Routes marked ``opt=REPLICA`` only
+    read (``POST /annotation/search`` included) and go through the read router (a replica
+    when one fits); the others use the primary, where a write records the position the
+    caller's next reads must see.
     """
-    async with connection(state.pool, state.settings.database_wait_seconds) as conn:
+    reads: ReadRouter = state.reads
+    if request.route_handler.opt.get("replica"):
+        async with reads.read(me.id) as conn:
+            yield conn
+        return
+    async with (
+        connection(state.pool, state.settings.database_wait_seconds) as conn,
+        reads.tracking(request.method, me.id, conn),
+    ):
         yield conn
 
 
 __all__ = [
+    "SAFE_METHODS",
     "SESSION_SETTINGS",
     "UNAVAILABLE",
     "DatabaseUnavailable",

@@ -62,6 +62,9 @@ def use_overrides(folder: str | None) -> list[str]:
 
 
 COMMAND_INSERT = _load("command_insert")
+WAL_INSERT_LSN = _load("wal_insert_lsn")
+WAL_REPLAY_LSN = _load("wal_replay_lsn")
+WAL_WRITE_ANNOUNCE = _load("wal_write_announce")
 PRINCIPAL_BY_PUBLIC_KEY = _load("principal_by_public_key")
 PRINCIPAL_BY_ID = _load("principal_by_id")
 SIGNING_KEY_INSERT = _load("signing_key_insert")

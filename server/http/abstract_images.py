@@ -13,6 +13,7 @@ from contracts import _generated as c
 from contracts.envelopes import Page, page
 from contracts.errors import NotFound
 from server import ingest
+from server.db.replicas import REPLICA
 from server.db.store import abstract_slices, image_servers, images, uploaded_files, uploads
 from server.db.store.images import AbstractImageFilter
 from server.db.store.uploaded_files import UploadedFileBody
@@ -143,7 +144,7 @@ class AbstractImageController(Controller):
         where = AbstractImageFilter(unused_only=True)
         return await images.list_images(conn, me, list_params, where)
 
-    @get("/abstractimage/{image_id:int}")
+    @get("/abstractimage/{image_id:int}", opt=REPLICA)
     async def show(self, conn: Conn, me: Me, image_id: FromPath[int]) -> c.AbstractImage:
         """One abstract image."""
         return await images.get(conn, me, image_id)
@@ -188,14 +189,14 @@ class AbstractImageController(Controller):
         """Formats this server reads (through large-image's tile sources)."""
         return page(list(FORMATS), size=len(FORMATS), offset=0, max_=0)
 
-    @get("/abstractimage/{image_id:int}/abstractslice")
+    @get("/abstractimage/{image_id:int}/abstractslice", opt=REPLICA)
     async def slices(
         self, conn: Conn, me: Me, list_params: Lists, image_id: FromPath[int]
     ) -> Page[c.AbstractSlice]:
         """Abstract slices of an abstract image, by rank."""
         return await images.slices_of_image(conn, me, image_id, list_params)
 
-    @get("/abstractslice/{slice_id:int}")
+    @get("/abstractslice/{slice_id:int}", opt=REPLICA)
     async def slice(self, conn: Conn, me: Me, slice_id: FromPath[int]) -> c.AbstractSlice:
         """One abstract slice."""
         return await images.slice_get(conn, me, slice_id)

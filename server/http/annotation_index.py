@@ -7,6 +7,7 @@ from litestar.params import FromPath
 
 from contracts import _generated as c
 from contracts.envelopes import Page
+from server.db.replicas import REPLICA
 from server.db.store import annotation_index as store
 from server.http.deps import Conn, Lists, Me
 
@@ -17,7 +18,7 @@ class AnnotationIndexController(Controller):
     path = "/api"
     tags = ["AnnotationIndex"]
 
-    @get("/sliceinstance/{slice_id:int}/annotationindex")
+    @get("/sliceinstance/{slice_id:int}/annotationindex", opt=REPLICA)
     async def by_slice(
         self, conn: Conn, me: Me, slice_id: FromPath[int], list_params: Lists
     ) -> Page[c.AnnotationIndex]:

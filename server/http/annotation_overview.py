@@ -10,6 +10,7 @@ from litestar.params import FromPath, FromQuery
 import spatial
 import tiling.etag
 from contracts.errors import Invalid
+from server.db.replicas import REPLICA
 from server.db.store import annotation_mvt, annotation_overview
 from server.db.store.annotation_mvt import TileQuery
 from server.db.store.annotation_overview import Overview
@@ -35,7 +36,7 @@ class AnnotationOverviewController(Controller):
     path = "/api/imageinstance/{image_id:int}/annotation"
     tags = ["AnnotationOverview"]
 
-    @get("/overview")
+    @get("/overview", opt=REPLICA)
     async def overview(
         self,
         conn: Conn,
@@ -57,7 +58,7 @@ class AnnotationOverviewController(Controller):
             terms=id_filter(terms, name="terms"),
         )
 
-    @get("/mvt/zoom/{z:int}/tx/{tx:int}/ty/{ty:str}")
+    @get("/mvt/zoom/{z:int}/tx/{tx:int}/ty/{ty:str}", opt=REPLICA)
     async def vector_tile(
         self,
         conn: Conn,

@@ -8,6 +8,7 @@ from litestar.params import FromPath, JSONBody
 
 from contracts import _generated as c
 from contracts.envelopes import Page
+from server.db.replicas import REPLICA
 from server.db.store import image_instances as store
 from server.db.store import slice_instances
 from server.db.store.image_instances import InstanceFilter
@@ -33,7 +34,7 @@ class ImageInstanceController(Controller):
         )
         return envelope(c.ImageInstanceEnvelope, obj, action="ADD", command=command)
 
-    @get("/imageinstance/{instance_id:int}")
+    @get("/imageinstance/{instance_id:int}", opt=REPLICA)
     async def show(self, conn: Conn, me: Me, instance_id: FromPath[int]) -> c.ImageInstance:
         """One image instance."""
         return await store.get(conn, me, instance_id)
@@ -54,7 +55,7 @@ class ImageInstanceController(Controller):
         obj, command = await store.delete(conn, me, instance_id)
         return envelope(c.ImageInstanceEnvelope, obj, action="DELETE", command=command)
 
-    @get("/project/{project_id:int}/imageinstance")
+    @get("/project/{project_id:int}/imageinstance", opt=REPLICA)
     async def of_project(
         self, conn: Conn, me: Me, list_params: Lists, project_id: FromPath[int]
     ) -> Page[c.ImageInstance]:
@@ -110,7 +111,7 @@ class SliceInstanceController(Controller):
     path = "/api"
     tags = ["Slice instance"]
 
-    @get("/sliceinstance/{slice_id:int}")
+    @get("/sliceinstance/{slice_id:int}", opt=REPLICA)
     async def show(self, conn: Conn, me: Me, slice_id: FromPath[int]) -> c.SliceInstance:
         """One slice instance."""
         return await store.slice_get(conn, me, slice_id)
@@ -129,19 +130,22 @@ class SliceInstanceController(Controller):
         obj, command = await slice_instances.delete(conn, me, slice_id)
         return envelope(c.SliceInstanceEnvelope, obj, action="DELETE", command=command)
 
-    @get("/imageinstance/{instance_id:int}/sliceinstance")
+    @get("/imageinstance/{instance_id:int}/sliceinstance", opt=REPLICA)
     async def of_image(
         self, conn: Conn, me: Me, list_params: Lists, instance_id: FromPath[int]
     ) -> Page[c.SliceInstance]:
         """Slices of an image instance, by rank."""
         return await store.slices(conn, me, instance_id, list_params)
 
-    @get("/imageinstance/{instance_id:int}/sliceinstance/reference")
+    @get("/imageinstance/{instance_id:int}/sliceinstance/reference", opt=REPLICA)
     async def reference(self, conn: Conn, me: Me, instance_id: FromPath[int]) -> c.SliceInstance:
         """The plane shown by default (first channel, middle z, first time point)."""
         return await store.slice_at(conn, me, instance_id)
 
-    @get("/imageinstance/{instance_id:int}/{channel:int}/{z_stack:int}/{time:int}/sliceinstance")
+    @get(
+        "/imageinstance/{instance_id:int}/{channel:int}/{z_stack:int}/{time:int}/sliceinstance",
+        opt=REPLICA,
+    )
     async def at(
         self,
         conn: Conn,

@@ -10,6 +10,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from contracts import _generated as c
 from contracts.envelopes import Page
+from server.db.replicas import REPLICA
 from server.db.store import projects
 from server.db.store.projects import (
     ListExtras,
@@ -29,7 +30,7 @@ class ProjectController(Controller):
     path = "/api"
     tags = ["Project"]
 
-    @get("/project")
+    @get("/project", opt=REPLICA)
     async def list_projects(
         self,
         conn: Conn,
@@ -58,7 +59,7 @@ class ProjectController(Controller):
         obj, command = await projects.create(conn, me, data)
         return envelope(c.ProjectEnvelope, obj, action="ADD", command=command)
 
-    @get("/project/{project_id:int}")
+    @get("/project/{project_id:int}", opt=REPLICA)
     async def show(self, conn: Conn, me: Me, project_id: FromPath[int]) -> c.Project:
         """One project."""
         return await projects.get(conn, me, project_id)

@@ -11,6 +11,7 @@ from litestar.params import FromPath
 from contracts import _generated as c
 from contracts.envelopes import BulkResult, Page, page
 from contracts.errors import Invalid, NotFound
+from server.db.replicas import REPLICA
 from server.db.store import user_annotation_extras as extras
 from server.db.store import user_annotations as store
 from server.db.store.annotation_listing import ListingPage, list_annotations, parse_query
@@ -100,7 +101,7 @@ class AnnotationController(Controller):
         """Every user annotation without geometry, newest first (admins only)."""
         return await extras.list_light(conn, me, list_params.max, list_params.offset)
 
-    @get(["/annotation/{annotation_id:int}", "/userannotation/{annotation_id:int}"])
+    @get(["/annotation/{annotation_id:int}", "/userannotation/{annotation_id:int}"], opt=REPLICA)
     async def show(
         self, conn: Conn, me: Me, annotation_id: FromPath[int], request: Request[Any, Any, Any]
     ) -> c.UserAnnotation | c.AlgoAnnotation | c.ReviewedAnnotation:
@@ -135,7 +136,7 @@ class AnnotationController(Controller):
         obj, command = await store.delete(conn, me, annotation_id)
         return _envelope(obj, "DELETE", command)
 
-    @get(["/annotation", "/annotation/search"])
+    @get(["/annotation", "/annotation/search"], opt=REPLICA)
     async def list_annotations(
         self, conn: Conn, me: Me, request: Request[Any, Any, Any]
     ) -> ListingPage:
@@ -143,7 +144,7 @@ class AnnotationController(Controller):
         query = parse_query(dict(request.query_params))
         return await list_annotations(conn, me, query, budget=_row_budget(request))
 
-    @post("/annotation/search", status_code=200)
+    @post("/annotation/search", status_code=200, opt=REPLICA)
     async def search(self, conn: Conn, me: Me, request: Request[Any, Any, Any]) -> ListingPage:
         """The listing with a JSON body merged over the query string."""
         raw = await request.body()

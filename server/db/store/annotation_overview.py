@@ -23,6 +23,7 @@ import msgspec
 import spatial
 from contracts.errors import Invalid, NotFound
 from server.db import queries as q
+from server.db.replicas import on_standby
 from server.db.store import acl
 from server.principal import Principal
 from spatial import grid
@@ -100,9 +101,12 @@ async def readable_image(
     """The image (or the slice's image) if the caller reads its project; NotFound otherwise.
 
     Its pending aggregate changes are flushed first, so the cells and version read next
-    account for every committed write.
+    account for every committed write. A read replica cannot write: there the cells are as
+    the primary's refresh pass left them (stale by at most ``overview_refresh_seconds`` plus
+    the replica's lag, the bound of every read served from a replica).
     """
-    await flush(conn, image_id, slice_id, wait=True)
+    if not on_standby(conn):
+        await flush(conn, image_id, slice_id, wait=True)
     row = await conn.fetchrow(q.ANNOTATION_OVERVIEW_IMAGE, image_id, slice_id)
     if row is None:
         if image_id is None:
