@@ -11,8 +11,9 @@
 -- $groups text[]
 -- $tracks bigint[]
 -- $after_id bigint
--- -> size bigint (every match; NULL when not counted), found bigint (items in this page),
---    items bytea (UTF-8 JSON array, newest first; with tracks by plane rank first)
+-- -> rows in order: first, when counted, one with size (every match) and no items; then one per
+--    run of up to 50 consecutive items of the page: found (items in it) and items (bytea, those
+--    UTF-8 JSON objects joined by commas; newest first, with tracks by plane rank first)
 
 WITH g AS (
     SELECT
@@ -56,38 +57,48 @@ matched AS /*materialized*/ (
 -- The page in listing order: newest first, or with a track filter (keyset pages aside) by
 -- plane rank as Cytomine, then newest first (each branch's one-time filter runs just one).
 -- Sort only (id, ctid), then fetch each row of the page by its ctid (no second index probe).
+-- Rows are numbered into runs of 50 (chunk): each run is aggregated and sent on its own, so
+-- no text of the whole page is ever built (a 10k-row page is ~15 MB, and growing, copying and
+-- sending one such value cost more than building it).
 page AS (
-    SELECT a.*
+    SELECT a.*, k.chunk
     FROM (
-        (
-            SELECT m.id, m.tid, 0 AS rank FROM matched AS m
-            WHERE $tracks IS NULL OR $after_id IS NOT NULL
-            ORDER BY m.id DESC LIMIT $limit OFFSET $offset
-        )
-        UNION ALL
-        (
-            SELECT
-                m.id,
-                m.tid,
-                bs.channel + ai.channels * (bs.z_stack + ai.depth * bs."time") AS rank
-            FROM matched AS m
-            INNER JOIN slice_instance AS si ON m.slice_id = si.id
-            INNER JOIN abstract_slice AS bs ON si.base_slice_id = bs.id
-            INNER JOIN abstract_image AS ai ON bs.image_id = ai.id
-            WHERE $tracks IS NOT NULL AND $after_id IS NULL
-            ORDER BY rank, m.id DESC LIMIT $limit OFFSET $offset
-        )
+        SELECT u.id, u.tid, u.rank, (row_number() OVER (ORDER BY u.rank, u.id DESC) - 1) / 50 AS chunk
+        FROM (
+            (
+                SELECT m.id, m.tid, 0 AS rank FROM matched AS m
+                WHERE $tracks IS NULL OR $after_id IS NOT NULL
+                ORDER BY m.id DESC LIMIT $limit OFFSET $offset
+            )
+            UNION ALL
+            (
+                SELECT
+                    m.id,
+                    m.tid,
+                    bs.channel + ai.channels * (bs.z_stack + ai.depth * bs."time") AS rank
+                FROM matched AS m
+                INNER JOIN slice_instance AS si ON m.slice_id = si.id
+                INNER JOIN abstract_slice AS bs ON si.base_slice_id = bs.id
+                INNER JOIN abstract_image AS ai ON bs.image_id = ai.id
+                WHERE $tracks IS NOT NULL AND $after_id IS NULL
+                ORDER BY rank, m.id DESC LIMIT $limit OFFSET $offset
+            )
+        ) AS u
+        ORDER BY chunk, u.rank, u.id DESC
     ) AS k
     INNER JOIN annotation AS a ON a.ctid = k.tid
-    ORDER BY k.rank, k.id DESC
+    ORDER BY k.chunk, k.rank, k.id DESC
 )
 
 -- Items are concatenated text (every value is a number, a WKT or escaped with to_json):
 -- json_build_object and json_agg cost 3-5x more per row. A hidden group costs nothing.
-SELECT
-    CASE WHEN $count THEN (SELECT count(*) FROM matched) END AS size,
+SELECT (SELECT count(*) FROM matched) AS size, NULL::bigint AS found, NULL::bytea AS items
+WHERE $count
+UNION ALL
+(SELECT
+    NULL::bigint AS size,
     count(*) AS found,
-    convert_to('[' || coalesce(string_agg(concat(
+    string_agg(convert_to(concat(
         '{"class":"', g.class, '","id":', a.id,
         CASE WHEN g.meta THEN concat(
             ',"created":"', floor(extract(EPOCH FROM a.created) * 1000)::bigint,
@@ -187,7 +198,9 @@ SELECT
             GROUP BY own.group_id
         ), ',"group":null,"annotationLink":[]') END,
         '}'
-    ), ','), '') || ']', 'UTF8') AS items
+    ), 'UTF8'), ','::bytea) AS items
 FROM page AS a
 CROSS JOIN g
 LEFT JOIN LATERAL (SELECT st_centroid(a.location) AS centroid WHERE g.gis) AS c ON true
+GROUP BY a.chunk
+ORDER BY a.chunk)
