@@ -106,7 +106,11 @@ UNION ALL
             coalesce('"' || floor(extract(EPOCH FROM a.updated) * 1000)::bigint || '"', 'null'),
             ',"image":', a.image_id, ',"slice":', a.slice_id, ',"project":', a.project_id,
             ',"user":', a.user_id, ',"nbComments":',
-            (SELECT count(*) FROM shared_annotation AS sa WHERE sa.annotation_id = a.id),
+            -- The EXISTS is planned as one hashed set of the commented annotations when that
+            -- set is small (the usual case) and as a probe per row otherwise.
+            CASE WHEN EXISTS (SELECT 1 FROM shared_annotation AS sa WHERE sa.annotation_id = a.id)
+                THEN (SELECT count(*) FROM shared_annotation AS sa WHERE sa.annotation_id = a.id)
+            ELSE 0 END,
             CASE WHEN g.rev THEN concat(
                 ',"reviewed":true,"reviewUser":', coalesce(a.reviewer_id::text, 'null'),
                 ',"parentIdent":', coalesce(a.parent_id::text, 'null')
@@ -125,7 +129,7 @@ UNION ALL
         CASE WHEN g.gis THEN concat(
             ',"area":', a.area, ',"areaUnit":', to_json(a.area_unit), ',"perimeter":', a.perimeter,
             ',"perimeterUnit":', to_json(a.perimeter_unit),
-            ',"centroid":{"x":', st_x(c.centroid), ',"y":', st_y(c.centroid), '}'
+            ',"centroid":{"x":', st_x(a.centroid), ',"y":', st_y(a.centroid), '}'
         ) END,
         -- Reviewed terms are the validated copy's own: Cytomine gives them link id 0 and the
         -- copy's user. An algo row also carries the rate of its first term.
@@ -201,6 +205,5 @@ UNION ALL
     ), 'UTF8'), ','::bytea) AS items
 FROM page AS a
 CROSS JOIN g
-LEFT JOIN LATERAL (SELECT st_centroid(a.location) AS centroid WHERE g.gis) AS c ON true
 GROUP BY a.chunk
 ORDER BY a.chunk)
