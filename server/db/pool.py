@@ -68,6 +68,9 @@ async def connection(pool: asyncpg.Pool, wait: float) -> AsyncIterator[asyncpg.C
 # the annotation listing's estimate passes jit_above_cost even for 100 rows, and compiling its
 # expressions cost more than running them.
 SESSION_SETTINGS = {"jit": "off"}
+# asyncpg keeps a prepared statement (and PostgreSQL its plan) only for texts up to this size;
+# a longer one is parsed and planned on every call. The composed listing statements are ~14 kB.
+STATEMENT_CACHE_BYTES = 64 * 1024
 
 
 async def init_connection(conn: asyncpg.Connection) -> None:
@@ -88,6 +91,7 @@ async def db_pool(app: Litestar) -> AsyncIterator[None]:
         init=init_connection,
         connect=_connect,
         timeout=settings.database_wait_seconds,
+        max_cacheable_statement_size=STATEMENT_CACHE_BYTES,
         server_settings={
             "statement_timeout": str(settings.statement_timeout_ms),
             **SESSION_SETTINGS,
@@ -132,6 +136,7 @@ async def provide_conn(
 __all__ = [
     "SAFE_METHODS",
     "SESSION_SETTINGS",
+    "STATEMENT_CACHE_BYTES",
     "UNAVAILABLE",
     "DatabaseUnavailable",
     "connection",

@@ -117,6 +117,40 @@ async def test_pages_are_stable_and_newest_first(
     assert pages[0]["totalPages"] == 3
 
 
+async def test_a_page_longer_than_one_run_of_items_is_whole_and_in_order(
+    client: AsyncTestClient, alice: NewAccount, world: World
+) -> None:
+    # PostgreSQL sends a page in runs of 50 items: 123 items make three runs, joined here.
+    items = [{"location": sq(i % 60 * 15, i // 60 * 15), "image": world.image} for i in range(123)]
+    r = await client.post("/api/annotation.json", json=items, auth=auth(alice))
+    assert r.json()["status"] == 200, r.text
+    whole = await listing(client, alice, image=world.image, bbox="0,0,1000,800", showWKT="true")
+    ids = [item["id"] for item in whole["collection"]]
+    assert len(ids) == len(set(ids)) == 123 and ids == sorted(ids, reverse=True)
+    assert (whole["size"], whole["perPage"], whole["totalPages"]) == (123, 123, 1)
+    tail = await listing(client, alice, image=world.image, max=60, offset=60)
+    assert [item["id"] for item in tail["collection"]] == ids[60:120]
+    assert (tail["size"], tail["perPage"], tail["totalPages"]) == (123, 60, 3)
+    past = await listing(client, alice, image=world.image, bbox="0,0,1000,800", offset=200)
+    assert (past["collection"], past["size"], past["perPage"]) == ([], 123, 0)
+    keyset = await listing(client, alice, image=world.image, max=100, afterId=ids[0])
+    assert [item["id"] for item in keyset["collection"]] == ids[1:101]
+    assert keyset["size"] == keyset["perPage"] == 100
+
+
+async def test_the_centroid_follows_the_location(
+    client: AsyncTestClient, db: asyncpg.Connection, alice: NewAccount, world: World
+) -> None:
+    made = await create(client, alice, world.image, "POLYGON ((0 0, 30 0, 30 10, 0 10, 0 0))")
+    await db.execute(
+        "UPDATE annotation SET location = 'POLYGON ((100 100, 110 100, 110 140, 100 140, 100 100))'"
+        " WHERE id = $1",
+        made["id"],
+    )
+    found = await listing(client, alice, image=world.image, bbox="0,0,200,200", showGIS="true")
+    assert [item["centroid"] for item in found["collection"]] == [{"x": 105.0, "y": 120.0}]
+
+
 async def test_search_takes_a_json_body_as_the_js_client_sends_it(
     client: AsyncTestClient, alice: NewAccount, grid: World
 ) -> None:

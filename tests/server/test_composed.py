@@ -9,6 +9,7 @@ import pytest
 
 from server.db import annotation_list_sql as listing_sql
 from server.db.composed import Fragment, compose, read
+from server.db.pool import STATEMENT_CACHE_BYTES
 
 SKELETON = """-- A skeleton.
 -- $kind text
@@ -73,3 +74,10 @@ def test_every_listing_statement_is_fully_numbered() -> None:
         body = statement.text.split("\nWITH", 1)[1]
         assert f"${len(statement.names)}::" in body
         assert f"${len(statement.names) + 1}::" not in body
+
+
+def test_every_listing_statement_fits_the_pool_statement_cache() -> None:
+    # A longer text is prepared, parsed and planned again on every call.
+    for statement in listing_sql.STATEMENTS:
+        assert len(statement.text.encode()) <= STATEMENT_CACHE_BYTES, statement.name
+        assert "\n--" not in statement.text.split("\nWITH", 1)[1], statement.name

@@ -4,8 +4,8 @@ Three statements composed at import from the same fragments (``server/db/annotat
 ``annotation_list_bbox`` for the viewer's image(s) + bbox window, ``annotation_list_by_term`` for
 term filters elsewhere and ``annotation_list`` for the rest; every filter is a bound
 ``($x IS NULL OR ...)`` arm named after the ``AnnotationQuery`` field holding its value.
-PostgreSQL builds the whole page as one UTF-8 JSON text; a hidden ``show*``/``hide*`` group
-costs nothing there. Parameters come from the query string and, for
+PostgreSQL builds the page's JSON in runs of items, joined here with one copy; a hidden
+``show*``/``hide*`` group costs nothing there. Parameters come from the query string and, for
 search, a JSON body (numbers, booleans, lists or comma-joined strings).
 
 Filters: project, image(s), slice(s), user(s) (``username`` too, as the web UI sends it),
@@ -340,6 +340,15 @@ def arguments(
     return chosen.text, chosen.bind(values(me, query, slice_rank))
 
 
+def _collection(runs: list[bytes]) -> bytes:
+    """The JSON array of the page's runs of items (each already comma-joined), copied once."""
+    parts = [b"["]
+    for run in runs:
+        parts += (run, b",")
+    parts[-1] = b"]" if runs else b"[]"
+    return b"".join(parts)
+
+
 def _page(items: bytes, size: int | None, found: int, query: AnnotationQuery) -> ListingPage:
     """The envelope around the collection PostgreSQL built (``found`` items in this page)."""
     collection = msgspec.Raw(items)
@@ -415,9 +424,11 @@ async def list_annotations(
             raw = msgspec.Raw(clusters.items)
             return ListingPage(collection=raw, offset=0, per_page=n, size=n, total_pages=1)
     statement, values = arguments(me, query, await _slice_rank(conn, query))
-    row = await conn.fetchrow(statement, *values)
-    assert row is not None  # an aggregate query always answers one row
-    return _page(bytes(row["items"]), row["size"], row["found"], query)
+    rows = await conn.fetch(statement, *values)
+    size = rows[0]["size"] if rows and rows[0]["items"] is None else None
+    runs = [row["items"] for row in rows if row["items"] is not None]
+    found = sum(row["found"] for row in rows if row["items"] is not None)
+    return _page(_collection(runs), size, found, query)
 
 
 __all__ = [

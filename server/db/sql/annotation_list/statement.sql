@@ -11,8 +11,9 @@
 -- $groups text[]
 -- $tracks bigint[]
 -- $after_id bigint
--- -> size bigint (every match; NULL when not counted), found bigint (items in this page),
---    items bytea (UTF-8 JSON array, newest first; with tracks by plane rank first)
+-- -> rows in order: first, when counted, one with size (every match) and no items; then one per
+--    run of up to 50 consecutive items of the page: found (items in it) and items (bytea, those
+--    UTF-8 JSON objects joined by commas; newest first, with tracks by plane rank first)
 
 WITH g AS (
     SELECT
@@ -58,38 +59,48 @@ matched AS /*materialized*/ (
 -- Sort only the keys, then fetch each row of the page by its key (image_id, id): one primary key
 -- probe per row of the page, never a row address (a ctid names a row of one table on one
 -- server, which a table distributed by image over several servers does not have).
+-- Rows are numbered into runs of 50 (chunk): each run is aggregated and sent on its own, so
+-- no text of the whole page is ever built (a 10k-row page is ~15 MB, and growing, copying and
+-- sending one such value cost more than building it).
 page AS (
-    SELECT a.*
+    SELECT a.*, k.chunk
     FROM (
-        (
-            SELECT m.id, m.image_id, 0 AS rank FROM matched AS m
-            WHERE $tracks IS NULL OR $after_id IS NOT NULL
-            ORDER BY m.id DESC LIMIT $limit OFFSET $offset
-        )
-        UNION ALL
-        (
-            SELECT
-                m.id,
-                m.image_id,
-                bs.channel + ai.channels * (bs.z_stack + ai.depth * bs."time") AS rank
-            FROM matched AS m
-            INNER JOIN slice_instance AS si ON m.slice_id = si.id
-            INNER JOIN abstract_slice AS bs ON si.base_slice_id = bs.id
-            INNER JOIN abstract_image AS ai ON bs.image_id = ai.id
-            WHERE $tracks IS NOT NULL AND $after_id IS NULL
-            ORDER BY rank, m.id DESC LIMIT $limit OFFSET $offset
-        )
+        SELECT u.id, u.image_id, u.rank, (row_number() OVER (ORDER BY u.rank, u.id DESC) - 1) / 50 AS chunk
+        FROM (
+            (
+                SELECT m.id, m.image_id, 0 AS rank FROM matched AS m
+                WHERE $tracks IS NULL OR $after_id IS NOT NULL
+                ORDER BY m.id DESC LIMIT $limit OFFSET $offset
+            )
+            UNION ALL
+            (
+                SELECT
+                    m.id,
+                    m.image_id,
+                    bs.channel + ai.channels * (bs.z_stack + ai.depth * bs."time") AS rank
+                FROM matched AS m
+                INNER JOIN slice_instance AS si ON m.slice_id = si.id
+                INNER JOIN abstract_slice AS bs ON si.base_slice_id = bs.id
+                INNER JOIN abstract_image AS ai ON bs.image_id = ai.id
+                WHERE $tracks IS NOT NULL AND $after_id IS NULL
+                ORDER BY rank, m.id DESC LIMIT $limit OFFSET $offset
+            )
+        ) AS u
+        ORDER BY chunk, u.rank, u.id DESC
     ) AS k
     INNER JOIN annotation AS a ON k.id = a.id AND k.image_id = a.image_id
-    ORDER BY k.rank, k.id DESC
+    ORDER BY k.chunk, k.rank, k.id DESC
 )
 
 -- Items are concatenated text (every value is a number, a WKT or escaped with to_json):
 -- json_build_object and json_agg cost 3-5x more per row. A hidden group costs nothing.
-SELECT
-    CASE WHEN $count THEN (SELECT count(*) FROM matched) END AS size,
+SELECT (SELECT count(*) FROM matched) AS size, NULL::bigint AS found, NULL::bytea AS items
+WHERE $count
+UNION ALL
+(SELECT
+    NULL::bigint AS size,
     count(*) AS found,
-    convert_to('[' || coalesce(string_agg(concat(
+    string_agg(convert_to(concat(
         '{"class":"', g.class, '","id":', a.id,
         CASE WHEN g.meta THEN concat(
             ',"created":"', floor(extract(EPOCH FROM a.created) * 1000)::bigint,
@@ -97,7 +108,11 @@ SELECT
             coalesce('"' || floor(extract(EPOCH FROM a.updated) * 1000)::bigint || '"', 'null'),
             ',"image":', a.image_id, ',"slice":', a.slice_id, ',"project":', a.project_id,
             ',"user":', a.user_id, ',"nbComments":',
-            (SELECT count(*) FROM shared_annotation AS sa WHERE sa.annotation_id = a.id),
+            -- The EXISTS is planned as one hashed set of the commented annotations when that
+            -- set is small (the usual case) and as a probe per row otherwise.
+            CASE WHEN EXISTS (SELECT 1 FROM shared_annotation AS sa WHERE sa.annotation_id = a.id)
+                THEN (SELECT count(*) FROM shared_annotation AS sa WHERE sa.annotation_id = a.id)
+            ELSE 0 END,
             CASE WHEN g.rev THEN concat(
                 ',"reviewed":true,"reviewUser":', coalesce(a.reviewer_id::text, 'null'),
                 ',"parentIdent":', coalesce(a.parent_id::text, 'null')
@@ -116,7 +131,7 @@ SELECT
         CASE WHEN g.gis THEN concat(
             ',"area":', a.area, ',"areaUnit":', to_json(a.area_unit), ',"perimeter":', a.perimeter,
             ',"perimeterUnit":', to_json(a.perimeter_unit),
-            ',"centroid":{"x":', st_x(c.centroid), ',"y":', st_y(c.centroid), '}'
+            ',"centroid":{"x":', st_x(a.centroid), ',"y":', st_y(a.centroid), '}'
         ) END,
         -- Reviewed terms are the validated copy's own: Cytomine gives them link id 0 and the
         -- copy's user. An algo row also carries the rate of its first term.
@@ -189,7 +204,8 @@ SELECT
             GROUP BY own.group_id
         ), ',"group":null,"annotationLink":[]') END,
         '}'
-    ), ','), '') || ']', 'UTF8') AS items
+    ), 'UTF8'), ','::bytea) AS items
 FROM page AS a
 CROSS JOIN g
-LEFT JOIN LATERAL (SELECT st_centroid(a.location) AS centroid WHERE g.gis) AS c ON true
+GROUP BY a.chunk
+ORDER BY a.chunk)
