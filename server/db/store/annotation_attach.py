@@ -84,7 +84,7 @@ async def check_many(
     conn: asyncpg.Connection, bodies: Sequence[AnnotationBody], rows: Sequence[Row | None]
 ) -> Errors:
     """The links each item of an array asks for that cannot be made, by index."""
-    track_ids = sorted({t for body in bodies for t in body.track_ids()})
+    track_ids = sorted({t for body in _linking(bodies) for t in body.track_ids()})
     group_ids = sorted({body.group for body in bodies if body.group is not None})
     if not track_ids and not group_ids:
         return {}
@@ -107,6 +107,8 @@ async def attach_many(
     conn: asyncpg.Connection, ids: Sequence[int], bodies: Sequence[AnnotationBody]
 ) -> None:
     """Write the checked links of an array's new annotations (inside its transaction)."""
+    if not _linking(bodies):
+        return
     in_tracks = [(i, t) for i, body in zip(ids, bodies, strict=True) for t in body.track_ids()]
     in_groups = [(i, b.group) for i, b in zip(ids, bodies, strict=True) if b.group is not None]
     if in_tracks:
@@ -120,6 +122,15 @@ async def attach_many(
         await conn.execute(
             q.ANNOTATION_LINK_INSERT_MANY, [p[0] for p in in_groups], [p[1] for p in in_groups]
         )
+
+
+def _linking(bodies: Sequence[AnnotationBody]) -> list[AnnotationBody]:
+    """The items that name a track or a group (bulk arrays mostly name none)."""
+    return [
+        body
+        for body in bodies
+        if body.track is not None or body.tracks is not None or body.group is not None
+    ]
 
 
 __all__ = ["LinkedAnnotation", "attach", "attach_many", "check_many"]

@@ -35,11 +35,15 @@ ANNOTATION_COLUMNS = (
 TERM_COLUMNS = ("annotation_id", "term_id", "user_id", "image_id", "project_id")
 OVERVIEW_COLUMNS = ("image_id", "cx", "cy", "term_id", "user_id", "count", "sum_x", "sum_y")
 
-# Rows per COPY batch of both bulk routes: each batch is three statements (annotations, term
-# links, overview changes) whose statement triggers cost a few milliseconds, so smaller
-# batches pay that more often (array POSTs of 5,000 items ran at 31k rows/s in 2,000-row
-# batches, 39k in one).
-BATCH_ROWS = 5000
+# Rows of both bulk routes checked and encoded at a time (an array's chunk, an import's
+# decoded batch). Small enough that PostgreSQL starts loading soon after a body arrives and
+# loads one batch while the next is checked.
+BATCH_ROWS = 1000
+# Annotation tuples per COPY statement: each statement (then its term links' and overview
+# changes' statements) is fed batch after batch up to this size. Each statement's triggers
+# read its rows from a transition table, which stays in memory below work_mem (4 MB by
+# default) and spills to disk above it; and fewer, larger statements cost fewer trigger runs.
+STATEMENT_BYTES = 3 << 20
 
 HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
 TRAILER = struct.pack(">h", -1)
@@ -133,24 +137,31 @@ def encode_overview(
     image = np.fromiter((r.image_id for r in rows), np.int64, n)
     x = np.fromiter((r.centre_x for r in rows), np.float64, n)
     y = np.fromiter((r.centre_y for r in rows), np.float64, n)
-    width = np.fromiter((sizes[r.image_id][0] for r in rows), np.int64, n)
-    height = np.fromiter((sizes[r.image_id][1] for r in rows), np.int64, n)
+    images, which = np.unique(image, return_inverse=True)
+    width = np.asarray([sizes[i][0] for i in images.tolist()], np.int64)[which]
+    height = np.asarray([sizes[i][1] for i in images.tolist()], np.int64)[which]
     side = 1 << _FINEST_LEVEL
     cx = np.clip(np.floor(x / side), 0, (width - 1) >> _FINEST_LEVEL).astype(np.int64)
     cy = np.clip(np.floor((height - y) / side), 0, (height - 1) >> _FINEST_LEVEL).astype(np.int64)
     users = np.asarray(user_ids, dtype=np.int64)
-    keys = np.column_stack(
-        (image[pick], cx[pick], cy[pick], np.concatenate((np.zeros(n, np.int64), terms)),
-         users[pick])
-    )  # fmt: skip
-    cells, inverse = np.unique(keys, axis=0, return_inverse=True)
-    inverse = inverse.ravel()
-    count = np.bincount(inverse, minlength=len(cells)).tolist()
-    sum_x = np.bincount(inverse, weights=x[pick], minlength=len(cells)).tolist()
-    sum_y = np.bincount(inverse, weights=y[pick], minlength=len(cells)).tolist()
+    keys = (image[pick], cx[pick], cy[pick], np.concatenate((np.zeros(n, np.int64), terms)),
+            users[pick])  # fmt: skip
+    # Group equal keys: a stable sort (np.lexsort takes its primary key last), then the
+    # first row of each run; each group's sums add its rows in their original order.
+    order = np.lexsort(keys[::-1])
+    ordered = np.stack([k[order] for k in keys], axis=1)
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+    starts = np.flatnonzero(first)
+    group = np.cumsum(first) - 1
+    count = np.bincount(group).tolist()
+    sum_x = np.bincount(group, weights=x[pick][order]).tolist()
+    sum_y = np.bincount(group, weights=y[pick][order]).tolist()
     return b"".join(
         _OVERVIEW.pack(8, 8, i, 4, a, 4, b, 8, t, 8, u, 4, k, 8, sx, 8, sy)
-        for (i, a, b, t, u), k, sx, sy in zip(cells.tolist(), count, sum_x, sum_y, strict=True)
+        for (i, a, b, t, u), k, sx, sy in zip(
+            ordered[starts].tolist(), count, sum_x, sum_y, strict=True
+        )
     )
 
 
@@ -200,23 +211,75 @@ Batch = tuple[bytes, bytes, bytes]
 
 
 async def copy_batches(conn: asyncpg.Connection, batches: AsyncIterator[Batch]) -> None:
-    """COPY each batch's annotations, term links and overview changes, reading ahead.
+    """COPY the batches' annotations, then their term links and overview changes, reading ahead.
 
-    Statements per batch (rather than one COPY of all annotations, then one of all links)
-    let each batch's statement triggers run while the next batch is still prepared. Runs in
+    Each annotation COPY statement is fed batch by batch (up to ``STATEMENT_BYTES``) while
+    the next batches are still checked, so PostgreSQL and the checks run at the same time;
+    the term links and overview changes of its rows follow in one statement each. Runs in
     the caller's transaction: the batches carry their overview changes, so the overview
     triggers of these inserts stand aside until the last batch is copied (on a failure the
-    transaction, and that setting, roll back).
+    transaction, and that setting, roll back). An error of ``batches`` ends the statement
+    being fed and is raised once it is done (the caller's transaction then rolls it back).
     """
     await conn.execute(q.ANNOTATION_OVERVIEW_LOGGED_BY_WRITER, "on")
-    async for shapes, links, overview in ahead(batches):
-        if shapes:
-            await copy_annotations(conn, once(shapes))
-        if links:
-            await copy_terms(conn, once(links))
-        if overview:
-            await copy_overview(conn, once(overview))
+    statement = _Statement(ahead(batches, depth=4))
+    while await statement.start():
+        await copy_annotations(conn, statement.shapes())
+        statement.raise_failure()
+        if statement.links:
+            await copy_terms(conn, once(b"".join(statement.links)))
+        if statement.changes:
+            await copy_overview(conn, once(b"".join(statement.changes)))
     await conn.execute(q.ANNOTATION_OVERVIEW_LOGGED_BY_WRITER, "off")
+
+
+class _Statement:
+    """Splits a stream of batches into COPY statements of about ``STATEMENT_BYTES``."""
+
+    def __init__(self, batches: AsyncIterator[Batch]) -> None:
+        self.batches = batches
+        self.head: Batch | None = None  # the first batch of the next statement
+        self.links: list[bytes] = []
+        self.changes: list[bytes] = []
+        self.failure: Exception | None = None
+
+    async def _next(self) -> Batch | None:
+        """The next batch with rows, None at the end or after an error (kept for later)."""
+        try:
+            async for batch in self.batches:
+                if batch[0]:
+                    return batch
+        except Exception as exc:  # raised once the statement in progress is complete
+            self.failure = exc
+        return None
+
+    async def start(self) -> bool:
+        """Begin a statement: whether there is a batch left for it."""
+        self.links, self.changes = [], []
+        if self.head is None and self.failure is None:
+            self.head = await self._next()
+        self.raise_failure()
+        return self.head is not None
+
+    async def shapes(self) -> AsyncIterator[bytes]:
+        """The statement's annotation tuples, batch by batch; keeps the links and changes."""
+        size = 0
+        batch = self.head
+        while batch is not None:
+            shapes, links, changes = batch
+            self.links.append(links)
+            self.changes.append(changes)
+            yield shapes
+            size += len(shapes)
+            batch = await self._next()
+            if size >= STATEMENT_BYTES:
+                break
+        self.head = batch
+
+    def raise_failure(self) -> None:
+        """Raise the error the batches met, once nothing is being copied."""
+        if self.failure is not None:
+            raise self.failure
 
 
 T = TypeVar("T")
@@ -260,6 +323,7 @@ async def once(data: bytes) -> AsyncIterable[bytes]:
 __all__ = [
     "ANNOTATION_COLUMNS",
     "BATCH_ROWS",
+    "STATEMENT_BYTES",
     "OVERVIEW_COLUMNS",
     "TERM_COLUMNS",
     "Batch",

@@ -29,7 +29,7 @@ _OPEN = frozenset(b"{[")
 _FEATURES_KEY = re.compile(rb'"features"\s*:\s*$')
 
 
-class Classification(msgspec.Struct, kw_only=True):
+class Classification(msgspec.Struct, kw_only=True, gc=False):
     """A QuPath classification: ``name`` (or ``names`` of a derived class) and its colour.
 
     QuPath 0.4 and later write ``color`` as ``[r, g, b]``; 0.2 and 0.3 wrote ``colorRGB`` as
@@ -59,7 +59,7 @@ class Classification(msgspec.Struct, kw_only=True):
         return f"#{r:02x}{g:02x}{b:02x}"
 
 
-class Properties(msgspec.Struct, kw_only=True):
+class Properties(msgspec.Struct, kw_only=True, gc=False):
     """Feature properties read on import (unknown keys ignored)."""
 
     term: list[int] | int | None = None
@@ -88,7 +88,7 @@ class Properties(msgspec.Struct, kw_only=True):
         return sorted({chosen} if isinstance(chosen, int) else set(chosen))
 
 
-class Feature(msgspec.Struct, kw_only=True):
+class Feature(msgspec.Struct, kw_only=True, gc=False):
     """One GeoJSON feature; the geometry stays raw JSON for the GEOS reader."""
 
     type: str = "Feature"

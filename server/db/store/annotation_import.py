@@ -23,6 +23,7 @@ import shapely  # type: ignore[import-untyped]
 
 import spatial
 import spatial.frames
+import spatial.geojson
 from contracts.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from server.db import queries as q
 from server.db import rows as decode
@@ -320,9 +321,7 @@ def _geometries(
     """Parse GeoJSON geometries (flipped to Cytomine's frame from QuPath's), apply the geometry
     policy, measure; indices kept."""
     ctx = where.ctx
-    raw = np.empty(len(shapes), dtype=object)
-    raw[:] = shapes
-    geoms = shapely.from_geojson(raw, on_invalid="ignore") if len(shapes) else raw
+    geoms = spatial.geojson.read_geojson(shapes)
     if where.y_down and len(shapes):
         geoms = spatial.frames.to_bottom_left(geoms, ctx.height)
     for k in np.flatnonzero(shapely.is_missing(geoms)).tolist():

@@ -29,7 +29,7 @@ from server.principal import Principal
 THREAD_THRESHOLD = 64
 
 
-class AnnotationBody(msgspec.Struct, kw_only=True):
+class AnnotationBody(msgspec.Struct, kw_only=True, gc=False):
     """What clients send to create or change an annotation (unknown keys are ignored)."""
 
     location: str | None = None
@@ -64,7 +64,7 @@ class ImageContext(msgspec.Struct, frozen=True, kw_only=True):
     reference_slice_id: int | None
 
 
-class Row(msgspec.Struct, kw_only=True):
+class Row(msgspec.Struct, kw_only=True, gc=False):
     """One annotation ready to insert."""
 
     image_id: int
