@@ -85,7 +85,8 @@ def prepare(path: str | Path) -> None:
 
 def _plan(path: str | Path, build: bool) -> _Plan | None:
     """The cached plan of a file (made on first use), None when it is not copy-through."""
-    key = (str(path), Path(path).stat().st_mtime_ns)
+    name = os.fspath(path)
+    key = (name, os.stat(name).st_mtime_ns)  # noqa: PTH116 - no Path built per tile
     with _lock:
         if key in _plans or not build:
             return _plans.get(key)

@@ -55,7 +55,8 @@ def slide(width: int, height: int) -> Path:
     return path
 
 
-async def _account(url: str) -> NewAccount:
+async def viewer_account(url: str) -> NewAccount:
+    """A migrated database's account ``viewer``, made now."""
     await migrate_url(url)
     conn = await asyncpg.connect(url)
     try:
@@ -118,6 +119,12 @@ def _fetch(base: str, paths: list[str], query: str, out: Path | None) -> None:
                 target.write_bytes(r.content)
 
 
+def slide_arguments(parser: argparse.ArgumentParser, width: int, height: int) -> None:
+    """``--width`` and ``--height`` of the synthetic slide (cached under ``.cache/bench/``)."""
+    parser.add_argument("--width", type=int, default=width)
+    parser.add_argument("--height", type=int, default=height)
+
+
 def floor_rate(path: Path, tiles: list[tuple[int, int, int]]) -> float:
     """Distinct tiles per second from large-image's own getTile, in-process, one thread."""
     src = large_image.open(str(path))
@@ -154,7 +161,7 @@ def run(args: argparse.Namespace, root: Path) -> None:
     path = slide(args.width, args.height)
     width, height = sources.pyramid(path)[:2]
     url = Cluster(root / "db").ensure()
-    account = asyncio.run(_account(url))
+    account = asyncio.run(viewer_account(url))
     port = lt.free_port()
     base = f"http://127.0.0.1:{port}"
     top = levels.zoom_count(width, height) - 1
@@ -203,8 +210,7 @@ def _nginx(files: Path, paths: list[str], opts: dict[str, int]) -> lt.WrkResult 
 def main() -> None:
     """Command line entry point."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--width", type=int, default=60000)
-    parser.add_argument("--height", type=int, default=40000)
+    slide_arguments(parser, 60000, 40000)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     args = parser.parse_args()
