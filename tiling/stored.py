@@ -75,7 +75,8 @@ def _splice(frame: bytes, level: _Level) -> bytes | None:
         start = frame.find(_SOF[1], 2, -2)
         if start == -1:
             return None
-    return SOI + level.tables + frame[start:-2] + EOI
+    # One copy of the frame (a concatenation would copy it once per ``+``).
+    return b"".join((SOI, level.tables, memoryview(frame)[start:-2], EOI))
 
 
 def prepare(path: str | Path) -> None:
