@@ -129,6 +129,9 @@ def _run_server(settings: Settings) -> None:
         "host": settings.host,
         "port": settings.port,
         "log_level": settings.log_level,
+        # Above info the access log writes nothing, but uvicorn would still format each
+        # request's client and quoted path for it.
+        "access_log": settings.log_level.lower() in ("trace", "debug", "info"),
         "http": "httptools",
         # The viewer's Follow panel socket (/ws/user-position/...); websockets is a dependency.
         "ws": "websockets-sansio",

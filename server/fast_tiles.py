@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 from urllib.parse import parse_qsl
 
 from litestar import Litestar
@@ -32,12 +32,12 @@ from litestar.types import Message, Receive, Scope, Send
 from contracts.errors import DomainError
 from server import signed_urls
 from server.auth.caller import Caller
-from server.auth.credentials import QUERY_TOKEN_PARAMS, query_token
-from server.cors import cors_send
+from server.auth.credentials import CREDENTIAL_HEADERS, QUERY_TOKEN_PARAMS, query_token
+from server.cors import CorsPolicy, with_headers
 from server.db.pool import UNAVAILABLE
 from server.db.store.image_files import Kind
 from server.http.picture_planes import stored_plane
-from server.picture_core import Picture, authorize, check_tile, ready
+from server.picture_core import authorize, cache_headers_of, check_tile, lookup
 from server.tile_request import Shape, TileRequest
 from tiling.planes import Plane
 
@@ -75,36 +75,30 @@ class FastTiles:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer through the pipeline when it needs no rendering, else hand over to the app."""
         plain = cast("dict[str, Any]", scope)
-        if self._eligible(plain):
-            try:
-                answer = await self._answer(plain)
-            except (DomainError, _Unsure):
-                answer = None  # the app answers refusals and whatever is unusual
-            except UNAVAILABLE:
-                answer = None  # the app answers 503 for the database itself
-            if answer is not None:
-                self.hits += 1
-                # The app adds CORS headers in its own wrapper; answers from here add the same.
-                send = cors_send(self.state.cors_policy, scope, send)
-                start, body = _messages(answer)
-                await send(cast("Message", start))
-                await send(cast("Message", body))
-                return
+        if self.enabled and plain["type"] == "http" and plain["method"] == "GET":
+            path = plain["path"]
+            tile = PLAIN_TILE.match(path)
+            if tile is not None or ELIGIBLE.match(path) is not None:
+                try:
+                    messages = await self._answer(plain, path, tile)
+                except (DomainError, _Unsure):
+                    messages = None  # the app answers refusals and whatever is unusual
+                except UNAVAILABLE:
+                    messages = None  # the app answers 503 for the database itself
+                if messages is not None:
+                    self.hits += 1
+                    await send(cast("Message", messages[0]))
+                    await send(cast("Message", messages[1]))
+                    return
         await self.app(scope, receive, send)
 
-    def _eligible(self, scope: dict[str, Any]) -> bool:
-        """A GET of an eligible path shape, with the fast path on."""
-        return (
-            self.enabled
-            and scope["type"] == "http"
-            and scope["method"] == "GET"
-            and ELIGIBLE.match(scope["path"]) is not None
-        )
-
-    async def _answer(self, scope: dict[str, Any]) -> Picture | None:
-        """The pipeline's answer to a plain tile or a picture served before, or None."""
+    async def _answer(
+        self, scope: dict[str, Any], path: str, tile: re.Match[str] | None
+    ) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """The ASGI messages of the pipeline's answer to a plain tile or a picture served
+        before, or None."""
         state = self.state
-        path, raw_query = scope["path"], scope["query_string"]
+        raw_query = scope["query_string"]
         served = state.served_pictures.get(path, raw_query)
         query = _query(raw_query)
         kind: Kind
@@ -112,25 +106,44 @@ class FastTiles:
         if served is not None:
             kind, object_id, shape = served.kind, served.object_id, served.shape
         else:
-            tile = PLAIN_TILE.match(path)
             if tile is None or not query.keys() <= CREDENTIALS:
                 return None
             kind, object_id = cast("Kind", tile[1]), int(tile[2])
             shape = TileRequest(int(tile[3]), int(tile[4]), int(tile[5]), "jpg")
         headers = _headers(scope)
-        signed = _signed(path, query)
-        access = await authorize(state, kind, object_id, signed, _caller(scope, headers, query))
+        signed = query if path.startswith("/api/") else _signed(path, query)
+        access = await authorize(
+            state, kind, object_id, signed, lambda: _caller(scope, headers, query)
+        )
         if served is not None:
             if access.file.version != served.version:
                 return None  # the file changed: let the handler check the request again
-            extra: Mapping[str, str] | None = dict(served.extra_headers)
+            extra = served.extra_headers
         else:
             assert isinstance(shape, TileRequest)
             check_tile(access, shape.zoom, shape.tx, shape.ty)
             if await stored_plane(state, kind, object_id) != FIRST_PLANE:
                 return None
-            extra = None
-        return ready(state, access, shape, headers.get("if-none-match"), extra)
+            extra = ()
+        found = lookup(state, access, shape, headers.get("if-none-match"))
+        if found is None:
+            return None
+        tag, hit = found
+        cors = _cors(state.cors_policy, headers.get("origin"))
+        if hit is None:
+            start = _fill(_template(access.public, None, extra, cors), tag, 0)
+            return {"type": "http.response.start", "status": 304, "headers": start}, _EMPTY
+        body, media_type = hit
+        start = _fill(_template(access.public, media_type, extra, cors), tag, len(body))
+        return (
+            {"type": "http.response.start", "status": 200, "headers": start},
+            {"type": "http.response.body", "body": body},
+        )
+
+
+_EMPTY: dict[str, Any] = {"type": "http.response.body", "body": b""}
+_HEADER_NAMES = {name.encode(): name for name in ("if-none-match", "origin", *CREDENTIAL_HEADERS)}
+"""The request headers the pipeline reads (conditional GET, CORS, credentials)."""
 
 
 @functools.lru_cache(maxsize=4096)
@@ -155,11 +168,13 @@ def _signed(path: str, query: Mapping[str, str]) -> Mapping[str, str]:
 
 
 def _headers(scope: dict[str, Any]) -> dict[str, str]:
-    """The request headers by lower-case name (the first of repeated ones, as the app)."""
+    """The request headers the pipeline reads, by lower-case name (the first of repeated
+    ones, as the app); the others are not decoded."""
     headers: dict[str, str] = {}
+    names = _HEADER_NAMES
     for key, value in scope["headers"]:
-        name = key.decode("latin-1").lower()
-        if name not in headers:
+        name = names.get(key) or names.get(key.lower())
+        if name is not None and name not in headers:
             headers[name] = value.decode("latin-1")
     return headers
 
@@ -177,16 +192,49 @@ def _caller(scope: dict[str, Any], headers: dict[str, str], query: Mapping[str, 
     )
 
 
-def _messages(answer: Picture) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The two ASGI messages of a picture answer, with the headers the app would send."""
-    headers = [(k.lower().encode(), v.encode("latin-1")) for k, v in answer.headers.items()]
-    if answer.media_type is not None:
-        headers += [
-            (b"content-type", answer.media_type.encode()),
-            (b"content-length", str(len(answer.body)).encode()),
-        ]
-    start = {"type": "http.response.start", "status": answer.status, "headers": headers}
-    return start, {"type": "http.response.body", "body": answer.body}
+@functools.lru_cache(maxsize=256)
+def _cors(policy: CorsPolicy, origin: str | None) -> tuple[tuple[bytes, bytes], ...]:
+    """The CORS headers of an answer to ``origin`` (the app adds the same in its wrapper)."""
+    return tuple(policy.response_headers(origin))
+
+
+class _Template(NamedTuple):
+    """The response headers of every picture answer of one kind, but for two values."""
+
+    headers: tuple[tuple[bytes, bytes], ...]
+    etag_at: int
+    length_at: int | None
+
+
+@functools.lru_cache(maxsize=1024)
+def _template(
+    public: bool,
+    media_type: str | None,
+    extra: tuple[tuple[str, str], ...],
+    cors: tuple[tuple[bytes, bytes], ...],
+) -> _Template:
+    """The headers the app sends with a picture answer (no ``media_type``: a 304), with its
+    ETag and Content-Length left blank: built once, filled per request."""
+    named = {**cache_headers_of(public, _BLANK), **dict(extra)}
+    headers = [(k.lower().encode(), v.encode("latin-1")) for k, v in named.items()]
+    if media_type is not None:
+        headers += [(b"content-type", media_type.encode()), (b"content-length", b"")]
+    final = tuple(with_headers(headers, list(cors)))
+    names = [name for name, _ in final]
+    length_at = names.index(b"content-length") if media_type is not None else None
+    return _Template(final, names.index(b"etag"), length_at)
+
+
+def _fill(template: _Template, tag: str, length: int) -> list[tuple[bytes, bytes]]:
+    """A template's headers with this answer's ETag and Content-Length."""
+    headers = list(template.headers)
+    headers[template.etag_at] = (b"etag", tag.encode())
+    if template.length_at is not None:
+        headers[template.length_at] = (b"content-length", b"%d" % length)
+    return headers
+
+
+_BLANK = ""
 
 
 def wrap(app: Litestar) -> FastTiles:

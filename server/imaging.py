@@ -77,7 +77,7 @@ async def open_image(
         signed = signed_urls.token_params(token)
     else:
         signed = {k: str(v) for k, v in request.query_params.items()}
-    return await authorize(state, kind, object_id, signed, caller_of(request), fresh)
+    return await authorize(state, kind, object_id, signed, lambda: caller_of(request), fresh)
 
 
 def not_modified(request: Request[Any, Any, Any], access: Access, tag: str) -> Response[Any] | None:

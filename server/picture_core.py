@@ -94,13 +94,14 @@ async def authorize(
     kind: Kind,
     object_id: int,
     signed: Mapping[str, str],
-    caller: Caller,
+    caller: Callable[[], Caller],
     fresh: bool = False,
 ) -> Access:
     """Authenticate and check read access to one image.
 
     ``signed``: the signature parameters of the request (a path token's or the query's);
     when they carry a signature it must be valid and it replaces the caller's credentials.
+    ``caller``: reads the request's credentials, called only when no signature stands in.
     ``fresh``: decide from the database now, not from the few-second decision cache.
     """
     if signed_urls.has_signature(signed):
@@ -110,7 +111,7 @@ async def authorize(
             raise Forbidden("This signed URL names an older version of the image")
         public = True
     else:
-        me = await principal_of(state, caller)
+        me = await principal_of(state, caller())
         file = await resolve(state, kind, object_id, me.id, me.is_admin, fresh)
         public = False
     path = _stored_path(state.storage_root, file.path)
@@ -125,8 +126,12 @@ def _stored_path(root: Path, relative: str) -> Path:
 
 def cache_headers(access: Access, tag: str) -> dict[str, str]:
     """ETag and Cache-Control of a picture response."""
-    control = PUBLIC_CACHE if access.public else PRIVATE_CACHE
-    return {"ETag": tag, "Cache-Control": control}
+    return cache_headers_of(access.public, tag)
+
+
+def cache_headers_of(public: bool, tag: str) -> dict[str, str]:
+    """ETag and Cache-Control of a picture response of a signed URL (``public``) or not."""
+    return {"ETag": tag, "Cache-Control": PUBLIC_CACHE if public else PRIVATE_CACHE}
 
 
 def tag_of(access: Access, *params: object) -> str:
@@ -147,6 +152,25 @@ def _known_tag(object_id: int, version: str, kind: str, shape: Shape) -> str:
     return etag.etag(object_id, version, kind, *params_of(shape))
 
 
+def lookup(
+    state: State, access: Access, shape: Shape, if_none_match: str | None
+) -> tuple[str, tuple[bytes, str] | None] | None:
+    """The answer that needs no rendering, before any header is built: the ETag with None
+    for a 304, with the cached bytes or a stored tile (and its media type) for a 200; None
+    when the picture must be rendered."""
+    tag = _tag(access, shape)
+    if if_none_match and etag.matches(if_none_match, tag):
+        return tag, None
+    cache = state.picture_cache
+    hit = cache.get(tag)
+    if hit is None:
+        hit = _stored_tile(access, shape)
+        if hit is None:
+            return None
+        cache.put(tag, hit)
+    return tag, hit
+
+
 def ready(
     state: State,
     access: Access,
@@ -154,16 +178,13 @@ def ready(
     if_none_match: str | None,
     extra_headers: Mapping[str, str] | None = None,
 ) -> Picture | None:
-    """The answer that needs no rendering: 304, the cached bytes or a stored tile; else None."""
-    tag = _tag(access, shape)
-    headers = {**cache_headers(access, tag), **(extra_headers or {})}
-    if etag.matches(if_none_match, tag):
-        return Picture(304, headers)
-    hit = state.picture_cache.get(tag) or _stored_tile(access, shape)
-    if hit is None:
+    """``lookup``'s answer as a Picture: 304, the cached bytes or a stored tile; else None."""
+    found = lookup(state, access, shape, if_none_match)
+    if found is None:
         return None
-    state.picture_cache.put(tag, hit)
-    return Picture(200, headers, *hit)
+    tag, hit = found
+    headers = {**cache_headers(access, tag), **(extra_headers or {})}
+    return Picture(304, headers) if hit is None else Picture(200, headers, *hit)
 
 
 def rendered(
@@ -205,7 +226,9 @@ __all__ = [
     "Picture",
     "authorize",
     "cache_headers",
+    "cache_headers_of",
     "check_tile",
+    "lookup",
     "ready",
     "render_work",
     "rendered",

@@ -75,7 +75,8 @@ def _splice(frame: bytes, level: _Level) -> bytes | None:
         start = frame.find(_SOF[1], 2, -2)
         if start == -1:
             return None
-    return SOI + level.tables + frame[start:-2] + EOI
+    # One copy of the frame (a concatenation would copy it once per ``+``).
+    return b"".join((SOI, level.tables, memoryview(frame)[start:-2], EOI))
 
 
 def prepare(path: str | Path) -> None:
@@ -85,7 +86,8 @@ def prepare(path: str | Path) -> None:
 
 def _plan(path: str | Path, build: bool) -> _Plan | None:
     """The cached plan of a file (made on first use), None when it is not copy-through."""
-    key = (str(path), Path(path).stat().st_mtime_ns)
+    name = os.fspath(path)
+    key = (name, os.stat(name).st_mtime_ns)  # noqa: PTH116 - no Path built per tile
     with _lock:
         if key in _plans or not build:
             return _plans.get(key)

@@ -19,6 +19,7 @@ import base64
 import functools
 import hashlib
 import hmac
+import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -76,17 +77,28 @@ def sign(private_key: str, string_to_sign: str) -> str:
 
 def signature_matches(private_key: str, signature: str, request: SignedRequest) -> bool:
     """True when one accepted string to sign gives ``signature``."""
-    return _matches(private_key, signature, tuple(request.candidates()))
+    return signature_scope(private_key, signature, request) is not None
+
+
+def signature_scope(private_key: str, signature: str, request: SignedRequest) -> str | None:
+    """What a valid signature covers beyond method, MD5, content type and date: ``""`` when a
+    path-less string to sign gives ``signature`` (valid on every path), the path and query
+    when only the string with the path does; None when no accepted string gives it."""
+    return _scope(private_key, signature, tuple(request.candidates()), request.path_and_query)
 
 
 @functools.lru_cache(maxsize=4096)
-def _matches(private_key: str, signature: str, candidates: tuple[str, ...]) -> bool:
-    """``signature_matches`` for given strings to sign. A pure function, so it is memoized:
+def _scope(
+    private_key: str, signature: str, candidates: tuple[str, ...], path_and_query: str
+) -> str | None:
+    """``signature_scope`` for given strings to sign. A pure function, so it is memoized:
     a client repeats one signature for many requests (a path-less one lasts until its date
-    is stale) and a changed key is another argument, never a stale answer."""
-    found = False
+    is stale) and a changed key is another argument, never a stale answer. Every candidate
+    is compared (no early exit), so the time taken does not tell which one matched."""
+    found: str | None = None
     for candidate in candidates:
-        found |= hmac.compare_digest(sign(private_key, candidate), signature)
+        if hmac.compare_digest(sign(private_key, candidate), signature) and found != "":
+            found = "" if not candidate.endswith(f"\n{path_and_query}") else path_and_query
     return found
 
 
@@ -101,30 +113,31 @@ def signed_headers(headers: Mapping[str, str]) -> tuple[str, str]:
 
 
 @functools.lru_cache(maxsize=1024)
-def _parse_date(date: str) -> datetime:
-    """An HTTP date, or an ISO-8601 time such as ``2026-12-06T07:10:00.000Z`` (memoized: a
-    client sends one date with many requests)."""
+def _sent_at(date: str) -> float:
+    """The epoch time of an HTTP date, or of an ISO-8601 time such as
+    ``2026-12-06T07:10:00.000Z`` (UTC when it names no zone; memoized: a client sends one
+    date with many requests)."""
     try:
-        return parsedate_to_datetime(date)
+        sent = parsedate_to_datetime(date)
     except (TypeError, ValueError):
-        pass
-    try:
-        return datetime.fromisoformat(date)
-    except ValueError as exc:
-        raise Unauthorized(
-            f"The date header is neither an HTTP date nor an ISO-8601 time: {date[:40]!r}"
-        ) from exc
+        try:
+            sent = datetime.fromisoformat(date)
+        except ValueError as exc:
+            raise Unauthorized(
+                f"The date header is neither an HTTP date nor an ISO-8601 time: {date[:40]!r}"
+            ) from exc
+    if sent.tzinfo is None:
+        sent = sent.replace(tzinfo=UTC)
+    return sent.timestamp()
 
 
 def check_date(date: str, *, now: datetime | None = None, skew_seconds: int) -> None:
     """Refuse a missing, unreadable or stale ``date`` (or ``dateFull``) header."""
     if not date:
         raise Unauthorized("The date (or dateFull) header is required with a CYTOMINE signature")
-    sent = _parse_date(date)
-    if sent.tzinfo is None:
-        sent = sent.replace(tzinfo=UTC)
-    current = now or datetime.now(UTC)
-    if abs((current - sent).total_seconds()) > skew_seconds:
+    sent = _sent_at(date)
+    current = time.time() if now is None else now.timestamp()
+    if abs(current - sent) > skew_seconds:
         raise Unauthorized(
             f"The signed date ({date[:40]}) is more than {skew_seconds} s away from the"
             " server clock: sign the request again"
@@ -138,5 +151,6 @@ __all__ = [
     "parse_authorization",
     "sign",
     "signature_matches",
+    "signature_scope",
     "signed_headers",
 ]

@@ -30,12 +30,35 @@ if TYPE_CHECKING:
 QUERY_TOKEN_PARAMS = ("auth", "Authorization", "authorization")
 
 
+CREDENTIAL_HEADERS = (
+    "authorization",
+    "content-md5",
+    "content-type",
+    "content-type-full",
+    "date",
+    "datefull",
+)
+"""Every request header ``principal_of`` reads (a ``Caller`` needs no other)."""
+VERIFIED_ENTRIES = 4096
+
+SignatureKey = tuple[str, str, str, str, str]
+"""An API-key signature and what it always covers: header, method, MD5, content type, date."""
+
+
 class AccountCache:
-    """Tiny TTL cache of account rows keyed by public key or user id."""
+    """Tiny TTL cache of account rows keyed by public key or user id, and of the API-key
+    signatures verified with them.
+
+    A verified signature is remembered with the principal it proved and what it covers
+    beyond its key (every path for a path-less signature, else its path and query) for as
+    long as the account row would be, so the next requests signed the same way skip the
+    row lookup and the HMACs; ``clear`` (a change of key, role or lock) forgets both.
+    """
 
     def __init__(self, ttl_seconds: float) -> None:
         self.ttl = ttl_seconds
         self._rows: dict[object, tuple[float, asyncpg.Record | None]] = {}
+        self._verified: dict[SignatureKey, tuple[float, str, Principal]] = {}
 
     async def get(self, pool: asyncpg.Pool, sql: str, key: object) -> asyncpg.Record | None:
         now = time.monotonic()
@@ -48,9 +71,25 @@ class AccountCache:
         self._rows[(sql, key)] = (now + self.ttl, row)
         return row
 
+    def verified(self, key: SignatureKey, path_and_query: str) -> Principal | None:
+        """The principal a still remembered signature proved for this path, else None."""
+        hit = self._verified.get(key)
+        if hit is None or hit[0] <= time.monotonic() or hit[1] not in ("", path_and_query):
+            return None
+        return hit[2]
+
+    def remember(self, key: SignatureKey, covers: str, principal: Principal) -> None:
+        """Note a verified signature (``covers``: ``""`` for every path, else the one path)."""
+        if self.ttl <= 0:
+            return
+        if len(self._verified) >= VERIFIED_ENTRIES:
+            self._verified.clear()
+        self._verified[key] = (time.monotonic() + self.ttl, covers, principal)
+
     def clear(self) -> None:
         """Forget everything (after a key, role or lock change)."""
         self._rows.clear()
+        self._verified.clear()
 
 
 def _principal(row: asyncpg.Record | None) -> Principal:
@@ -70,21 +109,30 @@ def _principal(row: asyncpg.Record | None) -> Principal:
 async def _from_api_key(state: State, caller: Caller, header: str) -> Principal:
     settings: Settings = state.settings
     public, signature = apikey.parse_authorization(header)
-    date, content_type = apikey.signed_headers(caller.headers)
+    headers = caller.headers
+    date, content_type = apikey.signed_headers(headers)
     apikey.check_date(date, skew_seconds=settings.date_skew_seconds)
-    row = await state.accounts.get(state.pool, q.PRINCIPAL_BY_PUBLIC_KEY, public)
+    content_md5 = headers.get("content-md5", "")
+    accounts: AccountCache = state.accounts
+    key = (header, caller.method, content_md5, content_type, date)
+    known = accounts.verified(key, caller.path_and_query)
+    if known is not None:
+        return known
+    row = await accounts.get(state.pool, q.PRINCIPAL_BY_PUBLIC_KEY, public)
     principal = _principal(row)
     signed = apikey.SignedRequest(
         method=caller.method,
-        content_md5=caller.headers.get("content-md5", ""),
+        content_md5=content_md5,
         content_type=content_type,
         date=date,
         path_and_query=caller.path_and_query,
         pathless=settings.pathless_signatures,
     )
     assert row is not None
-    if not apikey.signature_matches(row["private_key"], signature, signed):
+    covers = apikey.signature_scope(row["private_key"], signature, signed)
+    if covers is None:
         raise Unauthorized("Bad signature")
+    accounts.remember(key, covers, principal)
     return principal
 
 
@@ -120,6 +168,7 @@ async def principal_of(state: State, caller: Caller) -> Principal:
 
 
 __all__ = [
+    "CREDENTIAL_HEADERS",
     "QUERY_TOKEN_PARAMS",
     "AccountCache",
     "principal_from_bearer",

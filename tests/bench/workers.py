@@ -98,7 +98,7 @@ def run(args: argparse.Namespace, root: Path) -> None:
     cluster = Cluster(root / "db")
     url = cluster.ensure()
     postmaster = int((cluster.pgdata / "postmaster.pid").read_text().split()[0])
-    account = asyncio.run(th._account(url))
+    account = asyncio.run(th.viewer_account(url))
     headers = th._apikey_headers(account)
     with ExitStack() as stack:
         targets = {}
