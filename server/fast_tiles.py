@@ -38,6 +38,7 @@ from server.db.pool import UNAVAILABLE
 from server.db.store.image_files import Kind
 from server.http.picture_planes import stored_plane
 from server.picture_core import Picture, authorize, check_tile, ready
+from server.runtime import runtime_of
 from server.tile_request import Shape, TileRequest
 from tiling.planes import Plane
 
@@ -85,7 +86,7 @@ class FastTiles:
             if answer is not None:
                 self.hits += 1
                 # The app adds CORS headers in its own wrapper; answers from here add the same.
-                send = cors_send(self.state.cors_policy, scope, send)
+                send = cors_send(runtime_of(self.state).cors_policy, scope, send)
                 start, body = _messages(answer)
                 await send(cast("Message", start))
                 await send(cast("Message", body))
@@ -103,7 +104,7 @@ class FastTiles:
 
     async def _answer(self, scope: dict[str, Any]) -> Picture | None:
         """The pipeline's answer to a plain tile or a picture served before, or None."""
-        state = self.state
+        state = runtime_of(self.state)
         path, raw_query = scope["path"], scope["query_string"]
         served = state.served_pictures.get(path, raw_query)
         query = _query(raw_query)

@@ -1,4 +1,4 @@
-"""The asyncpg pool: created in the lifespan, one connection per request through DI."""
+"""The asyncpg pool: opened by the runtime's lifespan, one connection per request through DI."""
 
 from __future__ import annotations
 
@@ -8,12 +8,8 @@ from contextlib import asynccontextmanager
 from typing import Any, cast
 
 import asyncpg
-from litestar import Litestar
-from litestar.datastructures import State
-from litestar.di import NamedDependency
 
 from server.db import queries
-from server.principal import Principal
 from server.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -70,12 +66,11 @@ async def init_connection(conn: asyncpg.Connection) -> None:
 
 
 @asynccontextmanager
-async def db_pool(app: Litestar) -> AsyncIterator[None]:
+async def open_pool(settings: Settings) -> AsyncIterator[asyncpg.Pool]:
     """Open the pool for the lifetime of the app, with this backend's statements in place."""
-    settings: Settings = app.state.settings
     if replaced := queries.use_overrides(settings.sql_overrides):
         log.info("SQL statements replaced from %s: %s", settings.sql_overrides, ", ".join(replaced))
-    app.state.pool = await asyncpg.create_pool(
+    pool = await asyncpg.create_pool(
         settings.database_url,
         min_size=settings.pool_min,
         max_size=settings.pool_max,
@@ -88,28 +83,9 @@ async def db_pool(app: Litestar) -> AsyncIterator[None]:
         },
     )
     try:
-        yield
+        yield pool
     finally:
-        await app.state.pool.close()
-
-
-async def provide_anonymous_conn(state: State) -> AsyncIterator[asyncpg.Connection]:
-    """Lend one pooled connection to a request; it goes back even if the handler raises."""
-    async with connection(state.pool, state.settings.database_wait_seconds) as conn:
-        yield conn
-
-
-async def provide_conn(
-    state: State, me: NamedDependency[Principal]
-) -> AsyncIterator[asyncpg.Connection]:
-    """The connection of an authenticated request, acquired only once ``me`` is resolved.
-
-    Litestar resolves sibling dependencies concurrently and does not clean up a generator
-    dependency when a sibling fails; depending on ``me`` orders the two, so a request
-    refused by authentication never holds a connection.
-    """
-    async with connection(state.pool, state.settings.database_wait_seconds) as conn:
-        yield conn
+        await pool.close()
 
 
 __all__ = [
@@ -117,8 +93,6 @@ __all__ = [
     "UNAVAILABLE",
     "DatabaseUnavailable",
     "connection",
-    "db_pool",
     "init_connection",
-    "provide_anonymous_conn",
-    "provide_conn",
+    "open_pool",
 ]
