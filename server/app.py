@@ -10,10 +10,10 @@ from litestar.openapi.plugins import ScalarRenderPlugin
 
 from server.auth.provider import provide_principal
 from server.cors import CorsPolicy, cors
-from server.db.listing import provide_list_params
 from server.errors import EXCEPTION_HANDLERS
 from server.http import ROUTES
 from server.http.catalog import operation_id_creator
+from server.http.list_params import provide_list_params
 from server.openapi import COMPONENTS, OpenApiJson, document_errors
 from server.paths import strip_json_suffix
 from server.public_url import follow_origin

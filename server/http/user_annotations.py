@@ -13,10 +13,11 @@ from contracts.envelopes import BulkResult, Page, page
 from contracts.errors import Invalid, NotFound
 from server.db.store import user_annotation_extras as extras
 from server.db.store import user_annotations as store
-from server.db.store.annotation_listing import ListingPage, list_annotations, parse_query
+from server.db.store.annotation_listing import ListingPage, list_annotations
 from server.db.store.annotation_rows import AnnotationBody
 from server.db.store.commands import Action
 from server.http import annotation_kinds as kinds
+from server.http.annotation_query import parse_query
 from server.http.common import envelope
 from server.http.deps import Conn, Lists, Me
 from server.params import json_body, parse_id
