@@ -21,7 +21,6 @@ from server.http.deps import AnonymousConn
 from server.http.iam_tokens import OAUTH_ERRORS, Client, grant
 from server.public_url import base_url
 from server.runtime import request_runtime
-from server.settings import Settings
 
 _AUTH_KEYS = (
     "client_id",
@@ -274,8 +273,9 @@ class RealmController(Controller):
             return _message("We are sorry...", message, 400)
         username, password = str(form.get("username") or ""), str(form.get("password") or "")
         address = request.client.host if request.client else None
-        settings: Settings = request_runtime(request).settings
-        pool, wait = request_runtime(request).pool, settings.database_wait_seconds
+        runtime = request_runtime(request)
+        settings = runtime.settings
+        pool, wait = runtime.pool, settings.database_wait_seconds
         try:
             user_id = await iam.check_password(pool, username, password, address, wait)
         except iam.Throttled as exc:

@@ -19,17 +19,17 @@ from server.http.deps import AnonymousConn, Conn, Me
 from server.http.iam import issuer
 from server.principal import ADMIN, GUEST, USER, Principal
 from server.runtime import request_runtime
-from server.settings import Settings
 
 AnyRequest = Request[Any, Any, State]
 
 
 async def _login(request: AnyRequest, conn: Any, user_id: int) -> dict[str, str]:
     """``{token, shortTermToken}``: a long session token and a short one, both access JWTs."""
-    settings: Settings = request_runtime(request).settings
+    runtime = request_runtime(request)
+    settings = runtime.settings
     account = await iam.open_session(conn, user_id, lifetime=settings.sso_session_seconds)
     claims = oidc.access_claims(account, issuer(request))
-    signing = request_runtime(request).signing_key
+    signing = runtime.signing_key
     return {
         "token": tokens.issue(
             signing, claims, typ=tokens.ACCESS, ttl_seconds=settings.sso_session_seconds

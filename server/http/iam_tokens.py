@@ -54,7 +54,7 @@ Form = dict[str, str]
 
 
 class Client(msgspec.Struct, frozen=True, kw_only=True):
-    """Where the grant runs: the app state, the issuer URL and the caller's address."""
+    """Where the grant runs: the worker's runtime, the issuer URL and the caller's address."""
 
     runtime: Runtime
     issuer: str
