@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from types import SimpleNamespace
 
 import anyio
 import asyncpg
@@ -66,8 +65,8 @@ async def create(
     target = ingest.UploadTarget(storage_id=storage.id, projects=(project.id,))
     received = await _slide(storage_root, width, height)
     uploaded_id = await ingest.store(conn, me, received, target, storage_root)
-    state = SimpleNamespace(storage_root=storage_root, ingest_limiter=anyio.CapacityLimiter(1))
-    result = await ingest.deploy(conn, me, uploaded_id, target, state)
+    limiter = anyio.CapacityLimiter(1)
+    result = await ingest.deploy(conn, me, uploaded_id, target, storage_root, limiter)
     if not result.images:
         raise RuntimeError(f"the demo slide was not registered: {result.error}")
     made = result.images[0]

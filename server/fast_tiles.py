@@ -38,6 +38,7 @@ from server.db.pool import UNAVAILABLE
 from server.db.store.image_files import Kind
 from server.http.picture_planes import stored_plane
 from server.picture_core import authorize, cache_headers_of, check_tile, lookup
+from server.runtime import runtime_of
 from server.tile_request import Shape, TileRequest
 from tiling.planes import Plane
 
@@ -97,7 +98,7 @@ class FastTiles:
     ) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """The ASGI messages of the pipeline's answer to a plain tile or a picture served
         before, or None."""
-        state = self.state
+        state = runtime_of(self.state)
         raw_query = scope["query_string"]
         served = state.served_pictures.get(path, raw_query)
         query = _query(raw_query)

@@ -5,22 +5,19 @@
 
 Files live under ``settings.storage_dir`` as ``<storage>/<uploaded file>/<name>``; the
 database keeps that relative path. Metadata reading is blocking, so it runs in a thread
-under ``app.state.ingest_limiter`` (created here, in the ``ingest_state`` lifespan).
+under the runtime's ``ingest_limiter``; ``prepare_storage`` readies the storage root.
 """
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, cast
 
 import anyio
 import asyncpg
 import msgspec
-from litestar import Litestar
 from multipart import (  # type: ignore[import-untyped]
     MultipartError,
     PushMultipartParser,
@@ -75,18 +72,14 @@ class UploadResult(msgspec.Struct, kw_only=True, omit_defaults=True):
     error: str | None = None
 
 
-@asynccontextmanager
-async def ingest_state(app: Litestar) -> AsyncIterator[None]:
-    """Storage root, large-image configuration, the metadata limiter and the server URL."""
-    settings: Settings = app.state.settings
+async def prepare_storage(settings: Settings, pool: asyncpg.Pool) -> Path:
+    """The storage root (created), large-image configured, and the server URL recorded."""
     root = Path(settings.storage_dir).resolve()
     await anyio.to_thread.run_sync(lambda: (root / ".incoming").mkdir(parents=True, exist_ok=True))
     config.configure()
-    app.state.storage_root = root
-    app.state.ingest_limiter = anyio.CapacityLimiter(max(1, os.cpu_count() or 1))
-    async with app.state.pool.acquire() as conn:
-        await image_servers.set_public_url(conn, settings.base_url)
-    yield
+    async with pool.acquire() as conn:
+        await image_servers.set_public_url(cast("asyncpg.Connection", conn), settings.base_url)
+    return root
 
 
 def boundary_of(content_type: str) -> str:
@@ -201,7 +194,8 @@ async def deploy(
     me: Principal,
     uploaded_file_id: int,
     target: UploadTarget,
-    state: Any,
+    root: Path,
+    limiter: anyio.CapacityLimiter,
 ) -> UploadResult:
     """Read the stored file's metadata and create its images; failures end in an error status.
 
@@ -210,10 +204,10 @@ async def deploy(
     while the original (CONVERTING, then CONVERTED) stays what downloads give.
     """
     upload = await uploads.get(conn, me, uploaded_file_id)
-    path = state.storage_root / (upload.path or "")
+    path = root / (upload.path or "")
     served: list[c.UploadedFile] = []
     try:
-        meta = await _read(conn, me, upload, path, state, served)
+        meta = await _read(conn, me, upload, (root, path), limiter, served)
         made = await _create_images(
             conn, me, upload, served[-1] if served else upload, meta, target
         )
@@ -221,7 +215,7 @@ async def deploy(
         status, message = _failure(exc)
         for child in served:
             await uploads.set_status(conn, child.id, status, message=message)
-        return await _fail(conn, me, upload, status, message, state.storage_root)
+        return await _fail(conn, me, upload, status, message, root)
     done = await uploads.get(conn, me, uploaded_file_id)
     return UploadResult(
         status=200,
@@ -244,19 +238,21 @@ async def _read(
     conn: asyncpg.Connection,
     me: Principal,
     upload: c.UploadedFile,
-    path: Path,
-    state: Any,
+    stored: tuple[Path, Path],
+    limiter: anyio.CapacityLimiter,
     served: list[c.UploadedFile],
 ) -> metadata.ImageMetadata:
-    """The metadata of the file images are served from, converting the upload when needed."""
-    limiter = state.ingest_limiter
+    """The metadata of the file images are served from, converting the upload when needed.
+
+    ``stored``: the storage root and the upload's path under it."""
+    root, path = stored
     if not await anyio.to_thread.run_sync(convert.needs_pyramid, str(path), limiter=limiter):
         meta = await anyio.to_thread.run_sync(metadata.read_metadata, str(path), limiter=limiter)
         await uploads.set_format(conn, upload.id, metadata.format_of(str(path), meta))
         return meta
     await uploads.set_format(conn, upload.id, metadata.format_of(str(path)))
     target = convert.pyramid_path(path)
-    relative = str(target.relative_to(state.storage_root))
+    relative = str(target.relative_to(root))
     child_id = await uploads.insert_converted(conn, upload.id, target.name, relative)
     await uploads.set_status(conn, upload.id, uploads.CONVERTING)
     served.append(await uploads.get(conn, me, child_id))
@@ -324,7 +320,7 @@ __all__ = [
     "boundary_of",
     "deploy",
     "discard",
-    "ingest_state",
+    "prepare_storage",
     "receive_form",
     "remove_stored",
     "safe_name",

@@ -23,9 +23,9 @@ from contracts.envelopes import ErrorBody
 
 _AUTHENTICATED = frozenset({"me", "conn"})
 # Imaging routes read the credential (or a signed URL) and the pool themselves.
-_SELF_CHECKED = frozenset({"state"})
-_DATABASE = frozenset({"conn", "anonymous_conn", "state"})
-_CONTEXT = frozenset({"me", "conn", "anonymous_conn", "state", "list_params", "request"})
+_SELF_CHECKED = frozenset({"runtime"})
+_DATABASE = frozenset({"conn", "anonymous_conn", "runtime"})
+_CONTEXT = frozenset({"me", "conn", "anonymous_conn", "runtime", "list_params", "request"})
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _CREATES = frozenset({"POST", "PUT"})
 

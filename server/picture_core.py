@@ -33,7 +33,7 @@ from server.tile_request import Shape, TileRequest, params_of
 from tiling import etag, levels, stored
 
 if TYPE_CHECKING:
-    from litestar.datastructures import State
+    from server.runtime import Runtime
 
 PRIVATE_CACHE = "private, max-age=300"
 PUBLIC_CACHE = "public, max-age=31536000, immutable"
@@ -75,7 +75,7 @@ def _grid(width: int, height: int, zoom: int) -> tuple[int, int]:
 
 
 async def resolve(
-    state: State, kind: Kind, object_id: int, user: int, bypass: bool, fresh: bool = False
+    state: Runtime, kind: Kind, object_id: int, user: int, bypass: bool, fresh: bool = False
 ) -> ImageFile:
     """The file of an object, from the decision cache (unless ``fresh``) or one statement."""
     key = decision_key(user, bypass, kind, object_id)
@@ -83,14 +83,14 @@ async def resolve(
     found = None if fresh else decisions.get(key)
     if found is None:
         # Acquired only on a cache miss, so warm requests never touch the pool.
-        async with state.pool.acquire() as conn:
+        async with state.acquire() as conn:
             found = await image_files.resolve(conn, kind, object_id, user, bypass)
         decisions.put(key, found)
     return found
 
 
 async def authorize(
-    state: State,
+    state: Runtime,
     kind: Kind,
     object_id: int,
     signed: Mapping[str, str],
@@ -153,7 +153,7 @@ def _known_tag(object_id: int, version: str, kind: str, shape: Shape) -> str:
 
 
 def lookup(
-    state: State, access: Access, shape: Shape, if_none_match: str | None
+    state: Runtime, access: Access, shape: Shape, if_none_match: str | None
 ) -> tuple[str, tuple[bytes, str] | None] | None:
     """The answer that needs no rendering, before any header is built: the ETag with None
     for a 304, with the cached bytes or a stored tile (and its media type) for a 200; None
@@ -172,7 +172,7 @@ def lookup(
 
 
 def ready(
-    state: State,
+    state: Runtime,
     access: Access,
     shape: Shape,
     if_none_match: str | None,
@@ -188,7 +188,7 @@ def ready(
 
 
 def rendered(
-    state: State,
+    state: Runtime,
     access: Access,
     shape: Shape,
     hit: tuple[bytes, str],

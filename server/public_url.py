@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from litestar.enums import ScopeType
 
+from server.runtime import request_runtime
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
@@ -77,7 +79,7 @@ def public_base(settings: Settings, scope: Scope) -> str:
 
 def base_url(request: Request[Any, Any, Any]) -> str:
     """``public_base`` of a Litestar request."""
-    return public_base(request.app.state.settings, request.scope)
+    return public_base(request_runtime(request).settings, request.scope)
 
 
 def _rewritable(headers: Iterable[tuple[bytes, bytes]]) -> bool:

@@ -25,7 +25,7 @@ from server.principal import Principal
 from server.settings import Settings
 
 if TYPE_CHECKING:
-    from litestar.datastructures import State
+    from server.runtime import Runtime
 
 QUERY_TOKEN_PARAMS = ("auth", "Authorization", "authorization")
 
@@ -106,19 +106,19 @@ def _principal(row: asyncpg.Record | None) -> Principal:
     )
 
 
-async def _from_api_key(state: State, caller: Caller, header: str) -> Principal:
-    settings: Settings = state.settings
+async def _from_api_key(runtime: Runtime, caller: Caller, header: str) -> Principal:
+    settings: Settings = runtime.settings
     public, signature = apikey.parse_authorization(header)
     headers = caller.headers
     date, content_type = apikey.signed_headers(headers)
     apikey.check_date(date, skew_seconds=settings.date_skew_seconds)
     content_md5 = headers.get("content-md5", "")
-    accounts: AccountCache = state.accounts
+    accounts = runtime.accounts
     key = (header, caller.method, content_md5, content_type, date)
     known = accounts.verified(key, caller.path_and_query)
     if known is not None:
         return known
-    row = await accounts.get(state.pool, q.PRINCIPAL_BY_PUBLIC_KEY, public)
+    row = await accounts.get(runtime.pool, q.PRINCIPAL_BY_PUBLIC_KEY, public)
     principal = _principal(row)
     signed = apikey.SignedRequest(
         method=caller.method,
@@ -136,14 +136,14 @@ async def _from_api_key(state: State, caller: Caller, header: str) -> Principal:
     return principal
 
 
-async def _from_bearer(state: State, token: str) -> Principal:
-    user_id = tokens.access_token_subject(state.signing_key, token)
-    return _principal(await state.accounts.get(state.pool, q.PRINCIPAL_BY_ID, user_id))
+async def _from_bearer(runtime: Runtime, token: str) -> Principal:
+    user_id = tokens.access_token_subject(runtime.signing_key, token)
+    return _principal(await runtime.accounts.get(runtime.pool, q.PRINCIPAL_BY_ID, user_id))
 
 
-async def principal_from_bearer(state: State, token: str) -> Principal:
+async def principal_from_bearer(runtime: Runtime, token: str) -> Principal:
     """The account an access token names (for connections that are not ``/api`` requests)."""
-    return await _from_bearer(state, token.removeprefix("Bearer ").strip())
+    return await _from_bearer(runtime, token.removeprefix("Bearer ").strip())
 
 
 def query_token(query: Mapping[str, Any]) -> str | None:
@@ -155,15 +155,15 @@ def query_token(query: Mapping[str, Any]) -> str | None:
     return None
 
 
-async def principal_of(state: State, caller: Caller) -> Principal:
+async def principal_of(runtime: Runtime, caller: Caller) -> Principal:
     """The authenticated caller of a request, whichever layer received it; 401 otherwise."""
     header = caller.headers.get("authorization", "")
     if header.startswith(apikey.SCHEME):
-        return await _from_api_key(state, caller, header)
+        return await _from_api_key(runtime, caller, header)
     if header[:7].lower() == "bearer ":
-        return await _from_bearer(state, header[7:].strip())
+        return await _from_bearer(runtime, header[7:].strip())
     if caller.query_token:
-        return await _from_bearer(state, caller.query_token)
+        return await _from_bearer(runtime, caller.query_token)
     raise Unauthorized("Authentication required")
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request
-from litestar.datastructures import State
 
 from server.auth.caller import Caller
 from server.auth.credentials import principal_of, query_token
 from server.paths import ORIGINAL_PATH
 from server.principal import Principal
+from server.runtime import request_runtime
 
 
 def _query_token(request: Request[Any, Any, Any]) -> str | None:
@@ -37,9 +37,9 @@ def caller_of(request: Request[Any, Any, Any]) -> Caller:
     )
 
 
-async def provide_principal(request: Request[Any, Any, Any], state: State) -> Principal:
+async def provide_principal(request: Request[Any, Any, Any]) -> Principal:
     """The authenticated caller; 401 in Cytomine's JSON shape otherwise."""
-    return await principal_of(state, caller_of(request))
+    return await principal_of(request_runtime(request), caller_of(request))
 
 
 __all__ = ["caller_of", "provide_principal"]

@@ -17,7 +17,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import asyncpg
-from litestar import Litestar
 
 from server.db.pool import UNAVAILABLE, connection
 from server.db.store import annotation_overview
@@ -40,9 +39,9 @@ async def refresh_forever(pool: asyncpg.Pool, settings: Settings) -> None:
 
 
 @asynccontextmanager
-async def overview_refresh(app: Litestar) -> AsyncIterator[None]:
+async def overview_refresh(pool: asyncpg.Pool, settings: Settings) -> AsyncIterator[None]:
     """Run the refresh pass for the lifetime of the app."""
-    task = asyncio.create_task(refresh_forever(app.state.pool, app.state.settings))
+    task = asyncio.create_task(refresh_forever(pool, settings))
     try:
         yield
     finally:

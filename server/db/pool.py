@@ -1,23 +1,16 @@
-"""The asyncpg pool: created in the lifespan, one connection per request through DI."""
+"""The asyncpg pool: opened by the runtime's lifespan, one connection per request through DI."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 import asyncpg
-from litestar import Litestar, Request
-from litestar.datastructures import State
-from litestar.di import NamedDependency
 
 from server.db import queries
-from server.principal import Principal
 from server.settings import Settings
-
-if TYPE_CHECKING:
-    from server.db.replicas import ReadRouter
 
 log = logging.getLogger(__name__)
 
@@ -79,12 +72,11 @@ async def init_connection(conn: asyncpg.Connection) -> None:
 
 
 @asynccontextmanager
-async def db_pool(app: Litestar) -> AsyncIterator[None]:
+async def open_pool(settings: Settings) -> AsyncIterator[asyncpg.Pool]:
     """Open the pool for the lifetime of the app, with this backend's statements in place."""
-    settings: Settings = app.state.settings
     if replaced := queries.use_overrides(settings.sql_overrides):
         log.info("SQL statements replaced from %s: %s", settings.sql_overrides, ", ".join(replaced))
-    app.state.pool = await asyncpg.create_pool(
+    pool = await asyncpg.create_pool(
         settings.database_url,
         min_size=settings.pool_min,
         max_size=settings.pool_max,
@@ -98,39 +90,9 @@ async def db_pool(app: Litestar) -> AsyncIterator[None]:
         },
     )
     try:
-        yield
+        yield pool
     finally:
-        await app.state.pool.close()
-
-
-async def provide_anonymous_conn(state: State) -> AsyncIterator[asyncpg.Connection]:
-    """Lend one pooled connection to a request; it goes back even if the handler raises."""
-    async with connection(state.pool, state.settings.database_wait_seconds) as conn:
-        yield conn
-
-
-async def provide_conn(
-    request: Request[Any, Any, Any], state: State, me: NamedDependency[Principal]
-) -> AsyncIterator[asyncpg.Connection]:
-    """The connection of an authenticated request, acquired only once ``me`` is resolved.
-
-    Litestar resolves sibling dependencies concurrently and does not clean up a generator
-    dependency when a sibling fails; depending on ``me`` orders the two, so a request
-    refused by authentication never holds a connection. Routes marked ``opt=REPLICA`` only
-    read (``POST /annotation/search`` included) and go through the read router (a replica
-    when one fits); the others use the primary, where a write records the position the
-    caller's next reads must see.
-    """
-    reads: ReadRouter = state.reads
-    if request.route_handler.opt.get("replica"):
-        async with reads.read(me.id) as conn:
-            yield conn
-        return
-    async with (
-        connection(state.pool, state.settings.database_wait_seconds) as conn,
-        reads.tracking(request.method, me.id, conn),
-    ):
-        yield conn
+        await pool.close()
 
 
 __all__ = [
@@ -140,8 +102,6 @@ __all__ = [
     "UNAVAILABLE",
     "DatabaseUnavailable",
     "connection",
-    "db_pool",
     "init_connection",
-    "provide_anonymous_conn",
-    "provide_conn",
+    "open_pool",
 ]

@@ -16,7 +16,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import msgspec
-from litestar import Litestar
 
 from server.db.listener import Listener
 
@@ -102,13 +101,4 @@ class PositionChannel:
                     found.put(None)
 
 
-@asynccontextmanager
-async def position_channel(app: Litestar) -> AsyncIterator[None]:
-    """Lifespan: listen before serving, stop listening on shutdown."""
-    channel = PositionChannel(app.state.settings.database_url)
-    async with channel.listening():
-        app.state.position_channel = channel
-        yield
-
-
-__all__ = ["CHANNEL", "STOP", "Follow", "PositionChannel", "position_channel"]
+__all__ = ["CHANNEL", "STOP", "Follow", "PositionChannel"]

@@ -35,7 +35,6 @@ from contextlib import asynccontextmanager
 from typing import Any, Final, cast
 
 import asyncpg
-from litestar import Litestar
 
 from server.db import queries as q
 from server.db.listener import Listener
@@ -306,13 +305,6 @@ async def read_router(primary: asyncpg.Pool, settings: Settings) -> AsyncIterato
         await reads.close()
 
 
-@asynccontextmanager
-async def read_replicas(app: Litestar) -> AsyncIterator[None]:
-    """Lifespan: the worker's ``ReadRouter`` as ``state.reads`` (with no replica when unset)."""
-    async with read_router(app.state.pool, app.state.settings) as app.state.reads:
-        yield
-
-
 async def _replica_pool(url: str, settings: Settings) -> asyncpg.Pool:
     # min_size=0: no connection at start, so a standby that is down does not stop the server.
     # Sessions are read only even if a URL names a primary by mistake: no write lands there.
@@ -343,6 +335,5 @@ __all__ = [
     "ReadRouter",
     "Replica",
     "on_standby",
-    "read_replicas",
     "read_router",
 ]

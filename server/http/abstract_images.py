@@ -6,7 +6,6 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, delete, get, post, put
-from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from contracts import _generated as c
@@ -19,7 +18,7 @@ from server.db.store.images import AbstractImageFilter
 from server.db.store.uploaded_files import UploadedFileBody
 from server.db.store.uploads import UploadListFilter
 from server.http.common import envelope
-from server.http.deps import Conn, Lists, Me
+from server.http.deps import Conn, Lists, Me, RuntimeDep
 from server.params import flag
 
 
@@ -76,11 +75,11 @@ class UploadedFileController(Controller):
 
     @delete("/{uploaded_file_id:int}", status_code=200)
     async def remove(
-        self, conn: Conn, me: Me, state: State, uploaded_file_id: FromPath[int]
+        self, conn: Conn, me: Me, runtime: RuntimeDep, uploaded_file_id: FromPath[int]
     ) -> c.UploadedFileEnvelope:
         """Delete an uploaded file, what was made from it, and its bytes."""
         obj, command, path = await uploads.delete(conn, me, uploaded_file_id)
-        await ingest.remove_stored(state.storage_root, path)
+        await ingest.remove_stored(runtime.storage_root, path)
         return envelope(c.UploadedFileEnvelope, obj, action="DELETE", command=command)
 
     @get("/{uploaded_file_id:int}/abstractimage")

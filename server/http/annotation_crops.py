@@ -12,24 +12,21 @@ import re
 from typing import Any
 
 from litestar import Request, Response, get, route
-from litestar.datastructures import State
 from litestar.params import FromPath
 
-from contracts.errors import Forbidden, NotFound
+from contracts.errors import NotFound
 from server import imaging
 from server.auth.provider import provide_principal
-from server.db import queries as q
+from server.db.store import pictures
+from server.http.deps import RuntimeDep
 from server.http.picture_crops import crop_options, render_crop
 from server.http.picture_params import Params, body_params, split_format
 from server.http.route_kinds import GET_POST, kind_route
+from server.runtime import Runtime
 
 GENERIC_SIZE = 256
 """Default maxSize of the generic annotation crop routes (Cytomine's)."""
-_KINDS = {
-    "userannotation": ("user", "UserAnnotation"),
-    "algoannotation": ("algo", "AlgoAnnotation"),
-    "reviewedannotation": ("reviewed", "ReviewedAnnotation"),
-}
+_KINDS = {"userannotation": "user", "algoannotation": "algo", "reviewedannotation": "reviewed"}
 _KIND_NAME = re.compile(r"^(crop|mask|alphamask)\.(\w+)$")
 _GENERIC_NAME = re.compile(r"^(crop|cropMin)\.(\w+)$")
 _KIND_OPT = {"query_token": True, "segments": ("crop.{}", "mask.{}", "alphamask.{}")}
@@ -37,23 +34,17 @@ _GENERIC_OPT = {"query_token": True, "segments": ("crop.{}", "cropMin.{}")}
 
 
 async def _source(
-    request: Request[Any, Any, Any], state: State, annotation_id: int, kind: str | None
-) -> tuple[int, str]:
-    """(slice id, WKT) of a readable annotation; 404 (or of another kind), 403 if not readable."""
-    me = await provide_principal(request, state)
-    async with state.pool.acquire() as conn:
-        row = await conn.fetchrow(q.ANNOTATION_CROP_SOURCE, annotation_id, me.id, me.is_admin)
-    class_name = next((c for k, c in _KINDS.values() if k == kind), "Annotation")
-    if row is None or (kind is not None and row["kind"] != kind):
-        raise NotFound(class_name, annotation_id)
-    if not row["allowed"]:
-        raise Forbidden(f"You don't have the right to read {class_name} {annotation_id}")
-    return int(row["slice_id"]), str(row["location"])
+    request: Request[Any, Any, Any], runtime: Runtime, annotation_id: int, kind: str | None
+) -> pictures.CropSource:
+    """Where a readable annotation lies; 404 (or of another kind), 403 if not readable."""
+    me = await provide_principal(request)
+    async with runtime.acquire() as conn:
+        return await pictures.crop_source(conn, me, annotation_id, kind)
 
 
 async def _crop(
     request: Request[Any, Any, Any],
-    state: State,
+    runtime: Runtime,
     annotation_id: int,
     kind: str | None,
     fmt: str,
@@ -62,16 +53,19 @@ async def _crop(
     default_size: int | None = None,
 ) -> Response[Any]:
     """Render the crop of one annotation from its slice."""
-    slice_id, location = await _source(request, state, annotation_id, kind)
+    slice_id, location = await _source(request, runtime, annotation_id, kind)
     params = Params(request, await body_params(request))
     options = crop_options(params, fmt, forced=forced, default_size=default_size)
-    access = await imaging.open_image(request, state, "sliceinstance", slice_id)
+    access = await imaging.open_image(request, runtime, "sliceinstance", slice_id)
     wkt = params.text("geometry") or location
-    return await render_crop(request, state, access, wkt, options, params)
+    return await render_crop(request, runtime, access, wkt, options, params)
 
 
 async def _kind_crop(
-    request: Request[Any, Any, Any], state: State, annotation_id: FromPath[int], name: FromPath[str]
+    request: Request[Any, Any, Any],
+    runtime: RuntimeDep,
+    annotation_id: FromPath[int],
+    name: FromPath[str],
 ) -> Response[Any]:
     """Crop, mask or alpha mask of an annotation of the route's kind."""
     found = _KIND_NAME.match(name)
@@ -80,12 +74,12 @@ async def _kind_crop(
     fmt = split_format(name)[1]
     forced = None if found[1] == "crop" else found[1]
     kind = request.route_handler.opt["kind"]
-    return await _crop(request, state, annotation_id, kind, fmt, forced=forced)
+    return await _crop(request, runtime, annotation_id, kind, fmt, forced=forced)
 
 
 def _kind_route(path: str, service: str) -> Any:
     """The crop/mask/alphamask route of one annotation kind (``userannotation``...)."""
-    kind = _KINDS[path][0]
+    kind = _KINDS[path]
     return kind_route(
         _kind_crop,
         f"/api/{path}/{{annotation_id:int}}/{{name:str}}",
@@ -110,21 +104,24 @@ reviewed_annotation_crop = _kind_route("reviewedannotation", "Reviewed annotatio
     tags=["Annotation (generic)"],
 )
 async def annotation_crop(
-    request: Request[Any, Any, Any], state: State, annotation_id: FromPath[int], name: FromPath[str]
+    request: Request[Any, Any, Any],
+    runtime: RuntimeDep,
+    annotation_id: FromPath[int],
+    name: FromPath[str],
 ) -> Response[Any]:
     """Crop of any annotation (``crop.fmt``) or a small one (``cropMin.fmt``), 256 px by default."""
     if _GENERIC_NAME.match(name) is None:
         raise NotFound("Resource", name)
     fmt = split_format(name)[1]
-    return await _crop(request, state, annotation_id, None, fmt, default_size=GENERIC_SIZE)
+    return await _crop(request, runtime, annotation_id, None, fmt, default_size=GENERIC_SIZE)
 
 
 @get("/api/annotation/{annotation_id:int}/cropParameters", tags=["Annotation (generic)"])
 async def crop_parameters(
-    request: Request[Any, Any, Any], state: State, annotation_id: FromPath[int]
+    request: Request[Any, Any, Any], runtime: RuntimeDep, annotation_id: FromPath[int]
 ) -> dict[str, Any]:
     """The image-server parameters a crop of this annotation would use (legacy)."""
-    _, location = await _source(request, state, annotation_id, None)
+    _, location = await _source(request, runtime, annotation_id, None)
     params = Params(request, {})
     options = crop_options(params, "png", default_size=GENERIC_SIZE)
     annotation: dict[str, Any] = {"geometry": params.text("geometry") or location}

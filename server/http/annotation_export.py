@@ -6,7 +6,6 @@ import time
 from typing import Any
 
 from litestar import Controller, Request, get
-from litestar.datastructures import State
 from litestar.params import FromPath
 from litestar.response import Stream
 
@@ -16,9 +15,10 @@ from server.db.store import acl
 from server.db.store import annotation_export as export
 from server.db.store.annotation_rows import image_context
 from server.db.store.user_annotations import get as get_annotation
-from server.http.deps import Conn, Me
+from server.http.deps import Conn, Me, RuntimeDep
 from server.params import ids
 from server.principal import Principal
+from server.runtime import Runtime
 
 # Streams outlive the request's pooled connection (it is released when the handler returns),
 # so each stream acquires its own connection from the pool for its whole length.
@@ -55,30 +55,30 @@ def _filter(request: Request[Any, Any, Any], project: int) -> export.ReportFilte
     )
 
 
-def _report(state: State, me: Principal, selected: export.ReportFilter, fmt: str) -> Stream:
+def _report(runtime: Runtime, me: Principal, selected: export.ReportFilter, fmt: str) -> Stream:
     """The CSV report as an attachment named like Cytomine's."""
     stamp = time.strftime("%Y%m%d_%H%M%S", time.gmtime())
     name = f"{stamp}_annotations_project_{selected.project}.{fmt}"
     return Stream(
-        export.report(state.pool, me, selected),
+        export.report(runtime.pool, me, selected),
         media_type=export.MEDIA[fmt],
         headers={"Content-Disposition": f"attachment; filename={name}"},
     )
 
 
 def _features(
-    state: State, me: Principal, request: Request[Any, Any, Any], **target: int | None
+    runtime: Runtime, me: Principal, request: Request[Any, Any, Any], **target: int | None
 ) -> Stream:
     shape = export.shape_of(request.query_params.get("format"))
     kind = export.object_type_of(request.query_params.get("objectType"))
-    body = export.features(state.pool, me, shape=shape, object_type=kind, **target)
+    body = export.features(runtime.pool, me, shape=shape, object_type=kind, **target)
     return Stream(body, media_type=export.MEDIA[shape])
 
 
 async def _kind_report(
     conn: Conn,
     me: Principal,
-    state: State,
+    runtime: Runtime,
     project_id: int,
     request: Request[Any, Any, Any],
     kind: str,
@@ -88,7 +88,7 @@ async def _kind_report(
     await acl.readable(conn, me, project_id)
     selected = _filter(request, project_id)
     selected.kind = kind
-    return _report(state, me, selected, fmt)
+    return _report(runtime, me, selected, fmt)
 
 
 class AnnotationExportController(Controller):
@@ -102,27 +102,27 @@ class AnnotationExportController(Controller):
         self,
         conn: Conn,
         me: Me,
-        state: State,
+        runtime: RuntimeDep,
         image_id: FromPath[int],
         request: Request[Any, Any, Any],
     ) -> Stream:
         """Every user annotation of an image as GeoJSON (default), NDJSON or QuPath GeoJSON."""
         ctx = await image_context(conn, image_id)
         await acl.readable(conn, me, ctx.project_id)
-        return _features(state, me, request, image=image_id, project=None)
+        return _features(runtime, me, request, image=image_id, project=None)
 
     @get("/project/{project_id:int}/annotation/export")
     async def project_export(
         self,
         conn: Conn,
         me: Me,
-        state: State,
+        runtime: RuntimeDep,
         project_id: FromPath[int],
         request: Request[Any, Any, Any],
     ) -> Stream:
         """Every user annotation of a project as GeoJSON (default), NDJSON or QuPath GeoJSON."""
         await acl.readable(conn, me, project_id)
-        return _features(state, me, request, image=None, project=project_id)
+        return _features(runtime, me, request, image=None, project=project_id)
 
     @get(["/project/{project_id:int}/annotation/download",
           "/project/{project_id:int}/userannotation/download"])  # fmt: skip
@@ -130,42 +130,42 @@ class AnnotationExportController(Controller):
         self,
         conn: Conn,
         me: Me,
-        state: State,
+        runtime: RuntimeDep,
         project_id: FromPath[int],
         request: Request[Any, Any, Any],
     ) -> Stream:
         """Cytomine's annotation report of a project (CSV); ``reviewed=true``: reviewed ones."""
         reviewed = request.query_params.get("reviewed") in ("true", "True", "1")
         kind = "reviewed" if reviewed else "user"
-        return await _kind_report(conn, me, state, project_id, request, kind)
+        return await _kind_report(conn, me, runtime, project_id, request, kind)
 
     @get("/project/{project_id:int}/algoannotation/download")
     async def algo_report(
         self,
         conn: Conn,
         me: Me,
-        state: State,
+        runtime: RuntimeDep,
         project_id: FromPath[int],
         request: Request[Any, Any, Any],
     ) -> Stream:
         """Cytomine's report of a project's algo annotations (CSV)."""
-        return await _kind_report(conn, me, state, project_id, request, "algo")
+        return await _kind_report(conn, me, runtime, project_id, request, "algo")
 
     @get("/project/{project_id:int}/reviewedannotation/download")
     async def reviewed_report(
         self,
         conn: Conn,
         me: Me,
-        state: State,
+        runtime: RuntimeDep,
         project_id: FromPath[int],
         request: Request[Any, Any, Any],
     ) -> Stream:
         """Cytomine's report of a project's reviewed annotations (CSV)."""
-        return await _kind_report(conn, me, state, project_id, request, "reviewed")
+        return await _kind_report(conn, me, runtime, project_id, request, "reviewed")
 
     @get("/annotation/method/download")
     async def listing_report(
-        self, conn: Conn, me: Me, state: State, request: Request[Any, Any, Any]
+        self, conn: Conn, me: Me, runtime: RuntimeDep, request: Request[Any, Any, Any]
     ) -> Stream:
         """The legacy report of the annotations matched by listing filters (needs project)."""
         fmt = export.report_format(request.query_params.get("format"))
@@ -173,14 +173,14 @@ class AnnotationExportController(Controller):
         if not projects or len(projects) != 1:
             raise Invalid("Missing required parameter: project")
         await acl.readable(conn, me, projects[0])
-        return _report(state, me, _filter(request, projects[0]), fmt)
+        return _report(runtime, me, _filter(request, projects[0]), fmt)
 
     @get("/imageinstance/{image_id:int}/annotation/included/download")
     async def included_report(
         self,
         conn: Conn,
         me: Me,
-        state: State,
+        runtime: RuntimeDep,
         image_id: FromPath[int],
         request: Request[Any, Any, Any],
     ) -> Stream:
@@ -195,7 +195,7 @@ class AnnotationExportController(Controller):
             spatial.parse_location(geometry)  # a bad WKT is a 400 before the stream starts
         selected = _filter(request, ctx.project_id)
         selected.images, selected.geometry = [image_id], geometry or None
-        return _report(state, me, selected, fmt)
+        return _report(runtime, me, selected, fmt)
 
 
 ROUTES = [AnnotationExportController]

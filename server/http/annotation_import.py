@@ -7,14 +7,13 @@ from typing import Any
 
 import asyncpg
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 
 from contracts.errors import Invalid
 from server.db.store import annotation_features as features
 from server.db.store import annotation_import as store
-from server.http.deps import Conn, Me
+from server.http.deps import Conn, Me, RuntimeDep
 from server.params import flag
 from server.principal import Principal
 
@@ -58,10 +57,10 @@ def _key(request: Request[Any, Any, Any]) -> str | None:
 
 
 async def provide_side_conn(
-    state: State, me: NamedDependency[Principal]
+    runtime: RuntimeDep, me: NamedDependency[Principal]
 ) -> AsyncIterator[asyncpg.Connection]:
     """A second connection for an import's progress and id blocks (outside its transaction)."""
-    async with state.pool.acquire() as conn:
+    async with runtime.acquire() as conn:
         yield conn
 
 

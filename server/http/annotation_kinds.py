@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -85,6 +86,16 @@ def reviewed_envelope(
     )
 
 
+def epoch_ms(value: str | None, name: str) -> datetime | None:
+    """An epoch-milliseconds query value as a timestamp (400 when not a number)."""
+    if value is None or value == "":
+        return None
+    try:
+        return datetime.fromtimestamp(int(value) / 1000, tz=UTC)
+    except (ValueError, OverflowError, OSError) as exc:
+        raise Invalid(f"{name} must be epoch milliseconds, not {value!r}") from exc
+
+
 async def count_response(
     conn: asyncpg.Connection,
     me: Principal,
@@ -94,9 +105,9 @@ async def count_response(
 ) -> dict[str, int]:
     """``{"total"}`` of one kind in a project, between optional startDate/endDate (epoch ms)."""
     query = request.query_params
-    total = await kinds.count_readable(
-        conn, me, project_id, kind, query.get("startDate"), query.get("endDate")
-    )
+    after = epoch_ms(query.get("startDate"), "startDate")
+    before = epoch_ms(query.get("endDate"), "endDate")
+    total = await kinds.count_readable(conn, me, project_id, kind, after, before)
     return {"total": total}
 
 

@@ -13,32 +13,18 @@ from typing import Any
 
 import anyio
 from litestar import Request, get
-from litestar.datastructures import State
 from litestar.params import FromPath
 
 from contracts.envelopes import Page, page
-from contracts.errors import Forbidden, Invalid, NotFound
+from contracts.errors import Invalid
 from server import imaging
 from server.auth.provider import provide_principal
-from server.db import queries as q
+from server.db.store import pictures
+from server.http.deps import RuntimeDep
 from server.http.picture_planes import stored_plane
 from spatial import crops
 from tiling import levels, planes, profile
 from tiling.planes import Plane
-
-
-async def _source(
-    request: Request[Any, Any, Any], state: State, annotation_id: int
-) -> tuple[int, str]:
-    """(slice id, WKT) of an annotation the caller may read."""
-    me = await provide_principal(request, state)
-    async with state.pool.acquire() as conn:
-        row = await conn.fetchrow(q.ANNOTATION_CROP_SOURCE, annotation_id, me.id, me.is_admin)
-    if row is None:
-        raise NotFound("Annotation", annotation_id)
-    if not row["allowed"]:
-        raise Forbidden(f"You don't have the right to read Annotation {annotation_id}")
-    return int(row["slice_id"]), str(row["location"])
 
 
 def _compute(path: Path, box: levels.Box, shapes: crops.Shapes, plane: Plane) -> list[Any]:
@@ -53,17 +39,19 @@ def _compute(path: Path, box: levels.Box, shapes: crops.Shapes, plane: Plane) ->
 
 @get("/api/annotation/{annotation_id:int}/profile", tags=["Annotation (generic)"])
 async def annotation_profile(
-    request: Request[Any, Any, Any], state: State, annotation_id: FromPath[int]
+    request: Request[Any, Any, Any], runtime: RuntimeDep, annotation_id: FromPath[int]
 ) -> Page[profile.ProfilePoint]:
     """Value of each pixel of a point or small annotation in every z plane of its image."""
-    slice_id, location = await _source(request, state, annotation_id)
-    access = await imaging.open_image(request, state, "sliceinstance", slice_id)
+    me = await provide_principal(request)
+    async with runtime.acquire() as conn:
+        slice_id, location = await pictures.crop_source(conn, me, annotation_id)
+    access = await imaging.open_image(request, runtime, "sliceinstance", slice_id)
     region = crops.crop_region(crops.parse_wkt(location), access.file.height)
     box = levels.Box(region.left, region.top, region.width, region.height)
     profile.check_size(box)
-    plane = await stored_plane(state, "sliceinstance", slice_id)
+    plane = await stored_plane(runtime, "sliceinstance", slice_id)
     points = await anyio.to_thread.run_sync(
-        _compute, access.path, box, region.shapes, plane, limiter=state.tile_limiter
+        _compute, access.path, box, region.shapes, plane, limiter=runtime.tile_limiter
     )
     return page(points, size=len(points), offset=0, max_=0)
 

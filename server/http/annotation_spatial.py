@@ -14,8 +14,9 @@ import spatial
 from contracts import _generated as c
 from contracts.errors import Invalid
 from server.db.store import annotation_correction, user_annotations
-from server.db.store.annotation_listing import ListingPage, list_annotations, parse_query
+from server.db.store.annotation_listing import ListingPage, list_annotations
 from server.db.store.annotation_rows import AnnotationBody
+from server.http.annotation_query import parse_query
 from server.http.common import envelope
 from server.http.deps import Conn, Me
 from server.http.user_annotations import AnnotationEnvelope

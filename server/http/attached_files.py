@@ -6,7 +6,6 @@ from typing import Any
 
 import anyio
 from litestar import Controller, Request, delete, get, post, put
-from litestar.datastructures import State
 from litestar.params import FromPath
 from litestar.response import File
 
@@ -16,8 +15,9 @@ from contracts.errors import NotFound
 from server import ingest
 from server.db.store import attached_files, domains
 from server.http.common import envelope
-from server.http.deps import Conn, Lists, Me
+from server.http.deps import Conn, Lists, Me, RuntimeDep
 from server.params import parse_id
+from server.runtime import Runtime
 
 _MISSING = ("", "null", "undefined")
 
@@ -47,15 +47,15 @@ def _new(
 
 
 async def _upload(
-    request: Request[Any, Any, Any], conn: Conn, me: Me, state: State, names: tuple[str, ...]
+    request: Request[Any, Any, Any], conn: Conn, me: Me, runtime: Runtime, names: tuple[str, ...]
 ) -> c.AttachedFile:
     """Receive the form, attach its first file; temporary files never outlive the request."""
     boundary = ingest.boundary_of(request.headers.get("content-type", ""))
-    form = await ingest.receive_form(request.stream(), boundary, state.storage_root, names)
+    form = await ingest.receive_form(request.stream(), boundary, runtime.storage_root, names)
     try:
         item = form.files[0]
         new = _new(request, form, item.original_filename)
-        return await attached_files.create(conn, me, new, item, state.storage_root)
+        return await attached_files.create(conn, me, new, item, runtime.storage_root)
     finally:
         await ingest.discard(form.files)
 
@@ -86,24 +86,24 @@ class AttachedFileController(Controller):
 
     @post("/attachedfile", status_code=200, request_max_body_size=None)
     async def upload(
-        self, request: Request[Any, Any, Any], conn: Conn, me: Me, state: State
+        self, request: Request[Any, Any, Any], conn: Conn, me: Me, runtime: RuntimeDep
     ) -> c.AttachedFile:
         """Attach the file of a multipart body (files[]) to domainClassName/domainIdent."""
-        return await _upload(request, conn, me, state, ingest.FILE_FIELDS)
+        return await _upload(request, conn, me, runtime, ingest.FILE_FIELDS)
 
     @put("/attachedfile", request_max_body_size=None)
     async def upload_again(
-        self, request: Request[Any, Any, Any], conn: Conn, me: Me, state: State
+        self, request: Request[Any, Any, Any], conn: Conn, me: Me, runtime: RuntimeDep
     ) -> c.AttachedFile:
         """Same as POST: Cytomine maps both methods to one upload."""
-        return await _upload(request, conn, me, state, ingest.FILE_FIELDS)
+        return await _upload(request, conn, me, runtime, ingest.FILE_FIELDS)
 
     @post("/attachedfileRTEditor", status_code=200, request_max_body_size=None)
     async def upload_from_editor(
-        self, request: Request[Any, Any, Any], conn: Conn, me: Me, state: State
+        self, request: Request[Any, Any, Any], conn: Conn, me: Me, runtime: RuntimeDep
     ) -> c.AttachedFile:
         """The rich-text editor's upload (file in ``image``); its url is the download link."""
-        return await _upload(request, conn, me, state, ("image", *ingest.FILE_FIELDS))
+        return await _upload(request, conn, me, runtime, ("image", *ingest.FILE_FIELDS))
 
     @get("/attachedfile/{file_id:int}")
     async def show(self, conn: Conn, me: Me, file_id: FromPath[int]) -> c.AttachedFile:
@@ -111,10 +111,12 @@ class AttachedFileController(Controller):
         return (await attached_files.get(conn, me, file_id)).obj
 
     @get("/attachedfile/{file_id:int}/download")
-    async def download(self, conn: Conn, me: Me, state: State, file_id: FromPath[int]) -> File:
+    async def download(
+        self, conn: Conn, me: Me, runtime: RuntimeDep, file_id: FromPath[int]
+    ) -> File:
         """The attached file's bytes as an attachment under its name."""
         stored = await attached_files.get(conn, me, file_id)
-        path = state.storage_root / stored.path
+        path = runtime.storage_root / stored.path
         if not stored.path or not await anyio.Path(path).is_file():
             raise NotFound("AttachedFile", file_id)
         return File(
@@ -125,10 +127,10 @@ class AttachedFileController(Controller):
 
     @delete("/attachedfile/{file_id:int}", status_code=200)
     async def remove(
-        self, conn: Conn, me: Me, state: State, file_id: FromPath[int]
+        self, conn: Conn, me: Me, runtime: RuntimeDep, file_id: FromPath[int]
     ) -> c.AttachedFileEnvelope:
         """Delete an attached file; answer it as it was."""
-        obj, command = await attached_files.delete(conn, me, file_id, state.storage_root)
+        obj, command = await attached_files.delete(conn, me, file_id, runtime.storage_root)
         return envelope(c.AttachedFileEnvelope, obj, action="DELETE", command=command)
 
 

@@ -8,8 +8,8 @@ import msgspec
 from litestar import Request
 
 from contracts.errors import Invalid
-from server.db.credentials_channel import forget_credentials
 from server.db.store.commands import Action
+from server.runtime import request_runtime
 
 E = TypeVar("E")
 
@@ -48,7 +48,7 @@ def forget_accounts(request: Request[Any, Any, Any]) -> None:
     The change's transaction announced it to every worker (``credentials_channel``); this
     only spares the worker that made it the wait for its own announcement.
     """
-    forget_credentials(request.app.state)
+    request_runtime(request).forget_credentials()
 
 
 def required(body: Any, *, also: tuple[str, ...] = ()) -> None:

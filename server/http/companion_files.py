@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, delete, get, post, put
-from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import File
 
@@ -14,7 +13,7 @@ from contracts.envelopes import Page
 from contracts.errors import Forbidden, Invalid
 from server.db.store import companion_files
 from server.http.common import envelope
-from server.http.deps import Conn, Lists, Me
+from server.http.deps import Conn, Lists, Me, RuntimeDep
 from server.http.uploaded_files import stored_file
 
 
@@ -57,7 +56,9 @@ class CompanionFileController(Controller):
         return envelope(c.CompanionFileEnvelope, obj, action="DELETE", command=command)
 
     @get("/{file_id:int}/download")
-    async def download(self, conn: Conn, me: Me, state: State, file_id: FromPath[int]) -> File:
+    async def download(
+        self, conn: Conn, me: Me, runtime: RuntimeDep, file_id: FromPath[int]
+    ) -> File:
         """The stored bytes of a companion file (its storage, or a project showing its image
         that allows downloads)."""
         readable = await companion_files.find(conn, me, file_id)
@@ -65,7 +66,7 @@ class CompanionFileController(Controller):
             raise Forbidden(f"You don't have the right to download companion file {file_id}")
         found = readable.file
         name = found.original_filename or found.filename
-        return stored_file(state.storage_root, found.path, name, "CompanionFile", found.id)
+        return stored_file(runtime.storage_root, found.path, name, "CompanionFile", found.id)
 
     @get("/{file_id:int}/user")
     async def uploader(self, conn: Conn, me: Me, file_id: FromPath[int]) -> c.User:

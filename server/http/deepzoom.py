@@ -12,26 +12,27 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, get
-from litestar.datastructures import State
 from litestar.params import FromPath
 
 from contracts.errors import NotFound
 from server import imaging
+from server.http.deps import RuntimeDep
 from server.http.pictures import int_of
+from server.runtime import Runtime
 from tiling import deepzoom
 
 _OPT = {"query_token": True}
 
 
 async def _descriptor(
-    request: Request[Any, Any, Any], state: State, name: str, token: str | None
+    request: Request[Any, Any, Any], runtime: Runtime, name: str, token: str | None
 ) -> Response[Any]:
     """The ``.dzi`` XML descriptor of an image instance."""
     stem, dot, ext = name.rpartition(".")
     if not dot or ext != "dzi":
         raise NotFound("DeepZoom image", name)
     instance_id = int_of(stem, "id")
-    access = await imaging.open_image(request, state, "imageinstance", instance_id, token)
+    access = await imaging.open_image(request, runtime, "imageinstance", instance_id, token)
     xml = deepzoom.dzi_xml(access.file.width, access.file.height)
     tag = imaging.tag_of(access, "dzi")
     headers = imaging.cache_headers(access, tag)
@@ -40,7 +41,7 @@ async def _descriptor(
 
 async def _tile(
     request: Request[Any, Any, Any],
-    state: State,
+    runtime: Runtime,
     files: str,
     level: int,
     tile: str,
@@ -51,11 +52,11 @@ async def _tile(
         raise NotFound("DeepZoom image", files)
     instance_id = int_of(files.removesuffix("_files"), "id")
     _, col, row, fmt = deepzoom.parse_tile_path(f"{level}/{tile}")
-    access = await imaging.open_image(request, state, "imageinstance", instance_id, token)
+    access = await imaging.open_image(request, runtime, "imageinstance", instance_id, token)
     deepzoom.tile_plan(access.file.width, access.file.height, level, col, row)
     return await imaging.picture(
         request,
-        state,
+        runtime,
         access,
         ("dzi", level, col, row, fmt),
         lambda path: deepzoom.tile(path, level, col, row, fmt),
@@ -64,43 +65,43 @@ async def _tile(
 
 @get("/dzi/{name:str}", opt=_OPT, tags=["DeepZoom"])
 async def dzi_descriptor(
-    request: Request[Any, Any, Any], state: State, name: FromPath[str]
+    request: Request[Any, Any, Any], runtime: RuntimeDep, name: FromPath[str]
 ) -> Response[Any]:
     """The ``.dzi`` XML descriptor of an image instance."""
-    return await _descriptor(request, state, name, None)
+    return await _descriptor(request, runtime, name, None)
 
 
 @get("/dzi/{files:str}/{level:int}/{tile:str}", opt=_OPT, tags=["DeepZoom"])
 async def dzi_tile(
     request: Request[Any, Any, Any],
-    state: State,
+    runtime: RuntimeDep,
     files: FromPath[str],
     level: FromPath[int],
     tile: FromPath[str],
 ) -> Response[Any]:
     """One DeepZoom tile."""
-    return await _tile(request, state, files, level, tile, None)
+    return await _tile(request, runtime, files, level, tile, None)
 
 
 @get("/dzi/s/{token:str}/{name:str}", tags=["DeepZoom"])
 async def signed_dzi_descriptor(
-    request: Request[Any, Any, Any], state: State, token: FromPath[str], name: FromPath[str]
+    request: Request[Any, Any, Any], runtime: RuntimeDep, token: FromPath[str], name: FromPath[str]
 ) -> Response[Any]:
     """The ``.dzi`` descriptor of a signed DeepZoom URL."""
-    return await _descriptor(request, state, name, token)
+    return await _descriptor(request, runtime, name, token)
 
 
 @get("/dzi/s/{token:str}/{files:str}/{level:int}/{tile:str}", tags=["DeepZoom"])
 async def signed_dzi_tile(
     request: Request[Any, Any, Any],
-    state: State,
+    runtime: RuntimeDep,
     token: FromPath[str],
     files: FromPath[str],
     level: FromPath[int],
     tile: FromPath[str],
 ) -> Response[Any]:
     """One DeepZoom tile of a signed DeepZoom URL."""
-    return await _tile(request, state, files, level, tile, token)
+    return await _tile(request, runtime, files, level, tile, token)
 
 
 ROUTES: list[Any] = [dzi_descriptor, dzi_tile, signed_dzi_descriptor, signed_dzi_tile]

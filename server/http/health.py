@@ -13,8 +13,10 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
 
 from server.db.pool import UNAVAILABLE, connection
+from server.db.store import health
 from server.errors import RETRY_AFTER_SECONDS
 from server.public_url import base_url
+from server.runtime import Runtime, request_runtime
 from server.version import VERSION
 
 
@@ -28,24 +30,25 @@ class Ping(msgspec.Struct, kw_only=True):
     server_id: str = msgspec.field(name="serverID")
 
 
-async def _database_alive(state: State) -> bool:
-    wait = state.settings.database_wait_seconds
+async def _database_alive(runtime: Runtime) -> bool:
+    wait = runtime.settings.database_wait_seconds
     try:
-        async with connection(state.pool, wait) as conn:
-            await conn.fetchval("SELECT 1", timeout=wait)
+        async with connection(runtime.pool, wait) as conn:
+            await health.ping(conn, wait)
     except UNAVAILABLE + (asyncio.TimeoutError,):
         return False
     return True
 
 
 async def _ping(request: Request[object, object, State]) -> Response[Ping]:
-    alive = await _database_alive(request.app.state)
+    runtime = request_runtime(request)
+    alive = await _database_alive(runtime)
     ping = Ping(
         alive=alive,
         authenticated="authorization" in request.headers,
         version=VERSION,
         server_url=base_url(request),
-        server_id=request.app.state.server_id,
+        server_id=runtime.server_id,
     )
     if alive:
         return Response(ping)

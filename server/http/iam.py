@@ -20,7 +20,7 @@ from server.db.store import iam
 from server.http.deps import AnonymousConn
 from server.http.iam_tokens import OAUTH_ERRORS, Client, grant
 from server.public_url import base_url
-from server.settings import Settings
+from server.runtime import request_runtime
 
 _AUTH_KEYS = (
     "client_id",
@@ -187,7 +187,7 @@ class OidcController(Controller):
         """Token endpoint: ``password``, ``authorization_code`` and ``refresh_token`` grants."""
         form = await request.form()
         address = request.client.host if request.client else None
-        at = Client(state=request.app.state, issuer=issuer(request), address=address)
+        at = Client(runtime=request_runtime(request), issuer=issuer(request), address=address)
         body = await grant(at, {k: str(v) for k, v in form.items()})
         return Response(body, headers={"cache-control": "no-store", "pragma": "no-cache"})
 
@@ -216,7 +216,7 @@ class OidcController(Controller):
     @get("/certs", sync_to_thread=False)
     def certs(self, request: AnyRequest) -> dict[str, Any]:
         """JWKS: the public key that verifies every token."""
-        return {"keys": [request.app.state.signing_key.public_jwk()]}
+        return {"keys": [request_runtime(request).signing_key.public_jwk()]}
 
     @get("/3p-cookies/step1.html", sync_to_thread=False)
     def cookies_step1(self) -> Response[bytes]:
@@ -238,7 +238,7 @@ def _token_sid(request: AnyRequest, token: str | None, typ: str) -> str | None:
     if not token:
         return None
     try:
-        claims = tokens.verify(request.app.state.signing_key, token, typ=typ)
+        claims = tokens.verify(request_runtime(request).signing_key, token, typ=typ)
     except Unauthorized:  # an unusable hint only means there is nothing more to end
         return None
     sid = claims.get("sid")
@@ -273,8 +273,9 @@ class RealmController(Controller):
             return _message("We are sorry...", message, 400)
         username, password = str(form.get("username") or ""), str(form.get("password") or "")
         address = request.client.host if request.client else None
-        settings: Settings = request.app.state.settings
-        pool, wait = request.app.state.pool, settings.database_wait_seconds
+        runtime = request_runtime(request)
+        settings = runtime.settings
+        pool, wait = runtime.pool, settings.database_wait_seconds
         try:
             user_id = await iam.check_password(pool, username, password, address, wait)
         except iam.Throttled as exc:

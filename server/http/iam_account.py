@@ -42,6 +42,24 @@ def _representation(account: oidc.Account) -> dict[str, Any]:
     }
 
 
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _account_update(body: dict[str, Any]) -> iam.AccountUpdate:
+    """The fields of a Keycloak account representation Lamina keeps (others are ignored)."""
+    attributes = body.get("attributes") or {}
+    developer = attributes.get("isDeveloper") if isinstance(attributes, dict) else None
+    if isinstance(developer, list):
+        developer = developer[0] if developer else None
+    return iam.AccountUpdate(
+        first_name=_text(body.get("firstName")),
+        last_name=_text(body.get("lastName")),
+        email=_text(body.get("email")),
+        is_developer=None if developer is None else str(developer).lower() in ("1", "true"),
+    )
+
+
 class AccountController(Controller):
     """The caller's own account, authenticated by the Bearer token."""
 
@@ -60,7 +78,7 @@ class AccountController(Controller):
     @post("/", status_code=204)
     async def update(self, conn: Conn, me: Me, data: JSONBody[dict[str, Any]]) -> None:
         """Update first/last name, email and the ``isDeveloper`` attribute."""
-        await iam.update_account(conn, me.id, data)
+        await iam.update_account(conn, me.id, _account_update(data))
 
     @get("/credentials")
     async def credentials(self, conn: Conn, me: Me) -> list[dict[str, Any]]:

@@ -18,17 +18,18 @@ from server.http.common import forget_accounts
 from server.http.deps import AnonymousConn, Conn, Me
 from server.http.iam import issuer
 from server.principal import ADMIN, GUEST, USER, Principal
-from server.settings import Settings
+from server.runtime import request_runtime
 
 AnyRequest = Request[Any, Any, State]
 
 
 async def _login(request: AnyRequest, conn: Any, user_id: int) -> dict[str, str]:
     """``{token, shortTermToken}``: a long session token and a short one, both access JWTs."""
-    settings: Settings = request.app.state.settings
+    runtime = request_runtime(request)
+    settings = runtime.settings
     account = await iam.open_session(conn, user_id, lifetime=settings.sso_session_seconds)
     claims = oidc.access_claims(account, issuer(request))
-    signing = request.app.state.signing_key
+    signing = runtime.signing_key
     return {
         "token": tokens.issue(
             signing, claims, typ=tokens.ACCESS, ttl_seconds=settings.sso_session_seconds
@@ -67,12 +68,12 @@ class LoginController(Controller):
         if not isinstance(username, str) or not isinstance(password, str):
             raise Invalid("username and password are required")
         address = request.client.host if request.client else None
-        state = request.app.state
-        wait = state.settings.database_wait_seconds
-        user_id = await iam.check_password(state.pool, username, password, address, wait)
+        runtime = request_runtime(request)
+        wait = runtime.settings.database_wait_seconds
+        user_id = await iam.check_password(runtime.pool, username, password, address, wait)
         if user_id is None:
             raise Unauthorized("Bad credentials")
-        async with connection(state.pool, wait) as conn:
+        async with connection(runtime.pool, wait) as conn:
             return await _login(request, conn, user_id)
 
     @route("/login/loginWithToken", http_method=["GET", "POST"], status_code=200)

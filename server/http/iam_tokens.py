@@ -14,13 +14,13 @@ from typing import Any
 import asyncpg
 import msgspec
 from litestar import MediaType, Request, Response
-from litestar.datastructures import State
 from litestar.types import ExceptionHandlersMap
 
 from contracts.errors import Unauthorized
 from server.auth import oidc, tokens
 from server.db.pool import connection
 from server.db.store import iam
+from server.runtime import Runtime
 from server.settings import Settings
 
 
@@ -54,20 +54,20 @@ Form = dict[str, str]
 
 
 class Client(msgspec.Struct, frozen=True, kw_only=True):
-    """Where the grant runs: the app state, the issuer URL and the caller's address."""
+    """Where the grant runs: the worker's runtime, the issuer URL and the caller's address."""
 
-    state: State
+    runtime: Runtime
     issuer: str
     address: str | None
 
     def connection(self) -> AbstractAsyncContextManager[asyncpg.Connection]:
         """A pooled connection for one database step."""
-        settings: Settings = self.state.settings
-        return connection(self.state.pool, settings.database_wait_seconds)
+        settings: Settings = self.runtime.settings
+        return connection(self.runtime.pool, settings.database_wait_seconds)
 
 
-def _lifetimes(state: State) -> tuple[int, int]:
-    settings: Settings = state.settings
+def _lifetimes(runtime: Runtime) -> tuple[int, int]:
+    settings: Settings = runtime.settings
     return settings.access_token_seconds, settings.refresh_token_seconds
 
 
@@ -76,11 +76,11 @@ def _wants_id_token(scope: str | None) -> bool:
 
 
 async def _password(at: Client, form: Form) -> Any:
-    settings: Settings = at.state.settings
+    settings: Settings = at.runtime.settings
     username, password = form.get("username", ""), form.get("password", "")
     try:
         user_id = await iam.check_password(
-            at.state.pool, username, password, at.address, settings.database_wait_seconds
+            at.runtime.pool, username, password, at.address, settings.database_wait_seconds
         )
     except iam.Throttled as exc:
         raise OAuthError(429, "invalid_grant", exc.message, exc.retry_after) from exc
@@ -89,20 +89,20 @@ async def _password(at: Client, form: Form) -> Any:
     async with at.connection() as conn:
         account = await iam.open_session(conn, user_id, lifetime=settings.sso_session_seconds)
     return oidc.token_set(
-        at.state.signing_key,
+        at.runtime.signing_key,
         account,
         issuer=at.issuer,
-        lifetimes=_lifetimes(at.state),
+        lifetimes=_lifetimes(at.runtime),
         with_id_token=_wants_id_token(form.get("scope")),
     )
 
 
 async def _authorization_code(at: Client, form: Form) -> Any:
     async with at.connection() as conn:
-        return await _code(conn, at.state, form, at.issuer)
+        return await _code(conn, at.runtime, form, at.issuer)
 
 
-async def _code(conn: asyncpg.Connection, state: State, form: Form, iss: str) -> Any:
+async def _code(conn: asyncpg.Connection, runtime: Runtime, form: Form, iss: str) -> Any:
     code = await iam.take_code(conn, form.get("code", ""))
     if code is None or not code.valid:
         raise OAuthError(400, "invalid_grant", "Code not valid")
@@ -117,14 +117,14 @@ async def _code(conn: asyncpg.Connection, state: State, form: Form, iss: str) ->
     if account is None:
         raise OAuthError(400, "invalid_grant", "Session not active")
     return oidc.token_set(
-        state.signing_key, account, issuer=iss, lifetimes=_lifetimes(state), nonce=code.nonce
+        runtime.signing_key, account, issuer=iss, lifetimes=_lifetimes(runtime), nonce=code.nonce
     )
 
 
 async def _refresh_token(at: Client, form: Form) -> Any:
     try:
         claims = tokens.verify(
-            at.state.signing_key, form.get("refresh_token", ""), typ=tokens.REFRESH
+            at.runtime.signing_key, form.get("refresh_token", ""), typ=tokens.REFRESH
         )
     except Unauthorized as exc:
         raise OAuthError(400, "invalid_grant", "Invalid refresh token") from exc
@@ -133,10 +133,10 @@ async def _refresh_token(at: Client, form: Form) -> Any:
     if account is None or str(account.id) != claims.get("sub"):
         raise OAuthError(400, "invalid_grant", "Session not active")
     return oidc.token_set(
-        at.state.signing_key,
+        at.runtime.signing_key,
         account,
         issuer=at.issuer,
-        lifetimes=_lifetimes(at.state),
+        lifetimes=_lifetimes(at.runtime),
         with_id_token=_wants_id_token(claims.get("scope")),
     )
 

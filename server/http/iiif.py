@@ -17,13 +17,14 @@ from typing import Any, NamedTuple
 
 import msgspec
 from litestar import Request, Response, get
-from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 from litestar.response import Redirect
 
 from server import imaging, signed_urls
+from server.http.deps import RuntimeDep
 from server.public_url import base_url
+from server.runtime import Runtime
 from tiling import iiif
 
 JSON_LD = 'application/ld+json;profile="http://iiif.io/api/image/3/context.json"'
@@ -44,10 +45,10 @@ def _redirect(request: Request[Any, Any, Any]) -> Redirect:
 
 
 async def _info(
-    request: Request[Any, Any, Any], state: State, instance_id: int, token: str | None
+    request: Request[Any, Any, Any], runtime: Runtime, instance_id: int, token: str | None
 ) -> Response[Any]:
     """The info.json document (JSON-LD when the client asks for it)."""
-    access = await imaging.open_image(request, state, "imageinstance", instance_id, token)
+    access = await imaging.open_image(request, runtime, "imageinstance", instance_id, token)
     if token is None and access.public:
         # Signed by its query: the id carries the same signature in its path, since viewers
         # drop the query of the id when they build image URLs.
@@ -91,17 +92,17 @@ _PARAMS = {"params": Provide(image_params, sync_to_thread=False)}
 
 async def _image(
     request: Request[Any, Any, Any],
-    state: State,
+    runtime: Runtime,
     instance_id: int,
     token: str | None,
     params: ImageParams,
 ) -> Response[Any]:
     """An image request: region, size, rotation, quality and format."""
-    access = await imaging.open_image(request, state, "imageinstance", instance_id, token)
+    access = await imaging.open_image(request, runtime, "imageinstance", instance_id, token)
     plan = iiif.parse(*params, access.file.width, access.file.height)
     return await imaging.picture(
         request,
-        state,
+        runtime,
         access,
         ("iiif", *plan.box, *plan[1:]),
         lambda path: iiif.render(path, plan),
@@ -116,21 +117,21 @@ async def iiif_base(request: Request[Any, Any, Any], instance_id: FromPath[int])
 
 @get("/iiif/{instance_id:int}/info", opt=_OPT, tags=["IIIF"])
 async def iiif_info(
-    request: Request[Any, Any, Any], state: State, instance_id: FromPath[int]
+    request: Request[Any, Any, Any], runtime: RuntimeDep, instance_id: FromPath[int]
 ) -> Response[Any]:
     """The info.json document."""
-    return await _info(request, state, instance_id, None)
+    return await _info(request, runtime, instance_id, None)
 
 
 @get(f"/iiif/{{instance_id:int}}/{_IMAGE}", opt=_OPT, tags=["IIIF"], dependencies=_PARAMS)
 async def iiif_image(
     request: Request[Any, Any, Any],
-    state: State,
+    runtime: RuntimeDep,
     instance_id: FromPath[int],
     params: NamedDependency[ImageParams],
 ) -> Response[Any]:
     """An image request."""
-    return await _image(request, state, instance_id, None, params)
+    return await _image(request, runtime, instance_id, None, params)
 
 
 @get("/iiif/s/{token:str}/{instance_id:int}", tags=["IIIF"], status_code=303)
@@ -144,24 +145,24 @@ async def signed_iiif_base(
 @get("/iiif/s/{token:str}/{instance_id:int}/info", tags=["IIIF"])
 async def signed_iiif_info(
     request: Request[Any, Any, Any],
-    state: State,
+    runtime: RuntimeDep,
     token: FromPath[str],
     instance_id: FromPath[int],
 ) -> Response[Any]:
     """The info.json document of a signed base; its ``id`` is the signed base."""
-    return await _info(request, state, instance_id, token)
+    return await _info(request, runtime, instance_id, token)
 
 
 @get(f"/iiif/s/{{token:str}}/{{instance_id:int}}/{_IMAGE}", tags=["IIIF"], dependencies=_PARAMS)
 async def signed_iiif_image(
     request: Request[Any, Any, Any],
-    state: State,
+    runtime: RuntimeDep,
     token: FromPath[str],
     instance_id: FromPath[int],
     params: NamedDependency[ImageParams],
 ) -> Response[Any]:
     """An image request under a signed base."""
-    return await _image(request, state, instance_id, token, params)
+    return await _image(request, runtime, instance_id, token, params)
 
 
 ROUTES: list[Any] = [

@@ -7,13 +7,13 @@ from typing import Any
 
 import anyio.to_thread
 from litestar import Controller, get, post
-from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery
 
 from contracts.envelopes import Page
 from server.db.store import domains, image_instances, properties
-from server.http.deps import Conn, Lists, Me
+from server.http.deps import Conn, Lists, Me, RuntimeDep
 from server.principal import Principal
+from server.runtime import Runtime
 from tiling import convert, metadata
 
 # What each POST does, in Cytomine's terms: clear drops the image's properties, populate adds
@@ -28,7 +28,7 @@ _STEPS = {
 
 
 async def _refresh(
-    conn: Conn, me: Principal, state: State, image_id: int, action: str
+    conn: Conn, me: Principal, runtime: Runtime, image_id: int, action: str
 ) -> dict[str, Any]:
     steps = _STEPS[action]
     await domains.writable(conn, me, domains.ABSTRACT_IMAGE, image_id)
@@ -36,7 +36,7 @@ async def _refresh(
     if steps - {"clear"}:
         path, _ = await properties.image_file(conn, image_id)
         meta = await anyio.to_thread.run_sync(
-            _read, Path(state.storage_root) / path, limiter=state.ingest_limiter
+            _read, Path(runtime.storage_root) / path, limiter=runtime.ingest_limiter
         )
     await properties.refresh_image(conn, image_id, meta, steps)
     return {}
@@ -56,36 +56,36 @@ class ImagePropertiesController(Controller):
 
     @post("/abstractimage/{image_id:int}/properties/clear", status_code=200)
     async def clear(
-        self, conn: Conn, me: Me, state: State, image_id: FromPath[int]
+        self, conn: Conn, me: Me, runtime: RuntimeDep, image_id: FromPath[int]
     ) -> dict[str, Any]:
         """Delete the properties of an abstract image."""
-        return await _refresh(conn, me, state, image_id, "clear")
+        return await _refresh(conn, me, runtime, image_id, "clear")
 
     @post("/abstractimage/{image_id:int}/properties/populate", status_code=200)
     async def populate(
-        self, conn: Conn, me: Me, state: State, image_id: FromPath[int]
+        self, conn: Conn, me: Me, runtime: RuntimeDep, image_id: FromPath[int]
     ) -> dict[str, Any]:
         """Add the file's vendor metadata as properties (keys already set keep their value)."""
-        return await _refresh(conn, me, state, image_id, "populate")
+        return await _refresh(conn, me, runtime, image_id, "populate")
 
     @post("/abstractimage/{image_id:int}/properties/extract", status_code=200)
     async def extract(
-        self, conn: Conn, me: Me, state: State, image_id: FromPath[int]
+        self, conn: Conn, me: Me, runtime: RuntimeDep, image_id: FromPath[int]
     ) -> dict[str, Any]:
         """Read the file again and refresh the image's resolution, magnification and depth."""
-        return await _refresh(conn, me, state, image_id, "extract")
+        return await _refresh(conn, me, runtime, image_id, "extract")
 
     @post("/abstractimage/{image_id:int}/properties/regenerate", status_code=200)
     async def regenerate(
         self,
         conn: Conn,
         me: Me,
-        state: State,
+        runtime: RuntimeDep,
         image_id: FromPath[int],
         deep: FromQuery[str | None] = None,
     ) -> dict[str, Any]:
         """Clear, populate and extract again (``deep`` is accepted; slices are not rebuilt)."""
-        return await _refresh(conn, me, state, image_id, "regenerate")
+        return await _refresh(conn, me, runtime, image_id, "regenerate")
 
     @get("/abstractimage/{image_id:int}/metadata")
     async def abstract_metadata(

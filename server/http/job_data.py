@@ -11,7 +11,6 @@ from typing import Any
 
 import anyio
 from litestar import Controller, Request, delete, get, post, put
-from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
 from litestar.response import File
 
@@ -22,7 +21,8 @@ from server import ingest
 from server.db.store import job_data
 from server.db.store.commands import Action
 from server.http.common import envelope
-from server.http.deps import Conn, Lists, Me
+from server.http.deps import Conn, Lists, Me, RuntimeDep
+from server.runtime import Runtime
 from server.upload_limits import MULTIPART_OVERHEAD, capped, receive_raw, too_large
 
 
@@ -30,9 +30,11 @@ def _envelope(obj: c.JobData, action: Action, command: int) -> c.JobDataEnvelope
     return envelope(c.JobDataEnvelope, obj, action=action, command=command)
 
 
-async def _receive(request: Request[Any, Any, Any], state: State, filename: str) -> ingest.Received:
+async def _receive(
+    request: Request[Any, Any, Any], runtime: Runtime, filename: str
+) -> ingest.Received:
     """The uploaded file, multipart or raw, refused (413) past the limit."""
-    limit: int = state.settings.job_data_max_bytes
+    limit: int = runtime.settings.job_data_max_bytes
     content_type = request.headers.get("content-type", "")
     multipart = content_type.startswith("multipart/")
     allowed = limit + (MULTIPART_OVERHEAD if multipart else 0)
@@ -41,8 +43,8 @@ async def _receive(request: Request[Any, Any, Any], state: State, filename: str)
         raise too_large(limit)
     chunks = capped(request.stream(), allowed)
     if not multipart:
-        return await receive_raw(chunks, state.storage_root, filename, content_type or None)
-    form = await ingest.receive_form(chunks, ingest.boundary_of(content_type), state.storage_root)
+        return await receive_raw(chunks, runtime.storage_root, filename, content_type or None)
+    form = await ingest.receive_form(chunks, ingest.boundary_of(content_type), runtime.storage_root)
     await ingest.discard(form.files[1:])
     item = form.files[0]
     if item.size > limit:
@@ -52,12 +54,12 @@ async def _receive(request: Request[Any, Any, Any], state: State, filename: str)
 
 
 async def _upload(
-    request: Request[Any, Any, Any], conn: Conn, me: Me, state: State, data_id: FromPath[int]
+    request: Request[Any, Any, Any], conn: Conn, me: Me, runtime: Runtime, data_id: FromPath[int]
 ) -> c.JobData:
     stored = await job_data.writable(conn, me, data_id)
-    item = await _receive(request, state, stored.obj.filename)
+    item = await _receive(request, runtime, stored.obj.filename)
     try:
-        return await job_data.upload(conn, stored, item, state.storage_root)
+        return await job_data.upload(conn, stored, item, runtime.storage_root)
     finally:
         await ingest.discard([item])
 
@@ -70,9 +72,9 @@ def _shown_inline(media_type: str) -> bool:
     return media_type in ("text/plain", "application/pdf")
 
 
-async def _file(conn: Conn, me: Me, state: State, data_id: int, *, inline: bool) -> File:
+async def _file(conn: Conn, me: Me, runtime: Runtime, data_id: int, *, inline: bool) -> File:
     stored = await job_data.get(conn, me, data_id)
-    path = state.storage_root / (stored.path or "")
+    path = runtime.storage_root / (stored.path or "")
     if not stored.path or not await anyio.Path(path).is_file():
         raise NotFound("File of JobData", data_id)
     media_type = stored.content_type or "application/octet-stream"
@@ -117,10 +119,10 @@ class JobDataController(Controller):
 
     @delete("/jobdata/{data_id:int}", status_code=200)
     async def remove(
-        self, conn: Conn, me: Me, state: State, data_id: FromPath[int]
+        self, conn: Conn, me: Me, runtime: RuntimeDep, data_id: FromPath[int]
     ) -> c.JobDataEnvelope:
         """Delete a job data and its file."""
-        obj, command = await job_data.delete(conn, me, data_id, state.storage_root)
+        obj, command = await job_data.delete(conn, me, data_id, runtime.storage_root)
         return _envelope(obj, "DELETE", command)
 
     @get("/job/{job_id:int}/jobdata")
@@ -131,14 +133,16 @@ class JobDataController(Controller):
         return await job_data.list_by_job(conn, me, job_id, list_params)
 
     @get("/jobdata/{data_id:int}/download")
-    async def download(self, conn: Conn, me: Me, state: State, data_id: FromPath[int]) -> File:
+    async def download(
+        self, conn: Conn, me: Me, runtime: RuntimeDep, data_id: FromPath[int]
+    ) -> File:
         """The file, as an attachment under its name."""
-        return await _file(conn, me, state, data_id, inline=False)
+        return await _file(conn, me, runtime, data_id, inline=False)
 
     @get("/jobdata/{data_id:int}/view")
-    async def view(self, conn: Conn, me: Me, state: State, data_id: FromPath[int]) -> File:
+    async def view(self, conn: Conn, me: Me, runtime: RuntimeDep, data_id: FromPath[int]) -> File:
         """The file shown inline (pictures in the browser)."""
-        return await _file(conn, me, state, data_id, inline=True)
+        return await _file(conn, me, runtime, data_id, inline=True)
 
     @post("/jobdata/{data_id:int}/upload", status_code=200, request_max_body_size=None)
     async def upload(
@@ -146,11 +150,11 @@ class JobDataController(Controller):
         request: Request[Any, Any, Any],
         conn: Conn,
         me: Me,
-        state: State,
+        runtime: RuntimeDep,
         data_id: FromPath[int],
     ) -> c.JobData:
         """Upload the file's bytes (multipart files[] or the raw body); sets its size."""
-        return await _upload(request, conn, me, state, data_id)
+        return await _upload(request, conn, me, runtime, data_id)
 
     @put("/jobdata/{data_id:int}/upload", request_max_body_size=None)
     async def upload_again(
@@ -158,11 +162,11 @@ class JobDataController(Controller):
         request: Request[Any, Any, Any],
         conn: Conn,
         me: Me,
-        state: State,
+        runtime: RuntimeDep,
         data_id: FromPath[int],
     ) -> c.JobData:
         """Same as POST upload."""
-        return await _upload(request, conn, me, state, data_id)
+        return await _upload(request, conn, me, runtime, data_id)
 
 
 ROUTES = [JobDataController]

@@ -6,14 +6,13 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, HttpMethod, delete, get, post, put, route
-from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from contracts import _generated as c
 from contracts.envelopes import Page
 from server.db.store import job_data, job_outputs, jobs
 from server.http.common import envelope
-from server.http.deps import Conn, Lists, Me
+from server.http.deps import Conn, Lists, Me, RuntimeDep
 from server.http.job_parameters import Scalar, parameter_text
 from server.params import flag, ids
 
@@ -90,11 +89,11 @@ class JobController(Controller):
 
     @delete("/job/{job_id:int}", status_code=200)
     async def remove(
-        self, conn: Conn, me: Me, state: State, job_id: FromPath[int]
+        self, conn: Conn, me: Me, runtime: RuntimeDep, job_id: FromPath[int]
     ) -> c.JobEnvelope:
         """Delete a job with its parameters, user job, annotations (none reviewed) and data."""
         obj, command = await job_outputs.delete_job(conn, me, job_id)
-        await job_data.remove_deleted_files(conn, state.storage_root)
+        await job_data.remove_deleted_files(conn, runtime.storage_root)
         return envelope(c.JobEnvelope, obj, action="DELETE", command=command)
 
     @get("/job/{job_id:int}/alldata")
@@ -104,11 +103,11 @@ class JobController(Controller):
 
     @delete("/job/{job_id:int}/alldata", status_code=200)
     async def delete_all_data(
-        self, conn: Conn, me: Me, state: State, job_id: FromPath[int]
+        self, conn: Conn, me: Me, runtime: RuntimeDep, job_id: FromPath[int]
     ) -> dict[str, str]:
         """Delete everything the job produced (managers), refused when some was reviewed."""
         done = await job_outputs.delete_all(conn, me, job_id)
-        await job_data.remove_deleted_files(conn, state.storage_root)
+        await job_data.remove_deleted_files(conn, runtime.storage_root)
         return done
 
     @post("/job/{job_id:int}/copy", status_code=200)
@@ -130,10 +129,12 @@ class JobController(Controller):
         return await job_outputs.log(conn, me, job_id)
 
     @route("/project/{project_id:int}/job/purge", http_method=_GET_OR_POST, status_code=200)
-    async def purge(self, conn: Conn, me: Me, state: State, project_id: FromPath[int]) -> c.Project:
+    async def purge(
+        self, conn: Conn, me: Me, runtime: RuntimeDep, project_id: FromPath[int]
+    ) -> c.Project:
         """Delete the data of the project's jobs that have no reviewed result (managers)."""
         purged = await job_outputs.purge(conn, me, project_id)
-        await job_data.remove_deleted_files(conn, state.storage_root)
+        await job_data.remove_deleted_files(conn, runtime.storage_root)
         return purged
 
     @get("/project/{project_id:int}/bounds/job")

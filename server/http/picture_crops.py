@@ -11,13 +11,13 @@ import hashlib
 from typing import Any, NamedTuple
 
 from litestar import Request, Response
-from litestar.datastructures import State
 
 from contracts.errors import Invalid
 from server import imaging, signed_urls
 from server.http.picture_params import Params, filters_of, parse_window
 from server.http.picture_planes import plane_tag, requested_plane
 from server.public_url import base_url
+from server.runtime import Runtime
 from spatial import crops
 from tiling import crop, filters, levels, planes, sources
 
@@ -106,7 +106,7 @@ def geometry_key(wkt: str) -> str:
 
 async def render_crop(
     request: Request[Any, Any, Any],
-    state: State,
+    runtime: Runtime,
     access: imaging.Access,
     wkt: str,
     options: CropOptions,
@@ -119,7 +119,7 @@ async def render_crop(
     )
     box = levels.Box(region.left, region.top, region.width, region.height)
     size = output_size(box.width, box.height, options)
-    plane = await requested_plane(state, access, params)
+    plane = await requested_plane(runtime, access, params)
     style, fmt = options.style, options.fmt
     chosen = filters_of(params)
     tag = ("crop", *box, *size, *style, fmt, geometry_key(wkt), *plane_tag(plane))
@@ -130,17 +130,21 @@ async def render_crop(
         adjust = filters.adjuster(path, frame, chosen)
         return crop.render(path, box, size, region.shapes, style, fmt, frame, adjust)
 
-    return await imaging.picture(request, state, access, tag, render)
+    return await imaging.picture(request, runtime, access, tag, render)
 
 
 async def image_crop(
-    request: Request[Any, Any, Any], state: State, access: imaging.Access, fmt: str, params: Params
+    request: Request[Any, Any, Any],
+    runtime: Runtime,
+    access: imaging.Access,
+    fmt: str,
+    params: Params,
 ) -> Response[Any]:
     """``crop.fmt`` / ``cropgeometry.fmt`` of an image: the region of ``geometry``/``location``."""
     wkt = params.text("geometry") or params.text("location")
     if wkt is None:
         raise Invalid("A crop needs a geometry (or location) parameter in WKT")
-    return await render_crop(request, state, access, wkt, crop_options(params, fmt), params)
+    return await render_crop(request, runtime, access, wkt, crop_options(params, fmt), params)
 
 
 def camera_box(params: Params) -> levels.Box:
@@ -153,13 +157,13 @@ def camera_box(params: Params) -> levels.Box:
 
 
 def picture_url(
-    request: Request[Any, Any, Any], state: State, access: imaging.Access, name: str
+    request: Request[Any, Any, Any], runtime: Runtime, access: imaging.Access, name: str
 ) -> dict[str, str]:
     """``window_url-…`` / ``camera_url-…``: the signed URL of the equivalent window picture."""
     box, fmt = parse_window(name.replace("_url-", "-", 1))
     sources.clip(box, access.file.width, access.file.height)
     query, _ = signed_urls.sign(
-        state.url_secret, access.kind, access.object_id, access.file.version
+        runtime.url_secret, access.kind, access.object_id, access.file.version
     )
     base = base_url(request)
     window = f"window-{box.left}-{box.top}-{box.width}-{box.height}.{fmt}"

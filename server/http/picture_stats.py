@@ -14,7 +14,6 @@ from typing import Any
 import anyio
 import msgspec
 from litestar import Request, get
-from litestar.datastructures import State
 from litestar.params import FromPath
 
 from contracts.envelopes import Page, page
@@ -22,15 +21,16 @@ from server import imaging
 from server.db.store.image_files import Kind
 from server.http.picture_params import int_of
 from server.http.picture_planes import stored_plane
+from server.runtime import Runtime, request_runtime
 from tiling import histogram, planes, sources
 
 DEFAULT_BINS = 256
 _OPT = {"query_token": True}
 
 
-async def _in_pool(state: State, work: Callable[[], Any]) -> Any:
+async def _in_pool(runtime: Runtime, work: Callable[[], Any]) -> Any:
     """Run blocking pixel work in the tile thread pool."""
-    return await anyio.to_thread.run_sync(work, limiter=state.tile_limiter)
+    return await anyio.to_thread.run_sync(work, limiter=runtime.tile_limiter)
 
 
 def _bins(request: Request[Any, Any, Any]) -> int:
@@ -59,26 +59,26 @@ async def _channels(
     request: Request[Any, Any, Any], kind: Kind, object_id: int, *, every_channel: bool
 ) -> list[histogram.ChannelHistogram]:
     """Channel histograms of an image (first plane) or a slice (its plane or all channels)."""
-    state = request.app.state
-    access = await imaging.open_image(request, state, kind, object_id)
-    own = await stored_plane(state, kind, object_id)
+    runtime = request_runtime(request)
+    access = await imaging.open_image(request, runtime, kind, object_id)
+    own = await stored_plane(runtime, kind, object_id)
     n_bins = _bins(request)
 
     def work() -> list[histogram.ChannelHistogram]:
         chosen = planes.planes_of_channels(access.path, own.z, own.t) if every_channel else [own]
         return histogram.channel_histograms(access.path, chosen, n_bins)
 
-    found: list[histogram.ChannelHistogram] = await _in_pool(state, work)
+    found: list[histogram.ChannelHistogram] = await _in_pool(runtime, work)
     return found
 
 
 async def _image(request: Request[Any, Any, Any], instance_id: int) -> histogram.Histogram:
     """The whole-image histogram of an image instance."""
-    state = request.app.state
-    access = await imaging.open_image(request, state, "imageinstance", instance_id)
+    runtime = request_runtime(request)
+    access = await imaging.open_image(request, runtime, "imageinstance", instance_id)
     n_bins = _bins(request)
     found: histogram.Histogram = await _in_pool(
-        state, lambda: histogram.image_histogram(access.path, n_bins)
+        runtime, lambda: histogram.image_histogram(access.path, n_bins)
     )
     return found
 
@@ -161,9 +161,9 @@ async def slice_channel_bounds(
 
 async def _associated_names(request: Request[Any, Any, Any], kind: Kind, object_id: int) -> Any:
     """Names of the associated images of a slide (label, macro, thumbnail...)."""
-    state = request.app.state
-    access = await imaging.open_image(request, state, kind, object_id)
-    names = await _in_pool(state, lambda: sources.associated_names(access.path))
+    runtime = request_runtime(request)
+    access = await imaging.open_image(request, runtime, kind, object_id)
+    names = await _in_pool(runtime, lambda: sources.associated_names(access.path))
     return _paged(request, list(names))
 
 

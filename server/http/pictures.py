@@ -18,7 +18,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Request, Response, get
-from litestar.datastructures import State
 from litestar.enums import HttpMethod
 from litestar.params import FromPath
 
@@ -26,6 +25,7 @@ from contracts.errors import NotFound
 from server import imaging
 from server.db.store.image_files import Kind
 from server.http import picture_crops, window_masks
+from server.http.deps import RuntimeDep
 from server.http.picture_params import (
     Params,
     body_params,
@@ -39,6 +39,7 @@ from server.http.picture_params import (
 from server.http.picture_planes import mix_tag, plane_tag, requested_plane
 from server.http.route_kinds import kind_route, target
 from server.picture_core import check_tile
+from server.runtime import Runtime
 from server.tile_request import TileRequest
 from tiling import composite, crop, filters, levels, planes, sources
 
@@ -67,7 +68,7 @@ _CROP = re.compile(r"^(crop|cropgeometry|camera)\.(\w+)$")
 
 async def _tile(
     request: Request[Any, Any, Any],
-    state: State,
+    runtime: Runtime,
     access: imaging.Access,
     zoom: int,
     tx: int,
@@ -78,7 +79,7 @@ async def _tile(
     check_tile(access, zoom, tx, ty)
     params = Params(request, {})
     chosen = filters_of(params)
-    plane = await requested_plane(state, access, params)
+    plane = await requested_plane(runtime, access, params)
     mix = mix_of(params, plane)
 
     def render(path: Any) -> tuple[bytes, str]:
@@ -95,7 +96,7 @@ async def _tile(
         return sources.tile(path, zoom, tx, ty, fmt, frame=frame)
 
     tile = TileRequest(zoom, tx, ty, fmt, plane_tag(plane), mix_tag(mix), filters.tag(chosen))
-    return await imaging.picture(request, state, access, tile, render)
+    return await imaging.picture(request, runtime, access, tile, render)
 
 
 def _reader(
@@ -109,7 +110,7 @@ def _reader(
 
 async def _slice_tile(
     request: Request[Any, Any, Any],
-    state: State,
+    runtime: RuntimeDep,
     zoom: FromPath[int],
     tx: FromPath[int],
     ty_fmt: FromPath[str],
@@ -117,8 +118,8 @@ async def _slice_tile(
     """A 256-px tile of the normalized pyramid (zoom 0 = coarsest) of the route's slice kind."""
     kind, slice_id = target(request)
     ty, fmt = split_format(ty_fmt)
-    access = await imaging.open_image(request, state, kind, slice_id)
-    return await _tile(request, state, access, zoom, tx, int_of(ty, "ty"), fmt)
+    access = await imaging.open_image(request, runtime, kind, slice_id)
+    return await _tile(request, runtime, access, zoom, tx, int_of(ty, "ty"), fmt)
 
 
 _TILE = "normalized-tile/zoom/{zoom:int}/tx/{tx:int}/ty/{ty_fmt:str}"
@@ -149,7 +150,7 @@ abstract_slice_tile = kind_route(
 )
 async def normalized_tile_by_index(
     request: Request[Any, Any, Any],
-    state: State,
+    runtime: RuntimeDep,
     slice_id: FromPath[int],
     zoom: FromPath[int],
     ti_fmt: FromPath[str],
@@ -157,18 +158,18 @@ async def normalized_tile_by_index(
     """A normalized tile addressed by tile index ``ti = ty * tilesAcross + tx``."""
     text, fmt = split_format(ti_fmt)
     ti = int_of(text, "ti")
-    access = await imaging.open_image(request, state, "sliceinstance", slice_id)
+    access = await imaging.open_image(request, runtime, "sliceinstance", slice_id)
     width, height = access.file.width, access.file.height
     across, down = levels.tiles_across(width, height, zoom, levels.zoom_count(width, height))
     if not 0 <= ti < across * down:
         raise NotFound("Tile", f"{zoom}/{ti}")
     tx, ty = levels.tile_position(ti, across)
-    return await _tile(request, state, access, zoom, tx, ty, fmt)
+    return await _tile(request, runtime, access, zoom, tx, ty, fmt)
 
 
 async def _whole(
     request: Request[Any, Any, Any],
-    state: State,
+    runtime: Runtime,
     access: imaging.Access,
     name: str,
     fmt: str,
@@ -180,7 +181,7 @@ async def _whole(
     out_w, out_h = sources.fit(access.file.width, access.file.height, size)
     sources.check_output(out_w, out_h)
     chosen = filters_of(params)
-    plane = await requested_plane(state, access, params)
+    plane = await requested_plane(runtime, access, params)
     mix = mix_of(params, plane)
     whole = levels.Box(0, 0, access.file.width, access.file.height)
 
@@ -188,7 +189,7 @@ async def _whole(
         return _region(path, whole, size, fmt, plane, mix, chosen)
 
     tag = (name, size, fmt, *plane_tag(plane), *mix_tag(mix), *filters.tag(chosen))
-    return await imaging.picture(request, state, access, tag, render)
+    return await imaging.picture(request, runtime, access, tag, render)
 
 
 def _region(
@@ -216,7 +217,7 @@ def _region(
 
 async def _window(
     request: Request[Any, Any, Any],
-    state: State,
+    runtime: Runtime,
     access: imaging.Access,
     box: levels.Box,
     fmt: str,
@@ -229,9 +230,9 @@ async def _window(
     if size is not None:
         out_w, out_h = sources.fit(out_w, out_h, size)
     sources.check_output(out_w, out_h)
-    plane = await requested_plane(state, access, params)
+    plane = await requested_plane(runtime, access, params)
     mix = mix_of(params, plane)
-    drawn = await window_masks.window_mask(state, access, box, fmt, params)
+    drawn = await window_masks.window_mask(runtime, access, box, fmt, params)
     chosen = filters_of(params)
 
     def render(path: Any) -> tuple[bytes, str]:
@@ -253,31 +254,33 @@ async def _window(
         *filters.tag(chosen),
         *drawn_tag,
     )
-    return await imaging.picture(request, state, access, tag, render)
+    return await imaging.picture(request, runtime, access, tag, render)
 
 
 Serve = Callable[[imaging.Access, Params], Awaitable[Response[Any]]]
 
 
-def _handler(request: Request[Any, Any, Any], state: State, kind: Kind, name: str) -> Serve | None:
+def _handler(
+    request: Request[Any, Any, Any], runtime: Runtime, kind: Kind, name: str
+) -> Serve | None:
     """The renderer of one resource segment of an image, None when the kind has no such one."""
     if (found := _PICTURE.match(name)) is not None:
         fmt = split_format(name)[1]
-        return lambda access, params: _whole(request, state, access, found[1], fmt, params)
+        return lambda access, params: _whole(request, runtime, access, found[1], fmt, params)
     if _WINDOW.match(name) is not None:
         box, fmt = parse_window(name)
-        return lambda access, params: _window(request, state, access, box, fmt, params)
+        return lambda access, params: _window(request, runtime, access, box, fmt, params)
     if _URL.match(name) is not None:
-        return lambda access, _: _json(picture_crops.picture_url(request, state, access, name))
+        return lambda access, _: _json(picture_crops.picture_url(request, runtime, access, name))
     crop = _CROP.match(name)
     if crop is None or (crop[1] == "cropgeometry" and kind != "imageinstance"):
         return None
     fmt = split_format(name)[1]
     if crop[1] == "camera":
         return lambda access, params: _window(
-            request, state, access, picture_crops.camera_box(params), fmt, params
+            request, runtime, access, picture_crops.camera_box(params), fmt, params
         )
-    return lambda access, params: picture_crops.image_crop(request, state, access, fmt, params)
+    return lambda access, params: picture_crops.image_crop(request, runtime, access, fmt, params)
 
 
 async def _json(content: dict[str, Any]) -> Response[Any]:
@@ -286,22 +289,22 @@ async def _json(content: dict[str, Any]) -> Response[Any]:
 
 
 async def resource(
-    request: Request[Any, Any, Any], state: State, kind: Kind, object_id: int, name: str
+    request: Request[Any, Any, Any], runtime: Runtime, kind: Kind, object_id: int, name: str
 ) -> Response[Any]:
     """Dispatch thumb, preview, window, camera, crop and *_url resources of an image."""
-    serve = _handler(request, state, kind, name)
+    serve = _handler(request, runtime, kind, name)
     if serve is None:
         raise NotFound("Resource", name)
-    access = await imaging.open_image(request, state, kind, object_id)
+    access = await imaging.open_image(request, runtime, kind, object_id)
     return await serve(access, Params(request, await body_params(request)))
 
 
 async def _picture(
-    request: Request[Any, Any, Any], state: State, name: FromPath[str]
+    request: Request[Any, Any, Any], runtime: RuntimeDep, name: FromPath[str]
 ) -> Response[Any]:
     """Thumb, preview, window, camera or crop picture of the route's image or slice."""
     kind, object_id = target(request)
-    return await resource(request, state, kind, object_id, name)
+    return await resource(request, runtime, kind, object_id, name)
 
 
 image_instance_picture = kind_route(
@@ -339,16 +342,16 @@ abstract_slice_picture = kind_route(
 
 
 async def _associated(
-    request: Request[Any, Any, Any], state: State, label_fmt: FromPath[str]
+    request: Request[Any, Any, Any], runtime: RuntimeDep, label_fmt: FromPath[str]
 ) -> Response[Any]:
     """An associated image (label, macro, thumbnail) of the route's slide, fitted in maxSize."""
     kind, object_id = target(request)
     label, fmt = split_format(label_fmt)
-    access = await imaging.open_image(request, state, kind, object_id)
+    access = await imaging.open_image(request, runtime, kind, object_id)
     size = max_size(request, None, await body_params(request))
     return await imaging.picture(
         request,
-        state,
+        runtime,
         access,
         ("associated", label, size, fmt),
         lambda path: sources.associated(path, label, max_size=size, fmt=fmt),

@@ -19,7 +19,6 @@ from typing import Any
 
 import asyncpg
 from litestar import WebSocket, websocket
-from litestar.datastructures import State
 from litestar.exceptions import WebSocketDisconnect
 from litestar.params import FromPath
 
@@ -27,7 +26,9 @@ from contracts.errors import DomainError, Unauthorized
 from server.auth.credentials import QUERY_TOKEN_PARAMS, principal_from_bearer
 from server.db.position_channel import STOP, Follow, PositionChannel
 from server.db.store import position_follow as store
+from server.http.deps import RuntimeDep
 from server.principal import Principal
+from server.runtime import Runtime
 
 Socket = WebSocket[Any, Any, Any]
 POLICY_VIOLATION = 1008
@@ -47,9 +48,9 @@ def _token(socket: Socket) -> str:
     raise Unauthorized("Authentication required")
 
 
-async def _admit(socket: Socket, state: State, user_id: int, image_id: int) -> Principal:
-    me = await principal_from_bearer(state, _token(socket))
-    async with state.pool.acquire() as conn:
+async def _admit(socket: Socket, runtime: Runtime, user_id: int, image_id: int) -> Principal:
+    me = await principal_from_bearer(runtime, _token(socket))
+    async with runtime.acquire() as conn:
         await store.admit(conn, me, user_id, image_id)
     return me
 
@@ -57,10 +58,10 @@ async def _admit(socket: Socket, state: State, user_id: int, image_id: int) -> P
 class _Session:
     """One open socket: relays a broadcaster's views or feeds a follower."""
 
-    def __init__(self, socket: Socket, state: State, user_id: int, image_id: int) -> None:
-        self.socket, self.state = socket, state
+    def __init__(self, socket: Socket, runtime: Runtime, user_id: int, image_id: int) -> None:
+        self.socket, self.runtime = socket, runtime
         self.user_id, self.image_id = user_id, image_id
-        self.channel: PositionChannel = state.position_channel
+        self.channel: PositionChannel = runtime.position_channel
         self.follow: Follow | None = None
         self.feeder: asyncio.Task[None] | None = None
 
@@ -85,7 +86,7 @@ class _Session:
         try:
             await self._leave()
             if broadcast:
-                async with self.state.pool.acquire() as conn:
+                async with self.runtime.acquire() as conn:
                     await store.announce(conn, self.user_id, self.image_id, None)
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             log.warning("position socket cleanup failed: %s", exc)
@@ -93,13 +94,13 @@ class _Session:
     async def _relay(self, text: str) -> None:
         position = store.live_view(text, self.user_id, self.image_id)
         if position is not None:
-            async with self.state.pool.acquire() as conn:
+            async with self.runtime.acquire() as conn:
                 await store.announce(conn, self.user_id, self.image_id, position)
 
     async def _start(self, broadcaster_id: int) -> None:
         await self._leave()
         self.follow = self.channel.follow(broadcaster_id, self.image_id)
-        async with self.state.pool.acquire() as conn:
+        async with self.runtime.acquire() as conn:
             last = await store.start(conn, self.image_id, broadcaster_id, self.user_id)
         if last is not None:
             await self.socket.send_text(last)
@@ -119,7 +120,7 @@ class _Session:
         while True:
             await asyncio.sleep(RENEW_SECONDS)
             if self.follow is not None:
-                async with self.state.pool.acquire() as conn:
+                async with self.runtime.acquire() as conn:
                     await store.still(conn, self.image_id, self.follow.key[0], self.user_id)
 
     async def _leave(self) -> None:
@@ -130,7 +131,7 @@ class _Session:
             self.feeder = None
         if self.follow is not None:
             self.channel.leave(self.follow)
-            async with self.state.pool.acquire() as conn:
+            async with self.runtime.acquire() as conn:
                 await store.stop(conn, self.image_id, self.follow.key[0], self.user_id)
             self.follow = None
 
@@ -138,20 +139,20 @@ class _Session:
 @websocket("/ws/user-position/{user_id:int}/{image_id:int}/{broadcast:str}")
 async def user_position_socket(
     socket: Socket,
-    state: State,
+    runtime: RuntimeDep,
     user_id: FromPath[int],
     image_id: FromPath[int],
     broadcast: FromPath[str],
 ) -> None:
     """Follow or broadcast viewer positions on one image."""
     try:
-        await _admit(socket, state, user_id, image_id)
+        await _admit(socket, runtime, user_id, image_id)
     except DomainError as exc:
         await socket.accept()
         await socket.close(code=POLICY_VIOLATION, reason=f"{exc.status}: {exc.message}"[:120])
         return
     await socket.accept()
-    await _Session(socket, state, user_id, image_id).run(broadcast.lower() == "true")
+    await _Session(socket, runtime, user_id, image_id).run(broadcast.lower() == "true")
 
 
 ROUTES = [user_position_socket]

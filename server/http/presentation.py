@@ -34,7 +34,6 @@ from urllib.parse import urlencode
 
 import msgspec
 from litestar import Request, Response, get
-from litestar.datastructures import State
 from litestar.params import FromPath
 
 from contracts.errors import Invalid
@@ -42,7 +41,9 @@ from server import signed_urls
 from server.auth.provider import provide_principal
 from server.db.store import presentation
 from server.db.store.presentation import Canvas, Target
+from server.http.deps import RuntimeDep
 from server.public_url import base_url
+from server.runtime import Runtime
 
 CONTEXT = "http://iiif.io/api/presentation/3/context.json"
 JSON_LD = f'application/ld+json;profile="{CONTEXT}"'
@@ -66,26 +67,26 @@ def _kind(kind: str) -> str:
     return f"presentation:{kind}"
 
 
-def _token(state: State, reader: Reader, kind: str, object_id: int) -> str:
+def _token(runtime: Runtime, reader: Reader, kind: str, object_id: int) -> str:
     version = f"{reader.user_id}{'a' if reader.admin else ''}"
-    return signed_urls.token_until(state.url_secret, _kind(kind), object_id, version, reader.exp)
+    return signed_urls.token_until(runtime.url_secret, _kind(kind), object_id, version, reader.exp)
 
 
 async def _reader(
-    request: Request[Any, Any, Any], state: State, kind: str, object_id: int, token: str | None
+    request: Request[Any, Any, Any], runtime: Runtime, kind: str, object_id: int, token: str | None
 ) -> Reader:
     """The reader of a signed request (its token) or of a credentialed one (the caller)."""
     if token is None:
-        me = await provide_principal(request, state)
+        me = await provide_principal(request)
         exp = int(time.time()) + signed_urls.DEFAULT_TTL_SECONDS
         return Reader(me.id, me.is_admin, exp)
     query = signed_urls.token_params(token)
-    version = signed_urls.verify(state.url_secret, _kind(kind), object_id, query)
+    version = signed_urls.verify(runtime.url_secret, _kind(kind), object_id, query)
     return Reader(int(version.rstrip("a")), version.endswith("a"), int(query["exp"]))
 
 
-def _url(base: str, state: State, reader: Reader, kind: str, object_id: int, leaf: str) -> str:
-    token = _token(state, reader, kind, object_id)
+def _url(base: str, runtime: Runtime, reader: Reader, kind: str, object_id: int, leaf: str) -> str:
+    token = _token(runtime, reader, kind, object_id)
     return f"{base}{ROOT}/s/{token}/{kind}/{object_id}/{leaf}"
 
 
@@ -98,10 +99,10 @@ def canvas_id(base: str, image_id: int) -> str:
     return f"{base}{ROOT}/imageinstance/{image_id}/canvas"
 
 
-def _canvas(base: str, state: State, reader: Reader, canvas: Canvas) -> dict[str, Any]:
+def _canvas(base: str, runtime: Runtime, reader: Reader, canvas: Canvas) -> dict[str, Any]:
     """A canvas painted by the image's signed IIIF image service."""
     token = signed_urls.token_until(
-        state.url_secret, "imageinstance", canvas.id, canvas.version, reader.exp
+        runtime.url_secret, "imageinstance", canvas.id, canvas.version, reader.exp
     )
     service_id = f"{base}/iiif/s/{token}/{canvas.id}"
     service = [{"id": service_id, "type": "ImageService3", "profile": "level2"}]
@@ -122,7 +123,7 @@ def _canvas(base: str, state: State, reader: Reader, canvas: Canvas) -> dict[str
         "target": cid,
     }
     thumb = {"id": f"{service_id}/{THUMB}", "type": "Image", "format": "image/jpeg"}
-    annotations = _url(base, state, reader, "imageinstance", canvas.id, "annotations.json")
+    annotations = _url(base, runtime, reader, "imageinstance", canvas.id, "annotations.json")
     return {
         "id": cid,
         "type": "Canvas",
@@ -146,39 +147,39 @@ def _answer(request: Request[Any, Any, Any], doc: dict[str, Any]) -> Response[An
 
 
 def _manifest(
-    state: State, reader: Reader, base: str, kind: str, object_id: int, label: dict[str, Any]
+    runtime: Runtime, reader: Reader, base: str, kind: str, object_id: int, label: dict[str, Any]
 ) -> dict[str, Any]:
     return {
         "@context": CONTEXT,
-        "id": _url(base, state, reader, kind, object_id, "manifest.json"),
+        "id": _url(base, runtime, reader, kind, object_id, "manifest.json"),
         "type": "Manifest",
         "label": label,
     }
 
 
 async def _image_manifest(
-    request: Request[Any, Any, Any], state: State, image_id: int, token: str | None
+    request: Request[Any, Any, Any], runtime: Runtime, image_id: int, token: str | None
 ) -> Response[Any]:
-    reader = await _reader(request, state, "imageinstance", image_id, token)
-    async with state.pool.acquire() as conn:
+    reader = await _reader(request, runtime, "imageinstance", image_id, token)
+    async with runtime.acquire() as conn:
         canvas = await presentation.image(conn, image_id, reader.user_id, reader.admin)
     base = base_url(request)
-    doc = _manifest(state, reader, base, "imageinstance", image_id, _label(canvas))
-    item = _canvas(base, state, reader, canvas)
+    doc = _manifest(runtime, reader, base, "imageinstance", image_id, _label(canvas))
+    item = _canvas(base, runtime, reader, canvas)
     doc["thumbnail"] = item["thumbnail"]
     doc["items"] = [item]
     return _answer(request, doc)
 
 
 async def _project_manifest(
-    request: Request[Any, Any, Any], state: State, project_id: int, token: str | None
+    request: Request[Any, Any, Any], runtime: Runtime, project_id: int, token: str | None
 ) -> Response[Any]:
-    reader = await _reader(request, state, "project", project_id, token)
-    async with state.pool.acquire() as conn:
+    reader = await _reader(request, runtime, "project", project_id, token)
+    async with runtime.acquire() as conn:
         name, canvases = await presentation.project(conn, project_id, reader.user_id, reader.admin)
     base = base_url(request)
-    doc = _manifest(state, reader, base, "project", project_id, {"none": [name]})
-    items = [_canvas(base, state, reader, canvas) for canvas in canvases]
+    doc = _manifest(runtime, reader, base, "project", project_id, {"none": [name]})
+    items = [_canvas(base, runtime, reader, canvas) for canvas in canvases]
     if items:
         doc["thumbnail"] = items[0]["thumbnail"]
     doc["behavior"] = ["individuals"]
@@ -253,11 +254,11 @@ def _paging(request: Request[Any, Any, Any]) -> Paging:
 
 
 async def _annotation_page(
-    request: Request[Any, Any, Any], state: State, image_id: int, token: str | None
+    request: Request[Any, Any, Any], runtime: Runtime, image_id: int, token: str | None
 ) -> Response[Any]:
     paging = _paging(request)
-    reader = await _reader(request, state, "imageinstance", image_id, token)
-    async with state.pool.acquire() as conn:
+    reader = await _reader(request, runtime, "imageinstance", image_id, token)
+    async with runtime.acquire() as conn:
         await presentation.image(conn, image_id, reader.user_id, reader.admin)
         targets = await presentation.targets(
             conn, image_id, reader.user_id, reader.admin, paging.after, paging.limit
@@ -265,7 +266,7 @@ async def _annotation_page(
     base = base_url(request)
     page = f"{base}{request.url.path}"
     if token is None:
-        page = _url(base, state, reader, "imageinstance", image_id, "annotations.json")
+        page = _url(base, runtime, reader, "imageinstance", image_id, "annotations.json")
     cid = canvas_id(base, image_id)
     doc: dict[str, Any] = {
         "@context": CONTEXT,
@@ -280,50 +281,59 @@ async def _annotation_page(
 
 @get(f"{ROOT}/imageinstance/{{image_id:int}}/manifest", opt=_OPT, tags=["IIIF"])
 async def image_manifest(
-    request: Request[Any, Any, Any], state: State, image_id: FromPath[int]
+    request: Request[Any, Any, Any], runtime: RuntimeDep, image_id: FromPath[int]
 ) -> Response[Any]:
     """The manifest of one image instance (one canvas)."""
-    return await _image_manifest(request, state, image_id, None)
+    return await _image_manifest(request, runtime, image_id, None)
 
 
 @get(f"{ROOT}/project/{{project_id:int}}/manifest", opt=_OPT, tags=["IIIF"])
 async def project_manifest(
-    request: Request[Any, Any, Any], state: State, project_id: FromPath[int]
+    request: Request[Any, Any, Any], runtime: RuntimeDep, project_id: FromPath[int]
 ) -> Response[Any]:
     """The manifest of a project: one canvas per image, by id."""
-    return await _project_manifest(request, state, project_id, None)
+    return await _project_manifest(request, runtime, project_id, None)
 
 
 @get(f"{ROOT}/imageinstance/{{image_id:int}}/annotations", opt=_OPT, tags=["IIIF"])
 async def image_annotations(
-    request: Request[Any, Any, Any], state: State, image_id: FromPath[int]
+    request: Request[Any, Any, Any], runtime: RuntimeDep, image_id: FromPath[int]
 ) -> Response[Any]:
     """The image's annotations the caller may see, as an AnnotationPage."""
-    return await _annotation_page(request, state, image_id, None)
+    return await _annotation_page(request, runtime, image_id, None)
 
 
 @get(f"{ROOT}/s/{{token:str}}/imageinstance/{{image_id:int}}/manifest", tags=["IIIF"])
 async def signed_image_manifest(
-    request: Request[Any, Any, Any], state: State, token: FromPath[str], image_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    runtime: RuntimeDep,
+    token: FromPath[str],
+    image_id: FromPath[int],
 ) -> Response[Any]:
     """The manifest of one image instance, signed for its reader."""
-    return await _image_manifest(request, state, image_id, token)
+    return await _image_manifest(request, runtime, image_id, token)
 
 
 @get(f"{ROOT}/s/{{token:str}}/project/{{project_id:int}}/manifest", tags=["IIIF"])
 async def signed_project_manifest(
-    request: Request[Any, Any, Any], state: State, token: FromPath[str], project_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    runtime: RuntimeDep,
+    token: FromPath[str],
+    project_id: FromPath[int],
 ) -> Response[Any]:
     """The manifest of a project, signed for its reader."""
-    return await _project_manifest(request, state, project_id, token)
+    return await _project_manifest(request, runtime, project_id, token)
 
 
 @get(f"{ROOT}/s/{{token:str}}/imageinstance/{{image_id:int}}/annotations", tags=["IIIF"])
 async def signed_image_annotations(
-    request: Request[Any, Any, Any], state: State, token: FromPath[str], image_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    runtime: RuntimeDep,
+    token: FromPath[str],
+    image_id: FromPath[int],
 ) -> Response[Any]:
     """An image's annotations as an AnnotationPage, signed for its reader."""
-    return await _annotation_page(request, state, image_id, token)
+    return await _annotation_page(request, runtime, image_id, token)
 
 
 ROUTES: list[Any] = [

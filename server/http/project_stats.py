@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, get
-from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery, QueryParameter
 
 from contracts.envelopes import Page
@@ -25,7 +24,7 @@ from server.db.store.project_stats import (
     UserTerms,
 )
 from server.http.activity_params import DEPENDENCIES, EvolutionQuery, SpanQuery
-from server.http.deps import Conn, Lists, Me
+from server.http.deps import Conn, Lists, Me, RuntimeDep
 from server.params import flag
 
 # Evolution charts by the last segment of their path.
@@ -165,9 +164,9 @@ class InstanceStatsController(Controller):
         return await store.current(conn, me)
 
     @get("/stats/imageserver/total")
-    async def storage(self, conn: Conn, me: Me, state: State) -> StorageStats:
+    async def storage(self, conn: Conn, me: Me, runtime: RuntimeDep) -> StorageStats:
         """Storage used by uploaded files and free space (admins)."""
-        return await store.storage(conn, me, state.settings.storage_dir)
+        return await store.storage(conn, me, runtime.settings.storage_dir)
 
     @get("/total/{domain:str}")
     async def total(self, conn: Conn, me: Me, domain: FromPath[str]) -> Total:

@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 import anyio
 from litestar import Controller, Request, delete, get, post, put
-from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import File
 
@@ -17,7 +16,7 @@ from server import ingest
 from server.db.store import software, trusted_sources
 from server.db.store.commands import Action
 from server.http.common import envelope
-from server.http.deps import Conn, Lists, Me
+from server.http.deps import Conn, Lists, Me, RuntimeDep
 from server.params import flag
 
 _UPLOAD_FIELDS = ("name", "softwareVersion", "resultName", "executeCommand", "pullingCommand")
@@ -66,15 +65,15 @@ class SoftwareController(Controller):
 
     @post("/software/upload", status_code=200, request_max_body_size=None)
     async def upload(
-        self, request: Request[Any, Any, Any], conn: Conn, me: Me, state: State
+        self, request: Request[Any, Any, Any], conn: Conn, me: Me, runtime: RuntimeDep
     ) -> c.SoftwareEnvelope:
         """Register a software with its source package (multipart files[]; name in the query)."""
         boundary = ingest.boundary_of(request.headers.get("content-type", ""))
-        form = await ingest.receive_form(request.stream(), boundary, state.storage_root)
+        form = await ingest.receive_form(request.stream(), boundary, runtime.storage_root)
         try:
             body = _upload_body(request, form)
             obj, command = await software.create_with_source(
-                conn, me, body, form.files[0], state.storage_root
+                conn, me, body, form.files[0], runtime.storage_root
             )
         finally:
             await ingest.discard(form.files)
@@ -95,17 +94,19 @@ class SoftwareController(Controller):
 
     @delete("/software/{software_id:int}", status_code=200)
     async def remove(
-        self, conn: Conn, me: Me, state: State, software_id: FromPath[int]
+        self, conn: Conn, me: Me, runtime: RuntimeDep, software_id: FromPath[int]
     ) -> c.SoftwareEnvelope:
         """Delete a software with its parameters and project links."""
-        obj, command = await software.delete(conn, me, software_id, state.storage_root)
+        obj, command = await software.delete(conn, me, software_id, runtime.storage_root)
         return _software_envelope(obj, "DELETE", command)
 
     @get("/software/{software_id:int}/download")
-    async def download(self, conn: Conn, me: Me, state: State, software_id: FromPath[int]) -> File:
+    async def download(
+        self, conn: Conn, me: Me, runtime: RuntimeDep, software_id: FromPath[int]
+    ) -> File:
         """The software's uploaded source package."""
         found = await software.find(conn, me, software_id)
-        path = state.storage_root / (found.source_path or "")
+        path = runtime.storage_root / (found.source_path or "")
         if not found.source_path or not await anyio.Path(path).is_file():
             raise NotFound("Source files of software", software_id)
         return File(path=path, filename=path.name, media_type="application/octet-stream")

@@ -6,15 +6,16 @@ from typing import Annotated, Any
 
 from litestar import Request, Response, post
 from litestar.background_tasks import BackgroundTask
-from litestar.datastructures import State
 from litestar.params import QueryParameter
 
 from contracts.errors import Invalid
 from server import ingest
 from server.auth.provider import provide_principal
 from server.db.store import acl, storages, uploads
+from server.http.deps import RuntimeDep
 from server.params import flag, ids
 from server.principal import Principal
+from server.runtime import Runtime
 
 Query = Annotated[str | None, QueryParameter()]
 
@@ -47,7 +48,7 @@ async def _check_rights(conn: Any, me: Principal, target: ingest.UploadTarget) -
 @post("/upload", status_code=200, request_max_body_size=None, tags=["Upload"])
 async def upload(
     request: Request[Any, Any, Any],
-    state: State,
+    runtime: RuntimeDep,
     storage: Query = None,
     id_storage: Annotated[str | None, QueryParameter(name="idStorage")] = None,
     projects: Query = None,
@@ -62,32 +63,37 @@ async def upload(
     empty signature when no storage is chosen, and the user must learn about the storage.
     """
     target = _target(storage or id_storage, projects or id_project, keys, values)
-    me = await provide_principal(request, state)
+    me = await provide_principal(request)
     boundary = ingest.boundary_of(request.headers.get("content-type", ""))
-    async with state.pool.acquire() as conn:
-        return await _receive(request, conn, me, state, target, boundary, flag(sync, name="sync"))
+    async with runtime.acquire() as conn:
+        return await _receive(request, conn, me, runtime, target, boundary, flag(sync, name="sync"))
 
 
 async def _receive(
     request: Request[Any, Any, Any],
     conn: Any,
     me: Principal,
-    state: State,
+    runtime: Runtime,
     target: ingest.UploadTarget,
     boundary: str,
     sync: bool,
 ) -> Response[list[ingest.UploadResult]]:
     await _check_rights(conn, me, target)
-    received = (await ingest.receive_form(request.stream(), boundary, state.storage_root)).files
+    received = (await ingest.receive_form(request.stream(), boundary, runtime.storage_root)).files
     try:
-        ids = [await ingest.store(conn, me, item, target, state.storage_root) for item in received]
+        ids = [
+            await ingest.store(conn, me, item, target, runtime.storage_root) for item in received
+        ]
     finally:
         await ingest.discard(received)
     if sync:
-        results = [await ingest.deploy(conn, me, i, target, state) for i in ids]
+        results = [
+            await ingest.deploy(conn, me, i, target, runtime.storage_root, runtime.ingest_limiter)
+            for i in ids
+        ]
         return Response(results)
     pending = [await _pending(conn, me, i) for i in ids]
-    return Response(pending, background=BackgroundTask(_deploy_later, me, ids, target, state))
+    return Response(pending, background=BackgroundTask(_deploy_later, me, ids, target, runtime))
 
 
 async def _pending(conn: Any, me: Principal, uploaded_file_id: int) -> ingest.UploadResult:
@@ -102,11 +108,12 @@ async def _pending(conn: Any, me: Principal, uploaded_file_id: int) -> ingest.Up
 
 
 async def _deploy_later(
-    me: Principal, ids: list[int], target: ingest.UploadTarget, state: State
+    me: Principal, ids: list[int], target: ingest.UploadTarget, runtime: Runtime
 ) -> None:
-    async with state.pool.acquire() as conn:
+    async with runtime.acquire() as conn:
         for uploaded_file_id in ids:
-            await ingest.deploy(conn, me, uploaded_file_id, target, state)
+            root, limiter = runtime.storage_root, runtime.ingest_limiter
+            await ingest.deploy(conn, me, uploaded_file_id, target, root, limiter)
 
 
 ROUTES = [upload]

@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from litestar import Controller, get
-from litestar.datastructures import State
 from litestar.params import FromPath
 from litestar.response import File
 
 from contracts.errors import NotFound
 from server.db.store import uploads
-from server.http.deps import Conn, Me
+from server.http.deps import Conn, Me, RuntimeDep
 
 
 def stored_file(
@@ -38,12 +37,12 @@ class UploadedFileDownloadController(Controller):
 
     @get("/{uploaded_file_id:int}/download")
     async def download(
-        self, conn: Conn, me: Me, state: State, uploaded_file_id: FromPath[int]
+        self, conn: Conn, me: Me, runtime: RuntimeDep, uploaded_file_id: FromPath[int]
     ) -> File:
         """The stored bytes of an uploaded file (its storage must be readable)."""
         found = await uploads.get(conn, me, uploaded_file_id)
         return stored_file(
-            state.storage_root, found.path, found.original_filename, "UploadedFile", found.id
+            runtime.storage_root, found.path, found.original_filename, "UploadedFile", found.id
         )
 
 

@@ -14,14 +14,15 @@ from contracts.errors import Invalid, NotFound
 from server.db.replicas import REPLICA
 from server.db.store import user_annotation_extras as extras
 from server.db.store import user_annotations as store
-from server.db.store.annotation_listing import ListingPage, list_annotations, parse_query
+from server.db.store.annotation_listing import ListingPage, list_annotations
 from server.db.store.annotation_rows import AnnotationBody
 from server.db.store.commands import Action
 from server.http import annotation_kinds as kinds
+from server.http.annotation_query import parse_query
 from server.http.common import envelope
 from server.http.deps import Conn, Lists, Me
 from server.params import json_body, parse_id
-from server.settings import Settings
+from server.runtime import request_runtime
 
 _BODY = msgspec.json.Decoder(AnnotationBody | list[AnnotationBody])
 _SEARCH = msgspec.json.Decoder(dict[str, Any])
@@ -52,8 +53,7 @@ def _envelope(obj: c.UserAnnotation, action: Action, command: int) -> Annotation
 
 def _row_budget(request: Request[Any, Any, Any]) -> int:
     """The server's row budget of a listing window (``LAMINA_WINDOW_ROW_BUDGET``)."""
-    settings: Settings = request.app.state.settings
-    return settings.window_row_budget
+    return request_runtime(request).settings.window_row_budget
 
 
 def _single(raw: bytes) -> AnnotationBody:

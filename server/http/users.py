@@ -14,7 +14,7 @@ from contracts.errors import Forbidden, Invalid
 from server.db.store import users
 from server.http.common import envelope, forget_accounts
 from server.http.deps import Conn, Lists, Me
-from server.params import flag
+from server.params import as_id, flag
 
 
 class PasswordBody(msgspec.Struct, kw_only=True):
@@ -96,8 +96,10 @@ class UserController(Controller):
 
     @get("/{ident:str}")
     async def show(self, conn: Conn, me: Me, ident: FromPath[str]) -> c.User:
-        """One account, by id or user name."""
-        return await users.get_by_id_or_username(conn, me, ident)
+        """One account, by id or, as Cytomine also accepts, by user name."""
+        if (user_id := as_id(ident)) is not None:
+            return await users.get(conn, me, user_id)
+        return await users.get_by_username(conn, me, ident)
 
     @put("/{user_id:int}")
     async def update(

@@ -10,14 +10,14 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import shapely  # type: ignore[import-untyped]
-from litestar.datastructures import State
 
 from contracts.errors import Invalid
 from server import imaging
-from server.db import queries as q
+from server.db.store import pictures
 from server.http.picture_crops import crop_options, geometry_key, mode_of
 from server.http.picture_params import Params
 from server.params import id_filter
+from server.runtime import Runtime
 from spatial import crops, frames
 from tiling import crop, levels
 
@@ -42,7 +42,7 @@ def _window_wkt(box: levels.Box, height: int) -> str:
 
 
 async def window_mask(
-    state: State, access: imaging.Access, box: levels.Box, fmt: str, params: Params
+    runtime: Runtime, access: imaging.Access, box: levels.Box, fmt: str, params: Params
 ) -> WindowMask | None:
     """What to draw into a window; None for a plain window."""
     if mode_of(params) == "crop":
@@ -57,19 +57,9 @@ async def window_mask(
     ids, terms, users = (
         id_filter(params.text(n), name=n) for n in ("annotations", "terms", "users")
     )
-    async with state.pool.acquire() as conn:
-        found = await conn.fetch(
-            q.ANNOTATION_WINDOW_SHAPES,
-            image_id,
-            slice_id,
-            window,
-            ids,
-            terms,
-            users,
-            kind,
-            MAX_SHAPES,
-        )
-    texts = [str(row["location"]) for row in found]
+    chosen = pictures.WindowFilter(kind, ids, terms, users)
+    async with runtime.acquire() as conn:
+        texts = await pictures.window_shapes(conn, (image_id, slice_id), window, chosen, MAX_SHAPES)
     collection = shapely.GeometryCollection([crops.parse_wkt(t) for t in texts])
     shapes = crops.shapes_of(frames.to_top_left(collection, access.file.height))
     key = f"{options.mode}:{geometry_key(';'.join(texts))}"

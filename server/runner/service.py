@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import asyncpg
-from litestar import Litestar
 
 from server.db.pool import init_connection
 from server.runner.worker import Runner, RunnerConfig
@@ -16,13 +15,12 @@ from server.settings import Settings
 
 
 @asynccontextmanager
-async def job_runner(app: Litestar) -> AsyncIterator[None]:
+async def job_runner(settings: Settings, pool: asyncpg.Pool) -> AsyncIterator[None]:
     """Run queued jobs in this server process while it serves (unless ``runner`` is off)."""
-    settings: Settings = app.state.settings
     if not settings.runner:
         yield
         return
-    runner = Runner(RunnerConfig.from_settings(settings), app.state.pool)
+    runner = Runner(RunnerConfig.from_settings(settings), pool)
     task = asyncio.create_task(runner.run(), name="job-runner")
     try:
         yield

@@ -35,7 +35,8 @@ import numpy as np
 import spatial
 from server.db.cluster import Cluster
 from server.db.store import annotation_mvt, annotation_overview
-from server.db.store.annotation_listing import list_annotations, parse_query
+from server.db.store.annotation_listing import list_annotations
+from server.http.annotation_query import parse_query
 from server.principal import Principal
 from tests.bench.annotation_data import Dataset, _csv, ensure, polygons
 from tests.bench.annotations import over_http

@@ -37,7 +37,8 @@ import msgspec
 from server.db.cluster import Cluster
 from server.db.pool import SESSION_SETTINGS
 from server.db.store.accounts import NewAccount
-from server.db.store.annotation_listing import list_annotations, parse_query
+from server.db.store.annotation_listing import list_annotations
+from server.http.annotation_query import parse_query
 from server.principal import Principal
 from tests.bench.annotation_data import Dataset, ensure
 from tests.bench.api import _free_port, _headers, _serve, _stop, _wait_for_ping

@@ -33,11 +33,11 @@ import msgspec
 
 from server.auth.apikey import sign
 from server.db.cluster import Cluster
-from server.db.listing import parse_query
 from server.db.migrate import migrate_url
 from server.db.store import projects
 from server.db.store.accounts import NewAccount, create_account
 from server.db.store.projects import ListExtras
+from server.http.list_params import parse_query
 from server.principal import Principal
 
 PATH = "/api/project.json"

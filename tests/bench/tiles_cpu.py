@@ -32,6 +32,7 @@ from server.db.cluster import Cluster
 from server.db.store.accounts import NewAccount
 from server.fast_tiles import FastTiles, wrap
 from server.gc_tuning import calm_gc
+from server.runtime import runtime_of
 from server.settings import Settings
 from tests.bench import load_tools as lt
 from tests.bench.tiles_http import slide, slide_arguments, viewer_account
@@ -166,7 +167,7 @@ async def run(args: argparse.Namespace, root: Path) -> None:
         signed = _in_app(client, args.rounds, app, lambda _: warm * (n // len(warm)))
         api_key = _in_app(client, args.rounds, app, lambda _: warm_key * (n // len(warm)))
         uncached = _in_app(client, args.rounds, app, lambda i: cold[i * n : (i + 1) * n])
-        cache = app.state.picture_cache
+        cache = runtime_of(app.state).picture_cache
         keys = list(cache._items)[:64] * (n // 64)  # noqa: SLF001
         lookup = _median(args.rounds, lambda _: _floor(lambda: [cache.get(k) for k in keys], 1))
         lookup /= len(keys)

@@ -10,7 +10,8 @@ from litestar.testing import AsyncTestClient
 
 from server.db import annotation_list_sql as listing_sql
 from server.db.store.accounts import NewAccount, create_account
-from server.db.store.annotation_listing import arguments, parse_query
+from server.db.store.annotation_listing import arguments
+from server.http.annotation_query import parse_query
 from server.principal import Principal
 from tests.assertions import assert_status
 from tests.server.annotation_helpers import World, create, make_image, make_world

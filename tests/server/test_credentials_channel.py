@@ -19,6 +19,7 @@ from server.db.credentials_channel import CHANNEL
 from server.db.store.accounts import NewAccount
 from server.db.store.image_files import ImageFile
 from server.fast_caches import decision_key
+from server.runtime import runtime_of
 from server.settings import Settings
 from tests.assertions import assert_status
 from tests.server.project_helpers import auth
@@ -102,7 +103,7 @@ async def test_a_change_empties_the_access_decisions_of_every_worker(
     other: AsyncTestClient,  # type: ignore[type-arg]
     admin: NewAccount,
 ) -> None:
-    decisions = other.app.state.image_decisions
+    decisions = runtime_of(other.app.state).image_decisions
     key = decision_key(admin.id, False, "abstractimage", 1)
     file = ImageFile(path="p", width=1, height=1, version="v", filename="f", original_path="p")
     decisions.put(key, file)

@@ -12,6 +12,7 @@ from litestar.testing import AsyncTestClient
 from server import signed_urls
 from server.db.store.accounts import NewAccount
 from server.imaging import ByteLru
+from server.runtime import runtime_of
 from tests.assertions import assert_status
 from tests.server.image_helpers import make_storage, upload
 from tests.server.project_helpers import auth, make_project
@@ -205,7 +206,7 @@ async def test_expired_signed_url_is_refused(
 ) -> None:
     query = await signed_query(client, alice, uploaded.slice)
     params = dict(p.split("=", 1) for p in query.split("&"))
-    secret = client.app.state.url_secret
+    secret = runtime_of(client.app.state).url_secret
     stale, _ = signed_urls.sign(secret, "sliceinstance", uploaded.slice, params["v"], ttl=-10)
     r = await client.get(f"{tile_url(uploaded.slice, 0, 0, 0)}?{stale}")
     assert_status(r, 403)

@@ -8,8 +8,9 @@ import pytest
 from contracts import _generated as c
 from contracts.errors import Invalid
 from server.db import queries as q
-from server.db.listing import compile_list, fetch_page, parse_query
+from server.db.listing import compile_list, fetch_page
 from server.db.store.accounts import create_account
+from server.http.list_params import parse_query
 
 pytestmark = [pytest.mark.anyio]
 

@@ -26,6 +26,7 @@ from litestar.testing import AsyncTestClient
 from server.db.cluster import Cluster
 from server.db.replicas import ReadRouter, read_router
 from server.db.store.accounts import NewAccount
+from server.runtime import runtime_of
 from server.settings import Settings, load_settings
 from tests.assertions import assert_status
 from tests.server.annotation_helpers import World, create, make_world, square
@@ -169,7 +170,7 @@ async def scene(
 ) -> AsyncIterator[Scene]:
     world = await make_world(client, db, alice, bob)
     await standby.caught_up()
-    await in_use(app.state.reads)
+    await in_use(runtime_of(app.state).reads)
     dbname = urlsplit(database_url).path.lstrip("/")
     yield Scene(
         client=client, db=db, alice=alice, bob=bob, world=world, standby=standby, dbname=dbname
@@ -292,7 +293,7 @@ async def test_reads_answer_from_the_primary_while_the_replica_is_down(
     while unseen in await scene.listed(scene.bob):
         assert time.monotonic() < deadline, "the replica was not used again"
         await asyncio.sleep(0.2)
-    assert app.state.reads.replicas[0].up
+    assert runtime_of(app.state).reads.replicas[0].up
 
 
 @pytest.mark.parametrize(

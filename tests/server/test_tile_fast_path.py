@@ -11,6 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from server import signed_urls
 from server.db.store.accounts import NewAccount
+from server.runtime import runtime_of
 from tests.assertions import assert_status
 from tests.server.project_helpers import auth
 from tests.server.serving_helpers import (
@@ -182,8 +183,8 @@ async def test_expired_access_decision_is_taken_again_by_the_same_statement(
 ) -> None:
     url = await url_of(client, alice, uploaded, "tile")
     await client.get(url, auth=auth(alice))
-    fast(client).app.state.image_decisions.ttl = 0.0
-    fast(client).app.state.image_decisions._items.clear()
+    runtime_of(fast(client).app.state).image_decisions.ttl = 0.0
+    runtime_of(fast(client).app.state).image_decisions._items.clear()
     slow, again, hits = await twice(client, url, auth=auth(alice))
     same(slow, again)
     assert hits == 1

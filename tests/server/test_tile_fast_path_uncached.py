@@ -9,6 +9,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount
+from server.runtime import runtime_of
 from server.settings import Settings
 from tests.assertions import assert_status
 from tests.server.iam_flow import password_grant
@@ -62,9 +63,9 @@ async def first_then_app(
     before = wrapper.hits
     first = await client.get(url, **kwargs)  # type: ignore[arg-type]
     hits = wrapper.hits - before
-    state = wrapper.app.state
-    state.picture_cache._items.clear()
-    state.served_pictures._items.clear()
+    runtime = runtime_of(wrapper.app.state)
+    runtime.picture_cache._items.clear()
+    runtime.served_pictures._items.clear()
     wrapper.enabled = False
     try:
         app = await client.get(url, **kwargs)  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Generic, Literal, TypeVar
 
 import asyncpg
@@ -16,7 +16,7 @@ import msgspec
 
 from contracts import _generated as c
 from contracts.envelopes import Page, page
-from contracts.errors import Invalid, NotFound
+from contracts.errors import NotFound
 from server.db import queries as q
 from server.db import rows as decode
 from server.db.store import acl
@@ -139,27 +139,16 @@ async def rewrite(
             )
 
 
-def epoch_ms(value: str | None, name: str) -> datetime | None:
-    """An epoch-milliseconds query value as a timestamp (400 when not a number)."""
-    if value is None or value == "":
-        return None
-    try:
-        return datetime.fromtimestamp(int(value) / 1000, tz=UTC)
-    except (ValueError, OverflowError, OSError) as exc:
-        raise Invalid(f"{name} must be epoch milliseconds, not {value!r}") from exc
-
-
 async def count_readable(
     conn: asyncpg.Connection,
     me: Principal,
     project_id: int,
     kind: Kind,
-    start: str | None,
-    end: str | None,
+    after: datetime | None,
+    before: datetime | None,
 ) -> int:
-    """Annotations of one kind in a readable project, created between optional epoch-ms bounds,
-    in the layers the caller sees."""
-    after, before = epoch_ms(start, "startDate"), epoch_ms(end, "endDate")
+    """Annotations of one kind in a readable project, created between optional bounds
+    (exclusive), in the layers the caller sees."""
     await acl.readable(conn, me, project_id)
     found = await conn.fetchval(
         q.ANNOTATION_COUNT_BY_PROJECT, project_id, kind, after, before, me.id, me.is_admin
@@ -245,7 +234,6 @@ __all__ = [
     "KindStore",
     "Located",
     "count_readable",
-    "epoch_ms",
     "insert",
     "locate",
     "merged",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
 import asyncpg
 import msgspec
@@ -157,25 +157,18 @@ async def take_code(conn: asyncpg.Connection, code: str) -> CodeGrant | None:
     return None if row is None else CodeGrant(**dict(row))
 
 
-async def update_account(conn: asyncpg.Connection, user_id: int, body: dict[str, Any]) -> None:
+class AccountUpdate(NamedTuple):
+    """What an Account REST update changes (None: left as it is)."""
+
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    is_developer: bool | None = None
+
+
+async def update_account(conn: asyncpg.Connection, user_id: int, update: AccountUpdate) -> None:
     """Apply an Account REST update (first/last name, email, isDeveloper)."""
-    attributes = body.get("attributes") or {}
-    developer = attributes.get("isDeveloper") if isinstance(attributes, dict) else None
-    if isinstance(developer, list):
-        developer = developer[0] if developer else None
-    is_developer = None if developer is None else str(developer).lower() in ("1", "true")
-    await conn.execute(
-        q.IAM_ACCOUNT_UPDATE,
-        user_id,
-        _text(body.get("firstName")),
-        _text(body.get("lastName")),
-        _text(body.get("email")),
-        is_developer,
-    )
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
+    await conn.execute(q.IAM_ACCOUNT_UPDATE, user_id, *update)
 
 
 async def profile(conn: asyncpg.Connection, user_id: int) -> sso.Account | None:
@@ -238,6 +231,7 @@ async def set_admin_session(
 
 
 __all__ = [
+    "AccountUpdate",
     "CodeGrant",
     "Throttled",
     "check_password",

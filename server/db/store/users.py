@@ -14,7 +14,6 @@ from server.db.credentials_channel import announce
 from server.db.listing import ListParams, fetch_page
 from server.db.store import commands
 from server.db.store.accounts import create_account
-from server.params import as_id
 from server.passwords import hash_password, verify_password
 from server.principal import Principal
 
@@ -77,13 +76,11 @@ async def get(conn: asyncpg.Connection, me: Principal, user_id: int) -> c.User:
     return rows.one(text, c.User)
 
 
-async def get_by_id_or_username(conn: asyncpg.Connection, me: Principal, ident: str) -> c.User:
-    """One account by id or, as Cytomine also accepts, by user name."""
-    if (number := as_id(ident)) is not None:
-        return await get(conn, me, number)
-    text = await conn.fetchval(q.USER_BY_USERNAME, ident, me.id, me.is_admin)
+async def get_by_username(conn: asyncpg.Connection, me: Principal, username: str) -> c.User:
+    """One account by user name, as the caller may see it."""
+    text = await conn.fetchval(q.USER_BY_USERNAME, username, me.id, me.is_admin)
     if text is None:
-        raise NotFound("User", ident)
+        raise NotFound("User", username)
     return rows.one(text, c.User)
 
 
@@ -242,7 +239,7 @@ __all__ = [
     "delete",
     "friends",
     "get",
-    "get_by_id_or_username",
+    "get_by_username",
     "list_users",
     "password_matches",
     "require_admin",

@@ -1,0 +1,3 @@
+-- Whether the database answers (the health routes).
+-- (no parameters) -> one value, 1
+SELECT 1
