@@ -19,7 +19,8 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount, create_account
-from server.db.store.annotation_listing import list_annotations, parse_query
+from server.db.store.annotation_listing import list_annotations
+from server.http.annotation_query import parse_query
 from server.principal import Principal
 from server.settings import Settings, load_settings
 from tests.server.annotation_helpers import World, make_world
