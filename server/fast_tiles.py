@@ -98,9 +98,9 @@ class FastTiles:
     ) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """The ASGI messages of the pipeline's answer to a plain tile or a picture served
         before, or None."""
-        state = runtime_of(self.state)
+        runtime = runtime_of(self.state)
         raw_query = scope["query_string"]
-        served = state.served_pictures.get(path, raw_query)
+        served = runtime.served_pictures.get(path, raw_query)
         query = _query(raw_query)
         kind: Kind
         shape: Shape
@@ -114,7 +114,7 @@ class FastTiles:
         headers = _headers(scope)
         signed = query if path.startswith("/api/") else _signed(path, query)
         access = await authorize(
-            state, kind, object_id, signed, lambda: _caller(scope, headers, query)
+            runtime, kind, object_id, signed, lambda: _caller(scope, headers, query)
         )
         if served is not None:
             if access.file.version != served.version:
@@ -123,14 +123,14 @@ class FastTiles:
         else:
             assert isinstance(shape, TileRequest)
             check_tile(access, shape.zoom, shape.tx, shape.ty)
-            if await stored_plane(state, kind, object_id) != FIRST_PLANE:
+            if await stored_plane(runtime, kind, object_id) != FIRST_PLANE:
                 return None
             extra = ()
-        found = lookup(state, access, shape, headers.get("if-none-match"))
+        found = lookup(runtime, access, shape, headers.get("if-none-match"))
         if found is None:
             return None
         tag, hit = found
-        cors = _cors(state.cors_policy, headers.get("origin"))
+        cors = _cors(runtime.cors_policy, headers.get("origin"))
         if hit is None:
             start = _fill(_template(access.public, None, extra, cors), tag, 0)
             return {"type": "http.response.start", "status": 304, "headers": start}, _EMPTY

@@ -75,22 +75,22 @@ def _grid(width: int, height: int, zoom: int) -> tuple[int, int]:
 
 
 async def resolve(
-    state: Runtime, kind: Kind, object_id: int, user: int, bypass: bool, fresh: bool = False
+    runtime: Runtime, kind: Kind, object_id: int, user: int, bypass: bool, fresh: bool = False
 ) -> ImageFile:
     """The file of an object, from the decision cache (unless ``fresh``) or one statement."""
     key = decision_key(user, bypass, kind, object_id)
-    decisions: Decisions = state.image_decisions
+    decisions: Decisions = runtime.image_decisions
     found = None if fresh else decisions.get(key)
     if found is None:
         # Acquired only on a cache miss, so warm requests never touch the pool.
-        async with state.acquire() as conn:
+        async with runtime.acquire() as conn:
             found = await image_files.resolve(conn, kind, object_id, user, bypass)
         decisions.put(key, found)
     return found
 
 
 async def authorize(
-    state: Runtime,
+    runtime: Runtime,
     kind: Kind,
     object_id: int,
     signed: Mapping[str, str],
@@ -105,16 +105,16 @@ async def authorize(
     ``fresh``: decide from the database now, not from the few-second decision cache.
     """
     if signed_urls.has_signature(signed):
-        version = signed_urls.verify(state.url_secret, kind, object_id, signed)
-        file = await resolve(state, kind, object_id, 0, True)
+        version = signed_urls.verify(runtime.url_secret, kind, object_id, signed)
+        file = await resolve(runtime, kind, object_id, 0, True)
         if file.version != version:
             raise Forbidden("This signed URL names an older version of the image")
         public = True
     else:
-        me = await principal_of(state, caller())
-        file = await resolve(state, kind, object_id, me.id, me.is_admin, fresh)
+        me = await principal_of(runtime, caller())
+        file = await resolve(runtime, kind, object_id, me.id, me.is_admin, fresh)
         public = False
-    path = _stored_path(state.storage_root, file.path)
+    path = _stored_path(runtime.storage_root, file.path)
     return Access(kind=kind, object_id=object_id, file=file, path=path, public=public)
 
 
@@ -153,7 +153,7 @@ def _known_tag(object_id: int, version: str, kind: str, shape: Shape) -> str:
 
 
 def lookup(
-    state: Runtime, access: Access, shape: Shape, if_none_match: str | None
+    runtime: Runtime, access: Access, shape: Shape, if_none_match: str | None
 ) -> tuple[str, tuple[bytes, str] | None] | None:
     """The answer that needs no rendering, before any header is built: the ETag with None
     for a 304, with the cached bytes or a stored tile (and its media type) for a 200; None
@@ -161,7 +161,7 @@ def lookup(
     tag = _tag(access, shape)
     if if_none_match and etag.matches(if_none_match, tag):
         return tag, None
-    cache = state.picture_cache
+    cache = runtime.picture_cache
     hit = cache.get(tag)
     if hit is None:
         hit = _stored_tile(access, shape)
@@ -172,14 +172,14 @@ def lookup(
 
 
 def ready(
-    state: Runtime,
+    runtime: Runtime,
     access: Access,
     shape: Shape,
     if_none_match: str | None,
     extra_headers: Mapping[str, str] | None = None,
 ) -> Picture | None:
     """``lookup``'s answer as a Picture: 304, the cached bytes or a stored tile; else None."""
-    found = lookup(state, access, shape, if_none_match)
+    found = lookup(runtime, access, shape, if_none_match)
     if found is None:
         return None
     tag, hit = found
@@ -188,7 +188,7 @@ def ready(
 
 
 def rendered(
-    state: Runtime,
+    runtime: Runtime,
     access: Access,
     shape: Shape,
     hit: tuple[bytes, str],
@@ -196,7 +196,7 @@ def rendered(
 ) -> Picture:
     """The answer around freshly rendered bytes, which the picture cache keeps."""
     tag = _tag(access, shape)
-    state.picture_cache.put(tag, hit)
+    runtime.picture_cache.put(tag, hit)
     return Picture(200, {**cache_headers(access, tag), **(extra_headers or {})}, *hit)
 
 
