@@ -11,7 +11,10 @@ filter of ``filters/`` ANDed; they differ only where a plan needs it:
 - ``annotation_list``: the rest, every filter an optional arm.
 
 A new filter is one fragment in ``filters/`` (its parameters declared in its header, named
-after the ``AnnotationQuery`` fields that hold their values): every statement gets it.
+after the ``AnnotationQuery`` fields that hold their values) and one field declared with
+``wire(...)``, which the HTTP layer reads with no code of its own: every statement gets it.
+Ids of a new kind of object also need a line in ``check_references`` (404/403 for an id the
+caller cannot read).
 """
 
 from __future__ import annotations
@@ -24,12 +27,19 @@ _SKELETON = read(_DIR / "statement.sql")
 _FILTERS = {path.stem: read(path) for path in sorted((_DIR / "filters").glob("*.sql"))}
 
 
-def _listing(
-    name: str, sources: tuple[str, ...], *, materialized: bool, replaces: tuple[str, ...] = ()
+def listing(
+    name: str,
+    sources: tuple[str, ...],
+    *,
+    materialized: bool,
+    replaces: tuple[str, ...] = (),
+    extra: tuple[Fragment, ...] = (),
 ) -> Statement:
-    """The skeleton with these ``source_<name>.sql`` fragments and every filter not replaced."""
+    """The skeleton with these ``source_<name>.sql`` fragments, every filter not replaced and
+    the ``extra`` filters (a filter tried before its file joins ``filters/``)."""
     source: list[Fragment] = [read(_DIR / f"source_{s}.sql") for s in sources]
     filters = [fragment for stem, fragment in _FILTERS.items() if stem not in replaces]
+    filters += extra
     return compose(
         name,
         _SKELETON,
@@ -41,11 +51,17 @@ def _listing(
     )
 
 
-ANNOTATION_LIST = _listing("annotation_list", ("images",), materialized=False)
-ANNOTATION_LIST_BBOX = _listing("annotation_list_bbox", ("window",), materialized=True)
-ANNOTATION_LIST_BY_TERM = _listing(
+ANNOTATION_LIST = listing("annotation_list", ("images",), materialized=False)
+ANNOTATION_LIST_BBOX = listing("annotation_list_bbox", ("window",), materialized=True)
+ANNOTATION_LIST_BY_TERM = listing(
     "annotation_list_by_term", ("terms", "images"), materialized=False, replaces=("terms",)
 )
 STATEMENTS = (ANNOTATION_LIST, ANNOTATION_LIST_BBOX, ANNOTATION_LIST_BY_TERM)
 
-__all__ = ["ANNOTATION_LIST", "ANNOTATION_LIST_BBOX", "ANNOTATION_LIST_BY_TERM", "STATEMENTS"]
+__all__ = [
+    "ANNOTATION_LIST",
+    "ANNOTATION_LIST_BBOX",
+    "ANNOTATION_LIST_BY_TERM",
+    "STATEMENTS",
+    "listing",
+]

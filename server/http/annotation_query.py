@@ -7,6 +7,7 @@ of their ``AnnotationQuery`` field says, so a new filter is declared once, on it
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 from typing import Any, get_args, get_type_hints
 
@@ -113,10 +114,11 @@ def _base(params: dict[str, Any]) -> tuple[bytes | None, int | None, float | Non
     return spatial.to_wkb(spatial.parse_location(str(value))), None, distance
 
 
-def _wired() -> dict[str, tuple[type[Any], tuple[str, ...]]]:
-    """The filter fields of ``AnnotationQuery``: field name -> (value type, parameter names)."""
+@functools.cache
+def wired(into: type[AnnotationQuery]) -> dict[str, tuple[type[Any], tuple[str, ...]]]:
+    """The filter fields of a query type: field name -> (value type, parameter names)."""
     found = {}
-    for name, hint in get_type_hints(AnnotationQuery, include_extras=True).items():
+    for name, hint in get_type_hints(into, include_extras=True).items():
         for meta in getattr(hint, "__metadata__", ()):
             if isinstance(meta, msgspec.Meta) and meta.extra and "wire" in meta.extra:
                 kind = get_args(hint)[0]
@@ -126,20 +128,22 @@ def _wired() -> dict[str, tuple[type[Any], tuple[str, ...]]]:
     return found
 
 
-_WIRED = _wired()
-
-
-def _filters(params: dict[str, Any]) -> dict[str, Any]:
+def _filters(params: dict[str, Any], into: type[AnnotationQuery]) -> dict[str, Any]:
     """The id-list, id and boolean filters, each read as its field's type says."""
     found: dict[str, Any] = {}
-    for field, (kind, names) in _WIRED.items():
+    for field, (kind, names) in wired(into).items():
         if kind == list[int] | None:
             found[field] = _ids(params, *names)
         elif kind == int | None:
-            found[field] = _one(params, names[0])
+            found[field] = _one(params, _given(params, names))
         else:
-            found[field] = _flag(params, names[0])
+            found[field] = _flag(params, _given(params, names))
     return found
+
+
+def _given(params: dict[str, Any], names: tuple[str, ...]) -> str:
+    """The first of ``names`` the request gives a value under (else the first name)."""
+    return next((name for name in names if params.get(name) not in (None, "")), names[0])
 
 
 def _slice_order(params: dict[str, Any], filters: dict[str, Any]) -> dict[str, Any]:
@@ -149,12 +153,18 @@ def _slice_order(params: dict[str, Any], filters: dict[str, Any]) -> dict[str, A
     return {"before_slice": _one(params, "beforeSlice"), "after_slice": _one(params, "afterSlice")}
 
 
-def parse_query(params: dict[str, Any]) -> AnnotationQuery:
-    """Validate the listing parameters (query string merged with a JSON body)."""
+def parse_query(
+    params: dict[str, Any], into: type[AnnotationQuery] = AnnotationQuery
+) -> AnnotationQuery:
+    """Validate the listing parameters (query string merged with a JSON body).
+
+    ``into``: the query type to build, ``AnnotationQuery`` or a subclass declaring more
+    wired filters (read like the others, with no code here).
+    """
     bbox = params.get("bbox")
     base_geometry, base_annotation, max_distance = _base(params)
-    filters = _filters(params)
-    return AnnotationQuery(
+    filters = _filters(params, into)
+    return into(
         **filters,
         **_slice_order(params, filters),
         bbox=spatial.parse_bbox(str(bbox)) if bbox not in (None, "") else None,
@@ -173,4 +183,4 @@ def parse_query(params: dict[str, Any]) -> AnnotationQuery:
     )
 
 
-__all__ = ["hidden_keys", "parse_query", "shown_groups"]
+__all__ = ["hidden_keys", "parse_query", "shown_groups", "wired"]

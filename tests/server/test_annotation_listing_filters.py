@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from pathlib import Path
+from typing import Annotated, Any
 
 import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
 from server.db import annotation_list_sql as listing_sql
+from server.db.composed import read
 from server.db.store.accounts import NewAccount, create_account
-from server.db.store.annotation_listing import arguments
-from server.http.annotation_query import parse_query
+from server.db.store.annotation_listing import AnnotationQuery, arguments, values, wire
+from server.http.annotation_query import parse_query, wired
 from server.principal import Principal
 from tests.assertions import assert_status
 from tests.server.annotation_helpers import World, create, make_world
@@ -354,3 +357,68 @@ async def test_each_request_picks_its_prebuilt_statement(
 ) -> None:
     me = Principal(id=alice.id, username=alice.username, rank=2)
     assert arguments(me, parse_query(params))[0] == statement
+
+
+# A given value of each kind of wired filter, and what the query holds for it.
+SAMPLES: dict[Any, tuple[str, Any]] = {
+    list[int] | None: ("7,3", [3, 7]),
+    int | None: ("7", 7),
+    bool: ("true", True),
+}
+
+
+@pytest.mark.parametrize(
+    ("field", "name"),
+    [(f, n) for f, (_, names) in wired(AnnotationQuery).items() for n in names],
+)
+def test_every_wired_filter_is_read_from_each_of_its_parameters(field: str, name: str) -> None:
+    # The parser has no entry per filter: the field's wire metadata is all it reads.
+    given, expected = SAMPLES[wired(AnnotationQuery)[field][0]]
+    assert getattr(parse_query({name: given}), field) == expected
+
+
+# Wired filters not bound by a fragment: the kind of listing, and jobs resolved to their user
+# jobs before the statement runs (annotation_job_filters).
+UNBOUND = {"reviewed", "algo", "job", "job_for_term_algo"}
+
+
+def test_every_wired_filter_is_bound_by_every_listing_statement() -> None:
+    for statement in listing_sql.STATEMENTS:
+        unbound = set(wired(AnnotationQuery)) - set(statement.names) - UNBOUND
+        if statement is listing_sql.ANNOTATION_LIST_BY_TERM:
+            unbound -= {"terms"}  # its source takes the place of the terms filter
+        assert unbound == set(), statement.name
+
+
+class Picked(AnnotationQuery, frozen=True, kw_only=True):
+    """The listing query with a made-up filter."""
+
+    picks: Annotated[list[int] | None, wire("pick", "picks")] = None
+
+
+PICKS = """-- A made-up filter: only these annotations.
+-- $picks bigint[]
+
+($picks IS NULL OR a.id = ANY($picks))
+"""
+
+
+async def test_a_made_up_filter_is_one_wired_field_and_one_fragment(
+    tmp_path: Path, db: asyncpg.Connection, alice: NewAccount, grid: Grid
+) -> None:
+    (tmp_path / "picks.sql").write_text(PICKS, encoding="utf-8")
+    statement = listing_sql.listing(
+        "probe", ("images",), materialized=False, extra=(read(tmp_path / "picks.sql"),)
+    )
+    me = Principal(id=alice.id, username=alice.username, rank=2)
+
+    async def listed(**params: str) -> set[int]:
+        query = parse_query({"project": str(grid.project), **params}, into=Picked)
+        rows = await db.fetch(statement.text, *statement.bind(values(me, query, None)))
+        items = [row["items"] for row in rows if row["items"] is not None]
+        return {item["id"] for item in json.loads(b"[" + b",".join(items) + b"]")}
+
+    assert await listed() == set(grid.ids)
+    assert await listed(pick=f"{grid.ids[4]},{grid.ids[0]}") == {grid.ids[0], grid.ids[4]}
+    assert await listed(picks=str(grid.ids[8]), noTerm="true") == set()
+    assert await listed(picks=str(grid.ids[1]), noTerm="true") == {grid.ids[1]}
