@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, JSONBody
 
@@ -12,6 +13,25 @@ from contracts.envelopes import Page
 from server.db.store import annotation_comments as comments
 from server.http.common import envelope
 from server.http.deps import Conn, Lists, Me
+
+
+class CommentBody(msgspec.Struct, kw_only=True):
+    """What the clients post: the comment, its receivers and the fields of the e-mail."""
+
+    comment: str | None = None
+    receivers: list[int] | None = None
+    emails: str | list[str] | None = None
+    subject: str | None = None
+    sender_address: str | None = msgspec.field(default=None, name="from")
+    annotation_url: str | None = msgspec.field(default=None, name="annotationURL")
+    share_annotation_url: str | None = msgspec.field(default=None, name="shareAnnotationURL")
+
+
+def _addresses(emails: str | list[str] | None) -> list[str]:
+    """E-mail addresses from a comma-separated string or a list."""
+    items = emails.split(",") if isinstance(emails, str) else (emails or [])
+    return [e.strip() for e in items if e and e.strip()]
+
 
 _PREFIXES = {"userannotation": "user", "algoannotation": "algo"}
 _BASES = tuple(f"/{p}/{{annotation:int}}/comment" for p in _PREFIXES)
@@ -59,10 +79,18 @@ class AnnotationCommentController(Controller):
         conn: Conn,
         me: Me,
         annotation: FromPath[int],
-        data: JSONBody[comments.CommentBody],
+        data: JSONBody[CommentBody],
     ) -> c.SharedAnnotationEnvelope:
         """Comment an annotation and share it with receivers (no e-mail is sent)."""
-        obj, command = await comments.create(conn, me, _kind(request), annotation, data)
+        obj, command = await comments.create(
+            conn,
+            me,
+            _kind(request),
+            annotation,
+            data.comment,
+            receivers=list(data.receivers or []),
+            emails=_addresses(data.emails),
+        )
         callback = {"annotationIdent": str(annotation)}
         return envelope(
             c.SharedAnnotationEnvelope, obj, action="ADD", command=command, callback=callback

@@ -18,6 +18,7 @@ import logging
 from typing import Any
 
 import asyncpg
+import msgspec
 from litestar import WebSocket, websocket
 from litestar.exceptions import WebSocketDisconnect
 from litestar.params import FromPath
@@ -35,6 +36,29 @@ POLICY_VIOLATION = 1008
 log = logging.getLogger(__name__)
 # The followers list shows users seen in the last 20 s: a connected follower is renewed.
 RENEW_SECONDS = 10.0
+
+
+class LiveView(msgspec.Struct, kw_only=True):
+    """What a broadcaster's viewer sends on its socket: the view centre, zoom and rotation."""
+
+    x: float
+    y: float
+    zoom: float | None = None
+    rotation: float | None = None
+
+
+_VIEW = msgspec.json.Decoder(LiveView)
+
+
+def _live_view(text: str, user_id: int, image_id: int) -> store.LivePosition | None:
+    """A broadcaster's socket message as the position followers get (None: not a view)."""
+    try:
+        view = _VIEW.decode(text)
+    except msgspec.DecodeError:
+        return None
+    return store.LivePosition(
+        user=user_id, image=image_id, x=view.x, y=view.y, zoom=view.zoom, rotation=view.rotation
+    )
 
 
 def _token(socket: Socket) -> str:
@@ -92,7 +116,7 @@ class _Session:
             log.warning("position socket cleanup failed: %s", exc)
 
     async def _relay(self, text: str) -> None:
-        position = store.live_view(text, self.user_id, self.image_id)
+        position = _live_view(text, self.user_id, self.image_id)
         if position is not None:
             async with self.runtime.acquire() as conn:
                 await store.announce(conn, self.user_id, self.image_id, position)

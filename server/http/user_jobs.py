@@ -8,7 +8,9 @@ import msgspec
 from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
+from contracts import _generated as c
 from contracts.envelopes import Page
+from contracts.errors import Invalid
 from server.db.store import user_jobs
 from server.db.store.user_jobs import UserJobItem, VisibleUserJob
 from server.http.deps import Conn, Lists, Me
@@ -21,6 +23,22 @@ class CreatedUserJob(msgspec.Struct, kw_only=True):
     user_job: VisibleUserJob = msgspec.field(name="userJob")
 
 
+def _wanted(body: dict[str, Any]) -> int | c.JobInput:
+    """The job a user job is asked for: ``{job}`` names it, ``{software, project}`` asks
+    for a new one."""
+    job_id = body.get("job")
+    if job_id is not None:
+        if not isinstance(job_id, int) or isinstance(job_id, bool):
+            raise Invalid(f"job must be an id, not {job_id!r}", {"job": job_id})
+        return job_id
+    if body.get("software") is None or body.get("project") is None:
+        raise Invalid("Missing required field(s): job, or software and project")
+    try:
+        return msgspec.convert(body, c.JobInput, strict=False)
+    except msgspec.ValidationError as exc:
+        raise Invalid(f"Bad user job request: {exc}") from exc
+
+
 class UserJobController(Controller):
     """User jobs: one non-human account per job, with its own API keys."""
 
@@ -30,7 +48,7 @@ class UserJobController(Controller):
     @post("/userJob", status_code=200)
     async def create(self, conn: Conn, me: Me, data: JSONBody[dict[str, Any]]) -> CreatedUserJob:
         """The user job of a job: body {job} or {software, project} (which creates the job)."""
-        return CreatedUserJob(user_job=await user_jobs.create(conn, me, data))
+        return CreatedUserJob(user_job=await user_jobs.create(conn, me, _wanted(data)))
 
     @get("/userJob/{user_job_id:int}")
     async def show(self, conn: Conn, me: Me, user_job_id: FromPath[int]) -> VisibleUserJob:

@@ -30,18 +30,6 @@ ANNOTATION_CLASSES = {
 }
 
 
-class CommentBody(msgspec.Struct, kw_only=True):
-    """What the clients post: the comment, its receivers and the fields of the e-mail."""
-
-    comment: str | None = None
-    receivers: list[int] | None = None
-    emails: str | list[str] | None = None
-    subject: str | None = None
-    sender_address: str | None = msgspec.field(default=None, name="from")
-    annotation_url: str | None = msgspec.field(default=None, name="annotationURL")
-    share_annotation_url: str | None = msgspec.field(default=None, name="shareAnnotationURL")
-
-
 class CommentedAnnotation(msgspec.Struct, frozen=True, kw_only=True):
     """The annotation a comment route names, and the caller's rights in its project."""
 
@@ -90,31 +78,31 @@ async def get(
     return await _fetch(conn, annotation_id, comment_id)
 
 
-def _addresses(emails: str | list[str] | None) -> list[str]:
-    """E-mail addresses from a comma-separated string or a list."""
-    items = emails.split(",") if isinstance(emails, str) else (emails or [])
-    return [e.strip() for e in items if e and e.strip()]
-
-
-async def _receivers(conn: asyncpg.Connection, body: CommentBody) -> list[int]:
+async def _receivers(conn: asyncpg.Connection, ids: list[int], emails: list[str]) -> list[int]:
     """Receiver ids, then the users named by ``emails`` (unknown users are dropped)."""
-    ids = list(body.receivers or [])
-    addresses = _addresses(body.emails)
-    if addresses:
-        ids += [r["id"] for r in await conn.fetch(q.USER_IDS_BY_EMAIL, addresses)]
+    if emails:
+        ids = ids + [r["id"] for r in await conn.fetch(q.USER_IDS_BY_EMAIL, emails)]
     return ids
 
 
 async def create(
-    conn: asyncpg.Connection, me: Principal, kind: str, annotation_id: int, body: CommentBody
+    conn: asyncpg.Connection,
+    me: Principal,
+    kind: str,
+    annotation_id: int,
+    comment: str | None,
+    *,
+    receivers: list[int],
+    emails: list[str],
 ) -> tuple[c.SharedAnnotation, int]:
-    """Comment an annotation the caller may edit and share it with the receivers."""
+    """Comment an annotation the caller may edit and share it with the receivers (ids) and
+    the registered users of ``emails``."""
     target = await _annotation(conn, me, kind, annotation_id)
     target.access.require_edit(target.owner_id)
-    receivers = await _receivers(conn, body)
+    receivers = await _receivers(conn, receivers, emails)
     async with conn.transaction():
         comment_id = await conn.fetchval(
-            q.SHARED_ANNOTATION_INSERT, target.id, target.class_name, me.id, body.comment, receivers
+            q.SHARED_ANNOTATION_INSERT, target.id, target.class_name, me.id, comment, receivers
         )
         obj = await _fetch(conn, annotation_id, comment_id)
         command = await record(
@@ -123,4 +111,4 @@ async def create(
     return obj, command
 
 
-__all__ = ["ANNOTATION_CLASSES", "CommentBody", "create", "get", "list_for"]
+__all__ = ["ANNOTATION_CLASSES", "create", "get", "list_for"]

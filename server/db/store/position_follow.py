@@ -12,15 +12,6 @@ from server.db.store.activity import readable_image
 from server.principal import Principal
 
 
-class LiveView(msgspec.Struct, kw_only=True):
-    """What a broadcaster's viewer sends on its socket: the view centre, zoom and rotation."""
-
-    x: float
-    y: float
-    zoom: float | None = None
-    rotation: float | None = None
-
-
 class LivePosition(msgspec.Struct, kw_only=True):
     """What followers receive for a socket message (the viewer reads x, y, zoom, rotation)."""
 
@@ -31,9 +22,6 @@ class LivePosition(msgspec.Struct, kw_only=True):
     zoom: float | None
     rotation: float | None
     broadcast: bool = True
-
-
-_VIEW = msgspec.json.Decoder(LiveView)
 
 
 async def admit(conn: asyncpg.Connection, me: Principal, user_id: int, image_id: int) -> None:
@@ -66,17 +54,6 @@ async def stop(
 ) -> None:
     """A follower's socket closed or switched to someone else."""
     await conn.execute(q.POSITION_FOLLOWER_FORGET, image_id, broadcaster_id, follower_id)
-
-
-def live_view(text: str, user_id: int, image_id: int) -> LivePosition | None:
-    """A broadcaster's socket message as the position followers get (None: not a view)."""
-    try:
-        view = _VIEW.decode(text)
-    except msgspec.DecodeError:
-        return None
-    return LivePosition(
-        user=user_id, image=image_id, x=view.x, y=view.y, zoom=view.zoom, rotation=view.rotation
-    )
 
 
 async def announce_heartbeat(conn: asyncpg.Connection, obj: str, zoom: float | None) -> None:
@@ -112,11 +89,9 @@ async def announce(
 
 __all__ = [
     "LivePosition",
-    "LiveView",
     "admit",
     "announce",
     "announce_heartbeat",
-    "live_view",
     "start",
     "still",
     "stop",

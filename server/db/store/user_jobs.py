@@ -7,14 +7,12 @@ its launcher and admins.
 
 from __future__ import annotations
 
-from typing import Any
-
 import asyncpg
 import msgspec
 
 from contracts import _generated as c
 from contracts.envelopes import Page
-from contracts.errors import Forbidden, Invalid, NotFound
+from contracts.errors import Forbidden, NotFound
 from server.db import queries as q
 from server.db import rows
 from server.db.listing import ListParams, fetch_page
@@ -88,21 +86,12 @@ async def tree_by_project(
     return msgspec.Raw(text.encode())
 
 
-async def create(conn: asyncpg.Connection, me: Principal, body: dict[str, Any]) -> VisibleUserJob:
-    """The user job of a job: ``{job}`` answers the job's own; ``{software, project}`` first
-    creates a job (Cytomine's two ways of asking for a run account)."""
-    job_id = body.get("job")
-    if job_id is None:
-        if body.get("software") is None or body.get("project") is None:
-            raise Invalid("Missing required field(s): job, or software and project")
-        try:
-            wanted = msgspec.convert(body, c.JobInput, strict=False)
-        except msgspec.ValidationError as exc:
-            raise Invalid(f"Bad user job request: {exc}") from exc
-        made, _ = await jobs.create(conn, me, wanted)
-        job_id = made.id
-    if not isinstance(job_id, int) or isinstance(job_id, bool):
-        raise Invalid(f"job must be an id, not {job_id!r}", {"job": job_id})
+async def create(
+    conn: asyncpg.Connection, me: Principal, wanted: int | c.JobInput
+) -> VisibleUserJob:
+    """The user job of a job: a job id answers the job's own; a job to create first creates
+    it (Cytomine's two ways of asking for a run account)."""
+    job_id = wanted if isinstance(wanted, int) else (await jobs.create(conn, me, wanted))[0].id
     found = (await jobs.access(conn, me, job_id)).require_control()
     assert found.user_job_id is not None
     return await get(conn, me, found.user_job_id)
