@@ -14,7 +14,7 @@ from contracts.errors import Forbidden, Invalid
 from server.db.store import users
 from server.http.common import envelope, forget_accounts
 from server.http.deps import Conn, Lists, Me
-from server.params import as_id, flag
+from server.params import as_id, flag, json_body
 
 
 class PasswordBody(msgspec.Struct, kw_only=True):
@@ -23,14 +23,14 @@ class PasswordBody(msgspec.Struct, kw_only=True):
     password: str | None = None
 
 
+_PASSWORD = msgspec.json.Decoder(PasswordBody)
+
+
 async def _password(request: Request[Any, Any, Any], query_value: str | None) -> str | None:
     """The password from the JSON body, else from the query string."""
     raw = await request.body()
     if raw.strip():
-        try:
-            body = msgspec.json.decode(raw, type=PasswordBody)
-        except msgspec.DecodeError as exc:
-            raise Invalid("Body must be a JSON object with a password") from exc
+        body = json_body(raw, _PASSWORD)
         if body.password:
             return body.password
     return query_value

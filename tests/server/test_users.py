@@ -275,6 +275,20 @@ async def test_an_empty_password_is_refused(client: AsyncTestClient, as_user, al
     assert_status(r, 400)
 
 
+@pytest.mark.parametrize("body", [b"{not json", b'["n3w-pass"]', b'{"password": 5}'])
+async def test_a_password_body_that_is_not_an_object_with_a_password_is_refused(
+    client: AsyncTestClient, as_user, alice, body: bytes
+) -> None:
+    r = await client.put(
+        f"/api/user/{alice.id}/password.json",
+        content=body,
+        headers={"content-type": "application/json"},
+        auth=as_user(alice),
+    )
+    assert_status(r, 400)
+    assert r.json()["errors"]["message"].startswith("Bad request body"), r.text
+
+
 @pytest.mark.parametrize(("password", "status"), [("alice-password", 200), ("wrong", 403)])
 async def test_security_check_verifies_the_callers_password(
     client: AsyncTestClient, as_user, alice, password: str, status: int
