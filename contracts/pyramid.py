@@ -57,6 +57,11 @@ def tiles_across(width: int, height: int, zoom: int, zooms: int) -> tuple[int, i
     return ceil_div(w, TILE), ceil_div(h, TILE)
 
 
+def tile_span(zoom: int, zooms: int) -> int:
+    """Full-resolution pixels one side of a tile of a Cytomine zoom covers (before clipping)."""
+    return TILE << tier_of_zoom(zoom, zooms)
+
+
 def check_tile(width: int, height: int, zoom: int, zooms: int, tx: int, ty: int) -> None:
     """Raise TileOutOfRange unless (zoom, tx, ty) is a tile of the image."""
     across, down = tiles_across(width, height, zoom, zooms)
@@ -71,6 +76,7 @@ __all__ = [
     "check_tile",
     "tier_of_zoom",
     "tier_size",
+    "tile_span",
     "tiles_across",
     "zoom_count",
 ]

@@ -127,8 +127,9 @@ def tile_envelope(
     Passing it to ``ST_AsMVTGeom`` as the bounds maps its top edge (maxy) to tile row 0, which
     is exactly the y-down tile frame.
     """
-    pyramid.check_tile(width, height, z, max_zoom(width, height) + 1, x, y)
-    span = pyramid.TILE * pixels_per_tile_pixel(z, width, height)
+    zooms = max_zoom(width, height) + 1
+    pyramid.check_tile(width, height, z, zooms, x, y)
+    span = pyramid.tile_span(z, zooms)
     return (
         float(x * span),
         float(height - (y + 1) * span),

@@ -17,6 +17,7 @@ from contracts.pyramid import (
     check_tile,
     tier_of_zoom,
     tier_size,
+    tile_span,
     tiles_across,
     zoom_count,
 )
@@ -64,7 +65,7 @@ def tile_position(ti: int, across: int) -> tuple[int, int]:
 def tile_box(width: int, height: int, zoom: int, zooms: int, tx: int, ty: int) -> Box:
     """Full-resolution box covered by a normalized tile, clipped to the image."""
     check_tile(width, height, zoom, zooms, tx, ty)
-    span = TILE << tier_of_zoom(zoom, zooms)
+    span = tile_span(zoom, zooms)
     left, top = tx * span, ty * span
     return Box(left, top, min(span, width - left), min(span, height - top))
 

@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+import spatial
 from contracts.pyramid import TileOutOfRange
 from tiling import levels
 
@@ -53,6 +54,23 @@ def test_tile_index_round_trips(width: int, height: int) -> None:
         for tx in range(min(across, 5)):
             ti = levels.tile_index(tx, ty, across)
             assert levels.tile_position(ti, across) == (tx, ty)
+
+
+@pytest.mark.parametrize(("width", "height"), SHAPES[:12])
+def test_an_image_tile_is_its_vector_tile_clipped_to_the_image(width: int, height: int) -> None:
+    # Both come from the one pyramid: same pixels, top-left clipped vs bottom-left unclipped.
+    zooms = levels.zoom_count(width, height)
+    for zoom in {0, zooms // 2, zooms - 1}:
+        across, down = levels.tiles_across(width, height, zoom, zooms)
+        for tx, ty in {(0, 0), (across - 1, down - 1), (across // 2, down // 2)}:
+            box = levels.tile_box(width, height, zoom, zooms, tx, ty)
+            minx, miny, maxx, maxy = spatial.tile_envelope(zoom, tx, ty, width=width, height=height)
+            left, top, _, _ = levels.window_of_bbox(minx, miny, maxx, maxy, height)
+            assert (left, top) == (box.left, box.top)
+            assert (min(maxx, width), min(height - miny, height)) == (
+                box.left + box.width,
+                box.top + box.height,
+            )
 
 
 def test_tile_index_counts_rows_of_tiles_across() -> None:
