@@ -13,8 +13,9 @@ filter of ``filters/`` ANDed; they differ only where a plan needs it:
 A new filter is one fragment in ``filters/`` (its parameters declared in its header, named
 after the ``AnnotationQuery`` fields that hold their values) and one field declared with
 ``wire(...)``, which the HTTP layer reads with no code of its own: every statement gets it.
-Ids of a new kind of object also need a line in ``check_references`` (404/403 for an id the
-caller cannot read).
+A filter naming objects says which kind (``wire(..., refers="image")``), so that
+``check_references`` answers 404/403 for an id the caller cannot read; only a new kind of
+object needs more (its line in ``annotation_list_refs.sql``).
 """
 
 from __future__ import annotations

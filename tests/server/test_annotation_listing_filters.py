@@ -10,10 +10,17 @@ import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
+from contracts.errors import NotFound
 from server.db import annotation_list_sql as listing_sql
 from server.db.composed import read
 from server.db.store.accounts import NewAccount, create_account
-from server.db.store.annotation_listing import AnnotationQuery, arguments, values, wire
+from server.db.store.annotation_listing import (
+    AnnotationQuery,
+    arguments,
+    check_references,
+    values,
+    wire,
+)
 from server.http.annotation_query import parse_query, wired
 from server.principal import Principal
 from tests.assertions import assert_status
@@ -390,10 +397,15 @@ def test_every_wired_filter_is_bound_by_every_listing_statement() -> None:
         assert unbound == set(), statement.name
 
 
+def test_a_filter_refers_to_a_kind_of_object_the_reference_check_knows() -> None:
+    with pytest.raises(ValueError, match="not 'images'"):
+        wire("images", refers="images")
+
+
 class Picked(AnnotationQuery, frozen=True, kw_only=True):
     """The listing query with a made-up filter."""
 
-    picks: Annotated[list[int] | None, wire("pick", "picks")] = None
+    picks: Annotated[list[int] | None, wire("pick", "picks", refers="annotation")] = None
 
 
 PICKS = """-- A made-up filter: only these annotations.
@@ -422,3 +434,7 @@ async def test_a_made_up_filter_is_one_wired_field_and_one_fragment(
     assert await listed(pick=f"{grid.ids[4]},{grid.ids[0]}") == {grid.ids[0], grid.ids[4]}
     assert await listed(picks=str(grid.ids[8]), noTerm="true") == set()
     assert await listed(picks=str(grid.ids[1]), noTerm="true") == {grid.ids[1]}
+    # The ids it names are checked like every listing's (404 here, 403 for a foreign one).
+    missing = parse_query({"pick": str(max(grid.ids) + 100)}, into=Picked)
+    with pytest.raises(NotFound):
+        await check_references(db, me, missing)

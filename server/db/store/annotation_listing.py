@@ -37,8 +37,9 @@ done when a page holds fewer than ``max`` items.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, get_type_hints
 
 import asyncpg
 import msgspec
@@ -83,41 +84,70 @@ GROUPS: dict[str, tuple[str, ...]] = {
 DEFAULT_GROUPS = ("basic", "meta", "term")
 
 
-def wire(*names: str) -> msgspec.Meta:
+def wire(*names: str, refers: str | None = None) -> msgspec.Meta:
     """A filter field read from these request parameters, by its type: a list of ids, one id
     (or an object's ``id``) or a boolean flag. Its value is bound to the listing statements
-    under the field's name (``$users_for_term`` in a fragment)."""
-    return msgspec.Meta(extra={"wire": names})
+    under the field's name (``$users_for_term`` in a fragment). ``refers``: the kind of
+    object its ids name (see ``refers``)."""
+    extra = {"wire": names} if refers is None else {"wire": names, **_refers(refers)}
+    return msgspec.Meta(extra=extra)
+
+
+REFERENCE_KINDS = ("annotation", "project", "image", "slice", "term", "track", "user", "tag")
+"""The kinds of object a listing may name, in the order ``annotation_list_refs`` takes them."""
+
+
+def refers(kind: str) -> msgspec.Meta:
+    """A field holding ids of ``kind`` (one of REFERENCE_KINDS): each must exist (else 404)
+    and be readable by the caller (else 403) before the listing runs."""
+    return msgspec.Meta(extra=_refers(kind))
+
+
+def _refers(kind: str) -> dict[str, str]:
+    if kind not in REFERENCE_KINDS:
+        raise ValueError(f"refers names one of {', '.join(REFERENCE_KINDS)}, not {kind!r}")
+    return {"refers": kind}
+
+
+@functools.cache
+def references(query_type: type[AnnotationQuery]) -> dict[str, tuple[str, ...]]:
+    """The fields of a query type naming objects, by kind (every kind of REFERENCE_KINDS)."""
+    found: dict[str, tuple[str, ...]] = dict.fromkeys(REFERENCE_KINDS, ())
+    for name, hint in get_type_hints(query_type, include_extras=True).items():
+        for meta in getattr(hint, "__metadata__", ()):
+            if isinstance(meta, msgspec.Meta) and meta.extra and "refers" in meta.extra:
+                found[meta.extra["refers"]] += (name,)
+    return found
 
 
 class AnnotationQuery(msgspec.Struct, frozen=True, kw_only=True):
     """A parsed annotation listing request (None: no such filter)."""
 
-    project: Annotated[int | None, wire("project")] = None
-    images: Annotated[list[int] | None, wire("image", "images")] = None
-    slices: Annotated[list[int] | None, wire("slice", "slices")] = None
-    users: Annotated[list[int] | None, wire("user", "users", "username")] = None
-    terms: Annotated[list[int] | None, wire("term", "terms")] = None
+    project: Annotated[int | None, wire("project", refers="project")] = None
+    images: Annotated[list[int] | None, wire("image", "images", refers="image")] = None
+    slices: Annotated[list[int] | None, wire("slice", "slices", refers="slice")] = None
+    users: Annotated[list[int] | None, wire("user", "users", "username", refers="user")] = None
+    terms: Annotated[list[int] | None, wire("term", "terms", refers="term")] = None
     no_term: Annotated[bool, wire("noTerm")] = False
     multiple_term: Annotated[bool, wire("multipleTerm")] = False
-    users_for_term: Annotated[list[int] | None, wire("usersForTerm")] = None
-    tracks: Annotated[list[int] | None, wire("track", "tracks")] = None
+    users_for_term: Annotated[list[int] | None, wire("usersForTerm", refers="user")] = None
+    tracks: Annotated[list[int] | None, wire("track", "tracks", refers="track")] = None
     no_track: Annotated[bool, wire("noTrack")] = False
     multiple_track: Annotated[bool, wire("multipleTrack")] = False
-    tags: Annotated[list[int] | None, wire("tag", "tags")] = None
+    tags: Annotated[list[int] | None, wire("tag", "tags", refers="tag")] = None
     no_tag: Annotated[bool, wire("noTag")] = False
     reviewed: Annotated[bool, wire("reviewed")] = False
     algo: Annotated[bool, wire("includeAlgo")] = False
-    before_slice: int | None = None
-    after_slice: int | None = None
-    review_users: Annotated[list[int] | None, wire("reviewUsers")] = None
+    before_slice: Annotated[int | None, refers("slice")] = None
+    after_slice: Annotated[int | None, refers("slice")] = None
+    review_users: Annotated[list[int] | None, wire("reviewUsers", refers="user")] = None
     not_reviewed_only: Annotated[bool, wire("notReviewedOnly")] = False
     bbox: spatial.Bbox | None = None
-    bbox_annotation: int | None = None
+    bbox_annotation: Annotated[int | None, refers("annotation")] = None
     base_geometry: bytes | None = None
-    base_annotation: int | None = None
+    base_annotation: Annotated[int | None, refers("annotation")] = None
     max_distance: float | None = None
-    excluded: int | None = None
+    excluded: Annotated[int | None, refers("annotation")] = None
     after_than: datetime | None = None
     before_than: datetime | None = None
     after_id: int | None = None
@@ -129,8 +159,8 @@ class AnnotationQuery(msgspec.Struct, frozen=True, kw_only=True):
     # statement runs (algo_term_user then holds jobForTermAlgo's or userForTermAlgo's).
     job: Annotated[int | None, wire("job")] = None
     job_for_term_algo: Annotated[int | None, wire("jobForTermAlgo")] = None
-    algo_term_user: Annotated[int | None, wire("userForTermAlgo")] = None
-    suggested_term: Annotated[int | None, wire("suggestedTerm")] = None
+    algo_term_user: Annotated[int | None, wire("userForTermAlgo", refers="user")] = None
+    suggested_term: Annotated[int | None, wire("suggestedTerm", refers="term")] = None
     no_algo_term: Annotated[bool, wire("noAlgoTerm")] = False
 
     @property
@@ -233,19 +263,9 @@ async def check_references(conn: asyncpg.Connection, me: Principal, query: Annot
     Checked like reading the object: a filter on a foreign annotation's geometry would
     otherwise measure it, and a filter on a foreign id would tell whether it exists.
     """
-    row = await conn.fetchrow(
-        q.ANNOTATION_LIST_REFS,
-        me.id,
-        me.is_admin,
-        _listed(query.bbox_annotation, query.base_annotation, query.excluded),
-        _listed(query.project),
-        _listed(query.images),
-        _listed(query.slices, query.before_slice, query.after_slice),
-        _listed(query.terms, query.suggested_term),
-        _listed(query.tracks),
-        _listed(query.users, query.users_for_term, query.review_users, query.algo_term_user),
-        _listed(query.tags),
-    )
+    named = references(type(query))
+    listed = [_listed(*(getattr(query, f) for f in named[kind])) for kind in REFERENCE_KINDS]
+    row = await conn.fetchrow(q.ANNOTATION_LIST_REFS, me.id, me.is_admin, *listed)
     if row is None:
         return
     if not row["found"]:
@@ -283,5 +303,7 @@ __all__ = [
     "DEFAULT_GROUPS",
     "GROUPS",
     "list_annotations",
+    "refers",
+    "references",
     "wire",
 ]
