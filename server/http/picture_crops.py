@@ -91,8 +91,9 @@ def output_size(width: int, height: int, options: CropOptions) -> tuple[int, int
     else:
         if options.zoom > MAX_ZOOM:
             raise Invalid(f"zoom must be at most {MAX_ZOOM}")
-        scale = 1 << options.zoom
-        out = (max(1, -(-width // scale)), max(1, -(-height // scale)))
+        # The box as the pyramid tier ``zoom`` holds it (halved ``zoom`` times, rounded up).
+        w, h = levels.tier_size(width, height, options.zoom)
+        out = (max(1, w), max(1, h))
     if options.safe:
         out = sources.fit_output(*out)
     sources.check_output(*out)

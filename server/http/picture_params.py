@@ -21,7 +21,8 @@ from server.params import flag
 from tiling import composite, filters, levels, sources
 from tiling.planes import Plane
 
-_WINDOW = re.compile(r"^(window|camera)-(-?\d+)-(-?\d+)-(\d+)-(\d+)\.(\w+)$")
+WINDOW = re.compile(r"^(window|camera)-(-?\d+)-(-?\d+)-(\d+)-(\d+)\.(\w+)$")
+"""A window resource segment, ``window-x-y-w-h.fmt`` or ``camera-…``."""
 FIRST_PLANE = Plane()
 _PLANE_PARAMS = (("channel", "channels"), ("z", "zSlices"), ("t", "timepoints"))
 
@@ -75,7 +76,7 @@ def max_size(
 
 def parse_window(resource: str) -> tuple[levels.Box, str]:
     """``window-x-y-w-h.fmt`` (top-left origin, full resolution) -> (box, format)."""
-    found = _WINDOW.match(resource)
+    found = WINDOW.match(resource)
     if found is None:
         raise NotFound("Resource", resource)
     x, y, w, h = (int(v) for v in found.group(2, 3, 4, 5))
@@ -206,6 +207,7 @@ def plane_of(params: Params, default: Plane = FIRST_PLANE) -> Plane:
 
 
 __all__ = [
+    "WINDOW",
     "Params",
     "body_params",
     "filters_of",

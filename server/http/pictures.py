@@ -27,6 +27,7 @@ from server.db.store.image_files import Kind
 from server.http import picture_crops, window_masks
 from server.http.deps import RuntimeDep
 from server.http.picture_params import (
+    WINDOW,
     Params,
     body_params,
     filters_of,
@@ -60,7 +61,6 @@ _RESOURCES = (
 _RESOURCE_OPT = {**_OPT, "segments": _RESOURCES}
 _INSTANCE_OPT = {**_OPT, "segments": (*_RESOURCES, "cropgeometry.{}")}
 _SUFFIXED_OPT = {**_OPT, "segments": ("{}.{}",)}
-_WINDOW = re.compile(r"^(window|camera)-(-?\d+)-(-?\d+)-(\d+)-(\d+)\.(\w+)$")
 _URL = re.compile(r"^(window|camera)_url-(-?\d+)-(-?\d+)-(\d+)-(\d+)\.(\w+)$")
 _PICTURE = re.compile(r"^(thumb|preview)\.(\w+)$")
 _CROP = re.compile(r"^(crop|cropgeometry|camera)\.(\w+)$")
@@ -267,7 +267,7 @@ def _handler(
     if (found := _PICTURE.match(name)) is not None:
         fmt = split_format(name)[1]
         return lambda access, params: _whole(request, runtime, access, found[1], fmt, params)
-    if _WINDOW.match(name) is not None:
+    if WINDOW.match(name) is not None:
         box, fmt = parse_window(name)
         return lambda access, params: _window(request, runtime, access, box, fmt, params)
     if _URL.match(name) is not None:
