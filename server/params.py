@@ -76,6 +76,10 @@ def id_filter(value: Any, *, name: str) -> list[int] | None:
     return ids(value, name=name) or None
 
 
+OBJECT: msgspec.json.Decoder[dict[str, Any]] = msgspec.json.Decoder(dict[str, Any])
+"""The decoder of a body that is a JSON object of any fields (``json_body(raw, OBJECT)``)."""
+
+
 def json_body(raw: bytes, decoder: msgspec.json.Decoder[T]) -> T:
     """A JSON body, or 400 saying why it cannot be read."""
     try:
@@ -84,4 +88,4 @@ def json_body(raw: bytes, decoder: msgspec.json.Decoder[T]) -> T:
         raise Invalid(f"Bad request body: {exc}") from exc
 
 
-__all__ = ["MAX_ID", "as_id", "flag", "id_filter", "ids", "json_body", "parse_id"]
+__all__ = ["MAX_ID", "OBJECT", "as_id", "flag", "id_filter", "ids", "json_body", "parse_id"]

@@ -23,7 +23,6 @@ from server.http.common import envelope
 from server.principal import Principal
 
 ONE_BODY = msgspec.json.Decoder(AnnotationBody)
-_OBJECT = msgspec.json.Decoder(dict[str, Any])
 
 
 class AlgoEnvelope(msgspec.Struct, kw_only=True):
@@ -42,7 +41,7 @@ def loose_object(raw: bytes) -> dict[str, Any]:
     if not raw.strip():
         return {}
     try:
-        return _OBJECT.decode(raw)
+        return params.OBJECT.decode(raw)
     except msgspec.DecodeError:
         pairs = parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=False)
         if not pairs:

@@ -20,10 +20,8 @@ from server.http.annotation_query import parse_query
 from server.http.common import envelope
 from server.http.deps import Conn, Me
 from server.http.user_annotations import AnnotationEnvelope
-from server.params import ids, json_body, parse_id
+from server.params import OBJECT, ids, json_body, parse_id
 from spatial.fill import fill_holes
-
-_WKT_BODY = msgspec.json.Decoder(dict[str, Any])
 
 
 class Wkt(msgspec.Struct, kw_only=True):
@@ -58,7 +56,7 @@ def _filled(wkt: str) -> str:
 
 async def _wkt_of_body(request: Request[Any, Any, Any]) -> str:
     """The ``wkt`` of a JSON body, or 400."""
-    wkt = json_body(await request.body(), _WKT_BODY).get("wkt")
+    wkt = json_body(await request.body(), OBJECT).get("wkt")
     if not isinstance(wkt, str) or not wkt.strip():
         raise Invalid("wkt is required")
     return wkt
@@ -147,7 +145,7 @@ class AnnotationSpatialController(Controller):
     ) -> AnnotationEnvelope:
         """Merge a drawn shape into the annotations it meets, or cut it out (``remove``)."""
         try:
-            raw = _WKT_BODY.decode(await request.body() or b"{}")
+            raw = OBJECT.decode(await request.body() or b"{}")
             if isinstance(raw.get("layers"), str):
                 raw["layers"] = ids(raw["layers"], name="layers")
             body = msgspec.convert(raw, annotation_correction.CorrectionBody, strict=False)

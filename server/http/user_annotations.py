@@ -21,11 +21,10 @@ from server.http import annotation_kinds as kinds
 from server.http.annotation_query import parse_query
 from server.http.common import envelope
 from server.http.deps import Conn, Lists, Me
-from server.params import json_body, parse_id
+from server.params import OBJECT, json_body, parse_id
 from server.runtime import request_runtime
 
 _BODY = msgspec.json.Decoder(AnnotationBody | list[AnnotationBody])
-_SEARCH = msgspec.json.Decoder(dict[str, Any])
 
 
 class AnnotationEnvelope(msgspec.Struct, kw_only=True):
@@ -150,7 +149,7 @@ class AnnotationController(Controller):
         raw = await request.body()
         params: dict[str, Any] = dict(request.query_params)
         if raw.strip():
-            search = json_body(raw, _SEARCH)
+            search = json_body(raw, OBJECT)
             params.update(search)
         return await list_annotations(conn, me, parse_query(params), budget=_row_budget(request))
 
