@@ -1,7 +1,8 @@
 """The annotation listing statements, composed once at import from ``sql/annotation_list/``.
 
-Every statement is ``statement.sql`` with a source (how candidate rows are found) and every
-filter of ``filters/`` ANDed; they differ only where a plan needs it:
+Every statement is ``statement.sql`` with the access check of the ids the query names
+(``access.sql``), a source (how candidate rows are found) and every filter of ``filters/``
+ANDed; they differ only where a plan needs it:
 
 - ``annotation_list_bbox``: the viewer's image(s) + bbox window, image and envelope always
   bound so the GiST (image_id, location) index serves every plan; one materialized scan
@@ -21,6 +22,7 @@ from server.db.queries import SQL_DIR
 
 _DIR = SQL_DIR / "annotation_list"
 _SKELETON = read(_DIR / "statement.sql")
+_ACCESS = read(_DIR / "access.sql")
 _FILTERS = {path.stem: read(path) for path in sorted((_DIR / "filters").glob("*.sql"))}
 
 
@@ -34,6 +36,7 @@ def _listing(
         name,
         _SKELETON,
         {
+            "access": [_ACCESS],
             "materialized": "MATERIALIZED" if materialized else "NOT MATERIALIZED",
             "source": source,
             "filters": filters,
@@ -47,5 +50,14 @@ ANNOTATION_LIST_BY_TERM = _listing(
     "annotation_list_by_term", ("terms", "images"), materialized=False, replaces=("terms",)
 )
 STATEMENTS = (ANNOTATION_LIST, ANNOTATION_LIST_BBOX, ANNOTATION_LIST_BY_TERM)
+# The access check on its own, for listings that run other statements first (k-means, the
+# plane rank of beforeSlice/afterSlice).
+ANNOTATION_LIST_REFS = compose("annotation_list_refs", _ACCESS, {})
 
-__all__ = ["ANNOTATION_LIST", "ANNOTATION_LIST_BBOX", "ANNOTATION_LIST_BY_TERM", "STATEMENTS"]
+__all__ = [
+    "ANNOTATION_LIST",
+    "ANNOTATION_LIST_BBOX",
+    "ANNOTATION_LIST_BY_TERM",
+    "ANNOTATION_LIST_REFS",
+    "STATEMENTS",
+]

@@ -155,18 +155,24 @@ def values(me: Principal, query: AnnotationQuery, slice_rank: int | None) -> dic
     box = query.bbox
     envelope: tuple[float | None, ...] = box.envelope if box is not None else (None,) * 4
     area = spatial.to_wkb(box.polygon) if box is not None and box.polygon is not None else None
-    return msgspec.structs.asdict(query) | {
-        "user_id": me.id,
-        "bypass": me.is_admin,
-        "kind": query.kind,
-        **dict(zip(("bbox_minx", "bbox_miny", "bbox_maxx", "bbox_maxy"), envelope, strict=True)),
-        "bbox_area": area,
-        "count": query.after_id is None,  # keyset pages are not counted
-        "limit": query.max or None,
-        "offset": 0 if query.after_id is not None else query.offset,
-        "slice_rank": slice_rank,  # the plane to order by (beforeSlice/afterSlice)
-        "before": query.before_slice is not None,
-    }
+    return (
+        msgspec.structs.asdict(query)
+        | references(query)
+        | {
+            "user_id": me.id,
+            "bypass": me.is_admin,
+            "kind": query.kind,
+            **dict(
+                zip(("bbox_minx", "bbox_miny", "bbox_maxx", "bbox_maxy"), envelope, strict=True)
+            ),
+            "bbox_area": area,
+            "count": query.after_id is None,  # keyset pages are not counted
+            "limit": query.max or None,
+            "offset": 0 if query.after_id is not None else query.offset,
+            "slice_rank": slice_rank,  # the plane to order by (beforeSlice/afterSlice)
+            "before": query.before_slice is not None,
+        }
+    )
 
 
 def statement(query: AnnotationQuery) -> Statement:
@@ -227,30 +233,40 @@ def _listed(*groups: list[int] | int | None) -> list[int]:
     return sorted({i for g in groups if g is not None for i in ([g] if isinstance(g, int) else g)})
 
 
-async def check_references(conn: asyncpg.Connection, me: Principal, query: AnnotationQuery) -> None:
-    """404 for an id the listing names that does not exist, 403 for one the caller cannot read.
+def references(query: AnnotationQuery) -> dict[str, list[int]]:
+    """The ids the query names, by kind: what the caller must be able to read (``access.sql``)."""
+    return {
+        "ref_annotations": _listed(query.bbox_annotation, query.base_annotation, query.excluded),
+        "ref_projects": _listed(query.project),
+        "ref_images": _listed(query.images),
+        "ref_slices": _listed(query.slices, query.before_slice, query.after_slice),
+        "ref_terms": _listed(query.terms, query.suggested_term),
+        "ref_tracks": _listed(query.tracks),
+        "ref_users": _listed(
+            query.users, query.users_for_term, query.review_users, query.algo_term_user
+        ),
+        "ref_tags": _listed(query.tags),
+    }
 
-    Checked like reading the object: a filter on a foreign annotation's geometry would
-    otherwise measure it, and a filter on a foreign id would tell whether it exists.
+
+def _refuse(kind: str, object_id: int, found: bool) -> None:
+    """404 for an id that does not exist, 403 for one the caller cannot read."""
+    if not found:
+        raise NotFound(kind, object_id)
+    raise Forbidden(f"You don't have the right to read {kind} {object_id}")
+
+
+async def check_references(conn: asyncpg.Connection, me: Principal, query: AnnotationQuery) -> None:
+    """The listing statements' access check on its own, for what runs before them.
+
+    404 for an id the listing names that does not exist, 403 for one the caller cannot read:
+    checked like reading the object (see ``access.sql``).
     """
-    row = await conn.fetchrow(
-        q.ANNOTATION_LIST_REFS,
-        me.id,
-        me.is_admin,
-        _listed(query.bbox_annotation, query.base_annotation, query.excluded),
-        _listed(query.project),
-        _listed(query.images),
-        _listed(query.slices, query.before_slice, query.after_slice),
-        _listed(query.terms, query.suggested_term),
-        _listed(query.tracks),
-        _listed(query.users, query.users_for_term, query.review_users, query.algo_term_user),
-        _listed(query.tags),
-    )
-    if row is None:
-        return
-    if not row["found"]:
-        raise NotFound(row["kind"], row["id"])
-    raise Forbidden(f"You don't have the right to read {row['kind']} {row['id']}")
+    check = listing_sql.ANNOTATION_LIST_REFS
+    values = references(query) | {"user_id": me.id, "bypass": me.is_admin}
+    row = await conn.fetchrow(check.text, *check.bind(values))
+    if row is not None:
+        _refuse(row["kind"], row["id"], row["found"])
 
 
 async def list_annotations(
@@ -262,7 +278,9 @@ async def list_annotations(
     holds more than ``budget`` annotations (the server's row budget; 0: none).
     """
     query = await annotation_job_filters.resolve(conn, me, query)
-    await check_references(conn, me, query)
+    if query.kmeans or query.before_slice is not None or query.after_slice is not None:
+        # Statements run before the listing's: the ids are checked first, on their own.
+        await check_references(conn, me, query)
     if query.kmeans and query.kind == "user":
         clusters = await annotation_overview.kmeans(conn, me, query, budget=budget)
         if clusters is not None:
@@ -271,6 +289,8 @@ async def list_annotations(
             return ListingPage(collection=raw, offset=0, per_page=n, size=n, total_pages=1)
     statement, values = arguments(me, query, await _slice_rank(conn, query))
     rows = await conn.fetch(statement, *values)
+    if rows and rows[0]["refused"] is not None:
+        _refuse(rows[0]["refused"], rows[0]["refused_id"], rows[0]["refused_found"])
     size = rows[0]["size"] if rows and rows[0]["items"] is None else None
     runs = [row["items"] for row in rows if row["items"] is not None]
     found = sum(row["found"] for row in rows if row["items"] is not None)

@@ -11,11 +11,18 @@
 -- $groups text[]
 -- $tracks bigint[]
 -- $after_id bigint
--- -> rows in order: first, when counted, one with size (every match) and no items; then one per
---    run of up to 50 consecutive items of the page: found (items in it) and items (bytea, those
---    UTF-8 JSON objects joined by commas; newest first, with tracks by plane rank first)
+-- -> rows in order: when the listing names an id the caller may not read or that does not
+--    exist, first one with refused (its kind), refused_id and refused_found (false: 404), and
+--    nothing is listed; then, when counted, one with size (every match) and no items; then one
+--    per run of up to 50 consecutive items of the page: found (items in it) and items (bytea,
+--    those UTF-8 JSON objects joined by commas; newest first, with tracks by plane rank first)
 
-WITH g AS (
+-- The access check of the ids the listing names (at most one row: the first refused).
+WITH refused AS MATERIALIZED (
+    /*access*/
+),
+
+g AS (
     SELECT
         annotation_class($kind) AS class,
         CASE $kind
@@ -51,6 +58,8 @@ matched AS /*materialized*/ (
     WHERE
         /*source*/
         AND a.kind = $kind
+        -- Evaluated once, before the scan: a refused listing scans nothing.
+        AND NOT EXISTS (SELECT FROM refused)
         AND /*filters*/
 ),
 
@@ -94,7 +103,16 @@ page AS (
 
 -- Items are concatenated text (every value is a number, a WKT or escaped with to_json):
 -- json_build_object and json_agg cost 3-5x more per row. A hidden group costs nothing.
-SELECT (SELECT count(*) FROM matched) AS size, NULL::bigint AS found, NULL::bytea AS items
+SELECT
+    NULL::bigint AS size,
+    NULL::bigint AS found,
+    NULL::bytea AS items,
+    r.kind AS refused,
+    r.id AS refused_id,
+    r.found AS refused_found
+FROM refused AS r
+UNION ALL
+SELECT (SELECT count(*) FROM matched), NULL, NULL, NULL, NULL, NULL
 WHERE $count
 UNION ALL
 (SELECT
@@ -204,7 +222,10 @@ UNION ALL
             GROUP BY own.group_id
         ), ',"group":null,"annotationLink":[]') END,
         '}'
-    ), 'UTF8'), ','::bytea) AS items
+    ), 'UTF8'), ','::bytea) AS items,
+    NULL,
+    NULL,
+    NULL
 FROM page AS a
 CROSS JOIN g
 GROUP BY a.chunk
