@@ -1,7 +1,8 @@
 """Annotation listing (``GET /api/annotation.json``, ``GET|POST /api/annotation/search.json``).
 
-Three statements composed at import from the same fragments (``server/db/annotation_list_sql``):
-``annotation_list_bbox`` for the viewer's image(s) + bbox window, ``annotation_list_by_term`` for
+Statements composed at import from the same fragments (``server/db/annotation_list_sql``):
+``annotation_list_bbox`` for the viewer's image(s) + bbox window (``annotation_list_bbox_viewer``
+when only the viewer's item groups are shown), ``annotation_list_by_term`` for
 term filters elsewhere and ``annotation_list`` for the rest; every filter is a bound
 ``($x IS NULL OR ...)`` arm named after the ``AnnotationQuery`` field holding its value.
 PostgreSQL builds the page's JSON in runs of items, joined here with one copy; a hidden
@@ -178,6 +179,8 @@ def values(me: Principal, query: AnnotationQuery, slice_rank: int | None) -> dic
 def statement(query: AnnotationQuery) -> Statement:
     """The listing statement whose plan fits ``query``."""
     if query.bbox is not None and query.images is not None:
+        if listing_sql.VIEWER_GROUPS.issuperset(query.groups):
+            return listing_sql.ANNOTATION_LIST_BBOX_VIEWER
         return listing_sql.ANNOTATION_LIST_BBOX
     if query.terms is not None and not query.no_term:
         return listing_sql.ANNOTATION_LIST_BY_TERM
