@@ -71,6 +71,20 @@ async def init_connection(conn: asyncpg.Connection) -> None:
     await conn.execute("SET TIME ZONE 'UTC'")
 
 
+async def reset_connection(conn: asyncpg.Connection) -> None:
+    """What a connection given back to the pool needs beyond asyncpg's own clean-up: nothing.
+
+    asyncpg rolls back a transaction left open and drops the connection's listeners before
+    this runs. Its default reset would then send ``pg_advisory_unlock_all(); CLOSE ALL;
+    UNLISTEN *; RESET ALL``: one more round trip at the end of every request, before the
+    answer leaves (a dependency is cleaned up before the response is sent). Pooled sessions
+    keep no such state: settings change with ``SET LOCAL``/``set_config(..., true)`` inside a
+    transaction, locks are transaction-scoped, cursors live in transactions and LISTEN runs
+    on connections of its own (``server.db.listener``). (``RESET ALL`` also undid the
+    connection's ``SET TIME ZONE`` after its first request.)
+    """
+
+
 @asynccontextmanager
 async def open_pool(settings: Settings) -> AsyncIterator[asyncpg.Pool]:
     """Open the pool for the lifetime of the app, with this backend's statements in place."""
@@ -81,6 +95,7 @@ async def open_pool(settings: Settings) -> AsyncIterator[asyncpg.Pool]:
         min_size=settings.pool_min,
         max_size=settings.pool_max,
         init=init_connection,
+        reset=reset_connection,
         connect=_connect,
         timeout=settings.database_wait_seconds,
         max_cacheable_statement_size=STATEMENT_CACHE_BYTES,
@@ -104,4 +119,5 @@ __all__ = [
     "connection",
     "init_connection",
     "open_pool",
+    "reset_connection",
 ]

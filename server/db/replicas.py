@@ -41,10 +41,12 @@ from server.db.listener import Listener
 from server.db.pool import (
     SAFE_METHODS,
     SESSION_SETTINGS,
+    STATEMENT_CACHE_BYTES,
     UNAVAILABLE,
     _connect,
     connection,
     init_connection,
+    reset_connection,
 )
 from server.settings import Settings
 
@@ -313,8 +315,10 @@ async def _replica_pool(url: str, settings: Settings) -> asyncpg.Pool:
         min_size=0,
         max_size=settings.pool_max,
         init=init_connection,
+        reset=reset_connection,
         connect=_connect,
         timeout=settings.database_wait_seconds,
+        max_cacheable_statement_size=STATEMENT_CACHE_BYTES,
         server_settings={
             "statement_timeout": str(settings.statement_timeout_ms),
             "default_transaction_read_only": "on",

@@ -35,7 +35,7 @@ import asyncpg
 import msgspec
 
 from server.db.cluster import Cluster
-from server.db.pool import SESSION_SETTINGS
+from server.db.pool import SESSION_SETTINGS, STATEMENT_CACHE_BYTES
 from server.db.store.accounts import NewAccount
 from server.db.store.annotation_listing import list_annotations
 from server.http.annotation_query import parse_query
@@ -102,7 +102,9 @@ class Timings(msgspec.Struct):
 async def measure(url: str, port: int, data: Dataset, boxes: list[str], rounds: int) -> Timings:
     """Physical floor, store call and HTTP timings taken in turn (a shared machine drifts)."""
     me = Principal(id=data.reader, username=data.reader_name, rank=2)
-    conn = await asyncpg.connect(url, server_settings=SESSION_SETTINGS)  # as the server's pool
+    conn = await asyncpg.connect(  # as the server's pool
+        url, server_settings=SESSION_SETTINGS, max_cacheable_statement_size=STATEMENT_CACHE_BYTES
+    )
     http_conn = http.client.HTTPConnection("127.0.0.1", port)
     found = Timings([], [], [])
     sizes: list[int] = []

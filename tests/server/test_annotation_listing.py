@@ -245,7 +245,7 @@ async def test_bbox_query_uses_the_image_location_gist_index(
     me = Principal(id=alice.id, username=alice.username, rank=2)
     query = parse_query({"image": str(other), "bbox": "0,0,50,50", **extra})
     statement, values = arguments(me, query)
-    assert statement == listing_sql.ANNOTATION_LIST_BBOX.text
+    assert statement == listing_sql.ANNOTATION_LIST_BBOX_VIEWER.text
     plan = await db.fetch("EXPLAIN " + statement, *values)
     text = "\n".join(row[0] for row in plan)
     assert "annotation_image_location_idx" in text, text

@@ -80,6 +80,7 @@ def ids(found: dict[str, Any]) -> set[int]:
 PER_STATEMENT = {
     "annotation_list": {},
     "annotation_list_bbox": {"bbox": "0,0,300,300"},
+    "annotation_list_bbox_viewer": {"bbox": "0,0,300,300", "showTrack": False},  # viewer's groups
     "annotation_list_by_term": {"term": 0},  # the grid's first term
 }
 
@@ -96,8 +97,10 @@ async def test_listing_items_equal_the_single_annotation_for_every_shared_group(
     if "term" in params:
         params["term"] = grid.terms[params["term"]]
     groups = {"showDefault": True, "showWKT": True, "showGIS": True, "showTrack": True}
+    groups |= {key: params.pop(key) for key in list(params) if key.startswith("show")}
     me = Principal(id=alice.id, username=alice.username, rank=2)
-    chosen = arguments(me, parse_query({k: str(v) for k, v in params.items()}))[0]
+    asked = {k: str(v).lower() for k, v in (params | groups).items()}
+    chosen = arguments(me, parse_query(asked))[0]
     assert chosen == next(s.text for s in listing_sql.STATEMENTS if s.name == name)
     found = await listing(client, alice, **params, **groups)
     assert found["collection"], found
@@ -353,7 +356,18 @@ async def test_search_body_takes_json_numbers_lists_and_booleans(
 @pytest.mark.parametrize(
     ("params", "statement"),
     [
-        ({"image": "1", "bbox": "0,0,9,9", "term": "3"}, listing_sql.ANNOTATION_LIST_BBOX.text),
+        (
+            {"image": "1", "bbox": "0,0,9,9", "term": "3"},
+            listing_sql.ANNOTATION_LIST_BBOX_VIEWER.text,
+        ),
+        (
+            {"image": "1", "bbox": "0,0,9,9", "showWKT": "true", "showGIS": "true"},
+            listing_sql.ANNOTATION_LIST_BBOX_VIEWER.text,
+        ),
+        (
+            {"image": "1", "bbox": "0,0,9,9", "showUser": "true"},
+            listing_sql.ANNOTATION_LIST_BBOX.text,
+        ),
         ({"project": "1", "term": "3"}, listing_sql.ANNOTATION_LIST_BY_TERM.text),
         ({"project": "1", "term": "3", "noTerm": "true"}, listing_sql.ANNOTATION_LIST.text),
         ({"project": "1", "bbox": "0,0,9,9"}, listing_sql.ANNOTATION_LIST.text),

@@ -26,7 +26,7 @@ def _statements() -> dict[str, str]:
     }
     composed = {
         f"{statement.name} (composed)": statement.text
-        for statement in annotation_list_sql.STATEMENTS
+        for statement in (*annotation_list_sql.STATEMENTS, annotation_list_sql.ANNOTATION_LIST_REFS)
     }
     return files | composed
 

@@ -1,7 +1,8 @@
 """Annotation listing (``GET /api/annotation.json``, ``GET|POST /api/annotation/search.json``).
 
-Three statements composed at import from the same fragments (``server/db/annotation_list_sql``):
-``annotation_list_bbox`` for the viewer's image(s) + bbox window, ``annotation_list_by_term`` for
+Statements composed at import from the same fragments (``server/db/annotation_list_sql``):
+``annotation_list_bbox`` for the viewer's image(s) + bbox window (``annotation_list_bbox_viewer``
+when only the viewer's item groups are shown), ``annotation_list_by_term`` for
 term filters elsewhere and ``annotation_list`` for the rest; every filter is a bound
 ``($x IS NULL OR ...)`` arm named after the ``AnnotationQuery`` field holding its value.
 PostgreSQL builds the page's JSON in runs of items, joined here with one copy; a hidden
@@ -185,23 +186,31 @@ def values(me: Principal, query: AnnotationQuery, slice_rank: int | None) -> dic
     box = query.bbox
     envelope: tuple[float | None, ...] = box.envelope if box is not None else (None,) * 4
     area = spatial.to_wkb(box.polygon) if box is not None and box.polygon is not None else None
-    return msgspec.structs.asdict(query) | {
-        "user_id": me.id,
-        "bypass": me.is_admin,
-        "kind": query.kind,
-        **dict(zip(("bbox_minx", "bbox_miny", "bbox_maxx", "bbox_maxy"), envelope, strict=True)),
-        "bbox_area": area,
-        "count": query.after_id is None,  # keyset pages are not counted
-        "limit": query.max or None,
-        "offset": 0 if query.after_id is not None else query.offset,
-        "slice_rank": slice_rank,  # the plane to order by (beforeSlice/afterSlice)
-        "before": query.before_slice is not None,
-    }
+    return (
+        msgspec.structs.asdict(query)
+        | referenced_ids(query)
+        | {
+            "user_id": me.id,
+            "bypass": me.is_admin,
+            "kind": query.kind,
+            **dict(
+                zip(("bbox_minx", "bbox_miny", "bbox_maxx", "bbox_maxy"), envelope, strict=True)
+            ),
+            "bbox_area": area,
+            "count": query.after_id is None,  # keyset pages are not counted
+            "limit": query.max or None,
+            "offset": 0 if query.after_id is not None else query.offset,
+            "slice_rank": slice_rank,  # the plane to order by (beforeSlice/afterSlice)
+            "before": query.before_slice is not None,
+        }
+    )
 
 
 def statement(query: AnnotationQuery) -> Statement:
     """The listing statement whose plan fits ``query``."""
     if query.bbox is not None and query.images is not None:
+        if listing_sql.VIEWER_GROUPS.issuperset(query.groups):
+            return listing_sql.ANNOTATION_LIST_BBOX_VIEWER
         return listing_sql.ANNOTATION_LIST_BBOX
     if query.terms is not None and not query.no_term:
         return listing_sql.ANNOTATION_LIST_BY_TERM
@@ -257,20 +266,34 @@ def _listed(*groups: list[int] | int | None) -> list[int]:
     return sorted({i for g in groups if g is not None for i in ([g] if isinstance(g, int) else g)})
 
 
-async def check_references(conn: asyncpg.Connection, me: Principal, query: AnnotationQuery) -> None:
-    """404 for an id the listing names that does not exist, 403 for one the caller cannot read.
-
-    Checked like reading the object: a filter on a foreign annotation's geometry would
-    otherwise measure it, and a filter on a foreign id would tell whether it exists.
-    """
+def referenced_ids(query: AnnotationQuery) -> dict[str, list[int]]:
+    """The ids the query names, by kind (``$ref_<kind>s``): what the caller must be able to
+    read (``access.sql``); the fields come from their ``refers`` declarations."""
     named = references(type(query))
-    listed = [_listed(*(getattr(query, f) for f in named[kind])) for kind in REFERENCE_KINDS]
-    row = await conn.fetchrow(q.ANNOTATION_LIST_REFS, me.id, me.is_admin, *listed)
-    if row is None:
-        return
-    if not row["found"]:
-        raise NotFound(row["kind"], row["id"])
-    raise Forbidden(f"You don't have the right to read {row['kind']} {row['id']}")
+    return {
+        f"ref_{kind}s": _listed(*(getattr(query, f) for f in named[kind]))
+        for kind in REFERENCE_KINDS
+    }
+
+
+def _refuse(kind: str, object_id: int, found: bool) -> None:
+    """404 for an id that does not exist, 403 for one the caller cannot read."""
+    if not found:
+        raise NotFound(kind, object_id)
+    raise Forbidden(f"You don't have the right to read {kind} {object_id}")
+
+
+async def check_references(conn: asyncpg.Connection, me: Principal, query: AnnotationQuery) -> None:
+    """The listing statements' access check on its own, for what runs before them.
+
+    404 for an id the listing names that does not exist, 403 for one the caller cannot read:
+    checked like reading the object (see ``access.sql``).
+    """
+    check = listing_sql.ANNOTATION_LIST_REFS
+    values = referenced_ids(query) | {"user_id": me.id, "bypass": me.is_admin}
+    row = await conn.fetchrow(check.text, *check.bind(values))
+    if row is not None:
+        _refuse(row["kind"], row["id"], row["found"])
 
 
 async def list_annotations(
@@ -282,7 +305,9 @@ async def list_annotations(
     holds more than ``budget`` annotations (the server's row budget; 0: none).
     """
     query = await annotation_job_filters.resolve(conn, me, query)
-    await check_references(conn, me, query)
+    if query.kmeans or query.before_slice is not None or query.after_slice is not None:
+        # Statements run before the listing's: the ids are checked first, on their own.
+        await check_references(conn, me, query)
     if query.kmeans and query.kind == "user":
         clusters = await annotation_overview.kmeans(conn, me, query, budget=budget)
         if clusters is not None:
@@ -291,6 +316,8 @@ async def list_annotations(
             return ListingPage(collection=raw, offset=0, per_page=n, size=n, total_pages=1)
     statement, values = arguments(me, query, await _slice_rank(conn, query))
     rows = await conn.fetch(statement, *values)
+    if rows and rows[0]["refused"] is not None:
+        _refuse(rows[0]["refused"], rows[0]["refused_id"], rows[0]["refused_found"])
     size = rows[0]["size"] if rows and rows[0]["items"] is None else None
     runs = [row["items"] for row in rows if row["items"] is not None]
     found = sum(row["found"] for row in rows if row["items"] is not None)

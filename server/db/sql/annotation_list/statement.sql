@@ -11,11 +11,18 @@
 -- $groups text[]
 -- $tracks bigint[]
 -- $after_id bigint
--- -> rows in order: first, when counted, one with size (every match) and no items; then one per
---    run of up to 50 consecutive items of the page: found (items in it) and items (bytea, those
---    UTF-8 JSON objects joined by commas; newest first, with tracks by plane rank first)
+-- -> rows in order: when the listing names an id the caller may not read or that does not
+--    exist, first one with refused (its kind), refused_id and refused_found (false: 404), and
+--    nothing is listed; then, when counted, one with size (every match) and no items; then one
+--    per run of up to 50 consecutive items of the page: found (items in it) and items (bytea,
+--    those UTF-8 JSON objects joined by commas; newest first, with tracks by plane rank first)
 
-WITH g AS (
+-- The access check of the ids the listing names (at most one row: the first refused).
+WITH refused AS MATERIALIZED (
+    /*access*/
+),
+
+g AS (
     SELECT
         annotation_class($kind) AS class,
         CASE $kind
@@ -51,6 +58,8 @@ matched AS /*materialized*/ (
     WHERE
         /*source*/
         AND a.kind = $kind
+        -- Evaluated once, before the scan: a refused listing scans nothing.
+        AND NOT EXISTS (SELECT FROM refused)
         AND /*filters*/
 ),
 
@@ -94,7 +103,16 @@ page AS (
 
 -- Items are concatenated text (every value is a number, a WKT or escaped with to_json):
 -- json_build_object and json_agg cost 3-5x more per row. A hidden group costs nothing.
-SELECT (SELECT count(*) FROM matched) AS size, NULL::bigint AS found, NULL::bytea AS items
+SELECT
+    NULL::bigint AS size,
+    NULL::bigint AS found,
+    NULL::bytea AS items,
+    r.kind AS refused,
+    r.id AS refused_id,
+    r.found AS refused_found
+FROM refused AS r
+UNION ALL
+SELECT (SELECT count(*) FROM matched), NULL, NULL, NULL, NULL, NULL
 WHERE $count
 UNION ALL
 (SELECT
@@ -150,61 +168,12 @@ UNION ALL
         ), concat(
             ',"term":[],"userByTerm":[]', CASE WHEN g.algo THEN ',"rate":null' END
         )) END,
-        CASE WHEN g.track THEN coalesce((
-            SELECT concat(
-                ',"track":[', string_agg(r.track_id::text, ',' ORDER BY r.track_id),
-                '],"annotationTrack":[', string_agg(concat(
-                    '{"id":', r.id, ',"track":', r.track_id, '}'
-                ), ',' ORDER BY r.track_id), ']'
-            )
-            FROM annotation_track AS r WHERE r.annotation_id = a.id
-        ), ',"track":[],"annotationTrack":[]') END,
-        CASE WHEN g.image THEN (
-            SELECT concat(
-                ',"originalFilename":',
-                coalesce(to_json(
-                    CASE WHEN p.blind_mode THEN i.id::text ELSE ai.original_filename END
-                )::text, 'null'),
-                ',"instanceFilename":', coalesce(to_json(CASE WHEN p.blind_mode THEN i.id::text
-                    ELSE coalesce(i.instance_filename, ai.original_filename) END)::text, 'null')
-            )
-            FROM image_instance AS i
-            INNER JOIN abstract_image AS ai ON i.base_image_id = ai.id
-            INNER JOIN project AS p ON i.project_id = p.id
-            WHERE i.id = a.image_id
-        ) END,
-        CASE WHEN g.slice THEN (
-            SELECT concat(',"channel":', bs.channel, ',"zStack":', bs.z_stack, ',"time":', bs.time)
-            FROM slice_instance AS si
-            INNER JOIN abstract_slice AS bs ON si.base_slice_id = bs.id
-            WHERE si.id = a.slice_id
-        ) END,
-        CASE WHEN g.usr THEN (
-            SELECT concat(
-                ',"creator":', to_json(u.username),
-                ',"name":',
-                coalesce(to_json(nullif(concat_ws(' ', u.firstname, u.lastname), ''))::text, 'null'),
-                ',"firstname":', coalesce(to_json(u.firstname)::text, 'null'),
-                ',"lastname":', coalesce(to_json(u.lastname)::text, 'null')
-            )
-            FROM sec_user AS u WHERE u.id = a.user_id
-        ) END,
-        CASE WHEN g.image_group THEN concat(',"imageGroup":', coalesce((
-            SELECT gi.group_id::text FROM image_group_image_instance AS gi
-            WHERE gi.image_id = a.image_id ORDER BY gi.id LIMIT 1
-        ), 'null')) END,
-        CASE WHEN g.link THEN coalesce((
-            SELECT concat(',"group":', own.group_id, ',"annotationLink":[', string_agg(concat(
-                '{"id":', l.id, ',"annotation":', l.annotation_id, ',"image":', l.image_id,
-                ',"updated":', coalesce(to_json(epoch_ms(l.updated))::text, 'null'), '}'
-            ), ',' ORDER BY l.id), ']')
-            FROM annotation_link AS own
-            INNER JOIN annotation_link AS l ON l.group_id = own.group_id
-            WHERE own.annotation_id = a.id
-            GROUP BY own.group_id
-        ), ',"group":null,"annotationLink":[]') END,
+        /*more_groups*/
         '}'
-    ), 'UTF8'), ','::bytea) AS items
+    ), 'UTF8'), ','::bytea) AS items,
+    NULL,
+    NULL,
+    NULL
 FROM page AS a
 CROSS JOIN g
 GROUP BY a.chunk
