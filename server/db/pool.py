@@ -85,25 +85,33 @@ async def reset_connection(conn: asyncpg.Connection) -> None:
     """
 
 
-@asynccontextmanager
-async def open_pool(settings: Settings) -> AsyncIterator[asyncpg.Pool]:
-    """Open the pool for the lifetime of the app, with this backend's statements in place."""
-    if replaced := queries.use_overrides(settings.sql_overrides):
-        log.info("SQL statements replaced from %s: %s", settings.sql_overrides, ", ".join(replaced))
-    pool = await asyncpg.create_pool(
-        settings.database_url,
-        min_size=settings.pool_min,
+async def create_pool(
+    url: str | None, settings: Settings, *, min_size: int, read_only: bool = False
+) -> asyncpg.Pool:
+    """A pool of sessions set up as every pooled session of this server is (primary or replica);
+    ``read_only``: no write can land there, even if the URL names a primary by mistake."""
+    server_settings = {"statement_timeout": str(settings.statement_timeout_ms), **SESSION_SETTINGS}
+    if read_only:
+        server_settings["default_transaction_read_only"] = "on"
+    return await asyncpg.create_pool(
+        url,
+        min_size=min_size,
         max_size=settings.pool_max,
         init=init_connection,
         reset=reset_connection,
         connect=_connect,
         timeout=settings.database_wait_seconds,
         max_cacheable_statement_size=STATEMENT_CACHE_BYTES,
-        server_settings={
-            "statement_timeout": str(settings.statement_timeout_ms),
-            **SESSION_SETTINGS,
-        },
+        server_settings=server_settings,
     )
+
+
+@asynccontextmanager
+async def open_pool(settings: Settings) -> AsyncIterator[asyncpg.Pool]:
+    """Open the pool for the lifetime of the app, with this backend's statements in place."""
+    if replaced := queries.use_overrides(settings.sql_overrides):
+        log.info("SQL statements replaced from %s: %s", settings.sql_overrides, ", ".join(replaced))
+    pool = await create_pool(settings.database_url, settings, min_size=settings.pool_min)
     try:
         yield pool
     finally:
@@ -117,6 +125,7 @@ __all__ = [
     "UNAVAILABLE",
     "DatabaseUnavailable",
     "connection",
+    "create_pool",
     "init_connection",
     "open_pool",
     "reset_connection",

@@ -38,16 +38,7 @@ import asyncpg
 
 from server.db import queries as q
 from server.db.listener import Listener
-from server.db.pool import (
-    SAFE_METHODS,
-    SESSION_SETTINGS,
-    STATEMENT_CACHE_BYTES,
-    UNAVAILABLE,
-    _connect,
-    connection,
-    init_connection,
-    reset_connection,
-)
+from server.db.pool import SAFE_METHODS, UNAVAILABLE, connection, create_pool
 from server.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -309,22 +300,7 @@ async def read_router(primary: asyncpg.Pool, settings: Settings) -> AsyncIterato
 
 async def _replica_pool(url: str, settings: Settings) -> asyncpg.Pool:
     # min_size=0: no connection at start, so a standby that is down does not stop the server.
-    # Sessions are read only even if a URL names a primary by mistake: no write lands there.
-    return await asyncpg.create_pool(
-        url,
-        min_size=0,
-        max_size=settings.pool_max,
-        init=init_connection,
-        reset=reset_connection,
-        connect=_connect,
-        timeout=settings.database_wait_seconds,
-        max_cacheable_statement_size=STATEMENT_CACHE_BYTES,
-        server_settings={
-            "statement_timeout": str(settings.statement_timeout_ms),
-            "default_transaction_read_only": "on",
-            **SESSION_SETTINGS,
-        },
-    )
+    return await create_pool(url, settings, min_size=0, read_only=True)
 
 
 def _safe(url: str) -> str:
