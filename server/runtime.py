@@ -8,7 +8,8 @@ only other key there. Everything else reaches it typed:
 
 Set-up order (teardown runs backwards): the database pool (with this backend's statements)
 and the read router over any replicas,
-the signing key, the storage root, the picture limits and caches, then the workers' listeners
+the signing key, the storage root, the picture limits and caches, the check processes of bulk
+writes, then the workers' listeners
 (credentials revocation, live positions) and background passes (overview refresh, job runner),
 which need the pool and the caches in place.
 """
@@ -37,6 +38,7 @@ from litestar.di import NamedDependency
 from server import signed_urls
 from server.auth.credentials import AccountCache
 from server.auth.tokens import SigningKey, load_signing_key
+from server.check_pool import CheckPool, check_pool
 from server.cors import CorsPolicy
 from server.db import credentials_channel
 from server.db.overview_refresh import overview_refresh
@@ -86,6 +88,8 @@ class Runtime:
     position_channel: PositionChannel
     reads: ReadRouter
     """Where a read that may lag is served: a streaming replica when one fits, else the pool."""
+    checks: CheckPool | None = None
+    """Processes that check the geometry of bulk writes (None: worker threads do)."""
     slice_planes: SlicePlanes = field(default_factory=dict)
 
     def acquire(self) -> AbstractAsyncContextManager[asyncpg.Connection]:
@@ -172,6 +176,7 @@ async def running(
             signing_key = await load_signing_key(cast("asyncpg.Connection", conn))
         storage_root = await prepare_storage(settings, pool)
         stack.enter_context(_picture_limits(settings))
+        checks = await stack.enter_async_context(check_pool(settings.check_processes))
         cpus = os.cpu_count() or 1
         runtime = Runtime(
             settings=settings,
@@ -189,6 +194,7 @@ async def running(
             served_pictures=Served(),
             position_channel=PositionChannel(url),
             reads=reads,
+            checks=checks,
         )
 
         forget = runtime.forget_credentials

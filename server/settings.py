@@ -67,6 +67,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     the web viewer sends) is answered with row by row: a window the overview cells say holds
     more is answered with Cytomine's k-means clusters, read from the aggregates, whatever its
     width. 0: no budget (only Cytomine's own clustering rules)."""
+    check_processes: Annotated[int, msgspec.Meta(ge=0)] = 1
+    """Processes (per server worker) that parse and check the geometry of bulk writes (array
+    POSTs, streaming imports) while the event loop feeds their COPY; 0: a worker thread checks,
+    holding the event loop's GIL for most of each batch."""
     cors_origins: str = "*"
     """Origins whose pages may read answers: ``*`` or a comma separated list (no credentials)."""
     sql_overrides: str | None = None

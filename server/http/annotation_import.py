@@ -81,6 +81,7 @@ class AnnotationImportController(Controller):
         conn: Conn,
         side_conn: Conn,
         me: Me,
+        runtime: RuntimeDep,
         image_id: FromPath[int],
         request: Request[Any, Any, Any],
     ) -> Response[store.AnnotationImport]:
@@ -95,8 +96,9 @@ class AnnotationImportController(Controller):
         where = await store.target(conn, me, image_id, y_down=fmt == "qupath", create_terms=create)
         lines = fmt == "ndjson" or (fmt == "qupath" and _lines(request))
         reader = features.ndjson if lines else features.collection
+        options = (fmt, atomic, _key(request))
         job = await store.run(
-            conn, side_conn, me, where, reader(request.stream()), (fmt, atomic, _key(request))
+            conn, side_conn, me, where, reader(request.stream()), options, runtime.checks
         )
         return Response(job, status_code=200 if job.status == "done" else 400)
 

@@ -91,7 +91,7 @@ class AnnotationController(Controller):
         if me.algo and "/userannotation" not in request.url.path:
             return await kinds.create_algo(conn, me, body)
         if isinstance(body, list):
-            return await store.create_many(conn, me, body)
+            return await store.create_many(conn, me, body, request_runtime(request).checks)
         obj, command = await store.create(conn, me, body)
         return _envelope(obj, "ADD", command)
 

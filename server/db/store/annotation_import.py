@@ -25,12 +25,19 @@ import spatial
 import spatial.frames
 import spatial.geojson
 from contracts.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from server.check_pool import CheckPool
 from server.db import queries as q
 from server.db import rows as decode
 from server.db.store import acl
 from server.db.store import annotation_copy as cp
 from server.db.store.annotation_features import Decoded, Properties
-from server.db.store.annotation_rows import ImageContext, Row, fill, image_context
+from server.db.store.annotation_rows import (
+    THREAD_THRESHOLD,
+    ImageContext,
+    Row,
+    fill,
+    image_context,
+)
 from server.principal import Principal
 
 Format = Literal["geojson", "ndjson", "qupath"]
@@ -162,10 +169,19 @@ async def target(
 
 
 class Loader:
-    """Runs one job: checks and encodes batches, writes progress."""
+    """Runs one job: checks and encodes batches (in ``checks``' processes when given, else in
+    a worker thread), writes progress."""
 
-    def __init__(self, side: asyncpg.Connection, where: Target, job_id: int, atomic: bool):
+    def __init__(
+        self,
+        side: asyncpg.Connection,
+        where: Target,
+        job_id: int,
+        atomic: bool,
+        checks: CheckPool | None = None,
+    ):
         self.side, self.where, self.job_id, self.atomic = side, where, job_id, atomic
+        self.checks = checks
         self.read = self.loaded = self.rejected = 0
         self.errors: list[dict[str, Any]] = []
         self.unmatched: dict[str, int] = {}
@@ -179,7 +195,7 @@ class Loader:
             await self._add_terms(batch)
             ids = await cp.allocate_ids(self.side, len(batch))
             self.first_id = self.first_id or (ids[0] if ids else None)
-            done = await anyio.to_thread.run_sync(check_batch, batch, self.where, ids)
+            done = await self._check(batch, ids)
             self.read += len(batch)
             self.rejected += len(done.errors)
             self.errors.extend(done.errors[: MAX_ERRORS - len(self.errors)])
@@ -194,6 +210,14 @@ class Loader:
                 q.ANNOTATION_IMPORT_PROGRESS, self.job_id, self.read, self.loaded,
                 self.rejected, _json(self.errors), _json(self.unmatched),
             )  # fmt: skip
+
+    async def _check(self, batch: Decoded, ids: list[int]) -> Checked:
+        """``check_batch`` in a checker process (sent and answered as compact bytes); a short
+        batch, or every batch without a pool, in a worker thread."""
+        if self.checks is None or len(batch) <= THREAD_THRESHOLD:
+            return await anyio.to_thread.run_sync(check_batch, batch, self.where, ids)
+        task = _TASK_OUT.encode(_Task(batch=batch, where=self.where, ids=ids))
+        return _CHECKED_IN.decode(await self.checks.run(check_encoded, task))
 
     async def _learn_users(self, batch: Decoded) -> None:
         """Look up the users that rows name for the first time (managers only, members only)."""
@@ -311,6 +335,26 @@ def check_batch(batch: Decoded, where: Target, ids: list[int]) -> Checked:
     )
 
 
+class _Task(msgspec.Struct, kw_only=True, gc=False):
+    """One batch to check in a checker process (JSON: geometries stay raw GeoJSON)."""
+
+    batch: Decoded
+    where: Target
+    ids: list[int]
+
+
+_TASK_OUT = msgspec.json.Encoder()
+_TASK_IN = msgspec.json.Decoder(_Task)
+_CHECKED_OUT = msgspec.msgpack.Encoder()
+_CHECKED_IN = msgspec.msgpack.Decoder(Checked)
+
+
+def check_encoded(task: bytes) -> bytes:
+    """``check_batch`` of an encoded ``_Task``, answered as msgpack (a checker process task)."""
+    found = _TASK_IN.decode(task)
+    return _CHECKED_OUT.encode(check_batch(found.batch, found.where, found.ids))
+
+
 def _geometries(
     shapes: list[bytes],
     rows: list[Row],
@@ -358,12 +402,16 @@ async def run(
     where: Target,
     batches: AsyncIterator[Decoded],
     options: tuple[Format, bool, str | None],
+    checks: CheckPool | None = None,
 ) -> AnnotationImport:
-    """Run one import job (or answer the finished job of the same key) and return it."""
+    """Run one import job (or answer the finished job of the same key) and return it.
+
+    ``checks``: the processes that check the batches (None: a worker thread does).
+    """
     fmt, atomic, key = options
     job_id, load = await open_job(side, me, where.ctx, fmt, atomic, key)
     if load:
-        loader = Loader(side, where, job_id, atomic)
+        loader = Loader(side, where, job_id, atomic, checks)
         try:
             async with conn.transaction():
                 await conn.execute(q.ANNOTATION_LOAD_NO_TIMEOUT)
@@ -388,6 +436,7 @@ __all__ = [
     "Rejected",
     "Target",
     "check_batch",
+    "check_encoded",
     "get",
     "open_job",
     "record",

@@ -3,8 +3,9 @@
 Bulk arrays are all-or-nothing: when any item is rejected nothing is written and the answer
 lists each rejection by index (Cytomine's ``{"data", "status": 400}`` shape). An array is
 written in one transaction by binary COPY (ids allocated in one block, geometry as WKB, terms
-copied against those ids, one command row): chunks are checked in a worker thread while
-PostgreSQL loads the previous chunk, and a rejected chunk aborts the COPY.
+copied against those ids, one command row): chunks are checked in a checker process (in a
+worker thread without a check pool) while PostgreSQL loads the previous chunk, and a rejected
+chunk aborts the COPY.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import msgspec
 from contracts import _generated as c
 from contracts.envelopes import BulkResult
 from contracts.errors import NotFound
+from server.check_pool import CheckPool
 from server.db import queries as q
 from server.db import rows as decode
 from server.db.store import acl
@@ -45,6 +47,7 @@ from server.db.store.annotation_rows import (
 from server.db.store.commands import delete_row, record
 from server.db.store.undo_annotations import snapshot
 from server.principal import Principal
+from spatial.errors import InvalidGeometry
 
 
 async def _row(conn: asyncpg.Connection, annotation_id: int) -> asyncpg.Record:
@@ -111,9 +114,15 @@ async def create(
 
 
 async def create_many(
-    conn: asyncpg.Connection, me: Principal, bodies: list[AnnotationBody]
+    conn: asyncpg.Connection,
+    me: Principal,
+    bodies: list[AnnotationBody],
+    checks: CheckPool | None = None,
 ) -> BulkResult:
-    """Create every annotation of an array, or none when any is rejected."""
+    """Create every annotation of an array, or none when any is rejected.
+
+    ``checks``: the processes that check the chunks' geometries (None: a worker thread does).
+    """
     if not bodies:
         return BulkResult(data={"message": "No annotation to add"}, status=200)
     rows, errors, images = await resolve(conn, me, bodies)
@@ -128,7 +137,8 @@ async def create_many(
     try:
         async with conn.transaction():
             await conn.execute(q.ANNOTATION_LOAD_NO_TIMEOUT)
-            await copy_batches(conn, _encoded(bodies, rows, images, ids, me.id, errors))
+            chunks = _encoded(bodies, rows, images, ids, me.id, errors, checks)
+            await copy_batches(conn, chunks)
             await attach_many(conn, ids, bodies)
             await _record_bulk(conn, me, ids, [row for row in rows if row is not None])
     except _Rejected:
@@ -172,14 +182,20 @@ async def _encoded(
     ids: list[int],
     user_id: int,
     errors: Errors,
+    checks: CheckPool | None,
 ) -> AsyncIterator[Batch]:
     """COPY tuples (annotations, term links, overview changes) chunk by chunk, each checked in
-    a thread."""
+    a checker process or a thread."""
     for start in range(0, len(bodies), BATCH_ROWS):
         stop = min(start + BATCH_ROWS, len(bodies))
         texts = [body.location for body in bodies[start:stop]]
         part = rows[start:stop]
-        if len(part) > THREAD_THRESHOLD:
+        if len(part) > THREAD_THRESHOLD and checks is not None:
+            task = _Chunk(texts=texts, rows=part, images=images, ids=ids[start:stop], user=user_id)
+            answer = _CHECKED_IN.decode(await checks.run(check_encoded, _CHUNK_OUT.encode(task)))
+            found: Errors = {k: InvalidGeometry(m, reason) for k, m, reason in answer.errors}
+            data = answer.batch
+        elif len(part) > THREAD_THRESHOLD:
             found, data = await anyio.to_thread.run_sync(
                 _check_encode, texts, part, images, ids[start:stop], user_id
             )
@@ -210,6 +226,40 @@ def _check_encode(
         encode_terms(ids, users, rows)[0],
         encode_overview(users, rows, sizes),
     )
+
+
+class _Chunk(msgspec.Struct, kw_only=True, gc=False):
+    """One chunk of an array to check in a checker process."""
+
+    texts: list[str | None]
+    rows: list[Row | None]
+    images: dict[int, ImageContext]
+    ids: list[int]
+    user: int
+
+
+class _Checked(msgspec.Struct, kw_only=True, gc=False):
+    """A checked chunk: its rejections (index, message, reason) and its COPY tuples."""
+
+    errors: list[tuple[int, str, str]]
+    batch: Batch
+
+
+_CHUNK_OUT = msgspec.msgpack.Encoder()
+_CHUNK_IN = msgspec.msgpack.Decoder(_Chunk)
+_CHECKED_IN = msgspec.msgpack.Decoder(_Checked)
+
+
+def check_encoded(task: bytes) -> bytes:
+    """``_check_encode`` of an encoded ``_Chunk``, answered as msgpack (a checker process
+    task); the geometry checks reject only with ``InvalidGeometry``."""
+    chunk = _CHUNK_IN.decode(task)
+    found, data = _check_encode(chunk.texts, chunk.rows, chunk.images, chunk.ids, chunk.user)
+    errors = []
+    for k, exc in sorted(found.items()):
+        assert isinstance(exc, InvalidGeometry)
+        errors.append((k, exc.message, exc.reason))
+    return _CHUNK_OUT.encode(_Checked(errors=errors, batch=data))
 
 
 def _rejected(errors: Errors, total: int) -> BulkResult:
@@ -314,4 +364,13 @@ async def delete(
     return obj, command
 
 
-__all__ = ["AnnotationBody", "create", "create_many", "delete", "fetch", "get", "image_context"]
+__all__ = [
+    "AnnotationBody",
+    "check_encoded",
+    "create",
+    "create_many",
+    "delete",
+    "fetch",
+    "get",
+    "image_context",
+]
