@@ -27,6 +27,12 @@ BATCH = BATCH_ROWS
 MAX_FEATURE = 64 << 20  # bytes: one feature larger than this is refused, not buffered
 _OPEN = frozenset(b"{[")
 _FEATURES_KEY = re.compile(rb'"features"\s*:\s*$')
+# What the collection scanner looks at: bytes.translate marks quotes and brackets in one pass.
+_OPENS, _CLOSES, _QUOTE = 1, 2, 3
+_MARKS = bytes(
+    _OPENS if c in b"{[" else _CLOSES if c in b"}]" else _QUOTE if c == 0x22 else 0
+    for c in range(256)
+)
 
 
 class Classification(msgspec.Struct, kw_only=True, gc=False):
@@ -160,23 +166,13 @@ class _Scanner:
         self.level = 2  # nesting depth of the features: 1 in a top-level array of features
         self.context = b""  # the end of the previous chunk, to find the "features" key
 
-    def _string_mask(self, data: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-        """Whether each byte is inside a string (quotes themselves do not matter)."""
-        quotes = np.flatnonzero(data == 0x22)
-        after_slash = quotes[quotes > 0]
-        after_slash = after_slash[data[after_slash - 1] == 0x5C]
-        escaped = [q for q in after_slash.tolist() if self._escaped(data, q)]
+    def _escaped_quotes(self, data: np.ndarray[Any, Any], quotes: np.ndarray[Any, Any]) -> Any:
+        """Which of ``quotes`` (offsets into ``data``) are escaped (inside a string)."""
+        after_slash = np.flatnonzero(data[np.maximum(quotes - 1, 0)] == 0x5C)
+        escaped = [k for k in after_slash.tolist() if quotes[k] and self._escaped(data, quotes[k])]
         if len(quotes) and quotes[0] == 0 and self.backslashes % 2:
             escaped.append(0)
-        real = np.setdiff1d(quotes, np.asarray(escaped, dtype=np.intp), assume_unique=True)
-        toggles = np.zeros(len(data), dtype=np.int8)
-        toggles[real] = 1
-        inside: np.ndarray[Any, Any] = (np.cumsum(toggles) + self.in_string) % 2 == 1
-        self.in_string = bool((len(real) + self.in_string) % 2)
-        plain = np.flatnonzero(data != 0x5C)
-        run = len(data) - 1 - int(plain[-1]) if len(plain) else len(data)
-        self.backslashes = run + self.backslashes if run == len(data) else run
-        return inside
+        return escaped
 
     def _escaped(self, data: np.ndarray[Any, Any], q: int) -> bool:
         """Whether the quote at ``q`` follows an odd run of backslashes."""
@@ -189,21 +185,46 @@ class _Scanner:
     def events(self, chunk: bytes) -> list[tuple[int, int]]:
         """(offset, kind) of feature starts (1) and ends (-1) found in this chunk."""
         data = np.frombuffer(chunk, dtype=np.uint8)
-        inside = self._string_mask(data)
-        structural = np.flatnonzero(
-            ~inside & ((data == 0x7B) | (data == 0x7D) | (data == 0x5B) | (data == 0x5D))
-        )
-        opens = np.isin(data[structural], (0x7B, 0x5B))
-        delta = np.where(opens, 1, -1)
+        # One pass over the bytes marks quotes and brackets (bytes.translate); a bracket is
+        # inside a string when an odd number of real quotes precede it.
+        marks = np.frombuffer(chunk.translate(_MARKS), dtype=np.uint8)
+        found_at = np.flatnonzero(marks)
+        kinds = marks[found_at]
+        quote = kinds == _QUOTE
+        quotes = np.flatnonzero(quote)
+        if escaped := self._escaped_quotes(data, found_at[quotes]):
+            quote[quotes[escaped]] = False
+        parity = (np.cumsum(quote) + self.in_string) % 2
+        self.in_string = bool(parity[-1]) if len(parity) else self.in_string
+        keep = ~quote & (parity == 0)
+        structural = found_at[keep]
+        delta = np.where(kinds[keep] == _OPENS, 1, -1)
+        run = len(chunk) - len(chunk.rstrip(b"\\"))
+        self.backslashes = run + self.backslashes if run == len(chunk) else run
         after = self.depth + np.cumsum(delta)
         before = after - delta
         shallow = np.flatnonzero(np.minimum(before, after) <= 2)
-        found: list[tuple[int, int]] = []
-        for k in shallow.tolist():
-            self._event(chunk, int(structural[k]), int(before[k]), int(after[k]), found)
         self.depth = int(after[-1]) if len(after) else self.depth
-        self.context = (self.context + chunk)[-64:]
+        found = self._features_only(data, structural[shallow], before[shallow], after[shallow])
+        if found is None:
+            found = []
+            for k in shallow.tolist():
+                self._event(chunk, int(structural[k]), int(before[k]), int(after[k]), found)
+        self.context = (self.context + chunk[-64:])[-64:]
         return found
+
+    def _features_only(
+        self, data: np.ndarray[Any, Any], at: Any, before: Any, after: Any
+    ) -> list[tuple[int, int]] | None:
+        """The events at once when every one opens or closes a feature of the features array
+        (the common chunk); None when any other needs ``_event``."""
+        if not self.in_features:
+            return None
+        chars = data[at]
+        opens = (chars == 0x7B) & (before == self.level)
+        if not (opens | ((chars == 0x7D) & (after == self.level))).all():
+            return None
+        return list(zip(at.tolist(), np.where(opens, 1, -1).tolist(), strict=True))
 
     def _event(self, chunk: bytes, at: int, before: int, after: int, out: list[Any]) -> None:
         """Track the features array and the features opened and closed at its level."""
