@@ -17,7 +17,8 @@ cost as much as the decoding) and collect once after it.
 
 A checker process that dies (killed, out of memory) breaks the pool: the task's caller
 gets ``CheckerStopped`` (503, nothing of the request is written) and the next task starts a
-fresh pool.
+fresh pool. A checker whose server process died without shutting it down exits by itself
+within ``PARENT_POLL_SECONDS``.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from __future__ import annotations
 import asyncio
 import gc
 import multiprocessing
+import os
 import threading
+import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -36,6 +39,7 @@ import anyio
 from contracts.errors import DomainError
 
 Task = Callable[[bytes], bytes]
+PARENT_POLL_SECONDS = 1.0
 
 
 class CheckerStopped(DomainError):
@@ -44,9 +48,23 @@ class CheckerStopped(DomainError):
     status = 503
 
 
-def _start_process() -> None:
-    """Checker process start-up: collect garbage only between tasks (see ``_call``)."""
+def _start_process(parent: int) -> None:
+    """Checker process start-up: collect garbage only between tasks (see ``_call``), and
+    end when the server process that started it is gone."""
     gc.disable()
+    threading.Thread(target=_watch, args=(parent,), name="parent-watch", daemon=True).start()
+
+
+def _watch(parent: int) -> None:
+    """Exit once ``parent`` has died (the process is then adopted by another).
+
+    A server process killed outright (``kill -9``, the out-of-memory killer) runs no
+    shutdown, and a checker writing a large answer into the pipe it shares with it would
+    block forever.
+    """
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(0)
 
 
 def _call(task: Task, payload: bytes) -> bytes:
@@ -78,6 +96,7 @@ class CheckPool:
                     self.processes,
                     mp_context=multiprocessing.get_context("spawn"),
                     initializer=_start_process,
+                    initargs=(os.getpid(),),
                 )
             return self._executor
 

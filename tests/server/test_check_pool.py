@@ -4,6 +4,10 @@ and a checker that dies is a clear error (503, nothing written), never a hang.""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -11,7 +15,7 @@ import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
 
-from server.check_pool import CheckerStopped, CheckPool, check_pool
+from server.check_pool import PARENT_POLL_SECONDS, CheckerStopped, CheckPool, check_pool
 from server.db.store import annotation_features as features
 from server.db.store import annotation_import as importer
 from server.db.store import user_annotations
@@ -42,6 +46,11 @@ def die(payload: bytes) -> bytes:
 
 def pid(payload: bytes) -> bytes:
     return str(os.getpid()).encode()
+
+
+def busy(payload: bytes) -> bytes:
+    time.sleep(60)
+    return b"x" * (1 << 20)  # more than a pipe holds: the write would block with no reader
 
 
 async def test_tasks_run_in_another_process_and_their_errors_come_back() -> None:
@@ -81,12 +90,45 @@ async def test_a_checker_that_dies_is_a_clear_error_and_the_next_task_gets_a_new
 
 
 def _alive(process_id: int) -> bool:
-    """Whether a process exists (a shut-down pool has also reaped its processes)."""
+    """Whether a process runs (an exited one may stay a zombie until its new parent reaps it)."""
     try:
-        os.kill(process_id, 0)
-    except ProcessLookupError:
+        stat = Path(f"/proc/{process_id}/stat").read_text()
+    except FileNotFoundError:
         return False
-    return True
+    return stat.rsplit(") ", 1)[1][0] != "Z"
+
+
+ORPHAN = """
+import asyncio
+from server.check_pool import CheckPool
+from tests.server.test_check_pool import busy, pid
+
+async def main():
+    pool = CheckPool(1)
+    print(int(await pool.run(pid, b"")), flush=True)
+    await pool.run(busy, b"")
+
+asyncio.run(main())
+"""
+
+
+def test_a_checker_ends_when_its_server_process_is_killed_outright() -> None:
+    server = subprocess.Popen([sys.executable, "-c", ORPHAN], stdout=subprocess.PIPE)
+    try:
+        assert server.stdout is not None
+        checker = int(server.stdout.readline())
+        time.sleep(0.5)  # the checker is now inside the long task
+        server.kill()
+        server.wait(timeout=10)
+        deadline = time.monotonic() + 10 * PARENT_POLL_SECONDS
+        while _alive(checker) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(checker), "the checker outlived its server process"
+    finally:
+        server.kill()
+        server.wait(timeout=10)
+        if server.stdout is not None:
+            server.stdout.close()
 
 
 CTX = ImageContext(

@@ -16,12 +16,14 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 
 from server.db.store.accounts import NewAccount
 from tests.assertions import assert_status
 from tests.bench import load_tools as lt
+from tests.server.annotation_helpers import make_image, square
 from tests.server.image_helpers import make_storage, upload, write_pyramid
 from tests.server.project_helpers import auth, make_project
 from tests.signing import CytomineAuth
@@ -265,3 +267,37 @@ async def test_sessions_keys_and_throttling_hold_across_workers(
 
     for p in pinned:
         assert await p.still_on_its_worker(), "a pinned connection changed worker"
+
+
+def _children(pid: int) -> set[int]:
+    """Live processes started by multiprocessing whose parent is ``pid``."""
+    return Server("", pid).worker_pids()
+
+
+async def test_each_worker_checks_bulk_writes_in_its_own_checker_process_and_stops_it(
+    database_url: str, tmp_path: Path, alice: NewAccount, db: asyncpg.Connection
+) -> None:
+    port = lt.free_port()
+    with lt.lamina(database_url, tmp_path / "files", port, workers=2) as proc:
+        base = f"http://127.0.0.1:{port}"
+        async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+            project = (await make_project(http, alice))["id"]  # type: ignore[arg-type]
+        image, _ = await make_image(db, project, alice.id)
+        body = [{"location": square(i % 40 * 12, i // 40 * 12), "image": image} for i in range(300)]
+        workers = Server(base, proc.pid).worker_pids()
+        assert len(workers) == 2
+        checkers: dict[int, set[int]] = {}
+        deadline = time.monotonic() + RECOVERY_TIMEOUT_S
+        while len(checkers) < 2:  # fresh connections until both workers wrote an array
+            assert time.monotonic() < deadline, "one worker never took an array POST"
+            async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+                r = await http.post("/api/annotation.json", json=body, auth=auth(alice))
+            assert_status(r, 200)
+            assert r.json()["status"] == 200
+            checkers = {w: c for w in workers if (c := _children(w))}
+        assert all(len(c) == 1 for c in checkers.values())  # LAMINA_CHECK_PROCESSES=1
+        written = await db.fetchval("SELECT count(*) FROM annotation WHERE image_id=$1", image)
+        assert written % 300 == 0 and written >= 600
+    # The server stopped its workers, and each worker its checker, on its way out.
+    left = [p for c in checkers.values() for p in c if Path(f"/proc/{p}").exists()]
+    assert not left
