@@ -2,7 +2,8 @@
 -- record one command for them all.
 -- $1 project_id bigint, $2 image_ids bigint[] (NULL: all), $3 user_ids bigint[] (NULL: all),
 -- $4 term_ids bigint[] (NULL: any), $5 bbox float8[4] minx,miny,maxx,maxy (NULL: anywhere),
--- $6 user_id bigint (caller), $7 is_admin bool, $8 is_guest bool -> count bigint
+-- $6 user_id bigint (caller), $7 is_admin bool, $8 is_guest bool
+-- -> count bigint, annotations bigint[] (the deleted ones, for removed_cascade; NULL: none)
 WITH gone AS (
     DELETE FROM annotation AS a
     USING project AS p
@@ -40,4 +41,7 @@ cmd AS (
     FROM gone
     HAVING count(*) > 0
 )
-SELECT count(*) FROM gone
+SELECT
+    count(*) AS count,
+    array_agg(gone.id) AS annotations
+FROM gone

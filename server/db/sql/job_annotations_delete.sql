@@ -1,6 +1,6 @@
 -- Delete the algo annotations of a job's user job and the term links it set.
 -- $1 job_id bigint
--- -> annotations bigint (deleted annotations)
+-- -> id bigint (each deleted annotation; the store then runs removed_cascade with them)
 WITH account AS (
     SELECT uj.id FROM user_job AS uj WHERE uj.job_id = $1
 ),

@@ -1,5 +1,6 @@
 -- Remove the reviewed copies of the user annotations of some users on an image.
 -- $1 image_id bigint, $2 user_ids bigint[] -> id bigint (each deleted reviewed annotation)
+-- (the store then runs removed_cascade with them)
 DELETE FROM annotation AS r
 USING annotation AS a
 WHERE
