@@ -31,15 +31,15 @@ PLANS = {
         "foreign keys to the reference tables again (Citus checks them on the node of the shard)"
     ),
     "counts": (
-        "keeps the per-image and per-project annotation counters (reference table rows) current. "
-        "Plan: the annotation writes bump the counters themselves, per image, in the same statement"
+        "adds inserted annotations to the per-image and per-project counters (reference table "
+        "rows); deletes already count out their rows (annotation_count_subtract). Plan: the "
+        "annotation inserts, the import's COPY included, bump the counters themselves"
     ),
 }
 """Why each remaining construct is there, and how it goes away."""
 
 REMAINING: dict[str, str] = {
     "trigger annotation.annotation_count_added": PLANS["counts"],
-    "trigger annotation.annotation_count_removed": PLANS["counts"],
     "trigger annotation.annotation_overview_added": PLANS["overview"],
     "trigger annotation.annotation_overview_removed": PLANS["overview"],
     "trigger annotation.annotation_overview_changed": PLANS["overview"],

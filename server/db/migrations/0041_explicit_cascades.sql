@@ -54,3 +54,8 @@ DROP FUNCTION annotation_parents_removed();
 -- project.count_images.
 DROP TRIGGER image_instance_count ON image_instance;
 DROP FUNCTION image_instance_count();
+
+-- The annotation counters of projects and images, decreased by the statements that delete
+-- annotations (annotation_count_subtract).
+DROP TRIGGER annotation_count_removed ON annotation;
+DROP FUNCTION annotation_count_removed();
