@@ -15,7 +15,8 @@ ANDed. Four shapes differ only where a plan needs it:
 - ``annotation_list``: the rest.
 
 A shape's statement for a request holds only the filters the request uses (``Listing.statement``):
-a filter joins it when one of the parameters it declares holds a value (not NULL, not false).
+a filter joins it when one of the parameters it declares holds a value (not NULL, not false);
+so does the page's plane rank order (``page_ranked.sql``), for requests naming tracks.
 Every filter holds for every row when its parameters are all NULL or false (its arms are
 ``($x IS NULL OR ...)``, ``(NOT $flag OR ...)``; a test checks each fragment), so leaving it
 out changes no answer, and PostgreSQL, which makes a custom plan of the listing on every call,
@@ -46,6 +47,7 @@ _DIR = SQL_DIR / "annotation_list"
 _SKELETON = read(_DIR / "statement.sql")
 _ACCESS = read(_DIR / "access.sql")
 _MORE_GROUPS = read(_DIR / "items_more.sql")
+_RANKED = read(_DIR / "page_ranked.sql")
 _FILTERS = {path.stem: read(path) for path in sorted((_DIR / "filters").glob("*.sql"))}
 VARIANTS_KEPT = 64
 """Variants kept per shape (2^20 sets of filters are possible; a request uses a few)."""
@@ -75,28 +77,39 @@ class Listing:
         self.name = name
         self._source = tuple(read(_DIR / f"source_{s}.sql") for s in sources)
         filters = [fragment for stem, fragment in _FILTERS.items() if stem not in replaces]
-        self._filters = (*filters, *extra)
+        # What a variant may leave out: each filter, and the page's plane rank order.
+        self._optional = (*(("filters", f) for f in (*filters, *extra)), ("ranked", _RANKED))
         self._slots = {
             "access": [_ACCESS],
             "more_groups": [] if viewer_groups else [_MORE_GROUPS],
             "materialized": "MATERIALIZED" if materialized else "NOT MATERIALIZED",
             "source": list(self._source),
         }
-        self.full = self._compose(tuple(range(len(self._filters))))
+        self.full = self._compose(tuple(range(len(self._optional))))
         self._variant = functools.lru_cache(maxsize=VARIANTS_KEPT)(self._compose)
 
     def _compose(self, kept: tuple[int, ...]) -> Statement:
-        """The shape with the filters at these positions (in ``filters/`` order)."""
-        filters = [self._filters[i] for i in kept]
-        held = ", ".join(fragment.path.removesuffix(".sql") for fragment in filters)
-        name = self.name if len(kept) == len(self._filters) else f"{self.name} [{held}]"
-        return compose(name, _SKELETON, {**self._slots, "filters": filters or "true"})
+        """The shape with the optional fragments at these positions."""
+        held = [self._optional[i] for i in kept]
+        filters = [fragment for slot, fragment in held if slot == "filters"]
+        names = ", ".join(fragment.path.removesuffix(".sql") for _, fragment in held)
+        name = self.name if len(kept) == len(self._optional) else f"{self.name} [{names}]"
+        return compose(
+            name,
+            _SKELETON,
+            {
+                **self._slots,
+                "filters": filters or "true",
+                "ranked": [fragment for slot, fragment in held if slot == "ranked"],
+            },
+        )
 
     def statement(self, values: Mapping[str, Any]) -> Statement:
-        """The variant for these bound values: the filters whose parameters hold a value."""
+        """The variant for these bound values: the optional fragments one of whose parameters
+        holds a value, and the filters that declare none."""
         kept = tuple(
             i
-            for i, fragment in enumerate(self._filters)
+            for i, (_, fragment) in enumerate(self._optional)
             if not fragment.types or any(_holds(values.get(p)) for p in fragment.types)
         )
         return self._variant(kept)

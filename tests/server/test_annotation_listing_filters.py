@@ -395,6 +395,7 @@ VIEWER = {"image": "1", "bbox": "0,0,9,9", "showWKT": "true", "showGIS": "true"}
         (VIEWER | {"usersForTerm": "4"}, {"visible", "terms"}),
         ({"project": "1", "tag": "2"}, {"visible", "project", "tags"}),
         ({"project": "1", "noTag": "true"}, {"visible", "project", "tags"}),
+        ({"project": "1", "track": "5"}, {"visible", "project", "tracks", "page_ranked"}),
     ],
 )
 def test_a_request_statement_holds_only_the_filters_it_uses(
@@ -404,7 +405,7 @@ def test_a_request_statement_holds_only_the_filters_it_uses(
     text = arguments(me, parse_query(params))[0]
     header = text.split("\n", 1)[0]
     used = {f.removesuffix(".sql") for f in header.split("composed from ")[1].split(", ")}
-    assert used & {*FILTERS, "visible"} == held
+    assert used & {*FILTERS, "visible", "page_ranked"} == held
 
 
 def test_a_request_statement_is_composed_once_and_kept() -> None:
