@@ -1,7 +1,8 @@
 -- The annotation listing, one skeleton for every listing statement: the statements are composed
--- at import (server/db/annotation_list_sql.py) by filling the slots below with a source (how the
--- candidate rows are found) and every fragment of filters/ ANDed, each a `($x IS NULL OR ...)`
--- arm or alike. Parameters are named; the composed text binds them as $1.. with their types.
+-- (server/db/annotation_list_sql.py) by filling the slots below with a source (how the
+-- candidate rows are found) and the fragments of filters/ a request uses ANDed, each a
+-- `($x IS NULL OR ...)` arm or alike, true for every row when its parameters are NULL or false.
+-- Parameters are named; the composed text binds them as $1.. with their types.
 -- $user_id bigint
 -- $bypass boolean
 -- $kind text
