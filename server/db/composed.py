@@ -1,11 +1,12 @@
-"""Statements composed once at import from SQL fragments, with named parameters.
+"""Statements composed from SQL fragments, with named parameters.
 
 A fragment is a ``.sql`` file: a leading comment block that documents it and declares each
 parameter it uses on a line of its own (``-- $images bigint[]``), then its SQL, which names
 parameters as ``$images``. A skeleton is a fragment with slots (``/*filters*/``) filled with
 plain text or with fragments ANDed together. Composing numbers the parameters in order of
 first use and casts each use to its declared type (``$5::bigint[]``), so a fragment is
-correct in any statement it joins; the text is built once and never varies per request. The
+correct in any statement it joins; the text depends only on the fragments it is composed from
+(a caller may compose a few variants of a statement, each built once and kept). The
 fragments' comment lines are left out of the composed text (its header names its parameters).
 """
 

@@ -62,6 +62,7 @@ def use_overrides(folder: str | None) -> list[str]:
 
 
 COMMAND_INSERT = _load("command_insert")
+REMOVED_CASCADE = _load("removed_cascade")
 WAL_INSERT_LSN = _load("wal_insert_lsn")
 WAL_REPLAY_LSN = _load("wal_replay_lsn")
 WAL_WRITE_ANNOUNCE = _load("wal_write_announce")

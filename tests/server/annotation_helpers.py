@@ -61,6 +61,7 @@ async def make_image(
         project_id,
         owner_id,
     )
+    await db.execute("UPDATE project SET count_images = count_images + 1 WHERE id = $1", project_id)
     slice_ = await db.fetchval(
         "INSERT INTO slice_instance (project_id, base_slice_id, image_id)"
         " VALUES ($1, $2, $3) RETURNING id",

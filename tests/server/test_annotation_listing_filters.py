@@ -12,12 +12,14 @@ from litestar.testing import AsyncTestClient
 
 from contracts.errors import NotFound
 from server.db import annotation_list_sql as listing_sql
-from server.db.composed import read
+from server.db.composed import Fragment, compose, read
+from server.db.queries import SQL_DIR
 from server.db.store.accounts import NewAccount, create_account
 from server.db.store.annotation_listing import (
     AnnotationQuery,
     arguments,
     check_references,
+    shape,
     values,
     wire,
 )
@@ -31,6 +33,12 @@ from tests.server.project_helpers import auth
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
 
 CLASS = "be.cytomine.domain.ontology.UserAnnotation"
+# The filters a request's statement may leave out: those declaring parameters.
+FILTERS = {
+    path.stem: fragment
+    for path in sorted((SQL_DIR / "annotation_list" / "filters").glob("*.sql"))
+    if (fragment := read(path)).types
+}
 
 
 class Grid(World, kw_only=True):
@@ -86,7 +94,7 @@ PER_STATEMENT = {
 
 
 def test_every_listing_statement_has_an_equivalence_case() -> None:
-    assert set(PER_STATEMENT) == {statement.name for statement in listing_sql.STATEMENTS}
+    assert set(PER_STATEMENT) == {shape.name for shape in listing_sql.LISTINGS}
 
 
 @pytest.mark.parametrize("name", sorted(PER_STATEMENT))
@@ -98,10 +106,8 @@ async def test_listing_items_equal_the_single_annotation_for_every_shared_group(
         params["term"] = grid.terms[params["term"]]
     groups = {"showDefault": True, "showWKT": True, "showGIS": True, "showTrack": True}
     groups |= {key: params.pop(key) for key in list(params) if key.startswith("show")}
-    me = Principal(id=alice.id, username=alice.username, rank=2)
     asked = {k: str(v).lower() for k, v in (params | groups).items()}
-    chosen = arguments(me, parse_query(asked))[0]
-    assert chosen == next(s.text for s in listing_sql.STATEMENTS if s.name == name)
+    assert shape(parse_query(asked)).name == name
     found = await listing(client, alice, **params, **groups)
     assert found["collection"], found
     for item in found["collection"]:
@@ -354,30 +360,83 @@ async def test_search_body_takes_json_numbers_lists_and_booleans(
 
 
 @pytest.mark.parametrize(
-    ("params", "statement"),
+    ("params", "expected"),
     [
         (
             {"image": "1", "bbox": "0,0,9,9", "term": "3"},
-            listing_sql.ANNOTATION_LIST_BBOX_VIEWER.text,
+            listing_sql.ANNOTATION_LIST_BBOX_VIEWER,
         ),
         (
             {"image": "1", "bbox": "0,0,9,9", "showWKT": "true", "showGIS": "true"},
-            listing_sql.ANNOTATION_LIST_BBOX_VIEWER.text,
+            listing_sql.ANNOTATION_LIST_BBOX_VIEWER,
         ),
         (
             {"image": "1", "bbox": "0,0,9,9", "showUser": "true"},
-            listing_sql.ANNOTATION_LIST_BBOX.text,
+            listing_sql.ANNOTATION_LIST_BBOX,
         ),
-        ({"project": "1", "term": "3"}, listing_sql.ANNOTATION_LIST_BY_TERM.text),
-        ({"project": "1", "term": "3", "noTerm": "true"}, listing_sql.ANNOTATION_LIST.text),
-        ({"project": "1", "bbox": "0,0,9,9"}, listing_sql.ANNOTATION_LIST.text),
+        ({"project": "1", "term": "3"}, listing_sql.ANNOTATION_LIST_BY_TERM),
+        ({"project": "1", "term": "3", "noTerm": "true"}, listing_sql.ANNOTATION_LIST),
+        ({"project": "1", "bbox": "0,0,9,9"}, listing_sql.ANNOTATION_LIST),
     ],
 )
-async def test_each_request_picks_its_prebuilt_statement(
-    alice: NewAccount, params: dict[str, str], statement: str
+def test_each_request_picks_its_shape(params: dict[str, str], expected: object) -> None:
+    assert shape(parse_query(params)) is expected
+
+
+VIEWER = {"image": "1", "bbox": "0,0,9,9", "showWKT": "true", "showGIS": "true"}
+
+
+@pytest.mark.parametrize(
+    ("params", "held"),
+    [
+        (VIEWER, {"visible"}),
+        (VIEWER | {"user": "4", "term": "3"}, {"visible", "users", "terms"}),
+        (VIEWER | {"noTerm": "true", "afterId": "9"}, {"visible", "terms", "after_id"}),
+        (VIEWER | {"usersForTerm": "4"}, {"visible", "terms"}),
+        ({"project": "1", "tag": "2"}, {"visible", "project", "tags"}),
+        ({"project": "1", "noTag": "true"}, {"visible", "project", "tags"}),
+        ({"project": "1", "track": "5"}, {"visible", "project", "tracks", "page_ranked"}),
+    ],
+)
+def test_a_request_statement_holds_only_the_filters_it_uses(
+    params: dict[str, str], held: set[str]
 ) -> None:
-    me = Principal(id=alice.id, username=alice.username, rank=2)
-    assert arguments(me, parse_query(params))[0] == statement
+    me = Principal(id=1, username="alice", rank=2)
+    text = arguments(me, parse_query(params))[0]
+    header = text.split("\n", 1)[0]
+    used = {f.removesuffix(".sql") for f in header.split("composed from ")[1].split(", ")}
+    assert used & {*FILTERS, "visible", "page_ranked"} == held
+
+
+def test_a_request_statement_is_composed_once_and_kept() -> None:
+    me = Principal(id=1, username="alice", rank=2)
+    query = parse_query(VIEWER | {"user": "4"})
+    named = values(me, query, None)
+    first = listing_sql.ANNOTATION_LIST_BBOX_VIEWER.statement(named)
+    assert listing_sql.ANNOTATION_LIST_BBOX_VIEWER.statement(dict(named)) is first
+    assert len(first.text) < len(listing_sql.ANNOTATION_LIST_BBOX_VIEWER.full.text)
+
+
+# Rows of the grid a filter leaves out when each parameter it declares is NULL (false for flags).
+ABSENT_PROBE = """SELECT count(*)
+FROM annotation AS a
+CROSS JOIN (SELECT annotation_class($kind) AS class) AS g
+WHERE a.kind = $kind AND NOT coalesce((
+    /*filters*/
+), false)
+"""
+
+
+@pytest.mark.parametrize("stem", sorted(FILTERS))
+async def test_every_filter_holds_for_every_row_when_its_parameters_are_absent(
+    db: asyncpg.Connection, grid: Grid, stem: str
+) -> None:
+    # What lets a request's statement leave out the filters it does not use.
+    skeleton = Fragment(path="probe", sql=ABSENT_PROBE, types={"kind": "text"})
+    statement = compose(stem, skeleton, {"filters": [FILTERS[stem]]})
+    absent = {p: False if t == "boolean" else None for p, t in FILTERS[stem].types.items()}
+    assert await db.fetchval(statement.text, *statement.bind({**absent, "kind": "user"})) == 0
+    assert await db.fetchval("SELECT count(*) FROM annotation WHERE kind = 'user'") == len(grid.ids)
 
 
 # A given value of each kind of wired filter, and what the query holds for it.
@@ -433,14 +492,16 @@ async def test_a_made_up_filter_is_one_wired_field_and_one_fragment(
     tmp_path: Path, db: asyncpg.Connection, alice: NewAccount, grid: Grid
 ) -> None:
     (tmp_path / "picks.sql").write_text(PICKS, encoding="utf-8")
-    statement = listing_sql.listing(
+    probe = listing_sql.Listing(
         "probe", ("images",), materialized=False, extra=(read(tmp_path / "picks.sql"),)
     )
     me = Principal(id=alice.id, username=alice.username, rank=2)
 
     async def listed(**params: str) -> set[int]:
         query = parse_query({"project": str(grid.project), **params}, into=Picked)
-        rows = await db.fetch(statement.text, *statement.bind(values(me, query, None)))
+        named = values(me, query, None)
+        statement = probe.statement(named)
+        rows = await db.fetch(statement.text, *statement.bind(named))
         items = [row["items"] for row in rows if row["items"] is not None]
         return {item["id"] for item in json.loads(b"[" + b",".join(items) + b"]")}
 

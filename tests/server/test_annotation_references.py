@@ -1,4 +1,5 @@
-"""References of annotations and term links, kept by statement-level triggers (migration 0020)."""
+"""References of annotations and term links: kept by statement-level triggers on insert and
+update (migration 0020), and by the store's delete statements with ``removed_cascade`` (0041)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
+from server.db import queries as q
 from server.db.store.accounts import NewAccount
+from server.db.store.commands import delete_row
 from tests.server.annotation_helpers import World, make_world
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
@@ -43,6 +46,12 @@ async def count(db: asyncpg.Connection, table: str, ids: list[int]) -> int:
     column = "id" if table == "annotation" else "annotation_id"
     sql = f"SELECT count(*) FROM {table} WHERE {column} = ANY ($1)"  # noqa: S608
     return int(await db.fetchval(sql, ids))
+
+
+async def delete(db: asyncpg.Connection, statement: str, ident: int) -> None:
+    """Delete one object as the store does: its delete statement, then its cascade."""
+    async with db.transaction():
+        await delete_row(db, statement, ident, kind="Object")
 
 
 @pytest.mark.parametrize(
@@ -93,15 +102,19 @@ async def test_a_term_link_naming_a_missing_parent_is_refused(
 
 
 @pytest.mark.parametrize(
-    ("table", "key"),
-    [("image_instance", "image"), ("slice_instance", "slice"), ("project", "project")],
+    ("statement", "key"),
+    [
+        (q.IMAGE_INSTANCE_DELETE, "image"),
+        (q.SLICE_INSTANCE_DELETE, "slice"),
+        (q.PROJECT_DELETE, "project"),
+    ],
 )
 async def test_deleting_a_parent_deletes_its_annotations_and_their_term_links(
-    db: asyncpg.Connection, world: World, alice: NewAccount, table: str, key: str
+    db: asyncpg.Connection, world: World, alice: NewAccount, statement: str, key: str
 ) -> None:
     ids = await annotate(db, world, alice.id)
     parent = {"image": world.image, "slice": world.slice, "project": world.project}[key]
-    await db.execute(f"DELETE FROM {table} WHERE id = $1", parent)  # noqa: S608
+    await delete(db, statement, parent)
     assert await count(db, "annotation", ids) == 0
     assert await count(db, "annotation_term", ids) == 0
 
@@ -110,7 +123,8 @@ async def test_deleting_annotations_deletes_their_term_links_and_overview_places
     db: asyncpg.Connection, world: World, alice: NewAccount
 ) -> None:
     ids = await annotate(db, world, alice.id)
-    await db.execute("DELETE FROM annotation WHERE id = ANY ($1)", ids)
+    for annotation in ids:
+        await delete(db, q.ANNOTATION_DELETE, annotation)
     assert await count(db, "annotation_term", ids) == 0
     await db.execute("SELECT annotation_overview_flush($1, true)", world.image)
     left = await db.fetchval(
@@ -124,7 +138,7 @@ async def test_deleting_a_term_deletes_its_links_and_clears_it_as_expected_term(
 ) -> None:
     ids = await annotate(db, world, alice.id)
     await db.execute(LINK, ids, world.terms[1], alice.id, world.image, world.project, None)
-    await db.execute("DELETE FROM term WHERE id = $1", world.terms[1])
+    await delete(db, q.TERM_DELETE, world.terms[1])
     rows = await db.fetch(
         "SELECT term_id, expected_term_id FROM annotation_term WHERE annotation_id = ANY ($1)", ids
     )
@@ -143,7 +157,7 @@ async def test_a_user_still_named_by_annotations_cannot_be_deleted(
     else:
         await db.execute(LINK, ids, world.terms[1], bob.id, world.image, world.project, None)
     with pytest.raises(asyncpg.ForeignKeyViolationError, match="sec_user"):
-        await db.execute("DELETE FROM sec_user WHERE id = $1", bob.id)
+        await delete(db, q.USER_DELETE, bob.id)
 
 
 async def test_deleting_an_image_waits_for_a_writer_then_takes_its_annotations(
@@ -153,9 +167,7 @@ async def test_deleting_an_image_waits_for_a_writer_then_takes_its_annotations(
     try:
         async with writer.transaction():
             ids = await annotate(writer, world, alice.id)
-            deleting = asyncio.create_task(
-                db.execute("DELETE FROM image_instance WHERE id = $1", world.image)
-            )
+            deleting = asyncio.create_task(delete(db, q.IMAGE_INSTANCE_DELETE, world.image))
             await asyncio.sleep(0.3)
             assert not deleting.done()  # the writer holds the image row (FOR KEY SHARE)
         await deleting

@@ -456,6 +456,13 @@ async def scene(
     admin: NewAccount,
     alice: NewAccount,
 ) -> Scene:
+    return await make_scene(client, db, admin, alice)
+
+
+async def make_scene(
+    client: AsyncTestClient, db: asyncpg.Connection, admin: NewAccount, alice: NewAccount
+) -> Scene:
+    """The scene of ``Scene``, made over HTTP."""
     made = await make_catalog(client, admin)
     r = await client.post(f"/api/project/{made['project']}/user/{alice.id}.json", auth=auth(admin))
     assert_status(r, 200)

@@ -30,29 +30,16 @@ PLANS = {
         "checks the parents of new rows once per statement (in place of foreign keys, 0020). Plan: "
         "foreign keys to the reference tables again (Citus checks them on the node of the shard)"
     ),
-    "cascade": (
-        "deleting a parent deletes or refuses its annotations and term links in one statement. "
-        "Plan: ON DELETE CASCADE foreign keys from the distributed tables to the reference tables "
-        "and (image_id, annotation_id) to annotation, or explicit deletes in the store"
-    ),
     "counts": (
-        "keeps the per-image and per-project annotation counters (reference table rows) current. "
-        "Plan: the annotation writes bump the counters themselves, per image, in the same statement"
-    ),
-    "forget": (
-        "removes the properties, tags, descriptions, attached files, comments or group links of "
-        "deleted rows. Plan: explicit deletes in the delete statements of the store"
-    ),
-    "image_count": (
-        "row trigger keeping project.count_images current. Plan: the image insert and delete "
-        "statements update the project's count themselves"
+        "adds inserted annotations to the per-image and per-project counters (reference table "
+        "rows); deletes already count out their rows (annotation_count_subtract). Plan: the "
+        "annotation inserts, the import's COPY included, bump the counters themselves"
     ),
 }
 """Why each remaining construct is there, and how it goes away."""
 
 REMAINING: dict[str, str] = {
     "trigger annotation.annotation_count_added": PLANS["counts"],
-    "trigger annotation.annotation_count_removed": PLANS["counts"],
     "trigger annotation.annotation_overview_added": PLANS["overview"],
     "trigger annotation.annotation_overview_removed": PLANS["overview"],
     "trigger annotation.annotation_overview_changed": PLANS["overview"],
@@ -62,29 +49,6 @@ REMAINING: dict[str, str] = {
     "trigger annotation.annotation_references_changed": PLANS["references"],
     "trigger annotation_term.annotation_term_references_added": PLANS["references"],
     "trigger annotation_term.annotation_term_references_changed": PLANS["references"],
-    "trigger annotation.annotation_terms_cascade": PLANS["cascade"],
-    "trigger image_instance.annotation_cascade": PLANS["cascade"],
-    "trigger slice_instance.annotation_cascade": PLANS["cascade"],
-    "trigger project.annotation_cascade": PLANS["cascade"],
-    "trigger term.annotation_term_cascade": PLANS["cascade"],
-    "trigger sec_user.annotation_references_kept": PLANS["cascade"],
-    "trigger annotation.annotation_comments_forget": PLANS["forget"],
-    "trigger annotation.annotation_links_cascade": PLANS["forget"],
-    "trigger image_instance.image_instance_count": PLANS["image_count"],
-    **{
-        f"trigger {table}.{table}_{what}_forget": PLANS["forget"]
-        for table in (
-            "abstract_image",
-            "annotation",
-            "image_instance",
-            "ontology",
-            "project",
-            "storage",
-            "term",
-            "track",
-        )
-        for what in ("metadata", "attached_file", "description")
-    },
 }
 """Violations still in the schema, by key: why each is there and how it goes away."""
 

@@ -3,7 +3,10 @@
 -- an image, slice or track as its project, a term as its ontology; users and tags only need to
 -- exist. refused_found false: no such object (404); true: not readable (403).
 -- PL/pgSQL so that its plan is kept by the session: the listing statements call it once per
--- request, and planning this query inside each of them cost more than running it.
+-- request, and planning this query inside each of them cost more than running it. The plan
+-- kept is the generic one (plan_cache_mode): with the arrays bound, the planner folds the empty
+-- ones away, so each custom plan is estimated cheaper than the generic plan and the plan cache
+-- kept making a new one on every call (about 1 ms, against 0.2 ms to run it).
 CREATE OR REPLACE FUNCTION annotation_list_refused(
     caller_id bigint,
     caller_admin boolean,
@@ -17,6 +20,7 @@ CREATE OR REPLACE FUNCTION annotation_list_refused(
     tag_ids bigint []
 ) RETURNS TABLE (refused_kind text, refused_id bigint, refused_found boolean)
 LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 1
+SET plan_cache_mode = force_generic_plan
 AS $$
 BEGIN
     RETURN QUERY

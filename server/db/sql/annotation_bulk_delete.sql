@@ -1,8 +1,9 @@
--- Delete the user annotations a filter matches among those the caller may change, and
--- record one command for them all.
+-- Delete the user annotations a filter matches among those the caller may change, count them
+-- out of their projects and images, and record one command for them all.
 -- $1 project_id bigint, $2 image_ids bigint[] (NULL: all), $3 user_ids bigint[] (NULL: all),
 -- $4 term_ids bigint[] (NULL: any), $5 bbox float8[4] minx,miny,maxx,maxy (NULL: anywhere),
--- $6 user_id bigint (caller), $7 is_admin bool, $8 is_guest bool -> count bigint
+-- $6 user_id bigint (caller), $7 is_admin bool, $8 is_guest bool
+-- -> count bigint, annotations bigint[] (the deleted ones, for removed_cascade; NULL: none)
 WITH gone AS (
     DELETE FROM annotation AS a
     USING project AS p
@@ -31,8 +32,16 @@ WITH gone AS (
                 AND (NOT p.is_restricted OR m.is_manager OR a.user_id = $6)
             )
         )
-    RETURNING a.id
+    RETURNING a.id, a.project_id, a.image_id, a.kind
 ),
+
+counted AS (
+    SELECT annotation_count_subtract(
+        array_agg(gone.project_id), array_agg(gone.image_id), array_agg(gone.kind)
+    )
+    FROM gone
+),
+
 cmd AS (
     INSERT INTO command (user_id, project_id, type, class_name, object_id, data)
     SELECT $6, $1, 'DELETE', 'be.cytomine.domain.ontology.UserAnnotation', min(id),
@@ -40,4 +49,7 @@ cmd AS (
     FROM gone
     HAVING count(*) > 0
 )
-SELECT count(*) FROM gone
+SELECT
+    count(*) AS count,
+    array_agg(gone.id) AS annotations
+FROM gone, counted

@@ -1,4 +1,5 @@
--- Put an abstract image into a project, with one slice instance per abstract slice.
+-- Put an abstract image into a project, with one slice instance per abstract slice, and count
+-- one image more in the project.
 -- $1 base_image_id bigint, $2 project_id bigint, $3 user_id bigint,
 -- $4 instance_filename text (NULL = the image's original filename)
 -- -> id bigint
@@ -13,6 +14,12 @@ slices AS (
     SELECT instance.project_id, s.id, instance.id
     FROM instance
     JOIN abstract_slice AS s ON s.image_id = instance.base_image_id
+),
+
+counted AS (
+    UPDATE project AS p SET count_images = p.count_images + 1
+    FROM instance
+    WHERE p.id = instance.project_id
 )
 
 SELECT id FROM instance

@@ -1,6 +1,7 @@
--- Delete the algo annotations of a job's user job and the term links it set.
+-- Delete the algo annotations of a job's user job and the term links it set, and count them out
+-- of their projects and images.
 -- $1 job_id bigint
--- -> annotations bigint (deleted annotations)
+-- -> id bigint (each deleted annotation; the store then runs removed_cascade with them)
 WITH account AS (
     SELECT uj.id FROM user_job AS uj WHERE uj.job_id = $1
 ),
@@ -9,9 +10,20 @@ terms AS (
     DELETE FROM annotation_term AS t
     USING account
     WHERE t.user_id = account.id
+),
+
+gone AS (
+    DELETE FROM annotation AS a
+    USING account
+    WHERE a.user_id = account.id AND a.kind = 'algo'
+    RETURNING a.id, a.project_id, a.image_id, a.kind
+),
+
+counted AS (
+    SELECT annotation_count_subtract(
+        array_agg(gone.project_id), array_agg(gone.image_id), array_agg(gone.kind)
+    )
+    FROM gone
 )
 
-DELETE FROM annotation AS a
-USING account
-WHERE a.user_id = account.id AND a.kind = 'algo'
-RETURNING a.id
+SELECT gone.id FROM gone, counted

@@ -1,6 +1,7 @@
--- Delete a storage (its member rows go with it).
+-- Delete a storage (its member rows go with it). The store then runs removed_cascade with
+-- objects.
 -- $1 storage_id bigint
--- -> id
+-- -> id, objects bigint[]
 DELETE FROM storage
 WHERE id = $1
-RETURNING id
+RETURNING id, ARRAY[id] AS objects

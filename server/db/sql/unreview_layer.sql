@@ -1,11 +1,24 @@
--- Remove the reviewed copies of the user annotations of some users on an image.
+-- Remove the reviewed copies of the user annotations of some users on an image, and count them
+-- out of their project and image.
 -- $1 image_id bigint, $2 user_ids bigint[] -> id bigint (each deleted reviewed annotation)
-DELETE FROM annotation AS r
-USING annotation AS a
-WHERE
-    r.parent_id = a.id
-    AND r.kind = 'reviewed'
-    AND a.image_id = $1
-    AND a.user_id = ANY($2::bigint [])
-    AND a.kind = 'user'
-RETURNING r.id
+-- (the store then runs removed_cascade with them)
+WITH gone AS (
+    DELETE FROM annotation AS r
+    USING annotation AS a
+    WHERE
+        r.parent_id = a.id
+        AND r.kind = 'reviewed'
+        AND a.image_id = $1
+        AND a.user_id = ANY($2::bigint [])
+        AND a.kind = 'user'
+    RETURNING r.id, r.project_id, r.image_id, r.kind
+),
+
+counted AS (
+    SELECT annotation_count_subtract(
+        array_agg(gone.project_id), array_agg(gone.image_id), array_agg(gone.kind)
+    )
+    FROM gone
+)
+
+SELECT gone.id FROM gone, counted

@@ -15,7 +15,7 @@ import msgspec
 import spatial
 from contracts.errors import Conflict, Invalid
 from server.db import queries as q
-from server.db.store import acl
+from server.db.store import acl, commands
 from server.principal import Principal
 
 Mode = Literal["set", "add", "remove"]
@@ -78,7 +78,11 @@ async def delete(conn: asyncpg.Connection, me: Principal, f: BulkFilter) -> Bulk
     if f.dry_run:
         n = int(await conn.fetchval(q.ANNOTATION_BULK_COUNT, *args))
         return BulkAnswer(count=n, dry_run=True, message=f"{n} annotations would be deleted")
-    n = int(await conn.fetchval(q.ANNOTATION_BULK_DELETE, *args))
+    async with conn.transaction():
+        gone = await conn.fetchrow(q.ANNOTATION_BULK_DELETE, *args)
+        await commands.cascade(conn, gone)
+    assert gone is not None  # an aggregate answers one row
+    n = int(gone["count"])
     return BulkAnswer(count=n, dry_run=False, message=f"{n} annotations deleted")
 
 

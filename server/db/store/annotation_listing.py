@@ -1,10 +1,11 @@
 """Annotation listing (``GET /api/annotation.json``, ``GET|POST /api/annotation/search.json``).
 
-Statements composed at import from the same fragments (``server/db/annotation_list_sql``):
+Statements composed from the same fragments (``server/db/annotation_list_sql``), in four shapes:
 ``annotation_list_bbox`` for the viewer's image(s) + bbox window (``annotation_list_bbox_viewer``
 when only the viewer's item groups are shown), ``annotation_list_by_term`` for
 term filters elsewhere and ``annotation_list`` for the rest; every filter is a bound
-``($x IS NULL OR ...)`` arm named after the ``AnnotationQuery`` field holding its value.
+``($x IS NULL OR ...)`` arm named after the ``AnnotationQuery`` field holding its value, and
+a request's statement holds only the filters it uses.
 PostgreSQL builds the page's JSON in runs of items, joined here with one copy; a hidden
 ``show*``/``hide*`` group costs nothing there. Parameters come from the query string and, for
 search, a JSON body (numbers, booleans, lists or comma-joined strings); the HTTP layer reads
@@ -49,7 +50,6 @@ import spatial
 from contracts.errors import Forbidden, NotFound
 from server.db import annotation_list_sql as listing_sql
 from server.db import queries as q
-from server.db.composed import Statement
 from server.db.store import annotation_job_filters, annotation_overview
 from server.principal import Principal
 
@@ -206,8 +206,8 @@ def values(me: Principal, query: AnnotationQuery, slice_rank: int | None) -> dic
     )
 
 
-def statement(query: AnnotationQuery) -> Statement:
-    """The listing statement whose plan fits ``query``."""
+def shape(query: AnnotationQuery) -> listing_sql.Listing:
+    """The shape of listing statement whose plan fits ``query``."""
     if query.bbox is not None and query.images is not None:
         if listing_sql.VIEWER_GROUPS.issuperset(query.groups):
             return listing_sql.ANNOTATION_LIST_BBOX_VIEWER
@@ -221,8 +221,9 @@ def arguments(
     me: Principal, query: AnnotationQuery, slice_rank: int | None = None
 ) -> tuple[str, list[Any]]:
     """The statement text for ``query`` and its bound values (slice_rank: the plane to order by)."""
-    chosen = statement(query)
-    return chosen.text, chosen.bind(values(me, query, slice_rank))
+    named = values(me, query, slice_rank)
+    chosen = shape(query).statement(named)
+    return chosen.text, chosen.bind(named)
 
 
 def _collection(runs: list[bytes]) -> bytes:

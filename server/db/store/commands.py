@@ -6,6 +6,7 @@ An edit or a delete of a kind that can be undone also stores the object as it wa
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 import asyncpg
@@ -44,11 +45,33 @@ async def record(
     return command
 
 
+CASCADE = ("objects", "annotations", "projects", "images", "slices", "terms", "users")
+"""What a delete statement may answer for ``cascade``, in ``removed_cascade``'s order."""
+
+
+async def cascade(
+    conn: asyncpg.Connection, removed: asyncpg.Record | Mapping[str, Any] | None
+) -> None:
+    """Remove what deleted rows take with them: the ``CASCADE`` arrays a delete statement
+    answered (a missing or NULL one names nothing), passed to ``removed_cascade``.
+
+    Runs in the caller's transaction, as the statement right after the delete: the
+    annotations of deleted parents, term links, group links and comments of deleted
+    annotations, the properties, tags, attached files and descriptions of deleted objects go,
+    and an account still named by annotations is refused (ForeignKeyViolationError).
+    """
+    if removed is None:
+        return
+    arrays = [removed.get(key) for key in CASCADE]
+    if any(arrays):
+        await conn.execute(q.REMOVED_CASCADE, *arrays)
+
+
 async def delete_row(
     conn: asyncpg.Connection, statement: str, *args: Any, kind: str
 ) -> asyncpg.Record:
     """Run a ``DELETE … RETURNING id[, …]`` of one object (its id the last argument) inside
-    the caller's transaction; answer the returned row.
+    the caller's transaction, then its ``cascade``; answer the returned row.
 
     Concurrent deletes of one object queue on its row lock; the row comes back to the first
     one only. The others raise NotFound before recording a command or any other side effect,
@@ -57,7 +80,8 @@ async def delete_row(
     row = await conn.fetchrow(statement, *args)
     if row is None:
         raise NotFound(kind, args[-1])
+    await cascade(conn, row)
     return row
 
 
-__all__ = ["Action", "delete_row", "record"]
+__all__ = ["CASCADE", "Action", "cascade", "delete_row", "record"]

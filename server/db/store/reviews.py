@@ -16,7 +16,7 @@ import msgspec
 from contracts import _generated as c
 from contracts.errors import Conflict, Invalid, NotFound
 from server.db import queries as q
-from server.db.store import acl, image_instances
+from server.db.store import acl, commands, image_instances
 from server.db.store import annotation_kinds as kinds
 from server.db.store import reviewed_annotations as reviewed
 from server.principal import Principal
@@ -188,7 +188,9 @@ async def unreview_layers(
     """Delete the reviewed copies of the annotations of some users on an image; their ids."""
     await _layer_check(conn, me, image_id, users, "reject")
     async with conn.transaction():
-        return sorted(int(r["id"]) for r in await conn.fetch(q.UNREVIEW_LAYER, image_id, users))
+        ids = sorted(int(r["id"]) for r in await conn.fetch(q.UNREVIEW_LAYER, image_id, users))
+        await commands.cascade(conn, {"annotations": ids})
+    return ids
 
 
 __all__ = [

@@ -20,6 +20,7 @@ from server.db import queries as q
 from server.db import rows as decode
 from server.db.store import acl
 from server.db.store import annotation_kinds as kinds
+from server.db.store.commands import cascade
 from server.principal import Principal
 
 
@@ -72,7 +73,7 @@ class UserAnnotationKind:
             if state is not None:
                 await _require_edit(conn, me, state)
         if target is None:
-            await conn.execute(q.ANNOTATION_DELETE, object_id)
+            await cascade(conn, await conn.fetchrow(q.ANNOTATION_DELETE, object_id))
             return
         if current is None:
             await _insert(conn, object_id, target)

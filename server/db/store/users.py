@@ -158,7 +158,7 @@ async def delete(conn: asyncpg.Connection, me: Principal, user_id: int) -> tuple
         raise Forbidden("You cannot delete your own account")
     async with conn.transaction():
         try:
-            await conn.execute(q.STORAGE_DELETE_BY_OWNER, user_id)
+            await commands.cascade(conn, await conn.fetchrow(q.STORAGE_DELETE_BY_OWNER, user_id))
             await commands.delete_row(conn, q.USER_DELETE, user_id, kind="User")
         except asyncpg.ForeignKeyViolationError as exc:
             raise Invalid(f"User {user_id} still owns data and cannot be deleted") from exc

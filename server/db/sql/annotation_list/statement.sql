@@ -1,7 +1,8 @@
 -- The annotation listing, one skeleton for every listing statement: the statements are composed
--- at import (server/db/annotation_list_sql.py) by filling the slots below with a source (how the
--- candidate rows are found) and every fragment of filters/ ANDed, each a `($x IS NULL OR ...)`
--- arm or alike. Parameters are named; the composed text binds them as $1.. with their types.
+-- (server/db/annotation_list_sql.py) by filling the slots below with a source (how the
+-- candidate rows are found) and the fragments of filters/ a request uses ANDed, each a
+-- `($x IS NULL OR ...)` arm or alike, true for every row when its parameters are NULL or false.
+-- Parameters are named; the composed text binds them as $1.. with their types.
 -- $user_id bigint
 -- $bypass boolean
 -- $kind text
@@ -64,7 +65,8 @@ matched AS /*materialized*/ (
 ),
 
 -- The page in listing order: newest first, or with a track filter (keyset pages aside) by
--- plane rank as Cytomine, then newest first (each branch's one-time filter runs just one).
+-- plane rank as Cytomine, then newest first (page_ranked.sql, in the statements of requests
+-- naming tracks; each branch's one-time filter runs just one).
 -- Sort only the keys, then fetch each row of the page by its key (image_id, id): one primary key
 -- probe per row of the page, never a row address (a ctid names a row of one table on one
 -- server, which a table distributed by image over several servers does not have).
@@ -81,19 +83,7 @@ page AS (
                 WHERE $tracks IS NULL OR $after_id IS NOT NULL
                 ORDER BY m.id DESC LIMIT $limit OFFSET $offset
             )
-            UNION ALL
-            (
-                SELECT
-                    m.id,
-                    m.image_id,
-                    bs.channel + ai.channels * (bs.z_stack + ai.depth * bs."time") AS rank
-                FROM matched AS m
-                INNER JOIN slice_instance AS si ON m.slice_id = si.id
-                INNER JOIN abstract_slice AS bs ON si.base_slice_id = bs.id
-                INNER JOIN abstract_image AS ai ON bs.image_id = ai.id
-                WHERE $tracks IS NOT NULL AND $after_id IS NULL
-                ORDER BY rank, m.id DESC LIMIT $limit OFFSET $offset
-            )
+            /*ranked*/
         ) AS u
         ORDER BY chunk, u.rank, u.id DESC
     ) AS k

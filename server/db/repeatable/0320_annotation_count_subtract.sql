@@ -1,5 +1,11 @@
--- The counters of annotation_count_added, decreased once per statement, each kind its own.
-CREATE OR REPLACE FUNCTION annotation_count_removed() RETURNS trigger
+-- The counters of annotation_count_added, decreased by the statements that delete annotations
+-- (each names the project, image and kind of every deleted row), once per statement and each
+-- kind its own. A project or image deleted with its annotations finds no row to update.
+-- PL/pgSQL so that the session keeps the plans of its two updates (a delete of one annotation
+-- calls it: planning them on each call cost more than the delete).
+CREATE OR REPLACE FUNCTION annotation_count_subtract(
+    project_ids bigint [], image_ids bigint [], kinds text []
+) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE project AS p SET
@@ -12,7 +18,8 @@ BEGIN
             count(*) FILTER (WHERE kind = 'user') AS u,
             count(*) FILTER (WHERE kind = 'algo') AS a,
             count(*) FILTER (WHERE kind = 'reviewed') AS r
-        FROM removed GROUP BY project_id
+        FROM unnest(project_ids, kinds) AS d (project_id, kind)
+        GROUP BY project_id
     ) AS n
     WHERE p.id = n.project_id;
     UPDATE image_instance AS i SET
@@ -25,9 +32,9 @@ BEGIN
             count(*) FILTER (WHERE kind = 'user') AS u,
             count(*) FILTER (WHERE kind = 'algo') AS a,
             count(*) FILTER (WHERE kind = 'reviewed') AS r
-        FROM removed GROUP BY image_id
+        FROM unnest(image_ids, kinds) AS d (image_id, kind)
+        GROUP BY image_id
     ) AS n
     WHERE i.id = n.image_id;
-    RETURN NULL;
 END
 $$;
