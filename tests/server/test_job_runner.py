@@ -212,12 +212,26 @@ async def test_a_command_that_cannot_start_fails(
 
 
 async def test_executing_a_queued_job_again_changes_nothing_and_a_finished_one_is_refused(
-    client: AsyncTestClient, db: asyncpg.Connection, alice: NewAccount, storage_root: Path
+    client: AsyncTestClient,
+    db: asyncpg.Connection,
+    alice: NewAccount,
+    storage_root: Path,
+    tmp_path: Path,
 ) -> None:
+    # The runner's one slot is held by a job waiting for a file, so the job under test stays
+    # queued for as long as the test needs (it would otherwise start within the 0.2 s poll).
+    go = tmp_path / "go"
+    wait = f"import pathlib, time\nwhile not pathlib.Path({str(go)!r}).exists(): time.sleep(0.05)"
+    blocker = await _job(client, db, alice, _program(wait))
+    await _execute(client, alice, blocker.job)
+    await _wait_status(db, blocker.job, {2}, 10)
     made = await _job(client, db, alice, _program("print(1)"))
     await _execute(client, alice, made.job)
+    assert await _status(db, made.job) == 1
     again = await client.post(f"/api/job/{made.job}/execute.json", auth=auth(alice))
-    assert again.status_code == 200
+    assert again.status_code == 200, again.text
+    assert await _status(db, made.job) == 1
+    go.touch()
     assert (await _ended(db, made.job, storage_root)).status == 3
     assert await db.fetchval("SELECT count(*) FROM job_data WHERE job_id = $1", made.job) == 2
     after = await client.post(f"/api/job/{made.job}/execute.json", auth=auth(alice))
