@@ -32,7 +32,7 @@ PLANS = {
     ),
     "counts": (
         "adds inserted annotations to the per-image and per-project counters (reference table "
-        "rows); deletes already count out their rows (annotation_count_subtract). Plan: the "
+        "rows); deletes already count out their rows (annotation_count_change). Plan: the "
         "annotation inserts, the import's COPY included, bump the counters themselves"
     ),
 }

@@ -15,8 +15,8 @@ BEGIN
     ),
 
     c AS (
-        SELECT annotation_count_subtract(
-            array_agg(a.project_id), array_agg(a.image_id), array_agg(a.kind)
+        SELECT annotation_count_change(
+            array_agg(a.project_id), array_agg(a.image_id), array_agg(a.kind), -1
         )
         FROM a
     )

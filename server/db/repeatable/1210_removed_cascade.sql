@@ -37,8 +37,8 @@ BEGIN
             '    DELETE FROM annotation WHERE %I = ANY ($1)'
             '    RETURNING id, project_id, image_id, kind'
             '), c AS ('
-            '    SELECT annotation_count_subtract('
-            '        array_agg(a.project_id), array_agg(a.image_id), array_agg(a.kind)'
+            '    SELECT annotation_count_change('
+            '        array_agg(a.project_id), array_agg(a.image_id), array_agg(a.kind), -1'
             '    ) FROM a'
             ') SELECT array_agg(a.id) FROM a, c',
             parent.col

@@ -15,8 +15,8 @@ WITH gone AS (
 ),
 
 counted AS (
-    SELECT annotation_count_subtract(
-        array_agg(gone.project_id), array_agg(gone.image_id), array_agg(gone.kind)
+    SELECT annotation_count_change(
+        array_agg(gone.project_id), array_agg(gone.image_id), array_agg(gone.kind), -1
     )
     FROM gone
 )
