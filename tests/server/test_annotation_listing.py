@@ -152,6 +152,35 @@ async def test_the_centroid_follows_the_location(
     assert [item["centroid"] for item in found["collection"]] == [{"x": 105.0, "y": 120.0}]
 
 
+async def test_listed_members_follow_an_update_and_the_servers_base_url(
+    client: AsyncTestClient, db: asyncpg.Connection, alice: NewAccount, world: World
+) -> None:
+    """The listing's dates, ids and measures are those of the annotation's own route after an
+    update, and its URLs take the image server's base URL of the moment, escaped."""
+    made = await create(client, alice, world.image, sq(1, 1))
+    body = {**made, "class_": made["class"], "location": sq(100, 100, 20)}
+    r = await client.put(f"/api/annotation/{made['id']}.json", json=body, auth=auth(alice))
+    assert_status(r, 200)
+    shown = (await client.get(f"/api/annotation/{made['id']}.json", auth=auth(alice))).json()
+    params = {"image": world.image, "bbox": "0,0,200,200", "showDefault": "true", "showGIS": "true"}
+    [item] = (await listing(client, alice, **params))["collection"]
+    same = ("created", "updated", "image", "slice", "project", "user", "area", "perimeter")
+    assert {k: item[k] for k in (*same, "areaUnit", "perimeterUnit")} == {
+        **{k: shown[k] for k in same},
+        "areaUnit": "pixels²",
+        "perimeterUnit": "pixels",
+    }
+    assert (item["area"], item["updated"] is not None) == (400.0, True)
+    # A quote in the base URL is escaped once, by the statement, and still decodes back.
+    await db.execute("""UPDATE image_server SET url = 'https://tiles.example.org/a"b'""")
+    [item] = (await listing(client, alice, **params))["collection"]
+    base = 'https://tiles.example.org/a"b'
+    assert (item["cropURL"], item["imageURL"]) == (
+        f"{base}/api/userannotation/{made['id']}/crop.png",
+        f"{base}/#/project/{world.project}/image/{world.image}",
+    )
+
+
 async def test_search_takes_a_json_body_as_the_js_client_sends_it(
     client: AsyncTestClient, alice: NewAccount, grid: World
 ) -> None:
