@@ -83,23 +83,23 @@ def read(texts: Sequence[bytes], form: TextForm) -> np.ndarray[Any, np.dtype[np.
 def _shaped(texts: Sequence[bytes], form: TextForm) -> tuple[list[int], list[bytes], list[int]]:
     """Rows whose text has the form's ends and skeleton: (rows, middles, points per ring)."""
     start, end = len(form.prefix), -len(form.suffix)
+    framed = [
+        k for k, t in enumerate(texts) if t.startswith(form.prefix) and t.endswith(form.suffix)
+    ]
+    middles = [texts[k][start:end] for k in framed]
+    # One translation for the batch; rows are split apart again at a byte no form uses.
+    skeletons = b"\n".join(middles).translate(None, _NUMBER).split(b"\n")
+    if len(skeletons) != len(middles):  # a text held that byte
+        skeletons = [middle.translate(None, _NUMBER) for middle in middles]
     unit = len(form.separators)
     longest = form.skeleton(MAX_FAST_POINTS)
-    rows: list[int] = []
-    middles: list[bytes] = []
-    points: list[int] = []
-    for k, text in enumerate(texts):
-        if not (text.startswith(form.prefix) and text.endswith(form.suffix)):
-            continue
-        middle = text[start:end]
-        skeleton = middle.translate(None, _NUMBER)
-        size = len(skeleton)
-        if size % unit != 1 or size > len(longest) or skeleton != longest[:size]:
-            continue
-        rows.append(k)
-        middles.append(middle)
-        points.append(size // unit + 1)
-    return rows, middles, points
+    shaped = [
+        k
+        for k, skeleton in enumerate(skeletons)
+        if len(skeleton) % unit == 1 and skeleton == longest[: len(skeleton)]
+    ]
+    points = [len(skeletons[k]) // unit + 1 for k in shaped]
+    return [framed[k] for k in shaped], [middles[k] for k in shaped], points
 
 
 def _numbers(
@@ -132,7 +132,7 @@ def _in_place(text: bytes, form: TextForm) -> bool:
 
 def _negative_zero(body: bytes) -> bool:
     """Whether a JSON list of numbers holds the integer ``-0`` (which decodes as 0.0)."""
-    return any(b"-0" + end in body for end in (b",", b" ", b"]"))
+    return b"-0" in body and any(b"-0" + end in body for end in (b",", b" ", b"]"))
 
 
 def _numbers_by_row(
@@ -173,6 +173,10 @@ def polygons(
     if not finite.all():
         point_ring = np.repeat(np.arange(len(sizes)), sizes)
         ring_ok &= np.bincount(point_ring[~finite], minlength=len(sizes)) == 0
+    if ring_ok.all() and ring_counts.all():  # the usual batch: every polygon is built
+        offsets = np.concatenate(([0], ends)), np.concatenate(([0], np.cumsum(ring_counts)))
+        out[:] = shapely.from_ragged_array(shapely.GeometryType.POLYGON, xy, offsets)
+        return out
     polygon_of_ring = np.repeat(np.arange(count), ring_counts)
     bad_rings = np.bincount(polygon_of_ring[~ring_ok], minlength=count)
     good = np.flatnonzero((ring_counts > 0) & (bad_rings == 0))
