@@ -46,9 +46,9 @@ def read_geojson(texts: Sequence[bytes]) -> np.ndarray[Any, np.dtype[np.object_]
     rest = np.flatnonzero(shapely.is_missing(out))
     if len(rest):
         decoded = _decode([texts[k] for k in rest.tolist()])
-        fast = [k for k, r in enumerate(decoded) if r is not None]
+        fast = [(k, r) for k, r in enumerate(decoded) if r is not None]
         if fast:
-            out[rest[fast]] = _build([decoded[k] for k in fast])  # type: ignore[misc]
+            out[rest[[k for k, _ in fast]]] = _build([r for _, r in fast])
     slow = np.flatnonzero(shapely.is_missing(out))
     if len(slow):
         raw = np.empty(len(slow), dtype=object)
