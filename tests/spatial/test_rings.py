@@ -19,7 +19,6 @@ import pytest
 import shapely
 
 import spatial
-import spatial.geometry
 from spatial import rings
 from spatial.geojson import read_geojson
 
