@@ -1,12 +1,18 @@
-"""Read GeoJSON geometries in bulk, the common shape without GEOS's JSON reader.
+"""Read GeoJSON geometries in bulk, the common shapes without GEOS's JSON reader.
 
 Imports are mostly plain polygons: ``{"type": "Polygon", "coordinates": [[[x, y], ...]]}``.
 GEOS's reader builds each one through a generic JSON document, which made it half the cost
-of checking an imported batch. Here the batch is decoded in one msgspec call into
-coordinate lists and built with ``shapely.from_ragged_array``. Only geometries of exactly
-that shape, with 2-D finite positions and closed rings of four or more positions, take
-this path; any other (other types, extra members, Z values, open or short rings, syntax
-errors) is read by GEOS as before, so what is accepted and what is refused does not change.
+of checking an imported batch. Three readers are tried in turn, each on what the previous
+one left:
+
+1. ``spatial.rings`` reads single-ring polygons written compactly (as shapely and QuPath
+   write them) from the batch's text, without an object per position;
+2. the rest of the polygons (holes, whitespace) are decoded in one msgspec call into
+   coordinate lists, and built with ``shapely.from_ragged_array``; only geometries of
+   exactly that shape, with 2-D finite positions and closed rings of four or more
+   positions, take this path;
+3. any other (other types, extra members, Z values, open or short rings, syntax errors) is
+   read by GEOS, so what is accepted and what is refused does not change.
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ from typing import Any
 import msgspec
 import numpy as np
 import shapely  # type: ignore[import-untyped]
+
+from spatial import rings
 
 Position = tuple[float, float]
 
@@ -34,11 +42,13 @@ _ONE = msgspec.json.Decoder(_Polygon)
 
 def read_geojson(texts: Sequence[bytes]) -> np.ndarray[Any, np.dtype[np.object_]]:
     """Geometries of GeoJSON geometry texts, None where GEOS cannot read one."""
-    out = np.full(len(texts), None, dtype=object)
-    rings = _decode(texts) if len(texts) else []
-    fast = np.asarray([k for k, r in enumerate(rings) if r is not None], dtype=np.intp)
-    if len(fast):
-        out[fast] = _build([rings[k] for k in fast.tolist()])
+    out = rings.read(texts, rings.GEOJSON)
+    rest = np.flatnonzero(shapely.is_missing(out))
+    if len(rest):
+        decoded = _decode([texts[k] for k in rest.tolist()])
+        fast = [(k, r) for k, r in enumerate(decoded) if r is not None]
+        if fast:
+            out[rest[[k for k, _ in fast]]] = _build([r for _, r in fast])
     slow = np.flatnonzero(shapely.is_missing(out))
     if len(slow):
         raw = np.empty(len(slow), dtype=object)
@@ -64,36 +74,13 @@ def _decode_one(text: bytes) -> list[list[Position]] | None:
 
 
 def _build(polygons: list[list[list[Position]]]) -> np.ndarray[Any, np.dtype[np.object_]]:
-    """Polygons from their rings; None for one GEOS must judge (no ring, an open or short
-    ring, a non-finite position)."""
-    out = np.full(len(polygons), None, dtype=object)
+    """Polygons from their rings; None for one GEOS must judge."""
     ring_counts = np.fromiter(map(len, polygons), np.int64, len(polygons))
-    rings = list(chain.from_iterable(polygons))
-    sizes = np.fromiter(map(len, rings), np.int64, len(rings))
-    flat = chain.from_iterable(chain.from_iterable(rings))
+    rings_ = list(chain.from_iterable(polygons))
+    sizes = np.fromiter(map(len, rings_), np.int64, len(rings_))
+    flat = chain.from_iterable(chain.from_iterable(rings_))
     xy = np.fromiter(flat, np.float64, 2 * int(sizes.sum())).reshape(-1, 2)
-    ends = np.cumsum(sizes)
-    ring_ok = sizes >= 4
-    long = np.flatnonzero(ring_ok)
-    ring_ok[long] = (xy[ends[long] - sizes[long]] == xy[ends[long] - 1]).all(axis=1)
-    finite = np.isfinite(xy).all(axis=1)
-    if not finite.all():
-        point_ring = np.repeat(np.arange(len(rings)), sizes)
-        ring_ok &= np.bincount(point_ring[~finite], minlength=len(rings)) == 0
-    polygon_of_ring = np.repeat(np.arange(len(polygons)), ring_counts)
-    bad_rings = np.bincount(polygon_of_ring[~ring_ok], minlength=len(polygons))
-    good = np.flatnonzero((ring_counts > 0) & (bad_rings == 0))
-    if not len(good):
-        return out
-    keep_ring = np.isin(polygon_of_ring, good)
-    ring_offsets = np.concatenate(([0], np.cumsum(sizes[keep_ring])))
-    polygon_offsets = np.concatenate(([0], np.cumsum(ring_counts[good])))
-    out[good] = shapely.from_ragged_array(
-        shapely.GeometryType.POLYGON,
-        xy[np.repeat(keep_ring, sizes)],
-        (ring_offsets, polygon_offsets),
-    )
-    return out
+    return rings.polygons(xy, sizes, ring_counts)
 
 
 __all__ = ["read_geojson"]
