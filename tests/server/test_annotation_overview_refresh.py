@@ -256,6 +256,7 @@ async def test_writes_after_a_bulk_copy_in_its_transaction_are_logged_by_the_tri
         cp.encode_annotations([first], [alice.id], [row], 0.0),
         cp.encode_terms([first], [alice.id], [row])[0],
         cp.encode_overview([alice.id], [row], {world.image: tuple(width_height)}),
+        cp.tally([row]),
     )
 
     async def one() -> Any:

@@ -367,9 +367,13 @@ async def _job_annotations(s: Scene) -> tuple[int, list[int]]:
     account = await s.db.fetchval("SELECT id FROM user_job WHERE job_id = $1", job)
     made = [
         await s.db.fetchval(
-            "INSERT INTO annotation (image_id, slice_id, project_id, user_id, location, kind)"
+            # Counted in as the server's inserts do (annotation_count_change).
+            "WITH a AS (INSERT INTO annotation"
+            " (image_id, slice_id, project_id, user_id, location, kind)"
             " VALUES ($1, $2, $3, $4, st_makeenvelope($5::float8, 0, $5::float8 + 5, 5, 0), 'algo')"
-            " RETURNING id",
+            " RETURNING id, project_id, image_id, kind)"
+            " SELECT a.id FROM a, LATERAL (SELECT annotation_count_change("
+            "ARRAY[a.project_id], ARRAY[a.image_id], ARRAY[a.kind], 1)) AS c",
             s.image,
             s.slice,
             s.project,

@@ -30,16 +30,10 @@ PLANS = {
         "checks the parents of new rows once per statement (in place of foreign keys, 0020). Plan: "
         "foreign keys to the reference tables again (Citus checks them on the node of the shard)"
     ),
-    "counts": (
-        "adds inserted annotations to the per-image and per-project counters (reference table "
-        "rows); deletes already count out their rows (annotation_count_change). Plan: the "
-        "annotation inserts, the import's COPY included, bump the counters themselves"
-    ),
 }
 """Why each remaining construct is there, and how it goes away."""
 
 REMAINING: dict[str, str] = {
-    "trigger annotation.annotation_count_added": PLANS["counts"],
     "trigger annotation.annotation_overview_added": PLANS["overview"],
     "trigger annotation.annotation_overview_removed": PLANS["overview"],
     "trigger annotation.annotation_overview_changed": PLANS["overview"],

@@ -1,9 +1,9 @@
 -- Moves the annotation counters of projects and image instances by delta for each row named
 -- by (project, image, kind): once per statement, each kind its own counter (user ->
 -- count_annotations, algo -> count_job_annotations, reviewed -> count_reviewed_annotations).
--- Inserts count in through annotation_count_added (+1); the statements that delete
--- annotations name the project, image and kind of every deleted row (-1). A project or image
--- deleted with its annotations finds no row to update.
+-- The statements that insert annotations name the project, image and kind of every new row
+-- (+1), those that delete annotations of every deleted row (-1). A project or image deleted
+-- with its annotations finds no row to update.
 -- PL/pgSQL so that the session keeps the plans of its two updates (a delete of one annotation
 -- calls it: planning them on each call cost more than the delete).
 CREATE OR REPLACE FUNCTION annotation_count_change(

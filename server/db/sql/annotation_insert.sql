@@ -1,17 +1,30 @@
--- Insert annotations, one per array position (arrays of equal length; ids preallocated).
--- Geometry arrives as 2-D WKB in the bottom-left pixel frame.
+-- Insert annotations, one per array position (arrays of equal length; ids preallocated), and
+-- count them into their projects and images. Geometry arrives as 2-D WKB in the bottom-left
+-- pixel frame.
 -- $1 ids bigint[], $2 image_ids bigint[], $3 slice_ids bigint[], $4 project_ids bigint[],
 -- $5 user_id bigint, $6 locations bytea[], $7 areas float8[], $8 area_units text[],
 -- $9 perimeters float8[], $10 perimeter_units text[], $11 geometry_compression float8
 -- -> nothing
-INSERT INTO annotation (
-    id, image_id, slice_id, project_id, user_id, location,
-    area, area_unit, perimeter, perimeter_unit, geometry_compression
+WITH added AS (
+    INSERT INTO annotation (
+        id, image_id, slice_id, project_id, user_id, location,
+        area, area_unit, perimeter, perimeter_unit, geometry_compression
+    )
+    SELECT
+        r.id, r.image_id, r.slice_id, r.project_id, $5, st_geomfromwkb(r.wkb, 0),
+        r.area, r.area_unit, r.perimeter, r.perimeter_unit, coalesce($11::float8, 0)
+    FROM unnest(
+        $1::bigint [], $2::bigint [], $3::bigint [], $4::bigint [],
+        $6::bytea [], $7::float8 [], $8::text [], $9::float8 [], $10::text []
+    ) AS r (id, image_id, slice_id, project_id, wkb, area, area_unit, perimeter, perimeter_unit)
+    RETURNING project_id, image_id, kind
+),
+
+counted AS (
+    SELECT annotation_count_change(
+        array_agg(added.project_id), array_agg(added.image_id), array_agg(added.kind), 1
+    )
+    FROM added
 )
-SELECT
-    r.id, r.image_id, r.slice_id, r.project_id, $5, st_geomfromwkb(r.wkb, 0),
-    r.area, r.area_unit, r.perimeter, r.perimeter_unit, coalesce($11::float8, 0)
-FROM unnest(
-    $1::bigint [], $2::bigint [], $3::bigint [], $4::bigint [],
-    $6::bytea [], $7::float8 [], $8::text [], $9::float8 [], $10::text []
-) AS r (id, image_id, slice_id, project_id, wkb, area, area_unit, perimeter, perimeter_unit)
+
+SELECT FROM counted

@@ -1,17 +1,33 @@
 -- Validate annotations: copy each (geometry, measures, slice, owner) into a reviewed
--- annotation that points back to it, with the reviewer and status 1. Already reviewed ones
--- are skipped (one copy per annotation).
+-- annotation that points back to it, with the reviewer and status 1, counted into its project
+-- and image. Already reviewed ones are skipped (one copy per annotation).
 -- $1 annotation_ids bigint[], $2 reviewer_id bigint
 -- -> id bigint (the new reviewed annotation), parent_id bigint
-INSERT INTO annotation (
-    image_id, slice_id, project_id, user_id, location, area, area_unit,
-    perimeter, perimeter_unit, geometry_compression, kind, parent_id, reviewer_id, review_status
+WITH added AS (
+    INSERT INTO annotation (
+        image_id, slice_id, project_id, user_id, location, area, area_unit,
+        perimeter, perimeter_unit, geometry_compression, kind, parent_id, reviewer_id,
+        review_status
+    )
+    SELECT
+        a.image_id, a.slice_id, a.project_id, a.user_id, a.location, a.area, a.area_unit,
+        a.perimeter, a.perimeter_unit, a.geometry_compression, 'reviewed', a.id, $2::bigint, 1
+    FROM annotation AS a
+    WHERE a.id = ANY($1::bigint []) AND a.kind <> 'reviewed'
+    ORDER BY a.id
+    ON CONFLICT (parent_id, image_id) WHERE parent_id IS NOT NULL DO NOTHING
+    RETURNING id, parent_id, project_id, image_id, kind
+),
+
+counted AS (
+    SELECT annotation_count_change(
+        array_agg(added.project_id), array_agg(added.image_id), array_agg(added.kind), 1
+    )
+    FROM added
 )
+
 SELECT
-    a.image_id, a.slice_id, a.project_id, a.user_id, a.location, a.area, a.area_unit,
-    a.perimeter, a.perimeter_unit, a.geometry_compression, 'reviewed', a.id, $2::bigint, 1
-FROM annotation AS a
-WHERE a.id = ANY($1::bigint []) AND a.kind <> 'reviewed'
-ORDER BY a.id
-ON CONFLICT (parent_id, image_id) WHERE parent_id IS NOT NULL DO NOTHING
-RETURNING id, parent_id
+    added.id,
+    added.parent_id
+FROM added, counted
+ORDER BY added.id

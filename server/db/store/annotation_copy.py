@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import struct
+from collections import Counter
 from collections.abc import AsyncIterable, AsyncIterator, Mapping, Sequence
 from itertools import chain
 from typing import Any, TypeVar
@@ -165,6 +166,23 @@ def encode_overview(
     )
 
 
+Tally = list[tuple[int, int, int]]
+"""New annotations by project and image: (project id, image id, rows); pairs may repeat."""
+
+
+def tally(rows: Sequence[Any]) -> Tally:
+    """How many of prepared rows go into each (project, image): what they add to the counters."""
+    counts = Counter((r.project_id, r.image_id) for r in rows)
+    return [(project, image, n) for (project, image), n in counts.items()]
+
+
+async def count_added(conn: asyncpg.Connection, counts: Tally) -> None:
+    """Count copied annotations (all of kind user) into their projects and images."""
+    if counts:
+        projects, images, ns = zip(*counts, strict=True)
+        await conn.execute(q.ANNOTATION_COUNT_ADDED_BY_COPY, projects, images, ns)
+
+
 async def allocate_ids(conn: asyncpg.Connection, count: int) -> list[int]:
     """A block of ``count`` ids from the shared sequence."""
     if count <= 0:
@@ -206,8 +224,9 @@ async def copy_overview(conn: asyncpg.Connection, source: AsyncIterable[bytes]) 
     return await _copy(conn, "annotation_overview_delta", OVERVIEW_COLUMNS, source)
 
 
-Batch = tuple[bytes, bytes, bytes]
-"""COPY tuples of one batch: annotations, their term links, their overview changes."""
+Batch = tuple[bytes, bytes, bytes, Tally]
+"""COPY tuples of one batch: annotations, their term links, their overview changes; and what
+the annotations add to the counters."""
 
 
 async def copy_batches(conn: asyncpg.Connection, batches: AsyncIterator[Batch]) -> None:
@@ -215,17 +234,17 @@ async def copy_batches(conn: asyncpg.Connection, batches: AsyncIterator[Batch]) 
 
     Each annotation COPY statement is fed batch by batch (up to ``STATEMENT_BYTES``) while
     the next batches are still checked, so PostgreSQL and the checks run at the same time;
-    the term links and overview changes of its rows follow in one statement each. Runs in
-    the caller's transaction: the batches carry their overview changes, so the overview
-    triggers of these inserts stand aside until the last batch is copied (on a failure the
-    transaction, and that setting, roll back). An error of ``batches`` ends the statement
-    being fed and is raised once it is done (the caller's transaction then rolls it back).
+    its rows are then counted into their projects and images, and their term links and
+    overview changes follow in one statement each. Runs in the caller's transaction. An
+    error of ``batches`` ends the statement being fed and is raised once it is done (the
+    caller's transaction then rolls it back).
     """
     await conn.execute(q.ANNOTATION_OVERVIEW_LOGGED_BY_WRITER, "on")
     statement = _Statement(ahead(batches, depth=4))
     while await statement.start():
         await copy_annotations(conn, statement.shapes())
         statement.raise_failure()
+        await count_added(conn, statement.counts)
         if statement.links:
             await copy_terms(conn, once(b"".join(statement.links)))
         if statement.changes:
@@ -241,6 +260,7 @@ class _Statement:
         self.head: Batch | None = None  # the first batch of the next statement
         self.links: list[bytes] = []
         self.changes: list[bytes] = []
+        self.counts: Tally = []
         self.failure: Exception | None = None
 
     async def _next(self) -> Batch | None:
@@ -255,7 +275,7 @@ class _Statement:
 
     async def start(self) -> bool:
         """Begin a statement: whether there is a batch left for it."""
-        self.links, self.changes = [], []
+        self.links, self.changes, self.counts = [], [], []
         if self.head is None and self.failure is None:
             self.head = await self._next()
         self.raise_failure()
@@ -266,9 +286,10 @@ class _Statement:
         size = 0
         batch = self.head
         while batch is not None:
-            shapes, links, changes = batch
+            shapes, links, changes, counts = batch
             self.links.append(links)
             self.changes.append(changes)
+            self.counts.extend(counts)
             yield shapes
             size += len(shapes)
             batch = await self._next()
@@ -327,14 +348,17 @@ __all__ = [
     "OVERVIEW_COLUMNS",
     "TERM_COLUMNS",
     "Batch",
+    "Tally",
     "ahead",
     "allocate_ids",
     "copy_annotations",
     "copy_batches",
     "copy_overview",
     "copy_terms",
+    "count_added",
     "encode_annotations",
     "encode_overview",
     "encode_terms",
     "once",
+    "tally",
 ]

@@ -90,6 +90,7 @@ class Checked(msgspec.Struct, kw_only=True):
     annotations: bytes
     terms: bytes
     overview: bytes
+    counts: cp.Tally
     loaded: int
     unmatched: dict[str, int]  # class names that matched no term: features naming each
 
@@ -205,7 +206,7 @@ class Loader:
                 self.loaded = 0
             else:
                 self.loaded += done.loaded
-                yield done.annotations, done.terms, done.overview
+                yield done.annotations, done.terms, done.overview, done.counts
             await self.side.execute(
                 q.ANNOTATION_IMPORT_PROGRESS, self.job_id, self.read, self.loaded,
                 self.rejected, _json(self.errors), _json(self.unmatched),
@@ -330,6 +331,7 @@ def check_batch(batch: Decoded, where: Target, ids: list[int]) -> Checked:
         annotations=cp.encode_annotations(mine, users, rows, 0.0),
         terms=cp.encode_terms(mine, users, rows)[0],
         overview=cp.encode_overview(users, rows, {ctx.image_id: (ctx.width, ctx.height)}),
+        counts=cp.tally(rows),
         loaded=len(rows),
         unmatched=unmatched,
     )

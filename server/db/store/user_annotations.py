@@ -32,6 +32,7 @@ from server.db.store.annotation_copy import (
     encode_annotations,
     encode_overview,
     encode_terms,
+    tally,
 )
 from server.db.store.annotation_rows import (
     THREAD_THRESHOLD,
@@ -218,13 +219,14 @@ def _check_encode(
     """Check one chunk's geometries and, when all pass, encode it and its terms for COPY."""
     found = check_geometries(texts, rows, images)
     if found:
-        return found, (b"", b"", b"")
+        return found, (b"", b"", b"", [])
     users = [user_id] * len(ids)
     sizes = {i: (ctx.width, ctx.height) for i, ctx in images.items()}
     return found, (
         encode_annotations(ids, users, rows, 0.0),
         encode_terms(ids, users, rows)[0],
         encode_overview(users, rows, sizes),
+        tally(rows),
     )
 
 
