@@ -14,6 +14,30 @@ from tests.server.project_helpers import auth, make_ontology, make_project
 WIDTH, HEIGHT = 1000, 800
 
 
+def logged(write: str, sign: int = 1) -> str:
+    """An ``INSERT INTO annotation`` (sign 1) or ``DELETE FROM annotation`` (-1) statement, with
+    no RETURNING, made to keep the counters and the overview as the server's statements do
+    (annotation_rows_written); it answers the id of each written row."""
+    return (
+        f"WITH a AS ({write} RETURNING id, project_id, image_id, user_id, kind, location),"
+        " w AS (SELECT annotation_rows_written(array_agg(a.id), array_agg(a.project_id),"
+        " array_agg(a.image_id), array_agg(a.user_id), array_agg(a.kind),"
+        " array_agg(annotation_overview_x(a.location)),"
+        f" array_agg(annotation_overview_y(a.location)), {sign}) FROM a)"
+        " SELECT a.id FROM a, w"
+    )
+
+
+def logged_links(write: str, sign: int = 1) -> str:
+    """An ``INSERT INTO annotation_term`` (sign 1) or ``DELETE FROM annotation_term`` (-1)
+    statement, with no RETURNING, made to keep the overview as the server's statements do."""
+    return (
+        f"WITH l AS ({write} RETURNING annotation_id, term_id)"
+        " SELECT annotation_overview_links(array_agg(l.annotation_id), array_agg(l.term_id),"
+        f" array_fill({sign}, ARRAY[count(*)::int])) FROM l"
+    )
+
+
 class World(msgspec.Struct, kw_only=True):
     """Alice's project (Bob is a contributor) with two terms and one image."""
 

@@ -11,7 +11,7 @@ from litestar.testing import AsyncTestClient
 from server.db.store.accounts import NewAccount
 from server.db.store.annotation_mvt import CLUSTER_LIMIT, MEDIA_TYPE
 from tests.assertions import assert_status
-from tests.server.annotation_helpers import HEIGHT, World, create, make_world, square
+from tests.server.annotation_helpers import HEIGHT, World, create, logged, make_world, square
 from tests.server.project_helpers import auth
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
@@ -117,9 +117,12 @@ async def test_dense_tile_holds_cluster_points_with_counts(
     client: AsyncTestClient, db: asyncpg.Connection, alice: NewAccount, world: World
 ) -> None:
     await db.execute(
-        "INSERT INTO annotation (image_id, slice_id, project_id, user_id, location)"
-        " SELECT $1, $2, $3, $4, st_makeenvelope(g % 900, g % 700, g % 900 + 5, g % 700 + 5, 0)"
-        " FROM generate_series(1, $5) AS g",
+        logged(
+            "INSERT INTO annotation (image_id, slice_id, project_id, user_id, location)"
+            " SELECT $1, $2, $3, $4,"
+            " st_makeenvelope(g % 900, g % 700, g % 900 + 5, g % 700 + 5, 0)"
+            " FROM generate_series(1, $5) AS g"
+        ),
         world.image,
         world.slice,
         world.project,

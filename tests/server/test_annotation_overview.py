@@ -1,4 +1,4 @@
-"""Overview cells kept current by the triggers, and Cytomine's clustered (kmeans) listing."""
+"""Overview cells kept current by each writing statement, and the clustered (kmeans) listing."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from server.db.store.accounts import NewAccount
 from server.db.store.annotation_overview import kmeans_threshold
 from spatial import grid
 from tests.assertions import assert_status
-from tests.server.annotation_helpers import World, create, make_image, make_world, square
+from tests.server.annotation_helpers import World, create, logged, make_image, make_world, square
 from tests.server.project_helpers import auth
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
@@ -29,10 +29,12 @@ async def world(
 async def bulk(db: asyncpg.Connection, world: World, user: int, n: int, x: float = 100) -> None:
     """``n`` 10-px squares in a column at ``x`` (one statement, like a bulk import)."""
     await db.execute(
-        "INSERT INTO annotation (image_id, slice_id, project_id, user_id, location)"
-        " SELECT $1, $2, $3, $4,"
-        " st_makeenvelope($5::float8, g % 700, $5::float8 + 10, g % 700 + 10, 0)"
-        " FROM generate_series(1, $6) AS g",
+        logged(
+            "INSERT INTO annotation (image_id, slice_id, project_id, user_id, location)"
+            " SELECT $1, $2, $3, $4,"
+            " st_makeenvelope($5::float8, g % 700, $5::float8 + 10, g % 700 + 10, 0)"
+            " FROM generate_series(1, $6) AS g"
+        ),
         world.image,
         world.slice,
         world.project,

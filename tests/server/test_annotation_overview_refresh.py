@@ -18,7 +18,7 @@ from server.db.store import annotation_overview
 from server.db.store.accounts import NewAccount
 from server.db.store.annotation_rows import Row
 from server.settings import Settings, load_settings
-from tests.server.annotation_helpers import World, make_image, make_world
+from tests.server.annotation_helpers import World, logged, make_image, make_world
 from tests.server.annotation_helpers import square as sq
 from tests.server.project_helpers import auth
 from tests.server.test_annotation_overview import bulk
@@ -156,8 +156,11 @@ async def test_the_stored_aggregates_are_exact_within_the_published_bound_after_
     r = await client.post("/api/annotation.json", json=posted, auth=auth(alice))
     assert r.status_code == 200, r.text
     await db.execute(
-        "DELETE FROM annotation WHERE id IN (SELECT id FROM annotation WHERE image_id = $1"
-        " ORDER BY id LIMIT 7)",
+        logged(
+            "DELETE FROM annotation WHERE id IN (SELECT id FROM annotation WHERE image_id = $1"
+            " ORDER BY id LIMIT 7)",
+            -1,
+        ),
         world.image,
     )
     written = time.monotonic()
@@ -218,12 +221,12 @@ async def test_changes_of_a_deleted_image_are_dropped_by_the_next_pass(
     assert await pending(db, world.image) == 0
 
 
-async def test_bulk_writers_log_the_same_changes_as_the_triggers(
+async def test_bulk_writers_log_the_same_changes_as_the_statements(
     client: AsyncTestClient, db: asyncpg.Connection, alice: NewAccount, world: World
 ) -> None:
     # Centres on cell edges (x = 1024; y = 3000 - 1024), on the image border and between:
     # the array POST (binary COPY, changes computed while encoding) must place each one
-    # where the SQL of the triggers does.
+    # where the SQL of the other writers (annotation_overview_apply) does.
     image, _ = await make_image(db, world.project, alice.id, width=4096, height=3000)
     spots = [(1019, 10), (1018.5, 1971), (0, 0), (4090, 2995), (2043.75, 1970.5)]
     spots += [(37.1 * i % 4000, 29.3 * i % 2900) for i in range(100)]
@@ -240,7 +243,7 @@ async def test_bulk_writers_log_the_same_changes_as_the_triggers(
     assert await stored(db, image) == expected
 
 
-async def test_writes_after_a_bulk_copy_in_its_transaction_are_logged_by_the_triggers(
+async def test_writes_after_a_bulk_copy_in_its_transaction_are_logged_by_their_statements(
     db: asyncpg.Connection, alice: NewAccount, world: World
 ) -> None:
     row = Row(image_id=world.image, slice_id=world.slice, project_id=world.project)

@@ -12,16 +12,16 @@ from litestar.testing import AsyncTestClient
 from server.db import queries as q
 from server.db.store.accounts import NewAccount
 from server.db.store.commands import delete_row
-from tests.server.annotation_helpers import World, make_world
+from tests.server.annotation_helpers import World, logged, logged_links, make_world
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
 
-INSERT = (
+INSERT = logged(
     "INSERT INTO annotation (image_id, slice_id, project_id, user_id, location)"
     " SELECT $1, $2, $3, $4, st_makeenvelope(g, g, g + 10, g + 10, 0)"
-    " FROM generate_series(1, $5) AS g RETURNING id"
+    " FROM generate_series(1, $5) AS g"
 )
-LINK = (
+LINK = logged_links(
     "INSERT INTO annotation_term"
     " (annotation_id, term_id, user_id, image_id, project_id, expected_term_id)"
     " SELECT a, $2, $3, $4, $5, $6 FROM unnest($1::bigint[]) AS a"

@@ -29,7 +29,7 @@ from server.db.store.accounts import NewAccount
 from server.runtime import runtime_of
 from server.settings import Settings, load_settings
 from tests.assertions import assert_status
-from tests.server.annotation_helpers import World, create, make_world, square
+from tests.server.annotation_helpers import World, create, logged, make_world, square
 from tests.server.project_helpers import auth
 from tests.server.standby_helpers import standby_of
 
@@ -132,8 +132,10 @@ class Scene(msgspec.Struct, kw_only=True):
         w = self.world
         return int(
             await self.db.fetchval(
-                "INSERT INTO annotation (image_id, slice_id, project_id, user_id, location)"
-                " VALUES ($1, $2, $3, $4, ST_GeomFromText($5, 0)) RETURNING id",
+                logged(
+                    "INSERT INTO annotation (image_id, slice_id, project_id, user_id, location)"
+                    " VALUES ($1, $2, $3, $4, ST_GeomFromText($5, 0))"
+                ),
                 w.image,
                 w.slice,
                 w.project,

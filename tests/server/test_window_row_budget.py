@@ -23,7 +23,7 @@ from server.db.store.annotation_listing import list_annotations
 from server.http.annotation_query import parse_query
 from server.principal import Principal
 from server.settings import Settings, load_settings
-from tests.server.annotation_helpers import World, make_world
+from tests.server.annotation_helpers import World, logged, make_world
 from tests.server.project_helpers import auth
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
@@ -51,10 +51,13 @@ async def world(
 async def spread(db: asyncpg.Connection, world: World, user: int, shift: float = 0) -> None:
     """1280 6-px squares on a 25-px grid over the whole image (one statement, as an import)."""
     await db.execute(
-        "INSERT INTO annotation (image_id, slice_id, project_id, user_id, location)"
-        " SELECT $1, $2, $3, $4, st_makeenvelope(x, y, x + 6, y + 6, 0)"
-        " FROM generate_series(0, 1279) AS g,"
-        " LATERAL (SELECT (g % 40) * 25 + 5 + $5::float8 AS x, (g / 40) * 25 + 5 + $5 AS y) AS p",
+        logged(
+            "INSERT INTO annotation (image_id, slice_id, project_id, user_id, location)"
+            " SELECT $1, $2, $3, $4, st_makeenvelope(x, y, x + 6, y + 6, 0)"
+            " FROM generate_series(0, 1279) AS g,"
+            " LATERAL (SELECT (g % 40) * 25 + 5 + $5::float8 AS x, (g / 40) * 25 + 5 + $5 AS y)"
+            " AS p"
+        ),
         world.image,
         world.slice,
         world.project,
@@ -182,8 +185,11 @@ async def few(db: asyncpg.Connection, world: World, bob: NewAccount) -> None:
     """Bob's own layer: 40 annotations near the image's bottom-left corner."""
     await spread(db, world, bob.id, shift=2)
     await db.execute(
-        "DELETE FROM annotation WHERE user_id = $1 AND id NOT IN"
-        " (SELECT id FROM annotation WHERE user_id = $1 ORDER BY id LIMIT 40)",
+        logged(
+            "DELETE FROM annotation WHERE user_id = $1 AND id NOT IN"
+            " (SELECT id FROM annotation WHERE user_id = $1 ORDER BY id LIMIT 40)",
+            -1,
+        ),
         bob.id,
     )
 

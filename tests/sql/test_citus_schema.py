@@ -21,11 +21,6 @@ pytestmark = [pytest.mark.anyio, pytest.mark.pg]
 
 
 PLANS = {
-    "overview": (
-        "overview upkeep appends the changes of each write to annotation_overview_delta; the bulk "
-        "COPY path already logs its own (lamina.overview_logged). Plan: every annotation and term "
-        "link write logs its delta rows in the same statement, then these triggers go"
-    ),
     "references": (
         "checks the parents of new rows once per statement (in place of foreign keys, 0020). Plan: "
         "foreign keys to the reference tables again (Citus checks them on the node of the shard)"
@@ -34,11 +29,6 @@ PLANS = {
 """Why each remaining construct is there, and how it goes away."""
 
 REMAINING: dict[str, str] = {
-    "trigger annotation.annotation_overview_added": PLANS["overview"],
-    "trigger annotation.annotation_overview_removed": PLANS["overview"],
-    "trigger annotation.annotation_overview_changed": PLANS["overview"],
-    "trigger annotation_term.annotation_overview_term_added": PLANS["overview"],
-    "trigger annotation_term.annotation_overview_term_removed": PLANS["overview"],
     "trigger annotation.annotation_references_added": PLANS["references"],
     "trigger annotation.annotation_references_changed": PLANS["references"],
     "trigger annotation_term.annotation_term_references_added": PLANS["references"],

@@ -1,27 +1,43 @@
 -- A run's account goes with its job: its annotations and term links first (the account's
 -- own references would refuse the deletion), counted out of their projects and images and with
--- what they take with them, then the account itself, refused while a reviewed copy of its
--- annotations still names it.
+-- what they take with them, and out of the overview (the links first, then the annotations
+-- with the terms still linked by others), then the account itself, refused while a reviewed
+-- copy of its annotations still names it.
 CREATE OR REPLACE FUNCTION user_job_removed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
     gone bigint [];
+    done bigint;
 BEGIN
-    DELETE FROM annotation_term WHERE user_id IN (SELECT id FROM removed);
+    WITH t AS (
+        DELETE FROM annotation_term WHERE user_id IN (SELECT id FROM removed)
+        RETURNING annotation_id, term_id
+    ),
+
+    o AS (
+        SELECT annotation_overview_links(
+            array_agg(t.annotation_id), array_agg(t.term_id), array_agg(-1)
+        )
+        FROM t
+    )
+
+    SELECT count(*) INTO done FROM o;
     WITH a AS (
         DELETE FROM annotation
         WHERE user_id IN (SELECT id FROM removed) AND kind <> 'reviewed'
-        RETURNING id, project_id, image_id, kind
+        RETURNING id, project_id, image_id, user_id, kind,
+            annotation_overview_x(location) AS x, annotation_overview_y(location) AS y
     ),
 
-    c AS (
-        SELECT annotation_count_change(
-            array_agg(a.project_id), array_agg(a.image_id), array_agg(a.kind), -1
+    w AS (
+        SELECT annotation_rows_written(
+            array_agg(a.id), array_agg(a.project_id), array_agg(a.image_id), array_agg(a.user_id),
+            array_agg(a.kind), array_agg(a.x), array_agg(a.y), -1
         )
         FROM a
     )
 
-    SELECT array_agg(a.id) INTO gone FROM a, c;
+    SELECT array_agg(a.id) INTO gone FROM a, w;
     PERFORM removed_cascade(annotations => gone);
     DELETE FROM sec_user WHERE id IN (SELECT id FROM removed);
     PERFORM removed_cascade(users => array(SELECT id FROM removed));

@@ -4,12 +4,14 @@
 --   objects      domain objects: their properties, tags, attached files and descriptions go;
 --   annotations  annotations: their term links, group links and comments go, then as objects;
 --   projects, images, slices  their annotations go (counted out of the project and image
---                that remain), then as annotations;
---   terms        terms: their term links go and expected terms are cleared;
+--                that remain, and out of the overview), then as annotations;
+--   terms        terms: their term links go (out of the overview) and expected terms are
+--                cleared;
 --   users        accounts: refused while an annotation or a term link still names one.
 -- The parents' annotations are deleted by their own statements, one after the other, and the
--- term links after them: the overview's upkeep of a removed term link reads the place of its
--- annotation, which the annotation's own removal keeps for the rest of the transaction.
+-- term links after them: the delete of an annotation counts its terms out of the overview
+-- (annotation_overview_rows reads its links, still there), so the links of deleted annotations
+-- go without overview upkeep (annotation_overview_links would find no annotation).
 -- Run after the delete statement, its reads see every child a concurrent transaction added
 -- before the delete took its parent's lock (a later one waits and finds the parent gone).
 CREATE OR REPLACE FUNCTION removed_cascade(
@@ -25,6 +27,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
     parent record;
     gone bigint [];
+    done bigint;
 BEGIN
     annotations := coalesce(annotations, '{}');
     FOR parent IN
@@ -35,12 +38,14 @@ BEGIN
         EXECUTE format(
             'WITH a AS ('
             '    DELETE FROM annotation WHERE %I = ANY ($1)'
-            '    RETURNING id, project_id, image_id, kind'
-            '), c AS ('
-            '    SELECT annotation_count_change('
-            '        array_agg(a.project_id), array_agg(a.image_id), array_agg(a.kind), -1'
+            '    RETURNING id, project_id, image_id, user_id, kind,'
+            '        annotation_overview_x(location) AS x, annotation_overview_y(location) AS y'
+            '), w AS ('
+            '    SELECT annotation_rows_written('
+            '        array_agg(a.id), array_agg(a.project_id), array_agg(a.image_id),'
+            '        array_agg(a.user_id), array_agg(a.kind), array_agg(a.x), array_agg(a.y), -1'
             '    ) FROM a'
-            ') SELECT array_agg(a.id) FROM a, c',
+            ') SELECT array_agg(a.id) FROM a, w',
             parent.col
         ) INTO gone USING parent.ids;
         annotations := annotations || gone;
@@ -51,7 +56,15 @@ BEGIN
         DELETE FROM shared_annotation WHERE annotation_id = ANY (annotations);
     END IF;
     IF cardinality(terms) > 0 THEN
-        DELETE FROM annotation_term WHERE term_id = ANY (terms);
+        WITH t AS (
+            DELETE FROM annotation_term WHERE term_id = ANY (terms)
+            RETURNING annotation_id, term_id
+        ), o AS (
+            SELECT annotation_overview_links(
+                array_agg(t.annotation_id), array_agg(t.term_id), array_agg(-1)
+            ) FROM t
+        )
+        SELECT count(*) INTO done FROM o;
         UPDATE annotation_term SET expected_term_id = NULL WHERE expected_term_id = ANY (terms);
     END IF;
     objects := coalesce(objects, '{}') || annotations;

@@ -32,12 +32,15 @@ WITH gone AS (
                 AND (NOT p.is_restricted OR m.is_manager OR a.user_id = $6)
             )
         )
-    RETURNING a.id, a.project_id, a.image_id, a.kind
+    RETURNING a.id, a.project_id, a.image_id, a.user_id, a.kind,
+        annotation_overview_x(a.location) AS x, annotation_overview_y(a.location) AS y
 ),
 
-counted AS (
-    SELECT annotation_count_change(
-        array_agg(gone.project_id), array_agg(gone.image_id), array_agg(gone.kind), -1
+written AS (
+    SELECT annotation_rows_written(
+        array_agg(gone.id), array_agg(gone.project_id), array_agg(gone.image_id),
+        array_agg(gone.user_id), array_agg(gone.kind), array_agg(gone.x), array_agg(gone.y),
+        -1
     )
     FROM gone
 ),
@@ -52,4 +55,4 @@ cmd AS (
 SELECT
     count(*) AS count,
     array_agg(gone.id) AS annotations
-FROM gone, counted
+FROM gone, written

@@ -1,5 +1,6 @@
 -- Change the terms of the user annotations a filter matches among those the caller may
--- change: mode 'set' (exactly these terms), 'add' or 'remove'.
+-- change: mode 'set' (exactly these terms), 'add' or 'remove'. The pairs (annotation, term)
+-- that gain their first link or lose their last one count into or out of the overview.
 -- $1 project_id bigint, $2 image_ids bigint[] (NULL: all), $3 user_ids bigint[] (NULL: all),
 -- $4 term_ids bigint[] (NULL: any), $5 bbox float8[4] minx,miny,maxx,maxy (NULL: anywhere),
 -- $6 user_id bigint (caller), $7 is_admin bool, $8 is_guest bool,
@@ -46,7 +47,7 @@ removed AS (
             ($10 = 'set' AND NOT (at.term_id = ANY($9)))
             OR ($10 = 'remove' AND at.term_id = ANY($9))
         )
-    RETURNING at.annotation_id
+    RETURNING at.annotation_id, at.term_id
 ),
 added AS (
     INSERT INTO annotation_term (annotation_id, term_id, user_id, image_id, project_id)
@@ -60,9 +61,22 @@ added AS (
             WHERE e.annotation_id = t.id AND e.term_id = x.term_id
         )
     ON CONFLICT (annotation_id, term_id, user_id, image_id) DO NOTHING
-    RETURNING annotation_id
+    RETURNING annotation_id, term_id
+),
+
+linked AS (
+    SELECT annotation_overview_links(
+        array_agg(c.annotation_id), array_agg(c.term_id), array_agg(c.n)
+    )
+    FROM (
+        SELECT removed.annotation_id, removed.term_id, -1 AS n FROM removed
+        UNION ALL
+        SELECT added.annotation_id, added.term_id, 1 FROM added
+    ) AS c
 )
+
 SELECT
     (SELECT count(*) FROM target) AS matched,
     (SELECT count(*) FROM removed) AS removed,
     (SELECT count(*) FROM added) AS added
+FROM linked

@@ -5,12 +5,15 @@
 -- -> id bigint, annotations bigint[] (no row: a concurrent request deleted it first)
 WITH gone AS (
     DELETE FROM annotation WHERE id = $1
-    RETURNING id, project_id, image_id, kind
+    RETURNING id, project_id, image_id, user_id, kind,
+        annotation_overview_x(location) AS x, annotation_overview_y(location) AS y
 ),
 
-counted AS (
-    SELECT annotation_count_change(
-        array_agg(gone.project_id), array_agg(gone.image_id), array_agg(gone.kind), -1
+written AS (
+    SELECT annotation_rows_written(
+        array_agg(gone.id), array_agg(gone.project_id), array_agg(gone.image_id),
+        array_agg(gone.user_id), array_agg(gone.kind), array_agg(gone.x), array_agg(gone.y),
+        -1
     )
     FROM gone
 )
@@ -18,4 +21,4 @@ counted AS (
 SELECT
     gone.id,
     ARRAY[gone.id] AS annotations
-FROM gone, counted
+FROM gone, written

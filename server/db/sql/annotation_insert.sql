@@ -1,6 +1,6 @@
 -- Insert annotations, one per array position (arrays of equal length; ids preallocated), and
--- count them into their projects and images. Geometry arrives as 2-D WKB in the bottom-left
--- pixel frame.
+-- count them into their projects, their images and the overview. Geometry arrives as 2-D WKB
+-- in the bottom-left pixel frame.
 -- $1 ids bigint[], $2 image_ids bigint[], $3 slice_ids bigint[], $4 project_ids bigint[],
 -- $5 user_id bigint, $6 locations bytea[], $7 areas float8[], $8 area_units text[],
 -- $9 perimeters float8[], $10 perimeter_units text[], $11 geometry_compression float8
@@ -17,14 +17,17 @@ WITH added AS (
         $1::bigint [], $2::bigint [], $3::bigint [], $4::bigint [],
         $6::bytea [], $7::float8 [], $8::text [], $9::float8 [], $10::text []
     ) AS r (id, image_id, slice_id, project_id, wkb, area, area_unit, perimeter, perimeter_unit)
-    RETURNING project_id, image_id, kind
+    RETURNING id, project_id, image_id, user_id, kind,
+        annotation_overview_x(location) AS x, annotation_overview_y(location) AS y
 ),
 
-counted AS (
-    SELECT annotation_count_change(
-        array_agg(added.project_id), array_agg(added.image_id), array_agg(added.kind), 1
+written AS (
+    SELECT annotation_rows_written(
+        array_agg(added.id), array_agg(added.project_id), array_agg(added.image_id),
+        array_agg(added.user_id), array_agg(added.kind), array_agg(added.x), array_agg(added.y),
+        1
     )
     FROM added
 )
 
-SELECT FROM counted
+SELECT FROM written

@@ -1,5 +1,6 @@
 -- Link one term to one annotation as a user; image, project and kind come from the
--- annotation. No row: the link already exists.
+-- annotation, and a first link of the pair counts into the overview. No row: the link already
+-- exists.
 -- $1 annotation_id bigint, $2 term_id bigint, $3 user_id bigint -> obj text (AnnotationTerm)
 WITH added AS (
     INSERT INTO annotation_term (annotation_id, term_id, user_id, image_id, project_id, kind)
@@ -8,15 +9,23 @@ WITH added AS (
     WHERE a.id = $1
     ON CONFLICT (annotation_id, term_id, user_id, image_id) DO NOTHING
     RETURNING id, created, annotation_id, term_id, user_id
+),
+
+linked AS (
+    SELECT annotation_overview_links(
+        array_agg(added.annotation_id), array_agg(added.term_id), array_agg(1)
+    )
+    FROM added
 )
+
 SELECT
     json_build_object(
         'class', 'be.cytomine.domain.ontology.AnnotationTerm',
-        'id', id,
-        'created', epoch_ms(created),
+        'id', added.id,
+        'created', epoch_ms(added.created),
         'updated', NULL,
-        'userannotation', annotation_id,
-        'term', term_id,
-        'user', user_id
+        'userannotation', added.annotation_id,
+        'term', added.term_id,
+        'user', added.user_id
     )::text AS obj
-FROM added
+FROM added, linked

@@ -1,3 +1,12 @@
 -- Remove the term links of an annotation: one user's, or everybody's.
 -- $1 annotation_id bigint, $2 user_id bigint (NULL: every user) -> nothing
-DELETE FROM annotation_term WHERE annotation_id = $1 AND ($2::bigint IS NULL OR user_id = $2)
+-- (the pairs that lose their last link leave the overview)
+WITH gone AS (
+    DELETE FROM annotation_term WHERE annotation_id = $1 AND ($2::bigint IS NULL OR user_id = $2)
+    RETURNING annotation_id, term_id
+)
+
+SELECT annotation_overview_links(
+    array_agg(gone.annotation_id), array_agg(gone.term_id), array_agg(-1)
+)
+FROM gone

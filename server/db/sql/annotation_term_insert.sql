@@ -1,8 +1,16 @@
 -- Link annotations to terms (pairs at equal array positions); image, project and kind are
--- copied from the annotation. Existing links are kept.
+-- copied from the annotation. Existing links are kept; the new ones count into the overview.
 -- $1 annotation_ids bigint[], $2 term_ids bigint[], $3 user_id bigint -> nothing
-INSERT INTO annotation_term (annotation_id, term_id, user_id, image_id, project_id, kind)
-SELECT a.id, p.term_id, $3, a.image_id, a.project_id, a.kind
-FROM unnest($1::bigint [], $2::bigint []) AS p (annotation_id, term_id)
-JOIN annotation AS a ON a.id = p.annotation_id
-ON CONFLICT (annotation_id, term_id, user_id, image_id) DO NOTHING
+WITH added AS (
+    INSERT INTO annotation_term (annotation_id, term_id, user_id, image_id, project_id, kind)
+    SELECT a.id, p.term_id, $3, a.image_id, a.project_id, a.kind
+    FROM unnest($1::bigint [], $2::bigint []) AS p (annotation_id, term_id)
+    JOIN annotation AS a ON a.id = p.annotation_id
+    ON CONFLICT (annotation_id, term_id, user_id, image_id) DO NOTHING
+    RETURNING annotation_id, term_id
+)
+
+SELECT annotation_overview_links(
+    array_agg(added.annotation_id), array_agg(added.term_id), array_agg(1)
+)
+FROM added

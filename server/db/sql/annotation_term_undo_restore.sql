@@ -1,5 +1,6 @@
 -- Make an annotation's term links exactly the given ones (ids, terms, users, times): links
--- not listed go, missing ones come back under their own id.
+-- not listed go, missing ones come back under their own id; the pairs (annotation, term) that
+-- gain their first link or lose their last one count into or out of the overview.
 -- $1 annotation_id bigint, $2 ids bigint[], $3 term_ids bigint[], $4 user_ids bigint[],
 -- $5 created text[] (ISO times) -> nothing
 WITH wanted AS (
@@ -15,11 +16,24 @@ gone AS (
         AND NOT EXISTS (
             SELECT 1 FROM wanted AS w WHERE w.term_id = t.term_id AND w.user_id = t.user_id
         )
+    RETURNING t.annotation_id, t.term_id
+),
+
+added AS (
+    INSERT INTO annotation_term (
+        id, created, annotation_id, term_id, user_id, image_id, project_id, kind
+    )
+    SELECT w.id, w.created, a.id, w.term_id, w.user_id, a.image_id, a.project_id, a.kind
+    FROM wanted AS w
+    INNER JOIN annotation AS a ON a.id = $1
+    INNER JOIN term AS r ON r.id = w.term_id
+    ON CONFLICT DO NOTHING
+    RETURNING annotation_id, term_id
 )
 
-INSERT INTO annotation_term (id, created, annotation_id, term_id, user_id, image_id, project_id, kind)
-SELECT w.id, w.created, a.id, w.term_id, w.user_id, a.image_id, a.project_id, a.kind
-FROM wanted AS w
-INNER JOIN annotation AS a ON a.id = $1
-INNER JOIN term AS r ON r.id = w.term_id
-ON CONFLICT DO NOTHING
+SELECT annotation_overview_links(array_agg(c.annotation_id), array_agg(c.term_id), array_agg(c.n))
+FROM (
+    SELECT gone.annotation_id, gone.term_id, -1 AS n FROM gone
+    UNION ALL
+    SELECT added.annotation_id, added.term_id, 1 FROM added
+) AS c

@@ -1,5 +1,5 @@
 -- Put a deleted user annotation back under its own id, owner and creation time, counted into
--- its project and image again.
+-- its project, its image and the overview again (its term links come back after it).
 -- $1 id bigint, $2 created text (ISO time), $3 image_id bigint, $4 slice_id bigint,
 -- $5 project_id bigint, $6 user_id bigint, $7 location bytea (WKB), $8 area float8,
 -- $9 area_unit text, $10 perimeter float8, $11 perimeter_unit text,
@@ -13,14 +13,17 @@ WITH added AS (
         $1, $2::text::timestamptz, now(), $3, $4, $5, $6, st_geomfromwkb($7, 0), $8, $9, $10,
         $11, $12
     )
-    RETURNING project_id, image_id, kind
+    RETURNING id, project_id, image_id, user_id, kind,
+        annotation_overview_x(location) AS x, annotation_overview_y(location) AS y
 ),
 
-counted AS (
-    SELECT annotation_count_change(
-        array_agg(added.project_id), array_agg(added.image_id), array_agg(added.kind), 1
+written AS (
+    SELECT annotation_rows_written(
+        array_agg(added.id), array_agg(added.project_id), array_agg(added.image_id),
+        array_agg(added.user_id), array_agg(added.kind), array_agg(added.x), array_agg(added.y),
+        1
     )
     FROM added
 )
 
-SELECT FROM counted
+SELECT FROM written

@@ -1,7 +1,7 @@
 -- Delete the algo annotations of a job's user job and the term links it set, and count them out
--- of their projects and images.
+-- of their projects, their images and the overview (where the links were on user annotations).
 -- $1 job_id bigint
--- -> id bigint (each deleted annotation; the store then runs removed_cascade with them)
+-- -> annotations bigint[] (the deleted ones; the store then runs removed_cascade with them)
 WITH account AS (
     SELECT uj.id FROM user_job AS uj WHERE uj.job_id = $1
 ),
@@ -10,20 +10,33 @@ terms AS (
     DELETE FROM annotation_term AS t
     USING account
     WHERE t.user_id = account.id
+    RETURNING t.annotation_id, t.term_id
+),
+
+unlinked AS (
+    SELECT annotation_overview_links(
+        array_agg(terms.annotation_id), array_agg(terms.term_id), array_agg(-1)
+    )
+    FROM terms
 ),
 
 gone AS (
     DELETE FROM annotation AS a
     USING account
     WHERE a.user_id = account.id AND a.kind = 'algo'
-    RETURNING a.id, a.project_id, a.image_id, a.kind
+    RETURNING a.id, a.project_id, a.image_id, a.user_id, a.kind,
+        annotation_overview_x(a.location) AS x, annotation_overview_y(a.location) AS y
 ),
 
-counted AS (
-    SELECT annotation_count_change(
-        array_agg(gone.project_id), array_agg(gone.image_id), array_agg(gone.kind), -1
+written AS (
+    SELECT annotation_rows_written(
+        array_agg(gone.id), array_agg(gone.project_id), array_agg(gone.image_id),
+        array_agg(gone.user_id), array_agg(gone.kind), array_agg(gone.x), array_agg(gone.y),
+        -1
     )
     FROM gone
 )
 
-SELECT gone.id FROM gone, counted
+-- unlinked always has its one row: read in FROM, it runs whether or not annotations go.
+SELECT coalesce((SELECT array_agg(gone.id) FROM gone, written), '{}') AS annotations
+FROM unlinked

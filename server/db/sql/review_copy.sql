@@ -1,6 +1,6 @@
 -- Validate annotations: copy each (geometry, measures, slice, owner) into a reviewed
 -- annotation that points back to it, with the reviewer and status 1, counted into its project
--- and image. Already reviewed ones are skipped (one copy per annotation).
+-- and image (the overview counts only user annotations: annotation_overview_rows). Already reviewed ones are skipped (one copy per annotation).
 -- $1 annotation_ids bigint[], $2 reviewer_id bigint
 -- -> id bigint (the new reviewed annotation), parent_id bigint
 WITH added AS (
@@ -16,12 +16,15 @@ WITH added AS (
     WHERE a.id = ANY($1::bigint []) AND a.kind <> 'reviewed'
     ORDER BY a.id
     ON CONFLICT (parent_id, image_id) WHERE parent_id IS NOT NULL DO NOTHING
-    RETURNING id, parent_id, project_id, image_id, kind
+    RETURNING id, parent_id, project_id, image_id, user_id, kind,
+        annotation_overview_x(location) AS x, annotation_overview_y(location) AS y
 ),
 
-counted AS (
-    SELECT annotation_count_change(
-        array_agg(added.project_id), array_agg(added.image_id), array_agg(added.kind), 1
+written AS (
+    SELECT annotation_rows_written(
+        array_agg(added.id), array_agg(added.project_id), array_agg(added.image_id),
+        array_agg(added.user_id), array_agg(added.kind), array_agg(added.x), array_agg(added.y),
+        1
     )
     FROM added
 )
@@ -29,5 +32,5 @@ counted AS (
 SELECT
     added.id,
     added.parent_id
-FROM added, counted
+FROM added, written
 ORDER BY added.id

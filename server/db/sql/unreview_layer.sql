@@ -11,14 +11,17 @@ WITH gone AS (
         AND a.image_id = $1
         AND a.user_id = ANY($2::bigint [])
         AND a.kind = 'user'
-    RETURNING r.id, r.project_id, r.image_id, r.kind
+    RETURNING r.id, r.project_id, r.image_id, r.user_id, r.kind,
+        annotation_overview_x(r.location) AS x, annotation_overview_y(r.location) AS y
 ),
 
-counted AS (
-    SELECT annotation_count_change(
-        array_agg(gone.project_id), array_agg(gone.image_id), array_agg(gone.kind), -1
+written AS (
+    SELECT annotation_rows_written(
+        array_agg(gone.id), array_agg(gone.project_id), array_agg(gone.image_id),
+        array_agg(gone.user_id), array_agg(gone.kind), array_agg(gone.x), array_agg(gone.y),
+        -1
     )
     FROM gone
 )
 
-SELECT gone.id FROM gone, counted
+SELECT gone.id FROM gone, written

@@ -124,8 +124,8 @@ def encode_overview(
 ) -> bytes:
     """Binary COPY tuples of what new user annotations add to the overview aggregates.
 
-    The same grouping as ``annotation_overview_apply`` (the repeatable layer) does for statements
-    that do not log their own changes: per image, finest cell (of the bounding-box centre,
+    The same grouping as ``annotation_overview_apply`` (the repeatable layer) does for the
+    other writing statements: per image, finest cell (of the bounding-box centre,
     clamped into the image), term (0: every annotation; rows hold each term once) and author,
     the count and the sums of the centres. ``sizes``: (width, height) by image id.
     """
@@ -235,11 +235,11 @@ async def copy_batches(conn: asyncpg.Connection, batches: AsyncIterator[Batch]) 
     Each annotation COPY statement is fed batch by batch (up to ``STATEMENT_BYTES``) while
     the next batches are still checked, so PostgreSQL and the checks run at the same time;
     its rows are then counted into their projects and images, and their term links and
-    overview changes follow in one statement each. Runs in the caller's transaction. An
+    overview changes (annotations and links, computed while encoding: no statement of the
+    COPY logs them) follow in one statement each. Runs in the caller's transaction. An
     error of ``batches`` ends the statement being fed and is raised once it is done (the
     caller's transaction then rolls it back).
     """
-    await conn.execute(q.ANNOTATION_OVERVIEW_LOGGED_BY_WRITER, "on")
     statement = _Statement(ahead(batches, depth=4))
     while await statement.start():
         await copy_annotations(conn, statement.shapes())
@@ -249,7 +249,6 @@ async def copy_batches(conn: asyncpg.Connection, batches: AsyncIterator[Batch]) 
             await copy_terms(conn, once(b"".join(statement.links)))
         if statement.changes:
             await copy_overview(conn, once(b"".join(statement.changes)))
-    await conn.execute(q.ANNOTATION_OVERVIEW_LOGGED_BY_WRITER, "off")
 
 
 class _Statement:

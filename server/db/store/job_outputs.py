@@ -42,7 +42,7 @@ async def delete_job_outputs(conn: asyncpg.Connection, job_id: int) -> int:
 
     Runs inside the caller's transaction. Anything else a run stores must be removed here.
     """
-    removed = [int(r["id"]) for r in await conn.fetch(q.JOB_ANNOTATIONS_DELETE, job_id)]
+    removed: list[int] = list(await conn.fetchval(q.JOB_ANNOTATIONS_DELETE, job_id))
     await cascade(conn, {"annotations": removed})
     # Its files are queued in the same transaction and removed once it is committed.
     await job_data.delete_of_job(conn, job_id)

@@ -4,7 +4,8 @@ An annotation's snapshot holds its geometry as WKB (so a restored geometry is bi
 one it had), its measures, slice and owner, and its term and track links with their ids and
 users: undoing a delete brings the annotation back under its own id with the same links, and
 undoing an edit puts back the geometry and the exact set of links. Writes go to the same
-tables as the annotation services, so the counting and overview triggers stay right.
+tables as the annotation services, through statements that keep the counters and the overview
+right as theirs do.
 """
 
 from __future__ import annotations
