@@ -153,7 +153,8 @@ def _rows(world: World, geoms: np.ndarray) -> list[Row]:
 
 
 Chunk = tuple[int, cp.Batch]
-"""The first id of a chunk and its COPY tuples (annotations, term links, overview changes)."""
+"""The first id of a chunk and its COPY tuples (annotations, term links, overview changes)
+and counts."""
 
 
 async def _encode_chunks(url: str, world: World, geoms: np.ndarray, chunk: int) -> list[Chunk]:
@@ -168,7 +169,8 @@ async def _encode_chunks(url: str, world: World, geoms: np.ndarray, chunk: int) 
             users = [world.account.id] * len(rows)
             terms, _ = cp.encode_terms(ids, users, rows)
             overview = cp.encode_overview(users, rows, sizes)
-            out.append((ids[0], (cp.encode_annotations(ids, users, rows, 0), terms, overview)))
+            encoded = cp.encode_annotations(ids, users, rows, 0)
+            out.append((ids[0], (encoded, terms, overview, cp.tally(rows))))
         return out
     finally:
         await conn.close()
@@ -187,12 +189,13 @@ async def floor(
     async def work(mine: list[Chunk]) -> None:
         conn = await asyncpg.connect(url)
         try:
-            for first, (annotations, terms, overview) in mine:
+            for first, (annotations, terms, overview, counts) in mine:
                 async with conn.transaction():
                     if logged:
-                        await cp.copy_batches(conn, _one((annotations, terms, overview)))
+                        await cp.copy_batches(conn, _one((annotations, terms, overview, counts)))
                     else:
                         await cp.copy_annotations(conn, cp.once(annotations))
+                        await cp.count_added(conn, counts)
                         await cp.copy_terms(conn, cp.once(terms))
                     await conn.execute(
                         "INSERT INTO command (user_id, project_id, type, class_name, object_id)"

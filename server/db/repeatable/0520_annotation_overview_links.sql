@@ -5,7 +5,9 @@
 -- they returned), so the links it counts are those left after them, and those before are
 -- these minus the statement's net change: a statement may add and remove links of one pair.
 -- Only user annotations count; a link of a deleted annotation finds nothing (the annotation's
--- delete counted its terms out: annotation_overview_rows).
+-- delete counted its terms out: annotation_overview_rows). The arrays have no statistics:
+-- the LIMIT keeps the lookup of each annotation a subquery of its own, on the primary key
+-- (joined, the annotation table could be scanned whole once per statement).
 CREATE OR REPLACE FUNCTION annotation_overview_links(
     link_annotations bigint [], link_terms bigint [], ns integer []
 ) RETURNS void
@@ -27,7 +29,11 @@ LANGUAGE sql AS $$
     CROSS JOIN LATERAL (
         SELECT (s.held > 0)::integer - (s.held - p.net > 0)::integer AS change
     ) AS c
-    JOIN annotation AS a ON a.id = p.annotation_id AND a.kind = 'user'
+    CROSS JOIN LATERAL (
+        SELECT x.image_id, x.user_id, x.location FROM annotation AS x
+        WHERE x.id = p.annotation_id AND x.kind = 'user'
+        LIMIT 1
+    ) AS a
     WHERE c.change <> 0
     HAVING count(*) > 0;
 $$;
