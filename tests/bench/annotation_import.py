@@ -195,7 +195,6 @@ async def floor(
                         await cp.copy_batches(conn, _one((annotations, terms, overview, counts)))
                     else:
                         await cp.copy_annotations(conn, cp.once(annotations))
-                        await cp.count_added(conn, counts)
                         await cp.copy_terms(conn, cp.once(terms))
                     await conn.execute(
                         "INSERT INTO command (user_id, project_id, type, class_name, object_id)"
@@ -204,6 +203,7 @@ async def floor(
                         world.project,
                         first,
                     )
+                    await cp.count_added(conn, counts)  # last, as the REST writers do
         finally:
             await conn.close()
 

@@ -266,7 +266,7 @@ async def test_writes_after_a_bulk_copy_in_its_transaction_are_logged_by_their_s
         yield batch
 
     async with db.transaction():
-        await cp.copy_batches(db, one())
+        await cp.count_added(db, await cp.copy_batches(db, one()))
         await bulk(db, world, alice.id, 4, x=900)
     await annotation_overview.flush(db, world.image, wait=True)
     assert await stored(db, world.image) == await truth(db, world.image)

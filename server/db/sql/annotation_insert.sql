@@ -1,5 +1,7 @@
--- Insert annotations, one per array position (arrays of equal length; ids preallocated), and
--- count them into their projects, their images and the overview. Geometry arrives as 2-D WKB
+-- Insert user annotations, one per array position (arrays of equal length; ids preallocated),
+-- and log what they add to the overview (under term 0: they have no term links yet, and the
+-- statement that links them logs those). The caller counts them into their projects and
+-- images last, just before its commit (annotation_count_added). Geometry arrives as 2-D WKB
 -- in the bottom-left pixel frame.
 -- $1 ids bigint[], $2 image_ids bigint[], $3 slice_ids bigint[], $4 project_ids bigint[],
 -- $5 user_id bigint, $6 locations bytea[], $7 areas float8[], $8 area_units text[],
@@ -17,17 +19,16 @@ WITH added AS (
         $1::bigint [], $2::bigint [], $3::bigint [], $4::bigint [],
         $6::bytea [], $7::float8 [], $8::text [], $9::float8 [], $10::text []
     ) AS r (id, image_id, slice_id, project_id, wkb, area, area_unit, perimeter, perimeter_unit)
-    RETURNING id, project_id, image_id, user_id, kind,
+    RETURNING image_id, user_id,
         annotation_overview_x(location) AS x, annotation_overview_y(location) AS y
 ),
 
-written AS (
-    SELECT annotation_rows_written(
-        array_agg(added.id), array_agg(added.project_id), array_agg(added.image_id),
-        array_agg(added.user_id), array_agg(added.kind), array_agg(added.x), array_agg(added.y),
-        1
+logged AS (
+    SELECT annotation_overview_apply(
+        array_agg(added.image_id), array_agg(added.user_id), array_agg(0::bigint),
+        array_agg(added.x), array_agg(added.y), array_agg(1)
     )
     FROM added
 )
 
-SELECT FROM written
+SELECT FROM logged

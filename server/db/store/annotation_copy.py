@@ -177,10 +177,11 @@ def tally(rows: Sequence[Any]) -> Tally:
 
 
 async def count_added(conn: asyncpg.Connection, counts: Tally) -> None:
-    """Count copied annotations (all of kind user) into their projects and images."""
+    """Count new user annotations into their projects and images: the last statement of
+    their transaction (its counter rows stay locked until the commit)."""
     if counts:
         projects, images, ns = zip(*counts, strict=True)
-        await conn.execute(q.ANNOTATION_COUNT_ADDED_BY_COPY, projects, images, ns)
+        await conn.execute(q.ANNOTATION_COUNT_ADDED, projects, images, ns)
 
 
 async def allocate_ids(conn: asyncpg.Connection, count: int) -> list[int]:
@@ -229,26 +230,29 @@ Batch = tuple[bytes, bytes, bytes, Tally]
 the annotations add to the counters."""
 
 
-async def copy_batches(conn: asyncpg.Connection, batches: AsyncIterator[Batch]) -> None:
+async def copy_batches(conn: asyncpg.Connection, batches: AsyncIterator[Batch]) -> Tally:
     """COPY the batches' annotations, then their term links and overview changes, reading ahead.
 
     Each annotation COPY statement is fed batch by batch (up to ``STATEMENT_BYTES``) while
     the next batches are still checked, so PostgreSQL and the checks run at the same time;
-    its rows are then counted into their projects and images, and their term links and
-    overview changes (annotations and links, computed while encoding: no statement of the
-    COPY logs them) follow in one statement each. Runs in the caller's transaction. An
-    error of ``batches`` ends the statement being fed and is raised once it is done (the
-    caller's transaction then rolls it back).
+    their term links and overview changes (annotations and links, computed while encoding:
+    no statement of the COPY logs them) follow in one statement each. Runs in the caller's
+    transaction. Returns what the rows add to the counters: the caller counts them in with
+    ``count_added`` as its last statement before the commit. An error of ``batches`` ends
+    the statement being fed and is raised once it is done (the caller's transaction then
+    rolls it back).
     """
+    counts: Tally = []
     statement = _Statement(ahead(batches, depth=4))
     while await statement.start():
         await copy_annotations(conn, statement.shapes())
         statement.raise_failure()
-        await count_added(conn, statement.counts)
+        counts += statement.counts
         if statement.links:
             await copy_terms(conn, once(b"".join(statement.links)))
         if statement.changes:
             await copy_overview(conn, once(b"".join(statement.changes)))
+    return counts
 
 
 class _Statement:

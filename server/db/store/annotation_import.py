@@ -417,10 +417,11 @@ async def run(
         try:
             async with conn.transaction():
                 await conn.execute(q.ANNOTATION_LOAD_NO_TIMEOUT)
-                await cp.copy_batches(conn, loader.checked(batches))
+                counts = await cp.copy_batches(conn, loader.checked(batches))
                 if loader.rejected and atomic:
                     raise Rejected(f"{loader.rejected} row(s) rejected: nothing imported")
                 await record(conn, me, loader)
+                await cp.count_added(conn, counts)
         except DomainError as exc:
             await loader.close("failed", exc.message)
         except BaseException:

@@ -29,6 +29,7 @@ from server.db.store.annotation_copy import (
     Batch,
     allocate_ids,
     copy_batches,
+    count_added,
     encode_annotations,
     encode_overview,
     encode_terms,
@@ -74,7 +75,10 @@ async def get(conn: asyncpg.Connection, me: Principal, annotation_id: int) -> c.
 async def _insert(
     conn: asyncpg.Connection, me: Principal, rows: list[Row], compression: float | None
 ) -> list[int]:
-    """Write prepared rows and their term links; returns the new ids in order."""
+    """Write prepared rows and their term links; returns the new ids in order.
+
+    The caller counts the rows in (``count_added``) as the last statement of its transaction.
+    """
     ids = list(await conn.fetchval(q.ANNOTATION_IDS_ALLOCATE, len(rows)))
     await conn.execute(
         q.ANNOTATION_INSERT,
@@ -111,6 +115,7 @@ async def create(
         (annotation_id,) = await _insert(conn, me, [row], body.geometry_compression)
         obj = await attach(conn, me, await fetch(conn, annotation_id), body)
         command = await record(conn, user_id=me.id, action="ADD", obj=obj, project_id=obj.project)
+        await count_added(conn, tally([row]))
     return obj, command
 
 
@@ -139,9 +144,10 @@ async def create_many(
         async with conn.transaction():
             await conn.execute(q.ANNOTATION_LOAD_NO_TIMEOUT)
             chunks = _encoded(bodies, rows, images, ids, me.id, errors, checks)
-            await copy_batches(conn, chunks)
+            counts = await copy_batches(conn, chunks)
             await attach_many(conn, ids, bodies)
             await _record_bulk(conn, me, ids, [row for row in rows if row is not None])
+            await count_added(conn, counts)
     except _Rejected:
         return _rejected(errors, len(bodies))
     return BulkResult(
@@ -166,6 +172,7 @@ async def _create_few(
         ids = await _insert(conn, me, ready, None)
         await attach_many(conn, ids, bodies)
         await _record_bulk(conn, me, ids, ready)
+        await count_added(conn, tally(ready))
     return BulkResult(
         data={"success": True, "message": f"{len(ids)} annotations added", "ids": ids},
         status=200,

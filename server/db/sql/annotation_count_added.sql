@@ -1,5 +1,7 @@
--- Count the annotations a bulk COPY inserted (all of kind user) into their projects and
--- images, in the COPY's transaction: the writer tallies its rows while it encodes them.
+-- Count new annotations (all of kind user) into their projects and images, as the last
+-- statement of the transaction that wrote them: the counter rows it updates stay locked until
+-- the commit, so concurrent writers of one image or project wait on each other only for that
+-- round trip. The writer tallies its rows (array INSERTs and the bulk COPY alike).
 -- $1 project_ids bigint[], $2 image_ids bigint[], $3 counts integer[] (rows of each
 -- (project, image) at the same position; pairs may repeat) -> nothing
 SELECT annotation_count_change(
