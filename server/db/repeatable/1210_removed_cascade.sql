@@ -5,7 +5,8 @@
 --   annotations  annotations: their term links, group links and comments go, then as objects;
 --   projects, images, slices  their annotations go (counted out of the project and image
 --                that remain), then as annotations;
---   terms        terms: their term links go and expected terms are cleared;
+--   terms        terms: their term links go (the annotations that had them are relisted:
+--                annotation_terms_relist) and expected terms are cleared;
 --   users        accounts: refused while an annotation or a term link still names one.
 -- The parents' annotations are deleted by their own statements, one after the other, and the
 -- term links after them: the overview's upkeep of a removed term link reads the place of its
@@ -25,6 +26,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
     parent record;
     gone bigint [];
+    linked bigint [];
 BEGIN
     annotations := coalesce(annotations, '{}');
     FOR parent IN
@@ -51,7 +53,9 @@ BEGIN
         DELETE FROM shared_annotation WHERE annotation_id = ANY (annotations);
     END IF;
     IF cardinality(terms) > 0 THEN
-        DELETE FROM annotation_term WHERE term_id = ANY (terms);
+        WITH d AS (DELETE FROM annotation_term WHERE term_id = ANY (terms) RETURNING annotation_id)
+        SELECT array_agg(DISTINCT d.annotation_id) INTO linked FROM d;
+        PERFORM annotation_terms_relist(linked);
         UPDATE annotation_term SET expected_term_id = NULL WHERE expected_term_id = ANY (terms);
     END IF;
     objects := coalesce(objects, '{}') || annotations;

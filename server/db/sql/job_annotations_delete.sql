@@ -1,7 +1,8 @@
 -- Delete the algo annotations of a job's user job and the term links it set, and count them out
 -- of their projects and images.
 -- $1 job_id bigint
--- -> id bigint (each deleted annotation; the store then runs removed_cascade with them)
+-- -> ids bigint[] (the deleted annotations; the store then runs removed_cascade with them),
+--    linked bigint[] (the annotations that lost a link, for the store to relist)
 WITH account AS (
     SELECT uj.id FROM user_job AS uj WHERE uj.job_id = $1
 ),
@@ -10,6 +11,7 @@ terms AS (
     DELETE FROM annotation_term AS t
     USING account
     WHERE t.user_id = account.id
+    RETURNING t.annotation_id
 ),
 
 gone AS (
@@ -26,4 +28,6 @@ counted AS (
     FROM gone
 )
 
-SELECT gone.id FROM gone, counted
+SELECT
+    array(SELECT gone.id FROM gone, counted) AS ids,
+    array(SELECT DISTINCT terms.annotation_id FROM terms) AS linked
