@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncpg
 
 STALE = """
-SELECT array_agg(id ORDER BY id) FROM annotation
-WHERE terms_listed IS NOT NULL AND terms_listed IS DISTINCT FROM annotation_terms_listed(id)
+SELECT array_agg(a.id ORDER BY a.id)
+FROM annotation AS a
+CROSS JOIN LATERAL annotation_terms_listed(a.id, a.kind, a.user_id) AS l (listed)
+WHERE a.terms_listed IS NOT NULL AND a.terms_listed IS DISTINCT FROM l.listed
 """
 
 

@@ -30,7 +30,9 @@ async def world(
 async def kept(db: asyncpg.Connection, annotation: int) -> str:
     """The kept group of an annotation, asserted kept (not NULL) and equal to a recomputation."""
     row = await db.fetchrow(
-        "SELECT terms_listed, annotation_terms_listed(id) AS fresh FROM annotation WHERE id = $1",
+        "SELECT a.terms_listed, l.fresh FROM annotation AS a"
+        " CROSS JOIN LATERAL annotation_terms_listed(a.id, a.kind, a.user_id) AS l (fresh)"
+        " WHERE a.id = $1",
         annotation,
     )
     assert row is not None

@@ -7,8 +7,10 @@ LANGUAGE sql AS $$
     UPDATE annotation AS a
     SET terms_listed = n.listed
     FROM (
-        SELECT x.id, annotation_terms_listed(x.id) AS listed
-        FROM (SELECT DISTINCT u.id FROM unnest($1) AS u (id)) AS x
+        SELECT b.id, l.listed
+        FROM annotation AS b
+        CROSS JOIN LATERAL annotation_terms_listed(b.id, b.kind, b.user_id) AS l (listed)
+        WHERE b.id = ANY($1)
     ) AS n
     WHERE a.id = n.id AND a.terms_listed IS DISTINCT FROM n.listed
 $$;

@@ -143,7 +143,9 @@ UNION ALL
         ) END,
         -- The term group kept on the row (annotation.terms_listed), or computed when not kept
         -- (NULL): annotation_terms_listed is its one definition.
-        CASE WHEN g.term THEN coalesce(a.terms_listed, annotation_terms_listed(a.id)) END,
+        CASE WHEN g.term THEN coalesce(a.terms_listed, (
+            SELECT l.listed FROM annotation_terms_listed(a.id, a.kind, a.user_id) AS l (listed)
+        )) END,
         /*more_groups*/
         '}'
     ), 'UTF8'), ','::bytea) AS items,
