@@ -192,10 +192,17 @@ async def test_the_listing_is_the_same_kept_or_computed(
     await send(client, bob, "POST", link(shared["id"], world.terms[0]))
     await send(client, alice, "POST", f"/api/imageinstance/{world.image}/review.json")
     await send(client, alice, "POST", f"/api/annotation/{shared['id']}/review.json", json={})
+    for i, terms in enumerate(([], world.terms)):
+        body = {"location": sq(40 + 20 * i, 1), "image": world.image, "term": terms}
+        await send(client, alice, "POST", "/api/algoannotation.json", json=body)
+    await db.execute("UPDATE annotation_term SET rate = 0.75 WHERE kind = 'algo'")
+    await db.execute("SELECT annotation_terms_relist(array(SELECT id FROM annotation))")
     assert await db.fetchval("SELECT count(*) FROM annotation WHERE terms_listed IS NULL") == 0
-    kinds = ({}, {"reviewed": "true"}, {"showTerm": "false"})
+    kinds = ({}, {"reviewed": "true"}, {"includeAlgo": "true"}, {"showTerm": "false"})
     before = [await _viewer_listing(client, alice, world, **kind) for kind in kinds]
     assert b'"userByTerm":[{"id"' in before[0]
+    assert b'"rate":0.75' in before[2]
+    assert b'"rate":null' in before[2]
     await db.execute("UPDATE annotation SET terms_listed = NULL")
     assert [await _viewer_listing(client, alice, world, **kind) for kind in kinds] == before
 

@@ -32,7 +32,6 @@ g AS (
             ELSE 'userannotation'
         END AS path,
         $kind = 'reviewed' AS rev,
-        $kind = 'algo' AS algo,
         'meta' = ANY($groups) AS meta,
         'wkt' = ANY($groups) AS wkt,
         'gis' = ANY($groups) AS gis,
