@@ -33,6 +33,7 @@ from server.db.migrate import migrate_url
 from server.db.store.accounts import NewAccount, create_account
 from server.settings import Settings
 from tests.signing import CytomineAuth, bearer_token
+from tests.terms_listed_net import stale_terms_listed
 
 TEMPLATE = "lamina_tmpl"
 _counter = itertools.count()
@@ -160,6 +161,22 @@ def database_url(pg_template: str, clones: _Clones) -> Iterator[str]:
     name = clones.take()
     yield _with_db(pg_template, name)
     clones.drop(name)
+
+
+@pytest.fixture(autouse=True)
+def terms_listed_kept(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After a test that had a database: every kept term group (annotation.terms_listed) is
+    what annotation_terms_listed computes, so each test changing term links checks their
+    upkeep. Tests without a database pay nothing."""
+    if "database_url" not in request.fixturenames:
+        yield
+        return
+    # Requested from here, the database outlives this fixture's teardown.
+    url: str = request.getfixturevalue("database_url")
+    yield
+    with ThreadPoolExecutor(max_workers=1) as worker:  # the test's event loop may be running
+        stale = worker.submit(asyncio.run, stale_terms_listed(url)).result()
+    assert not stale, f"annotations whose kept term group is stale: {stale}"
 
 
 @pytest.fixture

@@ -126,7 +126,10 @@ async def test_kind_routes_answer_only_their_kind(
 ) -> None:
     missing = await client.get(f"/api/{kind}annotation/{annotation}/crop.png", auth=auth(alice))
     assert_status(missing, 404)
-    await db.execute("UPDATE annotation SET kind = $2 WHERE id = $1", annotation, kind)
+    # terms_listed: the kept term group of a user row is not an algo row's (NULL: not kept).
+    await db.execute(
+        "UPDATE annotation SET kind = $2, terms_listed = NULL WHERE id = $1", annotation, kind
+    )
     found = await client.get(f"/api/{kind}annotation/{annotation}/crop.png", auth=auth(alice))
     assert found.status_code == 200, found.text
     user = await client.get(f"/api/userannotation/{annotation}/crop.png", auth=auth(alice))

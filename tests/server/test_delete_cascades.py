@@ -171,6 +171,7 @@ class Scene(races.Scene, kw_only=True):
                     row["project_id"],
                     expected,
                 )
+            await self.db.execute("SELECT annotation_terms_relist($1::bigint[])", [annotation])
             await self.db.execute(
                 "INSERT INTO shared_annotation (annotation_id, sender_id, annotation_class_name)"
                 " VALUES ($1, $2, 'be.cytomine.domain.ontology.UserAnnotation')",
@@ -268,7 +269,9 @@ async def _user_annotation(s: Scene) -> list[int]:
 
 
 async def _algo_annotation(s: Scene) -> list[int]:
-    await s.db.execute("UPDATE annotation SET kind = 'algo' WHERE id = $1", s.annotations[0])
+    await s.db.execute(
+        "UPDATE annotation SET kind = 'algo', terms_listed = NULL WHERE id = $1", s.annotations[0]
+    )
     for table, ident in (("project", s.project), ("image_instance", s.image)):
         moved = (
             f"UPDATE {table} SET count_annotations = count_annotations - 1,"  # noqa: S608

@@ -172,7 +172,9 @@ async def _image_group_member(s: Scene) -> str:
 
 
 async def _algo_annotation(s: Scene) -> str:
-    await s.db.execute("UPDATE annotation SET kind = 'algo' WHERE id = $1", s.annotation)
+    await s.db.execute(
+        "UPDATE annotation SET kind = 'algo', terms_listed = NULL WHERE id = $1", s.annotation
+    )
     return f"/api/algoannotation/{s.annotation}.json"
 
 

@@ -1,13 +1,14 @@
 -- A run's account goes with its job: its annotations and term links first (the account's
--- own references would refuse the deletion), counted out of their projects and images and with
--- what they take with them, and out of the overview (the links first, then the annotations
--- with the terms still linked by others), then the account itself, refused while a reviewed
--- copy of its annotations still names it.
+-- own references would refuse the deletion; the annotations that lose a link and stay are
+-- relisted), counted out of their projects and images and with what they take with them, and
+-- out of the overview (the links first, then the annotations with the terms still linked by
+-- others), then the account itself, refused while a reviewed copy of its annotations still
+-- names it.
 CREATE OR REPLACE FUNCTION user_job_removed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
     gone bigint [];
-    done bigint;
+    linked bigint [];
 BEGIN
     WITH t AS (
         DELETE FROM annotation_term WHERE user_id IN (SELECT id FROM removed)
@@ -21,7 +22,7 @@ BEGIN
         FROM t
     )
 
-    SELECT count(*) INTO done FROM o;
+    SELECT array_agg(DISTINCT t.annotation_id) INTO linked FROM t, o;
     WITH a AS (
         DELETE FROM annotation
         WHERE user_id IN (SELECT id FROM removed) AND kind <> 'reviewed'
@@ -39,6 +40,7 @@ BEGIN
 
     SELECT array_agg(a.id) INTO gone FROM a, w;
     PERFORM removed_cascade(annotations => gone);
+    PERFORM annotation_terms_relist(linked);
     DELETE FROM sec_user WHERE id IN (SELECT id FROM removed);
     PERFORM removed_cascade(users => array(SELECT id FROM removed));
     RETURN NULL;

@@ -5,8 +5,8 @@
 --   annotations  annotations: their term links, group links and comments go, then as objects;
 --   projects, images, slices  their annotations go (counted out of the project and image
 --                that remain, and out of the overview), then as annotations;
---   terms        terms: their term links go (out of the overview) and expected terms are
---                cleared;
+--   terms        terms: their term links go (out of the overview; the annotations that had
+--                them are relisted: annotation_terms_relist) and expected terms are cleared;
 --   users        accounts: refused while an annotation or a term link still names one.
 -- The parents' annotations are deleted by their own statements, one after the other, and the
 -- term links after them: the delete of an annotation counts its terms out of the overview
@@ -27,7 +27,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
     parent record;
     gone bigint [];
-    done bigint;
+    linked bigint [];
 BEGIN
     annotations := coalesce(annotations, '{}');
     FOR parent IN
@@ -64,7 +64,8 @@ BEGIN
                 array_agg(t.annotation_id), array_agg(t.term_id), array_agg(-1)
             ) FROM t
         )
-        SELECT count(*) INTO done FROM o;
+        SELECT array_agg(DISTINCT t.annotation_id) INTO linked FROM t, o;
+        PERFORM annotation_terms_relist(linked);
         UPDATE annotation_term SET expected_term_id = NULL WHERE expected_term_id = ANY (terms);
     END IF;
     objects := coalesce(objects, '{}') || annotations;

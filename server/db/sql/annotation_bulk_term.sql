@@ -5,7 +5,8 @@
 -- $4 term_ids bigint[] (NULL: any), $5 bbox float8[4] minx,miny,maxx,maxy (NULL: anywhere),
 -- $6 user_id bigint (caller), $7 is_admin bool, $8 is_guest bool,
 -- $9 term_ids bigint[] (the new terms), $10 mode text
--- -> matched bigint, removed bigint (links), added bigint (links)
+-- -> matched bigint, removed bigint (links), added bigint (links), changed bigint[] (the
+--    annotations whose links changed, for the store to relist)
 WITH target AS (
     SELECT a.id, a.image_id, a.project_id
     FROM annotation AS a
@@ -78,5 +79,7 @@ linked AS (
 SELECT
     (SELECT count(*) FROM target) AS matched,
     (SELECT count(*) FROM removed) AS removed,
-    (SELECT count(*) FROM added) AS added
+    (SELECT count(*) FROM added) AS added,
+    array(SELECT r.annotation_id FROM removed AS r UNION SELECT d.annotation_id FROM added AS d)
+        AS changed
 FROM linked

@@ -1,7 +1,8 @@
 -- Delete the algo annotations of a job's user job and the term links it set, and count them out
 -- of their projects, their images and the overview (where the links were on user annotations).
 -- $1 job_id bigint
--- -> annotations bigint[] (the deleted ones; the store then runs removed_cascade with them)
+-- -> annotations bigint[] (the deleted ones; the store then runs removed_cascade with them),
+--    linked bigint[] (the annotations that lost a link, for the store to relist)
 WITH account AS (
     SELECT uj.id FROM user_job AS uj WHERE uj.job_id = $1
 ),
@@ -38,5 +39,7 @@ written AS (
 )
 
 -- unlinked always has its one row: read in FROM, it runs whether or not annotations go.
-SELECT coalesce((SELECT array_agg(gone.id) FROM gone, written), '{}') AS annotations
+SELECT
+    coalesce((SELECT array_agg(gone.id) FROM gone, written), '{}') AS annotations,
+    array(SELECT DISTINCT terms.annotation_id FROM terms) AS linked
 FROM unlinked

@@ -15,7 +15,7 @@ import msgspec
 import spatial
 from contracts.errors import Conflict, Invalid
 from server.db import queries as q
-from server.db.store import acl, commands
+from server.db.store import acl, commands, terms_listed
 from server.principal import Principal
 
 Mode = Literal["set", "add", "remove"]
@@ -97,11 +97,13 @@ async def change_terms(conn: asyncpg.Connection, me: Principal, f: TermChange) -
         n = int(await conn.fetchval(q.ANNOTATION_BULK_COUNT, *args))
         return BulkAnswer(count=n, dry_run=True, message=f"{n} annotations would change terms")
     try:
-        row = await conn.fetchrow(q.ANNOTATION_BULK_TERM, *args, wanted, f.mode)
+        async with conn.transaction():
+            row = await conn.fetchrow(q.ANNOTATION_BULK_TERM, *args, wanted, f.mode)
+            assert row is not None  # an aggregate answers one row
+            await terms_listed.relist(conn, row["changed"])
     except asyncpg.ForeignKeyViolationError as exc:
         # The matches are locked, so only a term deleted meanwhile can get here.
         raise Conflict(f"A term was deleted meanwhile, try again ({exc.constraint_name})") from exc
-    assert row is not None  # an aggregate answers one row
     return BulkAnswer(
         count=int(row["matched"]),
         dry_run=False,

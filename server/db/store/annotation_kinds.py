@@ -19,7 +19,7 @@ from contracts.envelopes import Page, page
 from contracts.errors import NotFound
 from server.db import queries as q
 from server.db import rows as decode
-from server.db.store import acl
+from server.db.store import acl, terms_listed
 from server.db.store.annotation_rows import AnnotationBody, Row, prepare
 from server.db.store.commands import Action, delete_row, record
 from server.principal import Principal
@@ -99,6 +99,7 @@ async def insert(
         await conn.execute(
             q.ANNOTATION_TERM_INSERT, [p[0] for p in pairs], [p[1] for p in pairs], term_user_id
         )
+    await terms_listed.relist(conn, ids)  # also rows without terms: their group is kept too
     return ids
 
 
@@ -137,6 +138,7 @@ async def rewrite(
             await conn.execute(
                 q.ANNOTATION_TERM_INSERT, [annotation_id] * len(row.terms), row.terms, term_user_id
             )
+        await terms_listed.relist(conn, [annotation_id])
 
 
 async def count_readable(

@@ -15,7 +15,7 @@ from contracts import _generated as c
 from contracts.errors import Conflict, Invalid, NotFound
 from server.db import queries as q
 from server.db import rows as decode
-from server.db.store import acl
+from server.db.store import acl, terms_listed
 from server.db.store import annotation_kinds as kinds
 from server.db.store.commands import delete_row, record
 from server.principal import Principal
@@ -87,6 +87,7 @@ async def _add(
             f"and user {me.id} already exist!"
         )
     obj = decode.one(text, c.AnnotationTerm)
+    await terms_listed.relist(conn, [annotation_id])
     found = await kinds.locate(conn, annotation_id)
     command = await record(conn, user_id=me.id, action="ADD", obj=obj, project_id=found.project_id)
     return obj, command
@@ -130,6 +131,7 @@ async def remove(
     obj = decode.one(text, c.AnnotationTerm)
     async with conn.transaction():
         await delete_row(conn, q.ANNOTATION_TERM_REMOVE, obj.id, kind="AnnotationTerm")
+        await terms_listed.relist(conn, [annotation_id])
         command = await record(
             conn, user_id=me.id, action="DELETE", obj=obj, project_id=found.project_id, previous=obj
         )

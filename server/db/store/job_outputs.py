@@ -13,7 +13,7 @@ from contracts import _generated as c
 from contracts.errors import Forbidden, Invalid, NotFound
 from server.db import queries as q
 from server.db import rows
-from server.db.store import acl, job_data, jobs, projects
+from server.db.store import acl, job_data, jobs, projects, terms_listed
 from server.db.store.commands import cascade, delete_row, record
 from server.principal import Principal
 
@@ -42,8 +42,11 @@ async def delete_job_outputs(conn: asyncpg.Connection, job_id: int) -> int:
 
     Runs inside the caller's transaction. Anything else a run stores must be removed here.
     """
-    removed: list[int] = list(await conn.fetchval(q.JOB_ANNOTATIONS_DELETE, job_id))
+    row = await conn.fetchrow(q.JOB_ANNOTATIONS_DELETE, job_id)
+    assert row is not None  # the statement answers one row
+    removed = [int(i) for i in row["annotations"]]
     await cascade(conn, {"annotations": removed})
+    await terms_listed.relist(conn, row["linked"])  # the deleted ones are skipped
     # Its files are queued in the same transaction and removed once it is committed.
     await job_data.delete_of_job(conn, job_id)
     return len(removed)

@@ -16,7 +16,7 @@ import msgspec
 from contracts import _generated as c
 from contracts.errors import Conflict, Invalid, NotFound
 from server.db import queries as q
-from server.db.store import acl, commands, image_instances
+from server.db.store import acl, commands, image_instances, terms_listed
 from server.db.store import annotation_kinds as kinds
 from server.db.store import reviewed_annotations as reviewed
 from server.principal import Principal
@@ -130,6 +130,7 @@ async def review(
             await conn.execute(q.REVIEW_TERMS_COPY, [new_id], me.id)
         elif chosen:
             await conn.execute(q.ANNOTATION_TERM_INSERT, [new_id] * len(chosen), chosen, me.id)
+        await terms_listed.relist(conn, [new_id])
         return await reviewed.REVIEWED.recorded(conn, me, new_id, "ADD")
 
 
@@ -179,6 +180,7 @@ async def review_layers(
         ids = [int(r["id"]) for r in copied]
         if ids:
             await conn.execute(q.REVIEW_TERMS_COPY, ids, me.id)
+            await terms_listed.relist(conn, ids)
     return ids
 
 

@@ -19,7 +19,7 @@ from contracts import _generated as c
 from contracts.errors import Invalid
 from server.db import queries as q
 from server.db import rows as decode
-from server.db.store import acl
+from server.db.store import acl, terms_listed
 from server.db.store import annotation_kinds as kinds
 from server.db.store.commands import cascade
 from server.principal import Principal
@@ -93,6 +93,7 @@ class UserAnnotationKind:
         await conn.execute(
             q.ANNOTATION_TERM_UNDO_RESTORE, object_id, *_links(target["terms"], "term", "user")
         )
+        await terms_listed.relist(conn, [object_id])
         await conn.execute(
             q.ANNOTATION_TRACK_UNDO_RESTORE, object_id, *_links(target["tracks"], "track", "slice")
         )
@@ -160,6 +161,7 @@ class AnnotationTermKind:
                 target["term"],
                 target["user"],
             )
+        await terms_listed.relist(conn, [found.id])
 
 
 __all__ = ["AnnotationTermKind", "Change", "UserAnnotationKind", "snapshot"]

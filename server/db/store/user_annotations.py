@@ -22,7 +22,7 @@ from contracts.errors import NotFound
 from server.check_pool import CheckPool
 from server.db import queries as q
 from server.db import rows as decode
-from server.db.store import acl
+from server.db.store import acl, terms_listed
 from server.db.store.annotation_attach import attach, attach_many, check_many
 from server.db.store.annotation_copy import (
     BATCH_ROWS,
@@ -99,6 +99,7 @@ async def _insert(
         await conn.execute(
             q.ANNOTATION_TERM_INSERT, [p[0] for p in pairs], [p[1] for p in pairs], me.id
         )
+    await terms_listed.relist(conn, ids)  # also rows without terms: their group is kept too
     return ids
 
 
@@ -354,6 +355,7 @@ async def _write(
             await conn.execute(
                 q.ANNOTATION_TERM_INSERT, [annotation_id] * len(row.terms), row.terms, me.id
             )
+        await terms_listed.relist(conn, [annotation_id])
 
 
 async def delete(

@@ -32,7 +32,6 @@ g AS (
             ELSE 'userannotation'
         END AS path,
         $kind = 'reviewed' AS rev,
-        $kind = 'algo' AS algo,
         'meta' = ANY($groups) AS meta,
         'wkt' = ANY($groups) AS wkt,
         'gis' = ANY($groups) AS gis,
@@ -141,22 +140,10 @@ UNION ALL
             ',"perimeterUnit":', to_json(a.perimeter_unit),
             ',"centroid":{"x":', st_x(a.centroid), ',"y":', st_y(a.centroid), '}'
         ) END,
-        -- Reviewed terms are the validated copy's own: Cytomine gives them link id 0 and the
-        -- copy's user. An algo row also carries the rate of its first term.
-        CASE WHEN g.term THEN coalesce((
-            SELECT concat(
-                ',"term":[', array_to_string(array_agg(DISTINCT t.term_id), ','),
-                '],"userByTerm":[', string_agg(concat(
-                    '{"id":', CASE WHEN g.rev THEN 0 ELSE t.id END, ',"term":', t.term_id,
-                    ',"user":[', CASE WHEN g.rev THEN a.user_id ELSE t.user_id END, ']}'
-                ), ',' ORDER BY t.term_id, t.id), ']',
-                CASE WHEN g.algo THEN concat(',"rate":', coalesce(
-                    (array_agg(t.rate ORDER BY t.term_id, t.id))[1]::text, 'null'
-                )) END
-            )
-            FROM annotation_term AS t WHERE t.annotation_id = a.id
-        ), concat(
-            ',"term":[],"userByTerm":[]', CASE WHEN g.algo THEN ',"rate":null' END
+        -- The term group kept on the row (annotation.terms_listed), or computed when not kept
+        -- (NULL): annotation_terms_listed is its one definition.
+        CASE WHEN g.term THEN coalesce(a.terms_listed, (
+            SELECT l.listed FROM annotation_terms_listed(a.id, a.kind, a.user_id) AS l (listed)
         )) END,
         /*more_groups*/
         '}'
