@@ -1,10 +1,13 @@
 -- Link annotations to terms (pairs at equal array positions); image, project and kind are
 -- copied from the annotation. Existing links are kept; the new ones count into the overview.
--- $1 annotation_ids bigint[], $2 term_ids bigint[], $3 user_id bigint -> nothing
+-- $1 annotation_ids bigint[], $2 term_ids bigint[], $3 user_id bigint,
+-- $4 link ids bigint[] (preallocated from lamina_id_seq; NULL: drawn here) -> nothing
 WITH added AS (
-    INSERT INTO annotation_term (annotation_id, term_id, user_id, image_id, project_id, kind)
-    SELECT a.id, p.term_id, $3, a.image_id, a.project_id, a.kind
-    FROM unnest($1::bigint [], $2::bigint []) AS p (annotation_id, term_id)
+    INSERT INTO annotation_term (id, annotation_id, term_id, user_id, image_id, project_id, kind)
+    SELECT
+        coalesce(p.id, nextval('lamina_id_seq')), a.id, p.term_id, $3, a.image_id, a.project_id,
+        a.kind
+    FROM unnest($1::bigint [], $2::bigint [], $4::bigint []) AS p (annotation_id, term_id, id)
     JOIN annotation AS a ON a.id = p.annotation_id
     ON CONFLICT (annotation_id, term_id, user_id, image_id) DO NOTHING
     RETURNING annotation_id, term_id

@@ -97,7 +97,11 @@ async def insert(
     pairs = [(i, t) for i, r in zip(ids, rows, strict=True) for t in r.terms]
     if pairs:
         await conn.execute(
-            q.ANNOTATION_TERM_INSERT, [p[0] for p in pairs], [p[1] for p in pairs], term_user_id
+            q.ANNOTATION_TERM_INSERT,
+            [p[0] for p in pairs],
+            [p[1] for p in pairs],
+            term_user_id,
+            None,
         )
     await terms_listed.relist(conn, ids)  # also rows without terms: their group is kept too
     return ids
@@ -136,7 +140,11 @@ async def rewrite(
         await conn.execute(q.ANNOTATION_TERM_KEEP_ONLY, annotation_id, row.terms)
         if row.terms:
             await conn.execute(
-                q.ANNOTATION_TERM_INSERT, [annotation_id] * len(row.terms), row.terms, term_user_id
+                q.ANNOTATION_TERM_INSERT,
+                [annotation_id] * len(row.terms),
+                row.terms,
+                term_user_id,
+                None,
             )
         await terms_listed.relist(conn, [annotation_id])
 

@@ -129,7 +129,9 @@ async def review(
         if chosen is None:
             await conn.execute(q.REVIEW_TERMS_COPY, [new_id], me.id)
         elif chosen:
-            await conn.execute(q.ANNOTATION_TERM_INSERT, [new_id] * len(chosen), chosen, me.id)
+            await conn.execute(
+                q.ANNOTATION_TERM_INSERT, [new_id] * len(chosen), chosen, me.id, None
+            )
         await terms_listed.relist(conn, [new_id])
         return await reviewed.REVIEWED.recorded(conn, me, new_id, "ADD")
 

@@ -79,7 +79,10 @@ async def _insert(
 
     The caller counts the rows in (``count_added``) as the last statement of its transaction.
     """
-    ids = list(await conn.fetchval(q.ANNOTATION_IDS_ALLOCATE, len(rows)))
+    links = sum(len(r.terms) for r in rows)
+    allocated = list(await conn.fetchval(q.ANNOTATION_IDS_ALLOCATE, len(rows) + links))
+    ids, link_ids = allocated[: len(rows)], allocated[len(rows) :]
+    pairs = [(i, t) for i, r in zip(ids, rows, strict=True) for t in r.terms]
     await conn.execute(
         q.ANNOTATION_INSERT,
         ids,
@@ -93,13 +96,16 @@ async def _insert(
         [r.perimeter for r in rows],
         [r.perimeter_unit for r in rows],
         compression,
+        terms_listed.new_groups(pairs, link_ids, ids, me.id),
     )
-    pairs = [(i, t) for i, r in zip(ids, rows, strict=True) for t in r.terms]
     if pairs:
         await conn.execute(
-            q.ANNOTATION_TERM_INSERT, [p[0] for p in pairs], [p[1] for p in pairs], me.id
+            q.ANNOTATION_TERM_INSERT,
+            [p[0] for p in pairs],
+            [p[1] for p in pairs],
+            me.id,
+            link_ids,
         )
-    await terms_listed.relist(conn, ids)  # also rows without terms: their group is kept too
     return ids
 
 
@@ -353,7 +359,7 @@ async def _write(
         await conn.execute(q.ANNOTATION_TERM_KEEP_ONLY, annotation_id, row.terms)
         if row.terms:
             await conn.execute(
-                q.ANNOTATION_TERM_INSERT, [annotation_id] * len(row.terms), row.terms, me.id
+                q.ANNOTATION_TERM_INSERT, [annotation_id] * len(row.terms), row.terms, me.id, None
             )
         await terms_listed.relist(conn, [annotation_id])
 
