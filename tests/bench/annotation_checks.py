@@ -54,6 +54,7 @@ def _tasks(rows: int) -> dict[str, Callable[[], Any]]:
         rows=[Row(image_id=1, slice_id=3, project_id=2, terms=[5]) for _ in wkts],
         images={1: ctx},
         ids=list(range(rows)),
+        links=list(range(rows, 2 * rows)),
         user=7,
     )
     array = user_annotations._CHUNK_OUT.encode(chunk)
@@ -65,7 +66,7 @@ def _tasks(rows: int) -> dict[str, Callable[[], Any]]:
     where = imports.Target(
         ctx=ctx, me=7, slices=frozenset({3}), terms={5}, names={}, users={7}, may_assign=False
     )
-    batch = imports._Task(batch=decode(features), where=where, ids=list(range(rows)))
+    batch = imports._Task(batch=decode(features), where=where, ids=list(range(2 * rows)))
     imported = imports._TASK_OUT.encode(batch)
     texts = np.asarray(wkts, dtype=object)
     encoded = [t.encode() for t in wkts]

@@ -172,8 +172,8 @@ async def _load(conn: asyncpg.Connection, count: int) -> Dataset:
         " array_agg(annotation_overview_x(a.location)),"
         " array_agg(annotation_overview_y(a.location)), 1) FROM annotation AS a"
     )
-    # Each row's term group kept as the write paths keep it (annotation.terms_listed): the
-    # bulk load, like an import, leaves it NULL, and the listing would compute every one.
+    # Each row's term group kept as the server's writers keep it (annotation.terms_listed):
+    # this load's own COPY leaves it NULL, and the listing would compute every one.
     await conn.execute("SELECT annotation_terms_relist(array(SELECT id FROM annotation))")
     return data
 

@@ -165,11 +165,12 @@ async def _encode_chunks(url: str, world: World, geoms: np.ndarray, chunk: int) 
         out = []
         for k in range(0, len(geoms), chunk):
             rows = _rows(world, geoms[k : k + chunk])
-            ids = await cp.allocate_ids(conn, len(rows))
+            allocated = await cp.allocate_ids(conn, len(rows) + cp.link_count(rows))
+            ids, links = allocated[: len(rows)], allocated[len(rows) :]
             users = [world.account.id] * len(rows)
-            terms, _ = cp.encode_terms(ids, users, rows)
+            terms, _ = cp.encode_terms(ids, users, rows, links)
             overview = cp.encode_overview(users, rows, sizes)
-            encoded = cp.encode_annotations(ids, users, rows, 0)
+            encoded = cp.encode_annotations(ids, users, rows, 0, links)
             out.append((ids[0], (encoded, terms, overview, cp.tally(rows))))
         return out
     finally:

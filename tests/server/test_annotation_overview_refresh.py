@@ -249,15 +249,15 @@ async def test_writes_after_a_bulk_copy_in_its_transaction_are_logged_by_their_s
     row = Row(image_id=world.image, slice_id=world.slice, project_id=world.project)
     row.wkb = shapely.to_wkb(shapely.Point(100, 100))
     row.terms, row.centre_x, row.centre_y = [world.terms[0]], 100.0, 100.0
-    (first,) = await cp.allocate_ids(db, 1)
+    (first, link) = await cp.allocate_ids(db, 2)
     width_height = (await db.fetchrow(
         "SELECT g.width, g.height FROM image_instance AS i JOIN abstract_image AS g"
         " ON g.id = i.base_image_id WHERE i.id = $1", world.image
     ))  # fmt: skip
     assert width_height is not None
     batch = (
-        cp.encode_annotations([first], [alice.id], [row], 0.0),
-        cp.encode_terms([first], [alice.id], [row])[0],
+        cp.encode_annotations([first], [alice.id], [row], 0.0, [link]),
+        cp.encode_terms([first], [alice.id], [row], [link])[0],
         cp.encode_overview([alice.id], [row], {world.image: tuple(width_height)}),
         cp.tally([row]),
     )

@@ -171,7 +171,7 @@ async def test_an_import_batch_checked_in_a_process_is_checked_exactly_as_in_a_t
         may_assign=False,
     )  # fmt: skip
     batch = features.decode(_features())
-    ids = list(range(1000, 1000 + len(batch)))
+    ids = list(range(1000, 1000 + len(batch) + importer._links_at_most(batch)))
     async with check_pool(1) as pool:
         loader = importer.Loader(None, where, 1, True, pool)  # type: ignore[arg-type]
         checked = await loader._check(batch, ids)
@@ -191,15 +191,17 @@ async def test_an_array_chunk_checked_in_a_process_is_checked_exactly_as_in_a_th
     def rows() -> list[Row | None]:
         return [Row(image_id=1, slice_id=5, project_id=2, terms=[i % 3]) for i in range(200)]
 
-    ids = list(range(200))
-    chunk = user_annotations._Chunk(texts=texts, rows=rows(), images={1: CTX}, ids=ids, user=7)
+    ids, links = list(range(200)), list(range(200, 400))
+    chunk = user_annotations._Chunk(
+        texts=texts, rows=rows(), images={1: CTX}, ids=ids, links=links, user=7
+    )
     async with check_pool(1) as pool:
         assert pool is not None
         task = user_annotations._CHUNK_OUT.encode(chunk)
         answer = user_annotations._CHECKED_IN.decode(
             await pool.run(user_annotations.check_encoded, task)
         )
-    found, batch = user_annotations._check_encode(texts, rows(), {1: CTX}, ids, 7)
+    found, batch = user_annotations._check_encode(texts, rows(), {1: CTX}, (ids, links), 7)
     assert answer.batch == batch
     assert answer.errors == [(k, e.message, e.values["reason"]) for k, e in sorted(found.items())]
     assert [k for k, _, _ in answer.errors] == [5, 9, 12]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import asyncpg
+import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
 
@@ -79,6 +80,45 @@ async def test_an_array_post_keeps_the_group(
     await send(client, alice, "POST", "/api/annotation.json", json=body)
     for annotation in await db.fetch("SELECT id FROM annotation"):
         await kept(db, annotation["id"])
+
+
+async def test_the_bulk_copy_of_arrays_and_imports_keeps_the_group(
+    client: AsyncTestClient, db: asyncpg.Connection, alice: NewAccount, world: World
+) -> None:
+    """More rows than an INSERT takes: the binary COPY writes each row's group with it, the
+    link ids drawn beforehand (a feature naming a term twice, or a QuPath class, included)."""
+    terms = world.terms
+    body = [
+        {"location": sq(i % 30 * 12, i // 30 * 12), "image": world.image, "term": terms[: i % 3]}
+        for i in range(150)
+    ]
+    await send(client, alice, "POST", "/api/annotation.json", json=body)
+    names = {r["id"]: r["name"] for r in await db.fetch("SELECT id, name FROM term")}
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [400 + i, 300]},
+            "properties": {"term": [terms[i % 2]] * 2}
+            if i % 3
+            else {"classification": {"name": names[terms[1]]}},
+        }
+        for i in range(120)
+    ]
+    lines = b"\n".join(msgspec.json.encode(f) for f in features)
+    job = await send(
+        client,
+        alice,
+        "POST",
+        f"/api/imageinstance/{world.image}/annotation/import.json",
+        content=lines,
+        headers={"content-type": "application/x-ndjson"},
+    )
+    assert (job["rowsLoaded"], job["rowsRejected"]) == (120, 0)
+    ids = [r["id"] for r in await db.fetch("SELECT id FROM annotation ORDER BY id")]
+    assert len(ids) == 270
+    groups = [await kept(db, i) for i in ids]
+    assert sum('"userByTerm":[]' in g for g in groups) == 50
+    assert await db.fetchval("SELECT count(*) FROM annotation_term") == 150 + 120
 
 
 async def test_changing_terms_by_put_keeps_the_group(

@@ -2,9 +2,8 @@
 -- for the `term` group (`,"term":[...],"userByTerm":[...]` and an algo row's `,"rate":...`),
 -- as annotation_terms_listed (repeatable layer) computes it from the term links. Building
 -- it per row from annotation_term was the largest per-row cost of the listing.
--- NULL means "not kept": the listing then computes it (COALESCE), so a path that does not keep
--- it (the bulk binary COPY of arrays and imports, rows written before this migration) is only
--- slower, never wrong. Every statement that changes an annotation's term links relists the
+-- NULL means "not kept": the listing then computes it (COALESCE), so a row that does not have
+-- it (rows written before this migration) is only slower, never wrong. Every statement that changes an annotation's term links relists the
 -- annotations it touched in the same transaction (annotation_terms_relist).
 -- Text, not json/jsonb: the listing concatenates text, and jsonb would neither keep the
 -- bytes (it respaces) nor save any work.

@@ -19,6 +19,7 @@ import asyncpg
 import numpy as np
 
 from server.db import queries as q
+from server.db.store import terms_listed
 
 ANNOTATION_COLUMNS = (
     "id",
@@ -32,8 +33,9 @@ ANNOTATION_COLUMNS = (
     "perimeter",
     "perimeter_unit",
     "geometry_compression",
+    "terms_listed",
 )
-TERM_COLUMNS = ("annotation_id", "term_id", "user_id", "image_id", "project_id")
+TERM_COLUMNS = ("id", "annotation_id", "term_id", "user_id", "image_id", "project_id")
 OVERVIEW_COLUMNS = ("image_id", "cx", "cy", "term_id", "user_id", "count", "sum_x", "sum_y")
 
 # Rows of both bulk routes checked and encoded at a time (an array's chunk, an import's
@@ -54,7 +56,7 @@ _HEAD = struct.Struct(">hiqiqiqiqiqi")
 # area, area unit length (unit bytes follow), then perimeter, its unit, then compression.
 _FLOAT = struct.Struct(">id")
 _LEN = struct.Struct(">i")
-_TERM = struct.Struct(">hiqiqiqiqiq")
+_TERM = struct.Struct(">hiqiqiqiqiqiq")
 _OVERVIEW = struct.Struct(">hiqiiiiiqiqiiidid")
 # The finest overview level: cells of 2^10 px (migration 0013).
 _FINEST_LEVEL = 10
@@ -62,7 +64,11 @@ _FINEST_LEVEL = 10
 
 def _unit(text: str) -> bytes:
     """A text field: its length then its UTF-8 bytes."""
-    raw = text.encode()
+    return _text(text.encode())
+
+
+def _text(raw: bytes) -> bytes:
+    """A text field of UTF-8 bytes: its length then the bytes."""
     return _LEN.pack(len(raw)) + raw
 
 
@@ -71,12 +77,18 @@ def encode_annotations(
     user_ids: Sequence[int],
     rows: Sequence[Any],
     compression: float,
+    link_ids: Sequence[int],
 ) -> bytes:
-    """The binary COPY tuples (no header) of prepared rows (``annotation_rows.Row``)."""
+    """The binary COPY tuples (no header) of prepared rows (``annotation_rows.Row``), each with
+    its term group (``terms_listed``) as its links will make it: ``link_ids`` are the ids of
+    their links, in the order ``encode_terms`` writes them (row by row, each row's terms)."""
     units: dict[str, bytes] = {}
     parts: list[bytes] = []
     append = parts.append
     tail_compression = _FLOAT.pack(8, compression)
+    unlinked = _text(terms_listed.group([], 0))
+    group = terms_listed.group
+    k = 0
     for annotation_id, user_id, r in zip(ids, user_ids, rows, strict=True):
         area_unit = units.get(r.area_unit) or units.setdefault(r.area_unit, _unit(r.area_unit))
         per_unit = units.get(r.perimeter_unit) or units.setdefault(
@@ -84,7 +96,7 @@ def encode_annotations(
         )
         append(
             _HEAD.pack(
-                11,
+                12,
                 8,
                 annotation_id,
                 8,
@@ -104,19 +116,41 @@ def encode_annotations(
         append(_FLOAT.pack(8, r.perimeter))
         append(per_unit)
         append(tail_compression)
+        n = len(r.terms)
+        if n == 1:
+            append(_text(group(((r.terms[0], link_ids[k]),), user_id)))
+        elif n:
+            append(_text(group(sorted(zip(r.terms, link_ids[k : k + n], strict=True)), user_id)))
+        else:
+            append(unlinked)
+        k += n
+    if k != len(link_ids):
+        raise ValueError(f"{len(link_ids)} link ids for {k} links")
     return b"".join(parts)
 
 
 def encode_terms(
-    ids: Sequence[int], user_ids: Sequence[int], rows: Sequence[Any]
+    ids: Sequence[int], user_ids: Sequence[int], rows: Sequence[Any], link_ids: Sequence[int]
 ) -> tuple[bytes, int]:
-    """Binary COPY tuples of the term links of prepared rows, and how many there are."""
-    parts = [
-        _TERM.pack(5, 8, annotation_id, 8, term, 8, user_id, 8, r.image_id, 8, r.project_id)
+    """Binary COPY tuples of the term links of prepared rows (ids ``link_ids``, in order), and
+    how many there are."""
+    pairs = [
+        (annotation_id, term, user_id, r)
         for annotation_id, user_id, r in zip(ids, user_ids, rows, strict=True)
         for term in r.terms
     ]
+    parts = [
+        _TERM.pack(
+            6, 8, link, 8, annotation_id, 8, term, 8, user_id, 8, r.image_id, 8, r.project_id
+        )
+        for link, (annotation_id, term, user_id, r) in zip(link_ids, pairs, strict=True)
+    ]
     return b"".join(parts), len(parts)
+
+
+def link_count(rows: Sequence[Any]) -> int:
+    """How many term links prepared rows ask for: the link ids their encoding needs."""
+    return sum(len(r.terms) for r in rows if r is not None)
 
 
 def encode_overview(
@@ -362,6 +396,7 @@ __all__ = [
     "encode_annotations",
     "encode_overview",
     "encode_terms",
+    "link_count",
     "once",
     "tally",
 ]

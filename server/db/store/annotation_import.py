@@ -194,7 +194,7 @@ class Loader:
         async for batch in batches:
             await self._learn_users(batch)
             await self._add_terms(batch)
-            ids = await cp.allocate_ids(self.side, len(batch))
+            ids = await cp.allocate_ids(self.side, len(batch) + _links_at_most(batch))
             self.first_id = self.first_id or (ids[0] if ids else None)
             done = await self._check(batch, ids)
             self.read += len(batch)
@@ -301,8 +301,21 @@ def _row(
     return None
 
 
+def _links_at_most(batch: Decoded) -> int:
+    """How many term links a batch's rows can ask for at most (ids drawn for them beforehand:
+    a row's term group names its links)."""
+    return sum(
+        len(f.properties.term_ids()) + len(f.properties.class_names())
+        for _, f in batch
+        if not isinstance(f, str) and f.properties is not None
+    )
+
+
 def check_batch(batch: Decoded, where: Target, ids: list[int]) -> Checked:
-    """Check one decoded batch and encode the accepted rows (runs in a worker thread)."""
+    """Check one decoded batch and encode the accepted rows (runs in a worker thread).
+
+    ``ids``: one for each feature of the batch, then enough for their term links
+    (``_links_at_most``); those left unused are skipped."""
     errors: list[dict[str, Any]] = []
     rows: list[Row] = []
     numbers: list[int] = []
@@ -325,11 +338,12 @@ def check_batch(batch: Decoded, where: Target, ids: list[int]) -> Checked:
     users = [users[k] for k in keep]
     errors.sort(key=lambda e: int(e["row"]))
     mine = ids[: len(rows)]
+    links = ids[len(batch) : len(batch) + cp.link_count(rows)]
     ctx = where.ctx
     return Checked(
         errors=errors,
-        annotations=cp.encode_annotations(mine, users, rows, 0.0),
-        terms=cp.encode_terms(mine, users, rows)[0],
+        annotations=cp.encode_annotations(mine, users, rows, 0.0, links),
+        terms=cp.encode_terms(mine, users, rows, links)[0],
         overview=cp.encode_overview(users, rows, {ctx.image_id: (ctx.width, ctx.height)}),
         counts=cp.tally(rows),
         loaded=len(rows),

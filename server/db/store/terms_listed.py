@@ -4,14 +4,16 @@ Every change of term links relists the annotations it touched with ``relist``, i
 change's transaction, after it: the one way the Python side keeps the column (the
 repeatable layer's ``removed_cascade`` and ``user_job_removed`` call the same
 ``annotation_terms_relist``). NULL means "not kept": the listing computes the group then, so
-a path that leaves it NULL (the bulk binary COPY) is slower, never wrong.
+a path that leaves it NULL is slower, never wrong.
 
-One exception, for the hottest write: new user annotations created by INSERT (one POST, the
-official client's short arrays) carry their group in the INSERT itself (``new_groups``),
-their links' ids drawn beforehand. Rewriting rows just inserted cost as much as inserting
-them (no room for a HOT update on a freshly filled page: every index is written again). The
-text is the one ``annotation_terms_listed`` gives for such a row (each term once, every link
-by the owner); the test suite's check after every test compares each kept group with it.
+One exception: new user annotations carry their group when they are written (``group``),
+their links' ids drawn beforehand with theirs: the INSERT of one POST and of short arrays
+(``new_groups``), and the binary COPY of large arrays and imports
+(``annotation_copy.encode_annotations``). Rewriting rows just inserted cost as much as
+inserting them (no room for a HOT update on a freshly filled page: every index is written
+again). The text is the one ``annotation_terms_listed`` gives for such a row (each term once,
+every link by the owner); the test suite's check after every test compares each kept group
+with it.
 """
 
 from __future__ import annotations
@@ -39,10 +41,23 @@ def new_groups(
     links: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for (annotation_id, term), link in zip(pairs, link_ids, strict=True):
         links[annotation_id].append((term, link))
-    return [_group(sorted(links.get(i, ())), owner) for i in ids]
+    return [group(sorted(links.get(i, ())), owner).decode() for i in ids]
 
 
-def _group(links: list[tuple[int, int]], owner: int) -> str:
-    terms = ",".join(str(term) for term, _ in links)
-    by_term = ",".join(f'{{"id":{link},"term":{term},"user":[{owner}]}}' for term, link in links)
-    return f',"term":[{terms}],"userByTerm":[{by_term}]'
+_NONE = b',"term":[],"userByTerm":[]'
+_ONE = b',"term":[%d],"userByTerm":[{"id":%d,"term":%d,"user":[%d]}]'
+_LINK = b'{"id":%d,"term":%d,"user":[%d]}'
+
+
+def group(links: Sequence[tuple[int, int]], owner: int) -> bytes:
+    """The term group (UTF-8) of a new user annotation of ``owner`` whose links, all by
+    ``owner``, are ``links`` (term, link id), sorted. Written by the bulk COPY for every row:
+    kept cheap."""
+    if not links:
+        return _NONE
+    if len(links) == 1:
+        ((term, link),) = links
+        return _ONE % (term, link, term, owner)
+    terms = b",".join(b"%d" % term for term, _ in links)
+    by_term = b",".join(_LINK % (link, term, owner) for term, link in links)
+    return b',"term":[%s],"userByTerm":[%s]' % (terms, by_term)

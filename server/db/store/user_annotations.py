@@ -33,6 +33,7 @@ from server.db.store.annotation_copy import (
     encode_annotations,
     encode_overview,
     encode_terms,
+    link_count,
     tally,
 )
 from server.db.store.annotation_rows import (
@@ -146,11 +147,12 @@ async def create_many(
         return _rejected(errors, len(bodies))
     if len(bodies) <= THREAD_THRESHOLD:  # a few rows: array INSERTs take fewer round trips
         return await _create_few(conn, me, bodies, rows, images)
-    ids = await allocate_ids(conn, len(bodies))
+    allocated = await allocate_ids(conn, len(bodies) + link_count(rows))
+    ids, link_ids = allocated[: len(bodies)], allocated[len(bodies) :]
     try:
         async with conn.transaction():
             await conn.execute(q.ANNOTATION_LOAD_NO_TIMEOUT)
-            chunks = _encoded(bodies, rows, images, ids, me.id, errors, checks)
+            chunks = _encoded(bodies, rows, images, (ids, link_ids), me.id, errors, checks)
             counts = await copy_batches(conn, chunks)
             await attach_many(conn, ids, bodies)
             await _record_bulk(conn, me, ids, [row for row in rows if row is not None])
@@ -194,28 +196,35 @@ async def _encoded(
     bodies: list[AnnotationBody],
     rows: list[Row | None],
     images: dict[int, ImageContext],
-    ids: list[int],
+    allocated: tuple[list[int], list[int]],
     user_id: int,
     errors: Errors,
     checks: CheckPool | None,
 ) -> AsyncIterator[Batch]:
     """COPY tuples (annotations, term links, overview changes) chunk by chunk, each checked in
-    a checker process or a thread."""
+    a checker process or a thread. ``allocated``: the rows' ids and their links' ids."""
+    ids, link_ids = allocated
+    first_link = 0
     for start in range(0, len(bodies), BATCH_ROWS):
         stop = min(start + BATCH_ROWS, len(bodies))
         texts = [body.location for body in bodies[start:stop]]
         part = rows[start:stop]
+        last_link = first_link + link_count(part)
+        own = (ids[start:stop], link_ids[first_link:last_link])
+        first_link = last_link
         if len(part) > THREAD_THRESHOLD and checks is not None:
-            task = _Chunk(texts=texts, rows=part, images=images, ids=ids[start:stop], user=user_id)
+            task = _Chunk(
+                texts=texts, rows=part, images=images, ids=own[0], links=own[1], user=user_id
+            )
             answer = _CHECKED_IN.decode(await checks.run(check_encoded, _CHUNK_OUT.encode(task)))
             found: Errors = {k: InvalidGeometry(m, reason) for k, m, reason in answer.errors}
             data = answer.batch
         elif len(part) > THREAD_THRESHOLD:
             found, data = await anyio.to_thread.run_sync(
-                _check_encode, texts, part, images, ids[start:stop], user_id
+                _check_encode, texts, part, images, own, user_id
             )
         else:
-            found, data = _check_encode(texts, part, images, ids[start:stop], user_id)
+            found, data = _check_encode(texts, part, images, own, user_id)
         errors.update({start + k: exc for k, exc in found.items()})
         if not errors:
             yield data
@@ -227,18 +236,20 @@ def _check_encode(
     texts: list[str | None],
     rows: list[Row | None],
     images: dict[int, ImageContext],
-    ids: list[int],
+    allocated: tuple[list[int], list[int]],
     user_id: int,
 ) -> tuple[Errors, Batch]:
-    """Check one chunk's geometries and, when all pass, encode it and its terms for COPY."""
+    """Check one chunk's geometries and, when all pass, encode it and its terms for COPY
+    (``allocated``: the rows' ids and their links' ids)."""
     found = check_geometries(texts, rows, images)
     if found:
         return found, (b"", b"", b"", [])
+    ids, link_ids = allocated
     users = [user_id] * len(ids)
     sizes = {i: (ctx.width, ctx.height) for i, ctx in images.items()}
     return found, (
-        encode_annotations(ids, users, rows, 0.0),
-        encode_terms(ids, users, rows)[0],
+        encode_annotations(ids, users, rows, 0.0, link_ids),
+        encode_terms(ids, users, rows, link_ids)[0],
         encode_overview(users, rows, sizes),
         tally(rows),
     )
@@ -251,6 +262,7 @@ class _Chunk(msgspec.Struct, kw_only=True, gc=False):
     rows: list[Row | None]
     images: dict[int, ImageContext]
     ids: list[int]
+    links: list[int]
     user: int
 
 
@@ -270,7 +282,9 @@ def check_encoded(task: bytes) -> bytes:
     """``_check_encode`` of an encoded ``_Chunk``, answered as msgpack (a checker process
     task); the geometry checks reject only with ``InvalidGeometry``."""
     chunk = _CHUNK_IN.decode(task)
-    found, data = _check_encode(chunk.texts, chunk.rows, chunk.images, chunk.ids, chunk.user)
+    found, data = _check_encode(
+        chunk.texts, chunk.rows, chunk.images, (chunk.ids, chunk.links), chunk.user
+    )
     errors = []
     for k, exc in sorted(found.items()):
         assert isinstance(exc, InvalidGeometry)
