@@ -109,21 +109,42 @@ UNION ALL
     count(*) AS found,
     string_agg(convert_to(concat(
         '{"class":"', g.class, '","id":', a.id,
+        -- The row's fields of the meta, gis and term groups: kept on the row when all three
+        -- are shown (annotation.listed_head, migration 0050), else computed here. Both give
+        -- the same text, in this order.
+        coalesce(CASE WHEN g.meta AND g.gis AND g.term THEN a.listed_head END, concat(
+            CASE WHEN g.meta THEN concat(
+                ',"created":"', floor(extract(EPOCH FROM a.created) * 1000)::bigint,
+                '","updated":',
+                coalesce('"' || floor(extract(EPOCH FROM a.updated) * 1000)::bigint || '"', 'null'),
+                ',"image":', a.image_id, ',"slice":', a.slice_id, ',"project":', a.project_id,
+                ',"user":', a.user_id,
+                CASE WHEN g.rev THEN concat(
+                    ',"reviewed":true,"reviewUser":', coalesce(a.reviewer_id::text, 'null'),
+                    ',"parentIdent":', coalesce(a.parent_id::text, 'null')
+                ) END
+            ) END,
+            CASE WHEN g.gis THEN concat(
+                ',"area":', a.area, ',"areaUnit":', to_json(a.area_unit),
+                ',"perimeter":', a.perimeter, ',"perimeterUnit":', to_json(a.perimeter_unit),
+                ',"centroid":{"x":', st_x(a.centroid), ',"y":', st_y(a.centroid), '}'
+            ) END,
+            -- The term group kept on the row (annotation.terms_listed), or computed when not
+            -- kept (NULL): annotation_terms_listed is its one definition.
+            CASE WHEN g.term THEN coalesce(a.terms_listed, (
+                SELECT l.listed FROM annotation_terms_listed(a.id, a.kind, a.user_id) AS l (listed)
+            )) END
+        )),
+        -- The meta fields that depend on other rows (comments, reviews) or on the server's URL.
         CASE WHEN g.meta THEN concat(
-            ',"created":"', floor(extract(EPOCH FROM a.created) * 1000)::bigint,
-            '","updated":',
-            coalesce('"' || floor(extract(EPOCH FROM a.updated) * 1000)::bigint || '"', 'null'),
-            ',"image":', a.image_id, ',"slice":', a.slice_id, ',"project":', a.project_id,
-            ',"user":', a.user_id, ',"nbComments":',
+            ',"nbComments":',
             -- The EXISTS is planned as one hashed set of the commented annotations when that
             -- set is small (the usual case) and as a probe per row otherwise.
             CASE WHEN EXISTS (SELECT 1 FROM shared_annotation AS sa WHERE sa.annotation_id = a.id)
                 THEN (SELECT count(*) FROM shared_annotation AS sa WHERE sa.annotation_id = a.id)
             ELSE 0 END,
-            CASE WHEN g.rev THEN concat(
-                ',"reviewed":true,"reviewUser":', coalesce(a.reviewer_id::text, 'null'),
-                ',"parentIdent":', coalesce(a.parent_id::text, 'null')
-            ) WHEN EXISTS (SELECT 1 FROM annotation AS v WHERE v.parent_id = a.id)
+            CASE WHEN g.rev THEN NULL
+            WHEN EXISTS (SELECT 1 FROM annotation AS v WHERE v.parent_id = a.id)
                 THEN ',"countReviewedAnnotations":1,"reviewed":true'
             ELSE ',"countReviewedAnnotations":0,"reviewed":false' END,
             ',"cropURL":', g.url, '/api/', g.path, '/', a.id, '/crop.png"',
@@ -135,16 +156,6 @@ UNION ALL
             ',"location":"', st_astext(a.location), '","geometryCompression":',
             a.geometry_compression
         ) END,
-        CASE WHEN g.gis THEN concat(
-            ',"area":', a.area, ',"areaUnit":', to_json(a.area_unit), ',"perimeter":', a.perimeter,
-            ',"perimeterUnit":', to_json(a.perimeter_unit),
-            ',"centroid":{"x":', st_x(a.centroid), ',"y":', st_y(a.centroid), '}'
-        ) END,
-        -- The term group kept on the row (annotation.terms_listed), or computed when not kept
-        -- (NULL): annotation_terms_listed is its one definition.
-        CASE WHEN g.term THEN coalesce(a.terms_listed, (
-            SELECT l.listed FROM annotation_terms_listed(a.id, a.kind, a.user_id) AS l (listed)
-        )) END,
         /*more_groups*/
         '}'
     ), 'UTF8'), ','::bytea) AS items,
