@@ -8,6 +8,7 @@
 -- The listing computes the same text when this is NULL, so NULL is slower, never wrong. It is
 -- NULL when a part is missing: no kept term group (terms_listed NULL), no area or perimeter,
 -- or a unit that JSON would have to escape (the listing's to_json then writes it).
+-- The centroid column of 0038 goes: the head holds its text, and only the listing read it.
 -- A generated column, so no writer has to keep it: every INSERT, UPDATE and COPY computes it.
 -- Its expression may use only immutable functions: text is joined with || from explicit
 -- casts (concat and to_json are stable), and the epoch is taken from an interval (extract
@@ -34,3 +35,5 @@ ALTER TABLE annotation ADD COLUMN listed_head text GENERATED ALWAYS AS (
     || ',"y":' || st_y(st_centroid(location))::text || '}'
     || CASE WHEN area_unit || perimeter_unit !~ '["\\\x01-\x1f]' THEN terms_listed END
 ) STORED;
+
+ALTER TABLE annotation DROP COLUMN centroid;

@@ -127,7 +127,8 @@ UNION ALL
             CASE WHEN g.gis THEN concat(
                 ',"area":', a.area, ',"areaUnit":', to_json(a.area_unit),
                 ',"perimeter":', a.perimeter, ',"perimeterUnit":', to_json(a.perimeter_unit),
-                ',"centroid":{"x":', st_x(a.centroid), ',"y":', st_y(a.centroid), '}'
+                ',"centroid":{"x":', st_x(st_centroid(a.location)),
+                ',"y":', st_y(st_centroid(a.location)), '}'
             ) END,
             -- The term group kept on the row (annotation.terms_listed), or computed when not
             -- kept (NULL): annotation_terms_listed is its one definition.
