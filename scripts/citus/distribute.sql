@@ -3,10 +3,6 @@
 -- schema by tests/sql/test_citus_schema.py (the tables named here, the reference tables in
 -- foreign-key order).
 
--- The triggers still on these tables (the remainder listed in the test) are only accepted
--- with this setting; until they are replaced, writes through them are not safe on a cluster.
-SET citus.enable_unsafe_triggers = on;
-
 -- Every table joins Citus's metadata as a table of the coordinator, with the tables it is
 -- linked to by foreign keys; those named below then become reference or distributed tables,
 -- the rest stay on the coordinator.

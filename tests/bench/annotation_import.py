@@ -171,7 +171,8 @@ async def _encode_chunks(url: str, world: World, geoms: np.ndarray, chunk: int) 
             terms, _ = cp.encode_terms(ids, users, rows, links)
             overview = cp.encode_overview(users, rows, sizes)
             encoded = cp.encode_annotations(ids, users, rows, 0, links)
-            out.append((ids[0], (encoded, terms, overview, cp.tally(rows))))
+            batch = (encoded, terms, overview, cp.tally(rows), cp.parents(users, rows))
+            out.append((ids[0], batch))
         return out
     finally:
         await conn.close()
@@ -190,13 +191,15 @@ async def floor(
     async def work(mine: list[Chunk]) -> None:
         conn = await asyncpg.connect(url)
         try:
-            for first, (annotations, terms, overview, counts) in mine:
+            for first, batch in mine:
+                annotations, terms, _, counts, named = batch
                 async with conn.transaction():
                     if logged:
-                        await cp.copy_batches(conn, _one((annotations, terms, overview, counts)))
+                        await cp.copy_batches(conn, _one(batch))
                     else:
                         await cp.copy_annotations(conn, cp.once(annotations))
                         await cp.copy_terms(conn, cp.once(terms))
+                        await cp.check_parents(conn, [named])
                     await conn.execute(
                         "INSERT INTO command (user_id, project_id, type, class_name, object_id)"
                         " VALUES ($1, $2, 'ADD', 'bench', $3)",

@@ -260,6 +260,7 @@ async def test_writes_after_a_bulk_copy_in_its_transaction_are_logged_by_their_s
         cp.encode_terms([first], [alice.id], [row], [link])[0],
         cp.encode_overview([alice.id], [row], {world.image: tuple(width_height)}),
         cp.tally([row]),
+        cp.parents([alice.id], [row]),
     )
 
     async def one() -> Any:

@@ -20,21 +20,10 @@ from tests.sql.citus_rules import Violation
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
 
 
-PLANS = {
-    "references": (
-        "checks the parents of new rows once per statement (in place of foreign keys, 0020). Plan: "
-        "foreign keys to the reference tables again (Citus checks them on the node of the shard)"
-    ),
-}
-"""Why each remaining construct is there, and how it goes away."""
-
-REMAINING: dict[str, str] = {
-    "trigger annotation.annotation_references_added": PLANS["references"],
-    "trigger annotation.annotation_references_changed": PLANS["references"],
-    "trigger annotation_term.annotation_term_references_added": PLANS["references"],
-    "trigger annotation_term.annotation_term_references_changed": PLANS["references"],
-}
-"""Violations still in the schema, by key: why each is there and how it goes away."""
+REMAINING: dict[str, str] = {}
+"""Violations still in the schema, by key: why each is there and how it goes away. None is
+left: the last ones, the reference triggers of the annotation tables, gave way to checks made
+by the writing statements themselves (migration 0047)."""
 
 
 async def _violations(db: asyncpg.Connection) -> list[Violation]:
@@ -144,3 +133,10 @@ async def test_the_cluster_script_makes_each_reference_table_after_those_it_refe
         if r["src"] in order and r["dst"] in order and order.index(r["src"]) < order.index(r["dst"])
     ]
     assert early == []
+
+
+def test_the_cluster_script_leaves_citus_refusing_unsafe_triggers() -> None:
+    """No trigger is left on the planned tables (``REMAINING``), so the cluster keeps Citus's
+    default and refuses any new one."""
+    code = re.sub(r"--[^\n]*", "", DISTRIBUTE_SCRIPT.read_text(encoding="utf-8"))
+    assert "enable_unsafe_triggers" not in code

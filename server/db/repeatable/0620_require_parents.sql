@@ -1,23 +1,27 @@
--- Lock the rows of parent whose ids are given (distinct, not null) and fail with a foreign
--- key violation naming the first missing one.
+-- Lock the rows of parent whose ids are given and fail with a foreign key violation naming
+-- the first missing one, as a foreign key would (FOR KEY SHARE: a concurrent delete of a
+-- parent waits for the writer, and a writer after a delete finds the parent gone). The ids
+-- may repeat and hold NULLs (a NULL reference names nothing): callers pass a statement's
+-- written column as it is.
 CREATE OR REPLACE FUNCTION require_parents(parent regclass, ids bigint [], child text)
 RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
+    wanted bigint [] := array(SELECT DISTINCT i FROM unnest(ids) AS i WHERE i IS NOT NULL);
     found bigint;
     missing bigint;
 BEGIN
-    IF cardinality(ids) = 0 THEN
+    IF cardinality(wanted) = 0 THEN
         RETURN;
     END IF;
     EXECUTE format(
         'SELECT count(*) FROM (SELECT 1 FROM %s WHERE id = ANY ($1) FOR KEY SHARE) AS p', parent
-    ) INTO found USING ids;
-    IF found < cardinality(ids) THEN
+    ) INTO found USING wanted;
+    IF found < cardinality(wanted) THEN
         EXECUTE format(
             'SELECT min(i) FROM unnest($1) AS i WHERE NOT EXISTS (SELECT FROM %s WHERE id = i)',
             parent
-        ) INTO missing USING ids;
+        ) INTO missing USING wanted;
         RAISE EXCEPTION 'insert or update on % violates its reference to %', child, parent
         USING ERRCODE = 'foreign_key_violation',
         CONSTRAINT = format('%s_%s_ref', child, parent),

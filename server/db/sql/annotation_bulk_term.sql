@@ -1,6 +1,8 @@
 -- Change the terms of the user annotations a filter matches among those the caller may
 -- change: mode 'set' (exactly these terms), 'add' or 'remove'. The pairs (annotation, term)
--- that gain their first link or lose their last one count into or out of the overview.
+-- that gain their first link or lose their last one count into or out of the overview. The
+-- new links' terms and user are checked (annotation_term_parents; their annotations are the
+-- matches this statement locks itself).
 -- $1 project_id bigint, $2 image_ids bigint[] (NULL: all), $3 user_ids bigint[] (NULL: all),
 -- $4 term_ids bigint[] (NULL: any), $5 bbox float8[4] minx,miny,maxx,maxy (NULL: anywhere),
 -- $6 user_id bigint (caller), $7 is_admin bool, $8 is_guest bool,
@@ -62,7 +64,14 @@ added AS (
             WHERE e.annotation_id = t.id AND e.term_id = x.term_id
         )
     ON CONFLICT (annotation_id, term_id, user_id, image_id) DO NOTHING
-    RETURNING annotation_id, term_id
+    RETURNING annotation_id, term_id, user_id
+),
+
+checked AS (
+    SELECT annotation_term_parents(
+        NULL, NULL, array_agg(added.term_id), array_agg(added.user_id)
+    )
+    FROM added
 ),
 
 linked AS (
@@ -82,4 +91,4 @@ SELECT
     (SELECT count(*) FROM added) AS added,
     array(SELECT r.annotation_id FROM removed AS r UNION SELECT d.annotation_id FROM added AS d)
         AS changed
-FROM linked
+FROM checked, linked

@@ -1,8 +1,8 @@
 -- Insert user annotations, one per array position (arrays of equal length; ids preallocated),
--- and log what they add to the overview (under term 0: they have no term links yet, and the
--- statement that links them logs those). The caller counts them into their projects and
--- images last, just before its commit (annotation_count_added). Geometry arrives as 2-D WKB
--- in the bottom-left pixel frame.
+-- check their parents (annotation_parents), and log what they add to the overview (under
+-- term 0: they have no term links yet, and the statement that links them logs those). The
+-- caller counts them into their projects and images last, just before its commit
+-- (annotation_count_added). Geometry arrives as 2-D WKB in the bottom-left pixel frame.
 -- $1 ids bigint[], $2 image_ids bigint[], $3 slice_ids bigint[], $4 project_ids bigint[],
 -- $5 user_id bigint, $6 locations bytea[], $7 areas float8[], $8 area_units text[],
 -- $9 perimeters float8[], $10 perimeter_units text[], $11 geometry_compression float8,
@@ -22,8 +22,16 @@ WITH added AS (
     ) AS r (
         id, image_id, slice_id, project_id, wkb, area, area_unit, perimeter, perimeter_unit, listed
     )
-    RETURNING image_id, user_id,
+    RETURNING image_id, slice_id, project_id, user_id,
         annotation_overview_x(location) AS x, annotation_overview_y(location) AS y
+),
+
+checked AS (
+    SELECT annotation_parents(
+        array_agg(added.image_id), array_agg(added.slice_id), array_agg(added.project_id),
+        array_agg(added.user_id)
+    )
+    FROM added
 ),
 
 logged AS (
@@ -34,4 +42,4 @@ logged AS (
     FROM added
 )
 
-SELECT FROM logged
+SELECT FROM checked, logged

@@ -1,6 +1,7 @@
 -- Insert annotations of one kind, one per array position (arrays of equal length; ids
--- preallocated), and count them into their projects, their images and the overview (user
--- annotations only). Geometry arrives as 2-D WKB in the bottom-left pixel frame.
+-- preallocated), check their parents (annotation_parents: the reviewer too), and count them
+-- into their projects, their images and the overview (user annotations only). Geometry
+-- arrives as 2-D WKB in the bottom-left pixel frame.
 -- $1 ids bigint[], $2 image_ids bigint[], $3 slice_ids bigint[], $4 project_ids bigint[],
 -- $5 user_ids bigint[], $6 locations bytea[], $7 areas float8[], $8 area_units text[],
 -- $9 perimeters float8[], $10 perimeter_units text[], $11 geometry_compression float8,
@@ -24,8 +25,16 @@ WITH added AS (
         id, image_id, slice_id, project_id, user_id, wkb,
         area, area_unit, perimeter, perimeter_unit, parent_id
     )
-    RETURNING id, project_id, image_id, user_id, kind,
+    RETURNING id, project_id, image_id, slice_id, user_id, reviewer_id, kind,
         annotation_overview_x(location) AS x, annotation_overview_y(location) AS y
+),
+
+checked AS (
+    SELECT annotation_parents(
+        array_agg(added.image_id), array_agg(added.slice_id), array_agg(added.project_id),
+        array_agg(added.user_id) || array_agg(added.reviewer_id)
+    )
+    FROM added
 ),
 
 written AS (
@@ -37,4 +46,4 @@ written AS (
     FROM added
 )
 
-SELECT FROM written
+SELECT FROM checked, written

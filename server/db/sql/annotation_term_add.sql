@@ -1,6 +1,6 @@
 -- Link one term to one annotation as a user; image, project and kind come from the
--- annotation, and a first link of the pair counts into the overview. No row: the link already
--- exists.
+-- annotation; its references are checked (annotation_term_parents), and a first link of the
+-- pair counts into the overview. No row: the link already exists (or the annotation is gone).
 -- $1 annotation_id bigint, $2 term_id bigint, $3 user_id bigint -> obj text (AnnotationTerm)
 WITH added AS (
     INSERT INTO annotation_term (annotation_id, term_id, user_id, image_id, project_id, kind)
@@ -8,7 +8,15 @@ WITH added AS (
     FROM annotation AS a
     WHERE a.id = $1
     ON CONFLICT (annotation_id, term_id, user_id, image_id) DO NOTHING
-    RETURNING id, created, annotation_id, term_id, user_id
+    RETURNING id, created, image_id, annotation_id, term_id, user_id
+),
+
+checked AS (
+    SELECT annotation_term_parents(
+        array_agg(added.image_id), array_agg(added.annotation_id), array_agg(added.term_id),
+        array_agg(added.user_id)
+    )
+    FROM added
 ),
 
 linked AS (
@@ -28,4 +36,4 @@ SELECT
         'term', added.term_id,
         'user', added.user_id
     )::text AS obj
-FROM added, linked
+FROM added, checked, linked

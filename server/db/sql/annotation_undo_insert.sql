@@ -1,5 +1,6 @@
 -- Put a deleted user annotation back under its own id, owner and creation time, counted into
--- its project, its image and the overview again (its term links come back after it).
+-- its project, its image and the overview again (its term links come back after it); a parent
+-- gone since is a foreign key violation (annotation_parents).
 -- $1 id bigint, $2 created text (ISO time), $3 image_id bigint, $4 slice_id bigint,
 -- $5 project_id bigint, $6 user_id bigint, $7 location bytea (WKB), $8 area float8,
 -- $9 area_unit text, $10 perimeter float8, $11 perimeter_unit text,
@@ -13,8 +14,16 @@ WITH added AS (
         $1, $2::text::timestamptz, now(), $3, $4, $5, $6, st_geomfromwkb($7, 0), $8, $9, $10,
         $11, $12
     )
-    RETURNING id, project_id, image_id, user_id, kind,
+    RETURNING id, project_id, image_id, slice_id, user_id, kind,
         annotation_overview_x(location) AS x, annotation_overview_y(location) AS y
+),
+
+checked AS (
+    SELECT annotation_parents(
+        array_agg(added.image_id), array_agg(added.slice_id), array_agg(added.project_id),
+        array_agg(added.user_id)
+    )
+    FROM added
 ),
 
 written AS (
@@ -26,4 +35,4 @@ written AS (
     FROM added
 )
 
-SELECT FROM written
+SELECT FROM checked, written

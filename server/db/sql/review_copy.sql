@@ -1,6 +1,9 @@
 -- Validate annotations: copy each (geometry, measures, slice, owner) into a reviewed
 -- annotation that points back to it, with the reviewer and status 1, counted into its project
--- and image (the overview counts only user annotations: annotation_overview_rows). Already reviewed ones are skipped (one copy per annotation).
+-- and image (the overview counts only user annotations: annotation_overview_rows). Already
+-- reviewed ones are skipped (one copy per annotation). The parents are checked on the copies
+-- (annotation_parents): they come from the originals, which a concurrent delete of their
+-- image may be removing.
 -- $1 annotation_ids bigint[], $2 reviewer_id bigint
 -- -> id bigint (the new reviewed annotation), parent_id bigint
 WITH added AS (
@@ -16,8 +19,16 @@ WITH added AS (
     WHERE a.id = ANY($1::bigint []) AND a.kind <> 'reviewed'
     ORDER BY a.id
     ON CONFLICT (parent_id, image_id) WHERE parent_id IS NOT NULL DO NOTHING
-    RETURNING id, parent_id, project_id, image_id, user_id, kind,
+    RETURNING id, parent_id, project_id, image_id, slice_id, user_id, reviewer_id, kind,
         annotation_overview_x(location) AS x, annotation_overview_y(location) AS y
+),
+
+checked AS (
+    SELECT annotation_parents(
+        array_agg(added.image_id), array_agg(added.slice_id), array_agg(added.project_id),
+        array_agg(added.user_id) || array_agg(added.reviewer_id)
+    )
+    FROM added
 ),
 
 written AS (
@@ -32,5 +43,5 @@ written AS (
 SELECT
     added.id,
     added.parent_id
-FROM added, written
+FROM added, checked, written
 ORDER BY added.id

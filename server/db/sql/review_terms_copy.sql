@@ -1,5 +1,6 @@
 -- Give reviewed annotations the terms of their parents (every user's), as the reviewer's
--- (annotation_overview_links counts the links of user annotations only).
+-- (annotation_overview_links counts the links of user annotations only); the links are
+-- checked (annotation_term_parents: a term may be deleted meanwhile).
 -- $1 reviewed_ids bigint[], $2 reviewer_id bigint -> nothing
 WITH added AS (
     INSERT INTO annotation_term (annotation_id, term_id, user_id, image_id, project_id, kind)
@@ -8,10 +9,22 @@ WITH added AS (
     JOIN annotation_term AS t ON t.annotation_id = r.parent_id
     WHERE r.id = ANY($1::bigint [])
     ON CONFLICT (annotation_id, term_id, user_id, image_id) DO NOTHING
-    RETURNING annotation_id, term_id
+    RETURNING image_id, annotation_id, term_id, user_id
+),
+
+checked AS (
+    SELECT annotation_term_parents(
+        array_agg(added.image_id), array_agg(added.annotation_id), array_agg(added.term_id),
+        array_agg(added.user_id)
+    )
+    FROM added
+),
+
+linked AS (
+    SELECT annotation_overview_links(
+        array_agg(added.annotation_id), array_agg(added.term_id), array_agg(1)
+    )
+    FROM added
 )
 
-SELECT annotation_overview_links(
-    array_agg(added.annotation_id), array_agg(added.term_id), array_agg(1)
-)
-FROM added
+SELECT FROM checked, linked

@@ -3,7 +3,9 @@
 Rows are encoded into PostgreSQL's binary COPY format here (geometry as WKB, which the
 geometry type's binary input reads), so no per-connection codec is needed and a COPY can be
 fed batch by batch while later batches are still being parsed. Columns are always listed:
-columns added later with defaults (``kind``, ``parent_id``...) keep their defaults.
+columns added later with defaults (``kind``, ``parent_id``...) keep their defaults. A COPY
+checks no reference (no foreign key is declared, migration 0020): each batch carries the
+distinct ids its rows name, checked (and locked) right after each COPY statement.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from itertools import chain
 from typing import Any, TypeVar
 
 import asyncpg
+import msgspec
 import numpy as np
 
 from server.db import queries as q
@@ -43,9 +46,9 @@ OVERVIEW_COLUMNS = ("image_id", "cx", "cy", "term_id", "user_id", "count", "sum_
 # loads one batch while the next is checked.
 BATCH_ROWS = 1000
 # Annotation tuples per COPY statement: each statement (then its term links' and overview
-# changes' statements) is fed batch after batch up to this size. Each statement's triggers
-# read its rows from a transition table, which stays in memory below work_mem (4 MB by
-# default) and spills to disk above it; and fewer, larger statements cost fewer trigger runs.
+# changes' statements, and the check of their references) is fed batch after batch up to this
+# size. The statement's term links and overview changes wait in memory until it ends; fewer,
+# larger statements cost fewer round trips and checks.
 STATEMENT_BYTES = 3 << 20
 
 HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
@@ -200,6 +203,38 @@ def encode_overview(
     )
 
 
+class Parents(msgspec.Struct, array_like=True, gc=False):
+    """The distinct ids the rows of a batch reference: what the check after its COPY locks."""
+
+    images: list[int] = []
+    slices: list[int] = []
+    projects: list[int] = []
+    users: list[int] = []
+    terms: list[int] = []
+
+
+def parents(user_ids: Sequence[int], rows: Sequence[Any]) -> Parents:
+    """What prepared rows (``annotation_rows.Row``) of these authors and their links name."""
+    return Parents(
+        images=list({r.image_id for r in rows}),
+        slices=list({r.slice_id for r in rows}),
+        projects=list({r.project_id for r in rows}),
+        users=list(set(user_ids)),
+        terms=list({t for r in rows for t in r.terms}),
+    )
+
+
+async def check_parents(conn: asyncpg.Connection, named: Sequence[Parents]) -> None:
+    """Check and lock the references of copied rows (``named``: those of their batches); a
+    missing one raises ``ForeignKeyViolationError``, as the SQL writers' checks do."""
+    if not named:
+        return
+    columns = zip(*(msgspec.structs.astuple(p) for p in named), strict=True)
+    await conn.execute(
+        q.ANNOTATION_COPY_PARENTS, *(list(set(chain.from_iterable(ids))) for ids in columns)
+    )
+
+
 Tally = list[tuple[int, int, int]]
 """New annotations by project and image: (project id, image id, rows); pairs may repeat."""
 
@@ -259,9 +294,9 @@ async def copy_overview(conn: asyncpg.Connection, source: AsyncIterable[bytes]) 
     return await _copy(conn, "annotation_overview_delta", OVERVIEW_COLUMNS, source)
 
 
-Batch = tuple[bytes, bytes, bytes, Tally]
-"""COPY tuples of one batch: annotations, their term links, their overview changes; and what
-the annotations add to the counters."""
+Batch = tuple[bytes, bytes, bytes, Tally, Parents]
+"""COPY tuples of one batch: annotations, their term links, their overview changes; what the
+annotations add to the counters, and what they and their links reference."""
 
 
 async def copy_batches(conn: asyncpg.Connection, batches: AsyncIterator[Batch]) -> Tally:
@@ -270,11 +305,11 @@ async def copy_batches(conn: asyncpg.Connection, batches: AsyncIterator[Batch]) 
     Each annotation COPY statement is fed batch by batch (up to ``STATEMENT_BYTES``) while
     the next batches are still checked, so PostgreSQL and the checks run at the same time;
     their term links and overview changes (annotations and links, computed while encoding:
-    no statement of the COPY logs them) follow in one statement each. Runs in the caller's
-    transaction. Returns what the rows add to the counters: the caller counts them in with
-    ``count_added`` as its last statement before the commit. An error of ``batches`` ends
-    the statement being fed and is raised once it is done (the caller's transaction then
-    rolls it back).
+    no statement of the COPY logs them) follow in one statement each, then the check of what
+    they reference (``check_parents``). Runs in the caller's transaction. Returns what the
+    rows add to the counters: the caller counts them in with ``count_added`` as its last
+    statement before the commit. An error of ``batches`` ends the statement being fed and is
+    raised once it is done (the caller's transaction then rolls it back).
     """
     counts: Tally = []
     statement = _Statement(ahead(batches, depth=4))
@@ -286,6 +321,7 @@ async def copy_batches(conn: asyncpg.Connection, batches: AsyncIterator[Batch]) 
             await copy_terms(conn, once(b"".join(statement.links)))
         if statement.changes:
             await copy_overview(conn, once(b"".join(statement.changes)))
+        await check_parents(conn, statement.parents)
     return counts
 
 
@@ -298,6 +334,7 @@ class _Statement:
         self.links: list[bytes] = []
         self.changes: list[bytes] = []
         self.counts: Tally = []
+        self.parents: list[Parents] = []
         self.failure: Exception | None = None
 
     async def _next(self) -> Batch | None:
@@ -312,7 +349,7 @@ class _Statement:
 
     async def start(self) -> bool:
         """Begin a statement: whether there is a batch left for it."""
-        self.links, self.changes, self.counts = [], [], []
+        self.links, self.changes, self.counts, self.parents = [], [], [], []
         if self.head is None and self.failure is None:
             self.head = await self._next()
         self.raise_failure()
@@ -323,10 +360,11 @@ class _Statement:
         size = 0
         batch = self.head
         while batch is not None:
-            shapes, links, changes, counts = batch
+            shapes, links, changes, counts, named = batch
             self.links.append(links)
             self.changes.append(changes)
             self.counts.extend(counts)
+            self.parents.append(named)
             yield shapes
             size += len(shapes)
             batch = await self._next()
@@ -385,9 +423,11 @@ __all__ = [
     "OVERVIEW_COLUMNS",
     "TERM_COLUMNS",
     "Batch",
+    "Parents",
     "Tally",
     "ahead",
     "allocate_ids",
+    "check_parents",
     "copy_annotations",
     "copy_batches",
     "copy_overview",
@@ -398,5 +438,6 @@ __all__ = [
     "encode_terms",
     "link_count",
     "once",
+    "parents",
     "tally",
 ]

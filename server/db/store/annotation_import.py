@@ -1,13 +1,13 @@
 """Streaming annotation import: features parsed in batches while the body arrives.
 
 A job row is committed first, then every batch is checked in a worker thread and loaded by
-two binary COPY statements (its annotations, then their term links) while the next batch is
-read and checked: the statement triggers of each batch run while the next one is parsed. Ids
-come in blocks and progress is written from a second session, so the job can be polled while
-the load transaction is open. Atomic jobs (the default) load nothing when any row is
-rejected; partial jobs skip rejected rows. Either way the rows commit once, at the end of the
-body: an interrupted upload leaves nothing, and retrying it with the same idempotency key is
-safe.
+binary COPY statements (its annotations, then their term links, then a check of the
+references they name) while the next batch is read and checked: PostgreSQL loads one batch
+while the next one is parsed. Ids come in blocks and progress is written from a second
+session, so the job can be polled while the load transaction is open. Atomic jobs (the
+default) load nothing when any row is rejected; partial jobs skip rejected rows. Either way
+the rows commit once, at the end of the body: an interrupted upload leaves nothing, and
+retrying it with the same idempotency key is safe.
 """
 
 from __future__ import annotations
@@ -91,6 +91,7 @@ class Checked(msgspec.Struct, kw_only=True):
     terms: bytes
     overview: bytes
     counts: cp.Tally
+    parents: cp.Parents
     loaded: int
     unmatched: dict[str, int]  # class names that matched no term: features naming each
 
@@ -206,7 +207,7 @@ class Loader:
                 self.loaded = 0
             else:
                 self.loaded += done.loaded
-                yield done.annotations, done.terms, done.overview, done.counts
+                yield done.annotations, done.terms, done.overview, done.counts, done.parents
             await self.side.execute(
                 q.ANNOTATION_IMPORT_PROGRESS, self.job_id, self.read, self.loaded,
                 self.rejected, _json(self.errors), _json(self.unmatched),
@@ -346,6 +347,7 @@ def check_batch(batch: Decoded, where: Target, ids: list[int]) -> Checked:
         terms=cp.encode_terms(mine, users, rows, links)[0],
         overview=cp.encode_overview(users, rows, {ctx.image_id: (ctx.width, ctx.height)}),
         counts=cp.tally(rows),
+        parents=cp.parents(users, rows),
         loaded=len(rows),
         unmatched=unmatched,
     )

@@ -27,6 +27,7 @@ from server.db.store.annotation_attach import attach, attach_many, check_many
 from server.db.store.annotation_copy import (
     BATCH_ROWS,
     Batch,
+    Parents,
     allocate_ids,
     copy_batches,
     count_added,
@@ -34,6 +35,7 @@ from server.db.store.annotation_copy import (
     encode_overview,
     encode_terms,
     link_count,
+    parents,
     tally,
 )
 from server.db.store.annotation_rows import (
@@ -243,7 +245,7 @@ def _check_encode(
     (``allocated``: the rows' ids and their links' ids)."""
     found = check_geometries(texts, rows, images)
     if found:
-        return found, (b"", b"", b"", [])
+        return found, (b"", b"", b"", [], Parents())
     ids, link_ids = allocated
     users = [user_id] * len(ids)
     sizes = {i: (ctx.width, ctx.height) for i, ctx in images.items()}
@@ -252,6 +254,7 @@ def _check_encode(
         encode_terms(ids, users, rows, link_ids)[0],
         encode_overview(users, rows, sizes),
         tally(rows),
+        parents(users, rows),
     )
 
 
