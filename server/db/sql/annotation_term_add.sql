@@ -1,6 +1,7 @@
 -- Link one term to one annotation as a user; image, project and kind come from the
--- annotation; its references are checked (annotation_term_parents), and a first link of the
--- pair counts into the overview. No row: the link already exists (or the annotation is gone).
+-- annotation; its references are checked and a first link of the pair counts into the
+-- overview (annotation_term_links_added). No row: the link already exists (or the annotation
+-- is gone).
 -- $1 annotation_id bigint, $2 term_id bigint, $3 user_id bigint -> obj text (AnnotationTerm)
 WITH added AS (
     INSERT INTO annotation_term (annotation_id, term_id, user_id, image_id, project_id, kind)
@@ -11,17 +12,10 @@ WITH added AS (
     RETURNING id, created, image_id, annotation_id, term_id, user_id
 ),
 
-checked AS (
-    SELECT annotation_term_parents(
+written AS (
+    SELECT annotation_term_links_added(
         array_agg(added.image_id), array_agg(added.annotation_id), array_agg(added.term_id),
         array_agg(added.user_id)
-    )
-    FROM added
-),
-
-linked AS (
-    SELECT annotation_overview_links(
-        array_agg(added.annotation_id), array_agg(added.term_id), array_agg(1)
     )
     FROM added
 )
@@ -36,4 +30,4 @@ SELECT
         'term', added.term_id,
         'user', added.user_id
     )::text AS obj
-FROM added, checked, linked
+FROM added, written

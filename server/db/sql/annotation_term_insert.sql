@@ -1,6 +1,6 @@
 -- Link annotations to terms (pairs at equal array positions); image, project and kind are
 -- copied from the annotation. Existing links are kept; the new ones are checked
--- (annotation_term_parents) and count into the overview.
+-- (annotation_term_links_added) and count into the overview.
 -- $1 annotation_ids bigint[], $2 term_ids bigint[], $3 user_id bigint,
 -- $4 link ids bigint[] (preallocated from lamina_id_seq; NULL: drawn here) -> nothing
 WITH added AS (
@@ -14,19 +14,12 @@ WITH added AS (
     RETURNING image_id, annotation_id, term_id, user_id
 ),
 
-checked AS (
-    SELECT annotation_term_parents(
+written AS (
+    SELECT annotation_term_links_added(
         array_agg(added.image_id), array_agg(added.annotation_id), array_agg(added.term_id),
         array_agg(added.user_id)
     )
     FROM added
-),
-
-linked AS (
-    SELECT annotation_overview_links(
-        array_agg(added.annotation_id), array_agg(added.term_id), array_agg(1)
-    )
-    FROM added
 )
 
-SELECT FROM checked, linked
+SELECT FROM written

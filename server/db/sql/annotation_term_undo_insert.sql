@@ -1,6 +1,6 @@
 -- Put one term link back under its own id and user (nothing when the annotation or the term
--- is gone, or the same link exists again), checked (annotation_term_parents: its user may be
--- gone) and counted into the overview.
+-- is gone, or the same link exists again), checked (its user may be gone) and counted into
+-- the overview (annotation_term_links_added).
 -- $1 id bigint, $2 annotation_id bigint, $3 term_id bigint, $4 user_id bigint -> nothing
 WITH added AS (
     INSERT INTO annotation_term (id, annotation_id, term_id, user_id, image_id, project_id, kind)
@@ -12,19 +12,12 @@ WITH added AS (
     RETURNING image_id, annotation_id, term_id, user_id
 ),
 
-checked AS (
-    SELECT annotation_term_parents(
+written AS (
+    SELECT annotation_term_links_added(
         array_agg(added.image_id), array_agg(added.annotation_id), array_agg(added.term_id),
         array_agg(added.user_id)
     )
     FROM added
-),
-
-linked AS (
-    SELECT annotation_overview_links(
-        array_agg(added.annotation_id), array_agg(added.term_id), array_agg(1)
-    )
-    FROM added
 )
 
-SELECT FROM checked, linked
+SELECT FROM written

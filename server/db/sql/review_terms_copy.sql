@@ -1,6 +1,6 @@
 -- Give reviewed annotations the terms of their parents (every user's), as the reviewer's
 -- (annotation_overview_links counts the links of user annotations only); the links are
--- checked (annotation_term_parents: a term may be deleted meanwhile).
+-- checked (annotation_term_links_added: a term may be deleted meanwhile).
 -- $1 reviewed_ids bigint[], $2 reviewer_id bigint -> nothing
 WITH added AS (
     INSERT INTO annotation_term (annotation_id, term_id, user_id, image_id, project_id, kind)
@@ -12,19 +12,12 @@ WITH added AS (
     RETURNING image_id, annotation_id, term_id, user_id
 ),
 
-checked AS (
-    SELECT annotation_term_parents(
+written AS (
+    SELECT annotation_term_links_added(
         array_agg(added.image_id), array_agg(added.annotation_id), array_agg(added.term_id),
         array_agg(added.user_id)
     )
     FROM added
-),
-
-linked AS (
-    SELECT annotation_overview_links(
-        array_agg(added.annotation_id), array_agg(added.term_id), array_agg(1)
-    )
-    FROM added
 )
 
-SELECT FROM checked, linked
+SELECT FROM written
