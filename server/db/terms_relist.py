@@ -28,7 +28,7 @@ from contextlib import asynccontextmanager
 
 import asyncpg
 
-from server.db.pool import UNAVAILABLE, connection
+from server.db.pool import UNAVAILABLE_IN_BACKGROUND, connection
 from server.db.store import terms_listed
 from server.settings import Settings
 
@@ -83,7 +83,7 @@ async def relist_until_done(pool: asyncpg.Pool, settings: Settings) -> None:
     while True:
         try:
             await relist_pass(pool, settings.database_wait_seconds)
-        except UNAVAILABLE as exc:
+        except UNAVAILABLE_IN_BACKGROUND as exc:
             log.warning("term group relist postponed: %s", exc)
         except asyncpg.PostgresError:
             log.exception("term group relist failed; started again in %.0f s", RETRY_SECONDS)

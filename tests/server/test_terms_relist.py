@@ -322,3 +322,37 @@ async def test_a_starting_server_relists_in_the_background(
     messages = [r.getMessage() for r in caplog.records if r.name == terms_relist.__name__]
     assert f"relisting up to id {max(mixed.ids)}" in messages[0]
     assert f": {len(most(mixed.ids))} rows relisted in" in messages[-1]
+
+
+async def test_a_pass_whose_connection_is_lost_in_a_batch_waits_and_starts_again(
+    db: asyncpg.Connection,
+    database_url: str,
+    settings: Settings,
+    mixed: Mixed,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    await unlist(db, mixed.ids)
+    monkeypatch.setattr(terms_relist, "RETRY_SECONDS", 0.05)
+    other = await asyncpg.connect(database_url)
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
+    try:
+        pid = await pool.fetchval("SELECT pg_backend_pid()")
+        async with other.transaction():
+            # The batch waits for the progress row's table inside its transaction...
+            await other.execute("LOCK TABLE annotation_terms_relist_progress")
+            task = asyncio.create_task(terms_relist.relist_until_done(pool, settings))
+            for _ in range(100):
+                waiting = await db.fetchval(
+                    "SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = $1", pid
+                )
+                if waiting:
+                    break
+                await asyncio.sleep(0.05)
+            assert waiting
+            # ... and its connection goes: the pass waits and starts again.
+            assert await db.fetchval("SELECT pg_terminate_backend($1, 5000)", pid)
+        await asyncio.wait_for(task, 30)
+    finally:
+        await pool.close()
+        await other.close()
+    await assert_all_kept(db)
