@@ -10,8 +10,8 @@ Set-up order (teardown runs backwards): the database pool (with this backend's s
 and the read router over any replicas,
 the signing key, the storage root, the picture limits and caches, the check processes of bulk
 writes, then the workers' listeners
-(credentials revocation, live positions) and background passes (overview refresh, job runner),
-which need the pool and the caches in place.
+(credentials revocation, live positions) and background passes (overview refresh, the term
+group relist of older annotations, job runner), which need the pool and the caches in place.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ from server.db.overview_refresh import overview_refresh
 from server.db.pool import connection, open_pool
 from server.db.position_channel import PositionChannel
 from server.db.replicas import ReadRouter, read_router
+from server.db.terms_relist import terms_relist
 from server.fast_caches import ByteLru, Decisions, Served
 from server.ingest import prepare_storage
 from server.principal import Principal
@@ -201,6 +202,7 @@ async def running(
         await stack.enter_async_context(credentials_channel.listening(url, forget))
         await stack.enter_async_context(runtime.position_channel.listening())
         await stack.enter_async_context(overview_refresh(pool, settings))
+        await stack.enter_async_context(terms_relist(pool, settings))
         await stack.enter_async_context(job_runner(settings, pool))
         yield runtime
 

@@ -18,7 +18,7 @@ from contextlib import asynccontextmanager
 
 import asyncpg
 
-from server.db.pool import UNAVAILABLE, connection
+from server.db.pool import UNAVAILABLE_IN_BACKGROUND, connection
 from server.db.store import annotation_overview
 from server.settings import Settings
 
@@ -31,7 +31,7 @@ async def refresh_forever(pool: asyncpg.Pool, settings: Settings) -> None:
         try:
             async with connection(pool, settings.database_wait_seconds) as conn:
                 await annotation_overview.flush_pending(conn)
-        except UNAVAILABLE as exc:
+        except UNAVAILABLE_IN_BACKGROUND as exc:
             log.warning("overview refresh postponed: %s", exc)
         except asyncpg.PostgresError:
             log.exception("overview refresh failed; retried at the next pass")

@@ -33,6 +33,10 @@ UNAVAILABLE: tuple[type[Exception], ...] = (
     # ("cannot switch to state ..."); the pool then drops that connection.
     asyncpg.InternalClientError,
 )
+# What a background pass (overview refresh, term group relist) waits out and tries again: the
+# above, and a connection lost inside a transaction, which asyncpg reports as the transaction's
+# exit failing ("the underlying connection is closed"). A request answers that one with a 500.
+UNAVAILABLE_IN_BACKGROUND: tuple[type[Exception], ...] = (*UNAVAILABLE, asyncpg.InterfaceError)
 
 
 async def _connect(*args: Any, **kwargs: Any) -> asyncpg.Connection:
@@ -123,6 +127,7 @@ __all__ = [
     "SESSION_SETTINGS",
     "STATEMENT_CACHE_BYTES",
     "UNAVAILABLE",
+    "UNAVAILABLE_IN_BACKGROUND",
     "DatabaseUnavailable",
     "connection",
     "create_pool",

@@ -14,12 +14,17 @@ inserting them (no room for a HOT update on a freshly filled page: every index i
 again). The text is the one ``annotation_terms_listed`` gives for such a row (each term once,
 every link by the owner); the test suite's check after every test compares each kept group
 with it.
+
+Rows written before the column existed (a database upgraded from an older version) are NULL
+until a background pass gives them their group in short batches (``relist_step``, run by
+``server.db.terms_relist`` at each server start).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 import asyncpg
 
@@ -31,6 +36,39 @@ async def relist(conn: asyncpg.Connection, annotation_ids: Iterable[int]) -> Non
     ids = list(dict.fromkeys(annotation_ids))
     if ids:
         await conn.execute(q.ANNOTATION_TERMS_RELIST, ids)
+
+
+class RelistStep(NamedTuple):
+    """What one batch of the background relist did."""
+
+    after_id: int
+    """Where the next batch starts (every row up to it has been looked at)."""
+    examined: int
+    """Rows looked at (0: nothing is left up to the pass's last id)."""
+    relisted: int
+    """Rows whose NULL group was written."""
+
+
+async def last_id(conn: asyncpg.Connection) -> int:
+    """The highest annotation id now (0: none): where a relist pass ends."""
+    return int(await conn.fetchval(q.ANNOTATION_ID_LAST))
+
+
+async def relist_step(conn: asyncpg.Connection, until: int, batch: int) -> RelistStep | None:
+    """Give the next ``batch`` annotations after the kept progress (up to id ``until``) whose
+    group is NULL their group, and move the progress past them, in one transaction.
+
+    None: another session is in a batch (it holds the progress row), and nothing was done.
+    """
+    async with conn.transaction():
+        after = await conn.fetchval(q.ANNOTATION_TERMS_RELIST_CLAIM)
+        if after is None:
+            return None
+        row = await conn.fetchrow(q.ANNOTATION_TERMS_RELIST_BATCH, after, until, batch)
+        assert row is not None  # an aggregate row, always one
+        if row["after_id"] != after:
+            await conn.execute(q.ANNOTATION_TERMS_RELIST_ADVANCE, row["after_id"])
+    return RelistStep(int(row["after_id"]), int(row["examined"]), int(row["relisted"]))
 
 
 def new_groups(
