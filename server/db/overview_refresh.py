@@ -11,13 +11,13 @@ nothing.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import asyncpg
 
+from server.background import in_background
 from server.db.pool import UNAVAILABLE_IN_BACKGROUND, connection
 from server.db.store import annotation_overview
 from server.settings import Settings
@@ -41,13 +41,8 @@ async def refresh_forever(pool: asyncpg.Pool, settings: Settings) -> None:
 @asynccontextmanager
 async def overview_refresh(pool: asyncpg.Pool, settings: Settings) -> AsyncIterator[None]:
     """Run the refresh pass for the lifetime of the app."""
-    task = asyncio.create_task(refresh_forever(pool, settings))
-    try:
+    async with in_background(refresh_forever(pool, settings), "overview-refresh"):
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
 
 
 __all__ = ["overview_refresh", "refresh_forever"]

@@ -20,7 +20,6 @@ connection for one batch at a time instead of keeping one from the requests for 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -28,6 +27,7 @@ from contextlib import asynccontextmanager
 
 import asyncpg
 
+from server.background import in_background
 from server.db.pool import UNAVAILABLE_IN_BACKGROUND, connection
 from server.db.store import terms_listed
 from server.settings import Settings
@@ -95,13 +95,8 @@ async def relist_until_done(pool: asyncpg.Pool, settings: Settings) -> None:
 @asynccontextmanager
 async def terms_relist(pool: asyncpg.Pool, settings: Settings) -> AsyncIterator[None]:
     """Run the relist pass in the background of the app (cancelled if still running at exit)."""
-    task = asyncio.create_task(relist_until_done(pool, settings))
-    try:
+    async with in_background(relist_until_done(pool, settings), "terms-relist"):
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
 
 
 __all__ = ["BATCH", "relist_pass", "relist_until_done", "terms_relist"]

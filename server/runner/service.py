@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import asyncpg
 
+from server.background import in_background
 from server.db.pool import init_connection
 from server.runner.worker import Runner, RunnerConfig
 from server.settings import Settings
@@ -21,13 +20,8 @@ async def job_runner(settings: Settings, pool: asyncpg.Pool) -> AsyncIterator[No
         yield
         return
     runner = Runner(RunnerConfig.from_settings(settings), pool)
-    task = asyncio.create_task(runner.run(), name="job-runner")
-    try:
+    async with in_background(runner.run(), "job-runner"):
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
 
 
 async def run_worker(settings: Settings) -> None:
