@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -70,9 +71,37 @@ SESSION_SETTINGS = {"jit": "off"}
 STATEMENT_CACHE_BYTES = 64 * 1024
 
 
+# PostGIS is loaded into each session when it opens, and that statement is never cancelled.
+# Loading PostGIS installs a SIGINT handler whose first run in a process allocates the library's
+# thread-local storage with malloc. A cancel (asyncpg sends one when a task waiting on a statement
+# is cancelled) that reaches the backend after the load and before that storage exists, while the
+# backend is inside malloc, re-enters malloc: glibc aborts the backend, and the postmaster then
+# restarts every session of the server. The storage is made at the start of the next statement
+# that runs after the load (PostGIS's executor hook), so the window is the statement that loads
+# it. The function below is immutable: it is evaluated, and the library loaded, while this
+# statement is planned, and its execution runs the hook. A request cancelled while its
+# connection is being set up (a timeout, the server stopping) drops that connection instead of
+# cancelling the statement.
+INIT_SESSION = "SET TIME ZONE 'UTC'; SELECT postgis_lib_version()"
+
+
 async def init_connection(conn: asyncpg.Connection) -> None:
-    """Per-connection set-up: JSON comes back as text and is decoded by msgspec."""
-    await conn.execute("SET TIME ZONE 'UTC'")
+    """Per-connection set-up: times in UTC, PostGIS loaded (``INIT_SESSION``), uncancelled."""
+    setting_up = asyncio.ensure_future(conn.execute(INIT_SESSION))
+    try:
+        await asyncio.shield(setting_up)
+    except asyncio.CancelledError:
+        # The pool would close this connection gracefully, which cancels a running statement:
+        # drop it instead. The backend ends the statement, then finds its client gone.
+        setting_up.add_done_callback(_outcome_read)
+        conn.terminate()
+        raise
+
+
+def _outcome_read(task: asyncio.Future[Any]) -> None:
+    """Read a finished task's outcome so that asyncio does not log it as never retrieved."""
+    if not task.cancelled():
+        task.exception()
 
 
 async def reset_connection(conn: asyncpg.Connection) -> None:
