@@ -55,11 +55,8 @@ async def test_a_request_cancelled_while_its_session_is_set_up_does_not_cancel_t
     try:
         await conn.execute("CREATE TABLE set_up_done (at timestamptz DEFAULT now())")
         # A set-up long enough to be cancelled in the middle, which says when it ends.
-        monkeypatch.setattr(
-            pool_module,
-            "INIT_SESSION",
-            f"{pool_module.INIT_SESSION}; SELECT pg_sleep(0.4); INSERT INTO set_up_done DEFAULT VALUES",
-        )
+        slow = "SELECT pg_sleep(0.4); INSERT INTO set_up_done DEFAULT VALUES"
+        monkeypatch.setattr(pool_module, "INIT_SESSION", f"{pool_module.INIT_SESSION}; {slow}")
         pool = await create_pool(database_url, settings, min_size=0)
         try:
             with pytest.raises(TimeoutError):
