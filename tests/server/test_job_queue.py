@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from server.db.store import job_runs
+from contracts import _generated as c
+from server.db.store import job_runs, jobs
 from server.db.store.accounts import NewAccount
+from server.principal import Principal
 from tests.server.job_helpers import make_job
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
@@ -54,3 +56,33 @@ async def test_a_run_is_held_by_the_session_that_took_it(
     lost = await job_runs.recover(db)
     assert [(x.job_id, x.runner) for x in lost] == [(job, "one:1")]
     assert await db.fetchval("SELECT status FROM job WHERE id = $1", job) == 4
+
+
+async def test_execute_answers_the_queued_job_even_when_a_runner_is_quicker(
+    database_url: str,
+    db: asyncpg.Connection,
+    alice: NewAccount,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    project = await db.fetchval("INSERT INTO project (name) VALUES ('Q') RETURNING id")
+    job = (await make_job(db, project, alice.id)).job
+    me = Principal(id=alice.id, username=alice.username, rank=3)
+    runner = await asyncpg.connect(database_url)
+    taken: list[object] = []
+    read_back = jobs.get
+
+    async def runner_first(conn: asyncpg.Connection, who: Principal, job_id: int) -> c.Job:
+        # A runner woken at once tries to take the job before the answer is read.
+        taken.append(await job_runs.claim(runner, "quick:1"))
+        return await read_back(conn, who, job_id)
+
+    monkeypatch.setattr(jobs, "get", runner_first)
+    try:
+        answered = await job_runs.execute(db, me, job)
+        assert taken == [None]
+        assert answered.status == 1
+        # Once queued, the runner takes it.
+        claimed = await job_runs.claim(runner, "quick:1")
+        assert claimed is not None and claimed.job_id == job
+    finally:
+        await runner.close()

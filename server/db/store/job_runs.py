@@ -64,13 +64,16 @@ async def execute(conn: asyncpg.Connection, me: Principal, job_id: int) -> c.Job
     """Queue a job the caller controls (INQUEUE); a queued job stays as it is, a running or
     successful one cannot be queued (400, as any refused status change)."""
     found = (await jobs.access(conn, me, job_id)).require_control()
-    if await conn.fetchval(q.JOB_RUN_ENQUEUE, job_id) is None and found.job.status != INQUEUE:
-        raise Invalid(
-            f"Illegal job status change: job {job_id} cannot go from "
-            f"{_NAMES[found.job.status]} to INQUEUE",
-            {"status": found.job.status},
-        )
-    return await jobs.get(conn, me, job_id)
+    # Queued and read back in one transaction: runners see the queue row once it commits, so
+    # the answer is the queued job, never the status a quicker runner has given it since.
+    async with conn.transaction():
+        if await conn.fetchval(q.JOB_RUN_ENQUEUE, job_id) is None and found.job.status != INQUEUE:
+            raise Invalid(
+                f"Illegal job status change: job {job_id} cannot go from "
+                f"{_NAMES[found.job.status]} to INQUEUE",
+                {"status": found.job.status},
+            )
+        return await jobs.get(conn, me, job_id)
 
 
 async def kill(conn: asyncpg.Connection, me: Principal, job_id: int) -> c.Job:
