@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -19,6 +20,7 @@ pytestmark = [pytest.mark.anyio, pytest.mark.pg]
 
 USER_CLASS = "be.cytomine.domain.ontology.UserAnnotation"
 ALGO_CLASS = "be.cytomine.domain.ontology.AlgoAnnotation"
+MIGRATIONS = Path(__file__).parents[2] / "server" / "db" / "migrations"
 
 
 class Scene(msgspec.Struct, kw_only=True):
@@ -214,3 +216,67 @@ async def test_the_annotation_listing_counts_comments(
     params = {"image": scene.world.image}
     r = await client.get("/api/annotation.json", params=params, auth=auth(alice))
     assert [a["nbComments"] for a in r.json()["collection"]] == [1]
+
+
+async def test_each_kind_counts_its_comments_on_its_row(
+    client: AsyncTestClient, db: asyncpg.Connection, alice: NewAccount, scene: Scene
+) -> None:
+    body = {"location": square(80, 80), "image": scene.world.image}
+    algo = (await client.post("/api/algoannotation.json", json=body, auth=auth(alice))).json()
+    made = {"userannotation": scene.annotation, "algoannotation": algo["algoannotation"]["id"]}
+    for n, (kind, ident) in enumerate(made.items(), start=1):
+        for _ in range(n):
+            assert (await _comment(client, alice, ident, kind=kind)).status_code == 200
+    # A reviewed copy has comments of its own (none here), not its parent's.
+    r = await client.post(f"/api/imageinstance/{scene.world.image}/review.json", auth=auth(alice))
+    assert r.status_code == 200, r.text
+    review = f"/api/annotation/{scene.annotation}/review.json"
+    r = await client.post(review, json={}, auth=auth(alice))
+    assert r.status_code == 200, r.text
+    made["reviewedannotation"] = r.json()["reviewedannotation"]["id"]
+    expected = {"userannotation": 1, "algoannotation": 2, "reviewedannotation": 0}
+    listings = {
+        "userannotation": {"image": scene.world.image},
+        "algoannotation": {"image": scene.world.image, "includeAlgo": "true"},
+        "reviewedannotation": {"image": scene.world.image, "reviewed": "true"},
+    }
+    for kind, ident in made.items():
+        r = await client.get(f"/api/{kind}/{ident}.json", auth=auth(alice))
+        assert r.json()["nbComments"] == expected[kind], kind
+        r = await client.get("/api/annotation.json", params=listings[kind], auth=auth(alice))
+        counts = {a["id"]: a["nbComments"] for a in r.json()["collection"]}
+        assert counts[ident] == expected[kind], kind
+    kept = await db.fetch(
+        "SELECT a.id, a.comment_count, (SELECT count(*) FROM shared_annotation AS s"
+        " WHERE s.annotation_id = a.id) AS n FROM annotation AS a ORDER BY a.id"
+    )
+    assert [(r["id"], r["comment_count"]) for r in kept] == [(r["id"], r["n"]) for r in kept]
+
+
+async def test_an_annotation_put_back_by_undo_has_no_comments(
+    client: AsyncTestClient, alice: NewAccount, scene: Scene
+) -> None:
+    await _comment(client, alice, scene.annotation)
+    r = await client.delete(f"/api/annotation/{scene.annotation}.json", auth=auth(alice))
+    assert r.status_code == 200, r.text
+    r = await client.get("/api/command/undo.json", auth=auth(alice))
+    assert r.status_code == 200, r.text
+    r = await client.get(f"/api/annotation/{scene.annotation}.json", auth=auth(alice))
+    assert r.status_code == 200, r.text
+    assert r.json()["nbComments"] == 0
+    r = await client.get(
+        "/api/annotation.json", params={"image": scene.world.image}, auth=auth(alice)
+    )
+    assert [a["nbComments"] for a in r.json()["collection"]] == [0]
+
+
+async def test_the_upgrade_counts_the_comments_already_there(
+    client: AsyncTestClient, db: asyncpg.Connection, alice: NewAccount, scene: Scene
+) -> None:
+    for _ in range(3):
+        await _comment(client, alice, scene.annotation)
+    await db.execute("UPDATE annotation SET comment_count = 0")
+    migration = MIGRATIONS / "0051_annotation_comment_count.sql"
+    backfill = migration.read_text().split(";\n", 1)[1]  # what follows the ALTER TABLE
+    await db.execute(backfill)
+    assert await db.fetchval("SELECT comment_count FROM annotation") == 3

@@ -1,7 +1,7 @@
 -- Cytomine's UserAnnotation JSON, every group of the listing (the listing removes the keys
 -- of hidden groups). Crop and viewer URLs are absolute, on the image server's base URL.
 -- User annotations only; reviewed/countReviewedAnnotations follow the validated copy, and
--- nbComments counts the comments of each annotation.
+-- nbComments is the count kept on the row.
 CREATE VIEW api_annotation AS
 SELECT
     'be.cytomine.domain.ontology.UserAnnotation'::text AS "class",
@@ -21,9 +21,7 @@ SELECT
     a.perimeter_unit AS "perimeterUnit",
     coalesce(t.terms, '{}') AS term,
     coalesce(t.user_by_term, '[]') AS "userByTerm",
-    (
-        SELECT count(*)::integer FROM shared_annotation AS sa WHERE sa.annotation_id = a.id
-    ) AS "nbComments",
+    a.comment_count AS "nbComments",
     s.url || '/api/userannotation/' || a.id || '/crop.png' AS "cropURL",
     s.url || '/api/userannotation/' || a.id || '/crop.png?maxSize=256' AS "smallCropURL",
     s.url || '/#/project/' || a.project_id || '/image/' || a.image_id

@@ -17,9 +17,7 @@ SELECT
     a.perimeter,
     a.perimeter_unit AS "perimeterUnit",
     coalesce(t.terms, '{}') AS term,
-    (
-        SELECT count(*)::integer FROM shared_annotation AS sa WHERE sa.annotation_id = a.id
-    ) AS "nbComments",
+    a.comment_count AS "nbComments",
     s.url || '/api/algoannotation/' || a.id || '/crop.png' AS "cropURL",
     s.url || '/api/algoannotation/' || a.id || '/crop.png?maxSize=256' AS "smallCropURL",
     s.url || '/#/project/' || a.project_id || '/image/' || a.image_id

@@ -18,9 +18,7 @@ SELECT
     a.perimeter,
     a.perimeter_unit AS "perimeterUnit",
     coalesce(t.terms, '{}') AS term,
-    (
-        SELECT count(*)::integer FROM shared_annotation AS sa WHERE sa.annotation_id = a.id
-    ) AS "nbComments",
+    a.comment_count AS "nbComments",
     a.parent_id AS "parentIdent",
     CASE
         WHEN p.kind = 'algo' THEN 'be.cytomine.domain.ontology.AlgoAnnotation'

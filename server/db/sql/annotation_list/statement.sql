@@ -136,14 +136,10 @@ UNION ALL
                 SELECT l.listed FROM annotation_terms_listed(a.id, a.kind, a.user_id) AS l (listed)
             )) END
         )),
-        -- The meta fields that depend on other rows (comments, reviews) or on the server's URL.
+        -- The meta fields that depend on other rows (comments, reviews) or on the server's URL;
+        -- the comments are counted on the row (annotation.comment_count, migration 0051).
         CASE WHEN g.meta THEN concat(
-            ',"nbComments":',
-            -- The EXISTS is planned as one hashed set of the commented annotations when that
-            -- set is small (the usual case) and as a probe per row otherwise.
-            CASE WHEN EXISTS (SELECT 1 FROM shared_annotation AS sa WHERE sa.annotation_id = a.id)
-                THEN (SELECT count(*) FROM shared_annotation AS sa WHERE sa.annotation_id = a.id)
-            ELSE 0 END,
+            ',"nbComments":', a.comment_count,
             CASE WHEN g.rev THEN NULL
             WHEN EXISTS (SELECT 1 FROM annotation AS v WHERE v.parent_id = a.id)
                 THEN ',"countReviewedAnnotations":1,"reviewed":true'
