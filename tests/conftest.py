@@ -64,8 +64,24 @@ def pg_server() -> Iterator[str]:
     try:
         yield cluster.url("postgres")
     finally:
+        crashes = backend_crashes(cluster.log)
         cluster.stop()
         shutil.rmtree(root, ignore_errors=True)
+    # A backend that dies on a signal makes the postmaster restart every session: the tests
+    # running then fail somewhere else, or pass by luck. The suite fails on it here.
+    if crashes:
+        pytest.fail("PostgreSQL backends crashed during the suite:\n" + "\n".join(crashes))
+
+
+def backend_crashes(log: Path) -> list[str]:
+    """The server log's reports of backends ended by a signal, each with the next line (the
+    statement it was running)."""
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    return [
+        "\n".join(lines[i : i + 2])
+        for i, line in enumerate(lines)
+        if "terminated by signal" in line
+    ]
 
 
 @pytest.fixture(scope="session")
