@@ -168,7 +168,7 @@ async def _load(conn: asyncpg.Connection, count: int) -> Dataset:
     # included, as the server's writers would have logged them.
     await conn.execute(
         "SELECT annotation_rows_written(array_agg(a.id), array_agg(a.project_id),"
-        " array_agg(a.image_id), array_agg(a.user_id), array_agg(a.kind),"
+        " array_agg(a.image_id), array_agg(a.user_id), array_agg(a.kind), array_agg(a.parent_id),"
         " array_agg(annotation_overview_x(a.location)),"
         " array_agg(annotation_overview_y(a.location)), 1) FROM annotation AS a"
     )

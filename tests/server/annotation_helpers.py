@@ -19,9 +19,10 @@ def logged(write: str, sign: int = 1) -> str:
     no RETURNING, made to keep the counters and the overview as the server's statements do
     (annotation_rows_written); it answers the id of each written row."""
     return (
-        f"WITH a AS ({write} RETURNING id, project_id, image_id, user_id, kind, location),"
+        f"WITH a AS ({write} RETURNING id, project_id, image_id, user_id, kind, parent_id,"
+        " location),"
         " w AS (SELECT annotation_rows_written(array_agg(a.id), array_agg(a.project_id),"
-        " array_agg(a.image_id), array_agg(a.user_id), array_agg(a.kind),"
+        " array_agg(a.image_id), array_agg(a.user_id), array_agg(a.kind), array_agg(a.parent_id),"
         " array_agg(annotation_overview_x(a.location)),"
         f" array_agg(annotation_overview_y(a.location)), {sign}) FROM a)"
         " SELECT a.id FROM a, w"

@@ -1,7 +1,7 @@
 -- Cytomine's UserAnnotation JSON, every group of the listing (the listing removes the keys
 -- of hidden groups). Crop and viewer URLs are absolute, on the image server's base URL.
 -- User annotations only; reviewed/countReviewedAnnotations follow the validated copy, and
--- nbComments is the count kept on the row.
+-- nbComments counts the comments (both kept on the row).
 CREATE VIEW api_annotation AS
 SELECT
     'be.cytomine.domain.ontology.UserAnnotation'::text AS "class",
@@ -27,14 +27,11 @@ SELECT
     s.url || '/#/project/' || a.project_id || '/image/' || a.image_id
     || '/annotation/' || a.id AS url,
     s.url || '/#/project/' || a.project_id || '/image/' || a.image_id AS "imageURL",
-    r.reviewed,
-    r.reviewed::integer AS "countReviewedAnnotations",
+    a.reviewed,
+    a.reviewed::integer AS "countReviewedAnnotations",
     '{}'::bigint [] AS track
 FROM annotation AS a
 CROSS JOIN LATERAL (SELECT st_centroid(a.location) AS centroid) AS c
-CROSS JOIN LATERAL (
-    SELECT EXISTS (SELECT 1 FROM annotation AS ra WHERE ra.parent_id = a.id) AS reviewed
-) AS r
 LEFT JOIN LATERAL (
     SELECT
         array_agg(DISTINCT at.term_id ORDER BY at.term_id) AS terms,

@@ -23,7 +23,7 @@ SELECT
     s.url || '/#/project/' || a.project_id || '/image/' || a.image_id
     || '/annotation/' || a.id AS url,
     s.url || '/#/project/' || a.project_id || '/image/' || a.image_id AS "imageURL",
-    EXISTS (SELECT 1 FROM annotation AS ra WHERE ra.parent_id = a.id) AS reviewed,
+    a.reviewed,
     '{}'::bigint [] AS track
 FROM annotation AS a
 CROSS JOIN LATERAL (SELECT st_centroid(a.location) AS centroid) AS c

@@ -26,14 +26,14 @@ BEGIN
     WITH a AS (
         DELETE FROM annotation
         WHERE user_id IN (SELECT id FROM removed) AND kind <> 'reviewed'
-        RETURNING id, project_id, image_id, user_id, kind,
+        RETURNING id, project_id, image_id, user_id, kind, parent_id,
             annotation_overview_x(location) AS x, annotation_overview_y(location) AS y
     ),
 
     w AS (
         SELECT annotation_rows_written(
             array_agg(a.id), array_agg(a.project_id), array_agg(a.image_id), array_agg(a.user_id),
-            array_agg(a.kind), array_agg(a.x), array_agg(a.y), -1
+            array_agg(a.kind), array_agg(a.parent_id), array_agg(a.x), array_agg(a.y), -1
         )
         FROM a
     )

@@ -32,14 +32,15 @@ WITH gone AS (
                 AND (NOT p.is_restricted OR m.is_manager OR a.user_id = $6)
             )
         )
-    RETURNING a.id, a.project_id, a.image_id, a.user_id, a.kind,
+    RETURNING a.id, a.project_id, a.image_id, a.user_id, a.kind, a.parent_id,
         annotation_overview_x(a.location) AS x, annotation_overview_y(a.location) AS y
 ),
 
 written AS (
     SELECT annotation_rows_written(
         array_agg(gone.id), array_agg(gone.project_id), array_agg(gone.image_id),
-        array_agg(gone.user_id), array_agg(gone.kind), array_agg(gone.x), array_agg(gone.y),
+        array_agg(gone.user_id), array_agg(gone.kind), array_agg(gone.parent_id),
+        array_agg(gone.x), array_agg(gone.y),
         -1
     )
     FROM gone

@@ -25,7 +25,7 @@ WITH added AS (
         id, image_id, slice_id, project_id, user_id, wkb,
         area, area_unit, perimeter, perimeter_unit, parent_id
     )
-    RETURNING id, project_id, image_id, slice_id, user_id, reviewer_id, kind,
+    RETURNING id, project_id, image_id, slice_id, user_id, reviewer_id, kind, parent_id,
         annotation_overview_x(location) AS x, annotation_overview_y(location) AS y
 ),
 
@@ -40,7 +40,8 @@ checked AS (
 written AS (
     SELECT annotation_rows_written(
         array_agg(added.id), array_agg(added.project_id), array_agg(added.image_id),
-        array_agg(added.user_id), array_agg(added.kind), array_agg(added.x), array_agg(added.y),
+        array_agg(added.user_id), array_agg(added.kind), array_agg(added.parent_id),
+        array_agg(added.x), array_agg(added.y),
         1
     )
     FROM added

@@ -34,7 +34,8 @@ checked AS (
 written AS (
     SELECT annotation_rows_written(
         array_agg(added.id), array_agg(added.project_id), array_agg(added.image_id),
-        array_agg(added.user_id), array_agg(added.kind), array_agg(added.x), array_agg(added.y),
+        array_agg(added.user_id), array_agg(added.kind), array_agg(added.parent_id),
+        array_agg(added.x), array_agg(added.y),
         1
     )
     FROM added

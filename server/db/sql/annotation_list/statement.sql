@@ -137,12 +137,12 @@ UNION ALL
             )) END
         )),
         -- The meta fields that depend on other rows (comments, reviews) or on the server's URL;
-        -- the comments are counted on the row (annotation.comment_count, migration 0051).
+        -- the comments are counted and the reviewed copy flagged on the row
+        -- (annotation.comment_count and annotation.reviewed, migrations 0051 and 0052).
         CASE WHEN g.meta THEN concat(
             ',"nbComments":', a.comment_count,
             CASE WHEN g.rev THEN NULL
-            WHEN EXISTS (SELECT 1 FROM annotation AS v WHERE v.parent_id = a.id)
-                THEN ',"countReviewedAnnotations":1,"reviewed":true'
+            WHEN a.reviewed THEN ',"countReviewedAnnotations":1,"reviewed":true'
             ELSE ',"countReviewedAnnotations":0,"reviewed":false' END,
             ',"cropURL":', g.url, '/api/', g.path, '/', a.id, '/crop.png"',
             ',"smallCropURL":', g.url, '/api/', g.path, '/', a.id, '/crop.png?maxSize=256"',
