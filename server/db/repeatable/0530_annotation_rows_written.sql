@@ -4,19 +4,15 @@
 -- the flag of the annotation each one reviews (annotation.reviewed, migration 0052: an
 -- annotation has at most one reviewed copy, so the copy's insert sets it and its delete clears
 -- it). Called once by that statement, in a CTE over the rows its write returned.
--- The flag's update runs after the statement's write (it reads the write's rows): a parent the
--- same statement deleted is no longer there to update.
+-- The flag's update runs after the statement's write (it reads the write's rows), so a parent
+-- the same statement deleted is no longer there to update; and before the counters, so that
+-- annotation rows are locked before project and image rows, as a delete of annotations does.
 CREATE OR REPLACE FUNCTION annotation_rows_written(
     ids bigint [], project_ids bigint [], image_ids bigint [], user_ids bigint [],
     kinds text [], parent_ids bigint [], xs double precision [], ys double precision [],
     delta integer
 ) RETURNS void
 LANGUAGE sql AS $$
-    SELECT annotation_count_change(project_ids, image_ids, kinds, delta);
-    SELECT annotation_overview_rows(
-        ids, image_ids, user_ids, kinds, xs, ys,
-        array_fill(delta, ARRAY[coalesce(cardinality(ids), 0)])
-    );
     UPDATE annotation AS a
     SET reviewed = delta > 0
     FROM unnest(parent_ids, image_ids, kinds) AS c (parent_id, image_id, kind)
@@ -25,4 +21,9 @@ LANGUAGE sql AS $$
         AND a.id = c.parent_id
         AND a.image_id = c.image_id
         AND a.reviewed <> (delta > 0);
+    SELECT annotation_count_change(project_ids, image_ids, kinds, delta);
+    SELECT annotation_overview_rows(
+        ids, image_ids, user_ids, kinds, xs, ys,
+        array_fill(delta, ARRAY[coalesce(cardinality(ids), 0)])
+    );
 $$;
