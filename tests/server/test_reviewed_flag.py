@@ -12,7 +12,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.db.store.accounts import NewAccount
-from tests.server.annotation_helpers import World, create, make_world
+from tests.server.annotation_helpers import World, create, logged, make_world
 from tests.server.annotation_helpers import square as sq
 from tests.server.project_helpers import auth
 
@@ -154,3 +154,19 @@ async def test_the_writers_function_takes_the_parents_and_nothing_else_is_left(
         "ids bigint[], project_ids bigint[], image_ids bigint[], user_ids bigint[], kinds text[],"
         " parent_ids bigint[], xs double precision[], ys double precision[], delta integer"
     ]
+
+
+async def test_one_statement_deleting_an_annotation_and_its_copy(
+    client: AsyncTestClient, db: asyncpg.Connection, alice: NewAccount, world: World
+) -> None:
+    made = [(await create(client, alice, world.image, sq(x, x)))["id"] for x in (1, 30)]
+    for ident in made:
+        url = f"/api/annotation/{ident}/review.json"
+        await _ok(await client.post(url, json={}, auth=auth(alice)))
+    # The first annotation and both copies go in one statement: the second keeps no flag.
+    gone = await db.fetch(
+        logged("DELETE FROM annotation WHERE id = $1 OR kind = 'reviewed'", -1), made[0]
+    )
+    assert len(gone) == 3
+    rows = await db.fetch("SELECT id, reviewed FROM annotation ORDER BY id")
+    assert [(r["id"], r["reviewed"]) for r in rows] == [(made[1], False)]
