@@ -4,9 +4,9 @@
 -- the flag of the annotation each one reviews (annotation.reviewed, migration 0052: an
 -- annotation has at most one reviewed copy, so the copy's insert sets it and its delete clears
 -- it). Called once by that statement, in a CTE over the rows its write returned.
--- The flag's update runs after the statement's write (it reads the write's rows) and leaves out
--- the rows that write deleted; it runs before the counters, so that annotation rows are locked
--- before project and image rows, as a delete of annotations does.
+-- The flag's update runs after the statement's write (it reads the write's rows), so a parent
+-- that write deleted is no longer visible to it; it runs before the counters, so that annotation
+-- rows are locked before project and image rows, as a delete of annotations does.
 CREATE OR REPLACE FUNCTION annotation_rows_written(
     ids bigint [], project_ids bigint [], image_ids bigint [], user_ids bigint [],
     kinds text [], parent_ids bigint [], xs double precision [], ys double precision [],
@@ -20,8 +20,7 @@ LANGUAGE sql AS $$
         c.kind = 'reviewed'
         AND a.id = c.parent_id
         AND a.image_id = c.image_id
-        AND a.reviewed <> (delta > 0)
-        AND a.id <> ALL(ids);
+        AND a.reviewed <> (delta > 0);
     SELECT annotation_count_change(project_ids, image_ids, kinds, delta);
     SELECT annotation_overview_rows(
         ids, image_ids, user_ids, kinds, xs, ys,
