@@ -4,6 +4,7 @@ and what the listing and the annotation's GET say."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
+from server.db import queries
 from server.db.store.accounts import NewAccount
 from tests.server.annotation_helpers import World, create, logged, make_world
 from tests.server.annotation_helpers import square as sq
@@ -170,3 +172,62 @@ async def test_one_statement_deleting_an_annotation_and_its_copy(
     assert len(gone) == 3
     rows = await db.fetch("SELECT id, reviewed FROM annotation ORDER BY id")
     assert [(r["id"], r["reviewed"]) for r in rows] == [(made[1], False)]
+
+
+RESTORED = """
+    SELECT id, created::text, image_id, slice_id, project_id, user_id, st_asbinary(location),
+        area, area_unit, perimeter, perimeter_unit, geometry_compression
+    FROM annotation WHERE id = $1
+"""
+
+
+async def _deleted_after_review(
+    client: AsyncTestClient, db: asyncpg.Connection, alice: NewAccount, world: World
+) -> tuple[list[Any], int]:
+    """An annotation reviewed, then deleted (its copy stays): the undo statement's arguments
+    that put it back, and its copy's id."""
+    ident = (await create(client, alice, world.image, sq(5, 5)))["id"]
+    url = f"/api/annotation/{ident}/review.json"
+    copy = (await _ok(await client.post(url, json={}, auth=auth(alice))))["reviewedannotation"]
+    restore = list(await db.fetchrow(RESTORED, ident))
+    await _ok(await client.delete(f"/api/annotation/{ident}.json", auth=auth(alice)))
+    return restore, copy["id"]
+
+
+async def _blocked(task: asyncio.Task[Any]) -> bool:
+    """Whether a statement sent on another session is still waiting after a moment."""
+    await asyncio.sleep(0.3)
+    return not task.done()
+
+
+@pytest.mark.parametrize("first", ["undo", "copy delete"])
+async def test_undo_of_a_delete_and_the_delete_of_its_copy_at_once(
+    client: AsyncTestClient,
+    db: asyncpg.Connection,
+    database_url: str,
+    alice: NewAccount,
+    world: World,
+    first: str,
+) -> None:
+    """The undo reads the copy locked: whichever of the two writes comes first, the other waits
+    for its commit, and the flag ends false with the copy gone."""
+    restore, copy = await _deleted_after_review(client, db, alice, world)
+    undo = await asyncpg.connect(database_url)
+    unreview = await asyncpg.connect(database_url)
+    try:
+        async with (undo if first == "undo" else unreview).transaction():
+            if first == "undo":
+                await undo.execute("SET TIME ZONE 'UTC'")
+                await undo.fetch(queries.ANNOTATION_UNDO_INSERT, *restore)
+                later = asyncio.ensure_future(unreview.fetch(queries.ANNOTATION_DELETE, copy))
+            else:
+                assert await unreview.fetch(queries.ANNOTATION_DELETE, copy)
+                later = asyncio.ensure_future(undo.fetch(queries.ANNOTATION_UNDO_INSERT, *restore))
+            assert await _blocked(later), f"the {first} did not hold the other write"
+        await later
+    finally:
+        await undo.close()
+        await unreview.close()
+    rows = await db.fetch("SELECT id, reviewed FROM annotation ORDER BY id")
+    assert [(r["id"], r["reviewed"]) for r in rows] == [(restore[0], False)]
+    assert [r["id"] for r in await db.fetch(WRONG_FLAGS)] == []
