@@ -135,7 +135,7 @@ async def _review_copy(s: Scene) -> None:
 async def _update(s: Scene) -> None:
     """An annotation moved (or put back by undo) onto a slice that is gone."""
     await s.db.execute(
-        q.ANNOTATION_UPDATE, s.mine, WKB, 1.0, "pixels²", 1.0, "pixels", MISSING, None
+        q.ANNOTATION_UPDATE, s.mine, WKB, 1.0, "pixels²", 1.0, "pixels", MISSING, None, s.w.image
     )
 
 

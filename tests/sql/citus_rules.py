@@ -24,6 +24,11 @@ coordinator. The rules come from Citus's documentation (each cites its page):
   not allowed").
 - SQL: https://docs.citusdata.com/en/stable/develop/reference_workarounds.html
   a ``ctid`` names a row of one shard on one node: no join or lookup by ``ctid``.
+- Row locks: https://docs.citusdata.com/en/stable/develop/reference_workarounds.html
+  ``SELECT ... FOR UPDATE | NO KEY UPDATE | SHARE | KEY SHARE`` on a distributed table runs
+  only as a query of one shard (Citus's planner: "could not run distributed query with
+  FOR UPDATE/SHARE commands"): the query names one value of the distribution column. Row locks
+  of reference tables are taken on every node and are allowed.
 - Sequences and identity: https://docs.citusdata.com/en/stable/develop/reference_ddl.html
   identity and sequence-default columns of distributed tables are ``bigint`` (Citus gives
   each node its own range of a bigint sequence; smaller ones are refused).
@@ -294,11 +299,88 @@ _UPDATE = re.compile(
 _ASSIGNS_DISTRIBUTION = re.compile(rf"(?:^|[\s,(.]){DISTRIBUTION_COLUMN}\s*=(?!=)", re.IGNORECASE)
 
 
-def text_violations(name: str, text: str) -> list[Violation]:
-    """A statement or function body that uses ``ctid`` or updates the distribution column of
-    a distributed table."""
-    code = _COMMENT.sub("", text)
+_LOCK = re.compile(
+    r"\bFOR\s+(?:NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b"
+    r"(?:\s+OF\s+(?P<of>\w+(?:\s*,\s*\w+)*))?",
+    re.IGNORECASE,
+)
+_SOURCE = re.compile(
+    r"\b(?:FROM|JOIN)\s+(?:ONLY\s+)?(?P<table>\w+)(?:\s+(?:AS\s+)?(?P<alias>\w+))?",
+    re.IGNORECASE,
+)
+_NOT_ALIASES = {
+    "where", "join", "left", "right", "inner", "outer", "full", "cross", "natural", "on",
+    "using", "group", "order", "limit", "offset", "for", "window", "having", "union",
+}  # fmt: skip
+_ONE_IMAGE = re.compile(
+    rf"\b{DISTRIBUTION_COLUMN}\s*=\s*(?!\s*(?:ANY|ALL|SOME)\b)(?!\s*\()", re.IGNORECASE
+)
+"""An equality of the distribution column with one value (a parameter, a variable, a column
+of a row already fixed), not with an array or a subquery."""
+
+
+def _query_start(code: str, at: int) -> int:
+    """Where the query ending at ``at`` begins: after the parenthesis or the statement boundary
+    that opens it."""
+    depth = 0
+    for i in range(at - 1, -1, -1):
+        char = code[i]
+        if char == ")":
+            depth += 1
+        elif char == "(" and depth > 0:
+            depth -= 1
+        elif char in "(;" and depth == 0:
+            return i + 1
+    return 0
+
+
+def _locked_query(code: str, at: int) -> str:
+    """The text of the query a locking clause at ``at`` ends, at its own level: nested
+    parentheses are emptied."""
+    flat, depth = [], 0
+    for char in code[_query_start(code, at) : at]:
+        if char == "(":
+            depth += 1
+        if depth == 0:
+            flat.append(char)
+        if char == ")":
+            depth -= 1
+            if depth == 0:
+                flat.append("()")
+    return "".join(flat)
+
+
+def _lock_violations(name: str, code: str) -> list[Violation]:
+    """Row locks on a distributed table in a query that names no single image."""
     found = []
+    for lock in _LOCK.finditer(code):
+        query = _locked_query(code, lock.start())
+        table_of: dict[str, str] = {}
+        for source in _SOURCE.finditer(query):
+            table = source["table"].lower()
+            table_of[table] = table
+            alias = (source["alias"] or "").lower()
+            if alias and alias not in _NOT_ALIASES:
+                table_of[alias] = table
+        named = [n.strip().lower() for n in lock["of"].split(",")] if lock["of"] else table_of
+        locked = sorted({table_of[n] for n in named if n in table_of} & set(DISTRIBUTED))
+        if locked and not _ONE_IMAGE.search(query):
+            found.append(
+                Violation(
+                    f"lock {name}",
+                    f"{name} locks rows of {', '.join(locked)} in a query naming no single "
+                    f"{DISTRIBUTION_COLUMN}: Citus takes row locks of a distributed table only "
+                    "in a query of one shard",
+                )
+            )
+    return found
+
+
+def text_violations(name: str, text: str) -> list[Violation]:
+    """A statement or function body that uses ``ctid``, updates the distribution column of a
+    distributed table or locks its rows without naming one value of that column."""
+    code = _COMMENT.sub("", text)
+    found = _lock_violations(name, code)
     if _CTID.search(code):
         found.append(
             Violation(

@@ -4,13 +4,14 @@
 -- (annotation_parents), as an undo may put back one deleted since.
 -- $1 annotation_id bigint, $2 location bytea, $3 area float8, $4 area_unit text,
 -- $5 perimeter float8, $6 perimeter_unit text, $7 slice_id bigint,
--- $8 geometry_compression float8 (NULL: unchanged) -> nothing
+-- $8 geometry_compression float8 (NULL: unchanged), $9 image_id bigint (the annotation's: its
+-- lock is taken on the image's rows, one shard of a distributed table) -> nothing
 WITH old AS (
     SELECT
         a.id, a.image_id, a.user_id, a.kind,
         annotation_overview_x(a.location) AS x, annotation_overview_y(a.location) AS y
     FROM annotation AS a
-    WHERE a.id = $1
+    WHERE a.id = $1 AND a.image_id = $9
     FOR UPDATE
 ),
 
@@ -25,7 +26,7 @@ moved AS (
         slice_id = $7,
         geometry_compression = coalesce($8, geometry_compression),
         updated = now()
-    WHERE id = (SELECT old.id FROM old)
+    WHERE id = (SELECT old.id FROM old) AND image_id = $9
     RETURNING
         id, image_id, user_id, kind,
         annotation_overview_x(location) AS x, annotation_overview_y(location) AS y, slice_id

@@ -135,6 +135,7 @@ async def rewrite(
         row.perimeter_unit,
         row.slice_id,
         body.geometry_compression,
+        row.image_id,
     )
     if body.term_ids() is not None:
         await conn.execute(q.ANNOTATION_TERM_KEEP_ONLY, annotation_id, row.terms)

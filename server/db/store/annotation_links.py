@@ -18,8 +18,11 @@ from server.principal import Principal
 async def _annotation(
     conn: asyncpg.Connection, annotation_id: int, *, lock: bool = False
 ) -> asyncpg.Record:
-    sql = q.ANNOTATION_LINK_ANNOTATION if lock else q.ANNOTATION_TRACK_ANNOTATION
-    row = await conn.fetchrow(sql, annotation_id)
+    """The annotation's project, owner and image; ``lock``: held against a concurrent delete
+    until the transaction ends (found first, then locked on its image's rows)."""
+    row = await conn.fetchrow(q.ANNOTATION_TRACK_ANNOTATION, annotation_id)
+    if row is not None and lock:
+        row = await conn.fetchrow(q.ANNOTATION_LINK_ANNOTATION, annotation_id, row["image_id"])
     if row is None:
         raise NotFound("Annotation", annotation_id)
     return row

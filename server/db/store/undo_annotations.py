@@ -89,6 +89,7 @@ class UserAnnotationKind:
                 target["perimeterUnit"],
                 target["slice"],
                 target["geometryCompression"],
+                target["image"],
             )
         await conn.execute(
             q.ANNOTATION_TERM_UNDO_RESTORE, object_id, *_links(target["terms"], "term", "user")
