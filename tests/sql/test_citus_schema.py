@@ -21,12 +21,6 @@ pytestmark = [pytest.mark.anyio, pytest.mark.pg]
 
 
 REMAINING: dict[str, str] = {
-    "lock statement annotation_bulk_term.sql": (
-        "The bulk term change locks the annotations it matches in a whole project (FOR KEY "
-        "SHARE, so a concurrent delete is not linked). On a cluster it runs once per image of "
-        "the project with a.image_id named (docs/scale-out.md); on one server that would be a "
-        "round trip per image for nothing."
-    ),
     "lock statement annotation_terms_relist_batch.sql": (
         "The background relist claims rows by id range over every image (FOR NO KEY UPDATE "
         "SKIP LOCKED). On a cluster it walks one image at a time (keyset on (image_id, id)); "
@@ -36,7 +30,7 @@ REMAINING: dict[str, str] = {
 }
 """Violations still in the schema, by key: why each is there and how it goes away. The
 reference triggers of the annotation tables, the last schema constructs, gave way to checks
-made by the writing statements themselves (migration 0047); what is left are two statements
+made by the writing statements themselves (migration 0047); what is left is one statement
 whose row locks name no single image."""
 
 

@@ -1,0 +1,134 @@
+-- The bulk term change (POST /api/annotation/bulk-term, server/db/sql/annotation_bulk_term.sql):
+-- change the terms of the user annotations a filter matches in a project among those the
+-- caller may change, mode 'set' (exactly these terms), 'add' or 'remove'; the pairs
+-- (annotation, term) that gain their first link or lose their last one count into or out of
+-- the overview, and the new links' terms and user are checked (annotation_term_parents; their
+-- annotations are the matches, locked here).
+-- The matches are found and locked one image at a time, in id order, each by a query that
+-- names the image (FOR KEY SHARE: a concurrent delete waits, or wins and its annotations are
+-- not linked): on a Citus cluster a row lock is only taken by a query that names one shard
+-- (docs/scale-out.md). Images without user annotations (their counter) are passed over. Then one
+-- statement changes the links of every match.
+-- Returns the matched annotations, the links removed and added, and the annotations whose
+-- links changed (for the caller to relist).
+CREATE OR REPLACE FUNCTION annotation_bulk_term(
+    project bigint,
+    image_ids bigint [],
+    user_ids bigint [],
+    filter_terms bigint [],
+    bbox float8 [],
+    caller_id bigint,
+    caller_admin boolean,
+    caller_guest boolean,
+    new_terms bigint [],
+    mode text
+) RETURNS TABLE (matched bigint, removed bigint, added bigint, changed bigint [])
+LANGUAGE plpgsql AS $$
+DECLARE
+    img bigint;
+    ids bigint [] := '{}';
+    images bigint [] := '{}';
+BEGIN
+    FOR img IN
+        SELECT i.id FROM image_instance AS i
+        WHERE
+            i.project_id = project
+            AND i.count_annotations > 0
+            AND (image_ids IS NULL OR i.id = ANY (image_ids))
+        ORDER BY i.id
+    LOOP
+        SELECT ids || coalesce(array_agg(k.id), '{}'), images || array_fill(img, ARRAY[count(*)::int])
+        INTO ids, images
+        FROM (
+            SELECT t.id
+            FROM annotation AS t
+            JOIN project AS p ON p.id = t.project_id
+            LEFT JOIN project_member AS w ON w.project_id = t.project_id AND w.user_id = caller_id
+            WHERE
+                t.image_id = img
+                AND t.project_id = project
+                AND t.kind = 'user'
+                AND (user_ids IS NULL OR t.user_id = ANY (user_ids))
+                AND (
+                    filter_terms IS NULL OR EXISTS (
+                        SELECT 1 FROM annotation_term AS f
+                        WHERE f.annotation_id = t.id AND f.term_id = ANY (filter_terms)
+                    )
+                )
+                AND (bbox IS NULL OR st_intersects(
+                    t.location, st_makeenvelope(bbox[1], bbox[2], bbox[3], bbox[4], 0)
+                ))
+                -- Write rights (Cytomine): admins; else members, not guests, managers only in
+                -- read-only projects, and in restricted projects contributors touch only their
+                -- own annotations.
+                AND NOT caller_guest
+                AND (
+                    caller_admin OR (
+                        w.user_id IS NOT NULL
+                        AND (NOT p.is_read_only OR w.is_manager)
+                        AND (NOT p.is_restricted OR w.is_manager OR t.user_id = caller_id)
+                    )
+                )
+            FOR KEY SHARE OF t
+        ) AS k;
+    END LOOP;
+
+    RETURN QUERY
+    WITH target AS (
+        SELECT m.id, m.image_id FROM unnest(ids, images) AS m (id, image_id)
+    ),
+
+    gone AS (
+        DELETE FROM annotation_term AS l
+        USING target AS t
+        WHERE
+            l.annotation_id = t.id
+            AND l.image_id = t.image_id
+            AND (
+                (mode = 'set' AND NOT (l.term_id = ANY (new_terms)))
+                OR (mode = 'remove' AND l.term_id = ANY (new_terms))
+            )
+        RETURNING l.annotation_id, l.term_id
+    ),
+
+    made AS (
+        INSERT INTO annotation_term (annotation_id, term_id, user_id, image_id, project_id)
+        SELECT t.id, x.term_id, caller_id, t.image_id, project
+        FROM target AS t
+        CROSS JOIN unnest(new_terms) AS x (term_id)
+        WHERE
+            mode IN ('set', 'add')
+            AND NOT EXISTS (
+                SELECT 1 FROM annotation_term AS e
+                WHERE e.annotation_id = t.id AND e.image_id = t.image_id AND e.term_id = x.term_id
+            )
+        ON CONFLICT (annotation_id, term_id, user_id, image_id) DO NOTHING
+        RETURNING annotation_id, term_id, user_id
+    ),
+
+    checked AS (
+        SELECT annotation_term_parents(
+            NULL, NULL, array_agg(made.term_id), array_agg(made.user_id)
+        )
+        FROM made
+    ),
+
+    linked AS (
+        SELECT annotation_overview_links(
+            array_agg(c.annotation_id), array_agg(c.term_id), array_agg(c.n)
+        )
+        FROM (
+            SELECT gone.annotation_id, gone.term_id, -1 AS n FROM gone
+            UNION ALL
+            SELECT made.annotation_id, made.term_id, 1 FROM made
+        ) AS c
+    )
+
+    SELECT
+        cardinality(ids)::bigint,
+        (SELECT count(*) FROM gone),
+        (SELECT count(*) FROM made),
+        array(SELECT r.annotation_id FROM gone AS r UNION SELECT d.annotation_id FROM made AS d)
+    FROM checked, linked;
+END
+$$;
