@@ -4,13 +4,12 @@
 -- (annotation, term) that gain their first link or lose their last one count into or out of
 -- the overview, and the new links' terms and user are checked (annotation_term_parents; their
 -- annotations are the matches, locked here).
--- The matches are found and locked one image at a time, in id order, each by a query that
--- names the image (FOR KEY SHARE: a concurrent delete waits, or wins and its annotations are
--- not linked): on a Citus cluster a row lock is only taken by a query that names one shard
--- (docs/scale-out.md). Images without user annotations (their counter) are passed over. Then one
--- statement changes the links of every match.
--- Returns the matched annotations, the links removed and added, and the annotations whose
--- links changed (for the caller to relist).
+-- One image at a time, in id order: a query that names the image finds and locks its matches
+-- (FOR KEY SHARE: a concurrent delete waits, or wins and its annotations are not linked; on a
+-- Citus cluster a row lock is only taken by a query that names one shard, docs/scale-out.md),
+-- then one statement changes their links and the annotations whose links changed are relisted
+-- (annotation_terms_relist). Images without user annotations (their counter) are passed over.
+-- Returns how many annotations matched and how many links were removed and added.
 CREATE OR REPLACE FUNCTION annotation_bulk_term(
     project bigint,
     image_ids bigint [],
@@ -22,13 +21,18 @@ CREATE OR REPLACE FUNCTION annotation_bulk_term(
     caller_guest boolean,
     new_terms bigint [],
     mode text
-) RETURNS TABLE (matched bigint, removed bigint, added bigint, changed bigint [])
+) RETURNS TABLE (matched bigint, removed bigint, added bigint)
 LANGUAGE plpgsql AS $$
 DECLARE
     img bigint;
-    ids bigint [] := '{}';
-    images bigint [] := '{}';
+    found bigint [];
+    gone_count bigint;
+    made_count bigint;
+    changed bigint [];
 BEGIN
+    matched := 0;
+    removed := 0;
+    added := 0;
     FOR img IN
         SELECT i.id FROM image_instance AS i
         WHERE
@@ -37,8 +41,7 @@ BEGIN
             AND (image_ids IS NULL OR i.id = ANY (image_ids))
         ORDER BY i.id
     LOOP
-        SELECT ids || coalesce(array_agg(k.id), '{}'), images || array_fill(img, ARRAY[count(*)::int])
-        INTO ids, images
+        SELECT array_agg(k.id) INTO found
         FROM (
             SELECT t.id
             FROM annotation AS t
@@ -71,64 +74,64 @@ BEGIN
                 )
             FOR KEY SHARE OF t
         ) AS k;
+        CONTINUE WHEN found IS NULL;
+
+        WITH gone AS (
+            DELETE FROM annotation_term AS l
+            WHERE
+                l.annotation_id = ANY (found)
+                AND l.image_id = img
+                AND (
+                    (mode = 'set' AND NOT (l.term_id = ANY (new_terms)))
+                    OR (mode = 'remove' AND l.term_id = ANY (new_terms))
+                )
+            RETURNING l.annotation_id, l.term_id
+        ),
+
+        made AS (
+            INSERT INTO annotation_term (annotation_id, term_id, user_id, image_id, project_id)
+            SELECT t.id, x.term_id, caller_id, img, project
+            FROM unnest(found) AS t (id)
+            CROSS JOIN unnest(new_terms) AS x (term_id)
+            WHERE
+                mode IN ('set', 'add')
+                AND NOT EXISTS (
+                    SELECT 1 FROM annotation_term AS e
+                    WHERE e.annotation_id = t.id AND e.image_id = img AND e.term_id = x.term_id
+                )
+            ON CONFLICT (annotation_id, term_id, user_id, image_id) DO NOTHING
+            RETURNING annotation_id, term_id, user_id
+        ),
+
+        checked AS (
+            SELECT annotation_term_parents(
+                NULL, NULL, array_agg(made.term_id), array_agg(made.user_id)
+            )
+            FROM made
+        ),
+
+        linked AS (
+            SELECT annotation_overview_links(
+                array_agg(c.annotation_id), array_agg(c.term_id), array_agg(c.n)
+            )
+            FROM (
+                SELECT gone.annotation_id, gone.term_id, -1 AS n FROM gone
+                UNION ALL
+                SELECT made.annotation_id, made.term_id, 1 FROM made
+            ) AS c
+        )
+
+        SELECT
+            (SELECT count(*) FROM gone),
+            (SELECT count(*) FROM made),
+            array(SELECT r.annotation_id FROM gone AS r UNION SELECT d.annotation_id FROM made AS d)
+        INTO gone_count, made_count, changed
+        FROM checked, linked;
+        PERFORM annotation_terms_relist(changed);
+        matched := matched + cardinality(found);
+        removed := removed + gone_count;
+        added := added + made_count;
     END LOOP;
-
-    RETURN QUERY
-    WITH target AS (
-        SELECT m.id, m.image_id FROM unnest(ids, images) AS m (id, image_id)
-    ),
-
-    gone AS (
-        DELETE FROM annotation_term AS l
-        USING target AS t
-        WHERE
-            l.annotation_id = t.id
-            AND l.image_id = t.image_id
-            AND (
-                (mode = 'set' AND NOT (l.term_id = ANY (new_terms)))
-                OR (mode = 'remove' AND l.term_id = ANY (new_terms))
-            )
-        RETURNING l.annotation_id, l.term_id
-    ),
-
-    made AS (
-        INSERT INTO annotation_term (annotation_id, term_id, user_id, image_id, project_id)
-        SELECT t.id, x.term_id, caller_id, t.image_id, project
-        FROM target AS t
-        CROSS JOIN unnest(new_terms) AS x (term_id)
-        WHERE
-            mode IN ('set', 'add')
-            AND NOT EXISTS (
-                SELECT 1 FROM annotation_term AS e
-                WHERE e.annotation_id = t.id AND e.image_id = t.image_id AND e.term_id = x.term_id
-            )
-        ON CONFLICT (annotation_id, term_id, user_id, image_id) DO NOTHING
-        RETURNING annotation_id, term_id, user_id
-    ),
-
-    checked AS (
-        SELECT annotation_term_parents(
-            NULL, NULL, array_agg(made.term_id), array_agg(made.user_id)
-        )
-        FROM made
-    ),
-
-    linked AS (
-        SELECT annotation_overview_links(
-            array_agg(c.annotation_id), array_agg(c.term_id), array_agg(c.n)
-        )
-        FROM (
-            SELECT gone.annotation_id, gone.term_id, -1 AS n FROM gone
-            UNION ALL
-            SELECT made.annotation_id, made.term_id, 1 FROM made
-        ) AS c
-    )
-
-    SELECT
-        cardinality(ids)::bigint,
-        (SELECT count(*) FROM gone),
-        (SELECT count(*) FROM made),
-        array(SELECT r.annotation_id FROM gone AS r UNION SELECT d.annotation_id FROM made AS d)
-    FROM checked, linked;
+    RETURN NEXT;
 END
 $$;

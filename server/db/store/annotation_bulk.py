@@ -15,7 +15,7 @@ import msgspec
 import spatial
 from contracts.errors import Conflict, Invalid
 from server.db import queries as q
-from server.db.store import acl, commands, terms_listed
+from server.db.store import acl, commands
 from server.principal import Principal
 
 Mode = Literal["set", "add", "remove"]
@@ -99,8 +99,7 @@ async def change_terms(conn: asyncpg.Connection, me: Principal, f: TermChange) -
     try:
         async with conn.transaction():
             row = await conn.fetchrow(q.ANNOTATION_BULK_TERM, *args, wanted, f.mode)
-            assert row is not None  # an aggregate answers one row
-            await terms_listed.relist(conn, row["changed"])
+            assert row is not None  # the function answers one row
     except asyncpg.ForeignKeyViolationError as exc:
         # The matches are locked, so only a term deleted meanwhile can get here.
         raise Conflict(f"A term was deleted meanwhile, try again ({exc.constraint_name})") from exc
