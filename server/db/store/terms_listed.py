@@ -3,8 +3,8 @@
 Every change of term links relists the annotations it touched with ``relist``, in the
 change's transaction, after it: the one way the Python side keeps the column (the
 repeatable layer's ``removed_cascade``, ``user_job_removed`` and ``annotation_bulk_term``
-call the same ``annotation_terms_relist``). NULL means "not kept": the listing computes the group then, so
-a path that leaves it NULL is slower, never wrong.
+call the same ``annotation_terms_relist``). NULL means "not kept": the listing computes the
+group then, so a path that leaves it NULL is slower, never wrong.
 
 One exception: new user annotations carry their group when they are written (``group``),
 their links' ids drawn beforehand with theirs: the INSERT of one POST and of short arrays
