@@ -9,6 +9,9 @@
 -- Citus cluster a row lock is only taken by a query that names one shard, docs/scale-out.md),
 -- then one statement changes their links and the annotations whose links changed are relisted
 -- (annotation_terms_relist). Images without user annotations (their counter) are passed over.
+-- Write rights (Cytomine), decided once for the project: admins change everything; else
+-- members, not guests, managers only in read-only projects, and in restricted projects
+-- contributors change only their own annotations.
 -- Returns how many annotations matched and how many links were removed and added.
 CREATE OR REPLACE FUNCTION annotation_bulk_term(
     project bigint,
@@ -24,6 +27,8 @@ CREATE OR REPLACE FUNCTION annotation_bulk_term(
 ) RETURNS TABLE (matched bigint, removed bigint, added bigint)
 LANGUAGE plpgsql AS $$
 DECLARE
+    may_write boolean;
+    own_only boolean;
     img bigint;
     found bigint [];
     gone_count bigint;
@@ -33,6 +38,19 @@ BEGIN
     matched := 0;
     removed := 0;
     added := 0;
+    SELECT
+        NOT caller_guest AND (
+            caller_admin OR (w.user_id IS NOT NULL AND (NOT p.is_read_only OR w.is_manager))
+        ),
+        NOT caller_admin AND p.is_restricted AND NOT coalesce(w.is_manager, false)
+    INTO may_write, own_only
+    FROM project AS p
+    LEFT JOIN project_member AS w ON w.project_id = p.id AND w.user_id = caller_id
+    WHERE p.id = project;
+    IF may_write IS NOT true THEN
+        RETURN NEXT;
+        RETURN;
+    END IF;
     FOR img IN
         SELECT i.id FROM image_instance AS i
         WHERE
@@ -45,12 +63,11 @@ BEGIN
         FROM (
             SELECT t.id
             FROM annotation AS t
-            JOIN project AS p ON p.id = t.project_id
-            LEFT JOIN project_member AS w ON w.project_id = t.project_id AND w.user_id = caller_id
             WHERE
                 t.image_id = img
                 AND t.project_id = project
                 AND t.kind = 'user'
+                AND (NOT own_only OR t.user_id = caller_id)
                 AND (user_ids IS NULL OR t.user_id = ANY (user_ids))
                 AND (
                     filter_terms IS NULL OR EXISTS (
@@ -61,17 +78,6 @@ BEGIN
                 AND (bbox IS NULL OR st_intersects(
                     t.location, st_makeenvelope(bbox[1], bbox[2], bbox[3], bbox[4], 0)
                 ))
-                -- Write rights (Cytomine): admins; else members, not guests, managers only in
-                -- read-only projects, and in restricted projects contributors touch only their
-                -- own annotations.
-                AND NOT caller_guest
-                AND (
-                    caller_admin OR (
-                        w.user_id IS NOT NULL
-                        AND (NOT p.is_read_only OR w.is_manager)
-                        AND (NOT p.is_restricted OR w.is_manager OR t.user_id = caller_id)
-                    )
-                )
             FOR KEY SHARE OF t
         ) AS k;
         CONTINUE WHEN found IS NULL;
