@@ -6,7 +6,9 @@ rewriting a kept group, losing a concurrent writer's change or changing a listin
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import asyncpg
@@ -220,21 +222,38 @@ async def test_a_row_a_writer_holds_is_skipped_and_taken_by_the_next_batch(
     """The batch never waits for a writer: it stops just before the row the writer holds, and
     the writer's own relist, committed, is what the next batch finds (not rewritten)."""
     await unlist(db, mixed.ids)
-    held, term = mixed.ids[1], mixed.world.terms[1]
-    writer = await asyncpg.connect(database_url)
-    try:
-        tx = writer.transaction()
-        await tx.start()
-        await _add_link(writer, held, term)
+    held = mixed.ids[1]
+    async with held_by_writer(database_url, held, mixed.world.terms[1]):
         step = await terms_listed.relist_step(db, await terms_listed.last_id(db), 5)
         assert step is not None
         assert (step.after_id, step.examined, step.relisted) == (held - 1, 5, 4)
-        await tx.commit()
-    finally:
-        await writer.close()
     kept_by_writer = await versions(db)
     await step_to_the_end(db, batch=5)
     assert (await versions(db))[held] == kept_by_writer[held]
+    await assert_all_kept(db)
+
+
+async def test_a_batch_over_two_images_claims_each_and_stops_before_the_held_row(
+    db: asyncpg.Connection, database_url: str, mixed: Mixed
+) -> None:
+    """Rows of both images in one batch (the reviewed copy of the first image comes after the
+    second image's rows): each image's rows are claimed and written, and the next batch starts
+    just before the row a writer holds on the second image."""
+    await unlist(db, mixed.ids)
+    held = mixed.ids[6]
+    images = await db.fetch("SELECT id, image_id FROM annotation WHERE id = ANY($1)", mixed.ids)
+    image_of = {r["id"]: r["image_id"] for r in images}
+    assert image_of[held] == mixed.images[1]
+    assert image_of[mixed.ids[-1]] == mixed.images[0]
+    async with held_by_writer(database_url, held, mixed.world.terms[1]):
+        step = await terms_listed.relist_step(db, await terms_listed.last_id(db), 100)
+        assert step is not None
+        assert (step.after_id, step.examined, step.relisted) == (held - 1, len(mixed.ids), 10)
+        unlisted = await db.fetch("SELECT id FROM annotation WHERE terms_listed IS NULL")
+        assert [r["id"] for r in unlisted] == [held]
+    assert await progress(db) == held - 1
+    steps = await step_to_the_end(db, batch=100)
+    assert [s.relisted for s in steps] == [0]
     await assert_all_kept(db)
 
 
@@ -274,6 +293,19 @@ async def _add_link(conn: asyncpg.Connection, annotation: int, term: int) -> Non
         term,
     )
     await terms_listed.relist(conn, [annotation])
+
+
+@contextlib.asynccontextmanager
+async def held_by_writer(database_url: str, annotation: int, term: int) -> AsyncIterator[None]:
+    """A writer's transaction that added a link to ``annotation`` and relisted it, open inside
+    the block (the row's lock held) and committed on leaving it."""
+    writer = await asyncpg.connect(database_url)
+    try:
+        async with writer.transaction():
+            await _add_link(writer, annotation, term)
+            yield
+    finally:
+        await writer.close()
 
 
 async def _in_transaction(conn: asyncpg.Connection, annotation: int, term: int) -> None:

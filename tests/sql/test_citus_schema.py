@@ -1,8 +1,7 @@
 """The schema avoids what Citus refuses on distributed and reference tables (docs/scale-out.md).
 
-Each rule is in ``citus_rules`` with the page of Citus's documentation it comes from. What the
-schema still does against a rule is listed in ``REMAINING`` with the reason and the plan: a new
-violation fails, and so does an entry that no longer matches one (the list only shrinks).
+Each rule is in ``citus_rules`` with the page of Citus's documentation it comes from; the
+schema and every statement file break none of them.
 """
 
 from __future__ import annotations
@@ -20,20 +19,6 @@ from tests.sql.citus_rules import Violation
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
 
 
-REMAINING: dict[str, str] = {
-    "lock statement annotation_terms_relist_batch.sql": (
-        "The background relist claims rows by id range over every image (FOR NO KEY UPDATE "
-        "SKIP LOCKED). On a cluster it walks one image at a time (keyset on (image_id, id)); "
-        "here no index has that order, and adding one would cost every annotation insert for a "
-        "pass that runs once after an upgrade."
-    ),
-}
-"""Violations still in the schema, by key: why each is there and how it goes away. The
-reference triggers of the annotation tables, the last schema constructs, gave way to checks
-made by the writing statements themselves (migration 0047); what is left is one statement
-whose row locks name no single image."""
-
-
 async def _violations(db: asyncpg.Connection) -> list[Violation]:
     found = [
         *await rules.key_violations(db),
@@ -47,17 +32,9 @@ async def _violations(db: asyncpg.Connection) -> list[Violation]:
     return found
 
 
-async def test_the_schema_avoids_what_citus_refuses_beyond_the_listed_remainder(
-    db: asyncpg.Connection,
-) -> None:
-    new = [f"{v.key}: {v.message}" for v in await _violations(db) if v.key not in REMAINING]
-    assert new == [], "constructs Citus refuses (docs/scale-out.md):\n" + "\n".join(new)
-
-
-async def test_every_listed_remainder_is_still_a_violation(db: asyncpg.Connection) -> None:
-    """A fixed construct leaves the list, so the list says what is left."""
-    keys = {v.key for v in await _violations(db)}
-    assert sorted(set(REMAINING) - keys) == []
+async def test_the_schema_avoids_what_citus_refuses(db: asyncpg.Connection) -> None:
+    found = [f"{v.key}: {v.message}" for v in await _violations(db)]
+    assert found == [], "constructs Citus refuses (docs/scale-out.md):\n" + "\n".join(found)
 
 
 async def test_the_plan_names_every_table_once(db: asyncpg.Connection) -> None:
@@ -175,7 +152,7 @@ async def test_the_cluster_script_makes_each_reference_table_after_those_it_refe
 
 
 def test_the_cluster_script_leaves_citus_refusing_unsafe_triggers() -> None:
-    """No trigger is left on the planned tables (``REMAINING``), so the cluster keeps Citus's
-    default and refuses any new one."""
+    """No trigger is left on the planned tables (the schema check above), so the cluster keeps
+    Citus's default and refuses any new one."""
     code = re.sub(r"--[^\n]*", "", DISTRIBUTE_SCRIPT.read_text(encoding="utf-8"))
     assert "enable_unsafe_triggers" not in code
