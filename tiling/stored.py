@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -26,8 +27,11 @@ _SOF = (b"\xff\xc0", b"\xff\xc2")
 _JPEG, _YCBCR = 7, 6
 _TOPLEFT = 1
 PLANS = 64
+RECHECK_SECONDS = 1.0
+"""How long a file's modification time is trusted before it is read again (``os.stat``)."""
 
 _plans: OrderedDict[tuple[str, int], _Plan | None] = OrderedDict()
+_checked: dict[str, tuple[float, int]] = {}
 _lock = threading.Lock()
 
 
@@ -87,7 +91,7 @@ def prepare(path: str | Path) -> None:
 def _plan(path: str | Path, build: bool) -> _Plan | None:
     """The cached plan of a file (made on first use), None when it is not copy-through."""
     name = os.fspath(path)
-    key = (name, os.stat(name).st_mtime_ns)  # noqa: PTH116 - no Path built per tile
+    key = (name, _modified(name))
     with _lock:
         if key in _plans or not build:
             return _plans.get(key)
@@ -102,6 +106,21 @@ def _plan(path: str | Path, build: bool) -> _Plan | None:
             if old is not None:
                 os.close(old.fd)
     return plan
+
+
+def _modified(name: str) -> int:
+    """The file's modification time, read at most once per ``RECHECK_SECONDS``: a file
+    rewritten in place is seen within that time (the picture cache, keyed by the database's
+    file version, would keep its old tiles anyway), and a tile costs no ``stat``."""
+    now = time.monotonic()
+    seen = _checked.get(name)
+    if seen is not None and now - seen[0] < RECHECK_SECONDS:
+        return seen[1]
+    mtime = os.stat(name).st_mtime_ns  # noqa: PTH116 - no Path built per tile
+    if len(_checked) > PLANS * 16:
+        _checked.clear()
+    _checked[name] = (now, mtime)
+    return mtime
 
 
 def _make_plan(path: str) -> _Plan | None:
