@@ -113,7 +113,7 @@ def signed_headers(headers: Mapping[str, str]) -> tuple[str, str]:
 
 
 @functools.lru_cache(maxsize=1024)
-def _sent_at(date: str) -> float:
+def sent_at(date: str) -> float:
     """The epoch time of an HTTP date, or of an ISO-8601 time such as
     ``2026-12-06T07:10:00.000Z`` (UTC when it names no zone; memoized: a client sends one
     date with many requests)."""
@@ -135,7 +135,7 @@ def check_date(date: str, *, now: datetime | None = None, skew_seconds: int) -> 
     """Refuse a missing, unreadable or stale ``date`` (or ``dateFull``) header."""
     if not date:
         raise Unauthorized("The date (or dateFull) header is required with a CYTOMINE signature")
-    sent = _sent_at(date)
+    sent = sent_at(date)
     current = time.time() if now is None else now.timestamp()
     if abs(current - sent) > skew_seconds:
         raise Unauthorized(
@@ -149,6 +149,7 @@ __all__ = [
     "SignedRequest",
     "check_date",
     "parse_authorization",
+    "sent_at",
     "sign",
     "signature_matches",
     "signature_scope",

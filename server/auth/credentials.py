@@ -51,14 +51,15 @@ class AccountCache:
 
     A verified signature is remembered with the principal it proved and what it covers
     beyond its key (every path for a path-less signature, else its path and query) for as
-    long as the account row would be, so the next requests signed the same way skip the
-    row lookup and the HMACs; ``clear`` (a change of key, role or lock) forgets both.
+    long as the account row would be, and no longer than its date is accepted, so the next
+    requests signed the same way skip the header parsing, the date check, the row lookup and
+    the HMACs; ``clear`` (a change of key, role or lock) forgets both.
     """
 
     def __init__(self, ttl_seconds: float) -> None:
         self.ttl = ttl_seconds
         self._rows: dict[object, tuple[float, asyncpg.Record | None]] = {}
-        self._verified: dict[SignatureKey, tuple[float, str, Principal]] = {}
+        self._verified: dict[SignatureKey, tuple[float, float, str, Principal]] = {}
 
     async def get(self, pool: asyncpg.Pool, sql: str, key: object) -> asyncpg.Record | None:
         now = time.monotonic()
@@ -74,17 +75,22 @@ class AccountCache:
     def verified(self, key: SignatureKey, path_and_query: str) -> Principal | None:
         """The principal a still remembered signature proved for this path, else None."""
         hit = self._verified.get(key)
-        if hit is None or hit[0] <= time.monotonic() or hit[1] not in ("", path_and_query):
+        if hit is None or hit[2] not in ("", path_and_query):
             return None
-        return hit[2]
+        if hit[0] <= time.monotonic() or hit[1] < time.time():
+            return None
+        return hit[3]
 
-    def remember(self, key: SignatureKey, covers: str, principal: Principal) -> None:
-        """Note a verified signature (``covers``: ``""`` for every path, else the one path)."""
+    def remember(
+        self, key: SignatureKey, covers: str, principal: Principal, date_until: float
+    ) -> None:
+        """Note a verified signature (``covers``: ``""`` for every path, else the one path;
+        ``date_until``: the epoch time after which its date is refused)."""
         if self.ttl <= 0:
             return
         if len(self._verified) >= VERIFIED_ENTRIES:
             self._verified.clear()
-        self._verified[key] = (time.monotonic() + self.ttl, covers, principal)
+        self._verified[key] = (time.monotonic() + self.ttl, date_until, covers, principal)
 
     def clear(self) -> None:
         """Forget everything (after a key, role or lock change)."""
@@ -108,16 +114,17 @@ def _principal(row: asyncpg.Record | None) -> Principal:
 
 async def _from_api_key(runtime: Runtime, caller: Caller, header: str) -> Principal:
     settings: Settings = runtime.settings
-    public, signature = apikey.parse_authorization(header)
     headers = caller.headers
     date, content_type = apikey.signed_headers(headers)
-    apikey.check_date(date, skew_seconds=settings.date_skew_seconds)
     content_md5 = headers.get("content-md5", "")
     accounts = runtime.accounts
     key = (header, caller.method, content_md5, content_type, date)
     known = accounts.verified(key, caller.path_and_query)
-    if known is not None:
+    if known is not None:  # its header was well formed and its date is still accepted
         return known
+    public, signature = apikey.parse_authorization(header)
+    skew = settings.date_skew_seconds
+    apikey.check_date(date, skew_seconds=skew)
     row = await accounts.get(runtime.pool, q.PRINCIPAL_BY_PUBLIC_KEY, public)
     principal = _principal(row)
     signed = apikey.SignedRequest(
@@ -132,7 +139,7 @@ async def _from_api_key(runtime: Runtime, caller: Caller, header: str) -> Princi
     covers = apikey.signature_scope(row["private_key"], signature, signed)
     if covers is None:
         raise Unauthorized("Bad signature")
-    accounts.remember(key, covers, principal)
+    accounts.remember(key, covers, principal, apikey.sent_at(date) + skew)
     return principal
 
 
@@ -148,6 +155,8 @@ async def principal_from_bearer(runtime: Runtime, token: str) -> Principal:
 
 def query_token(query: Mapping[str, Any]) -> str | None:
     """The bearer token a query carries (``auth``, ``Authorization`` or ``authorization``)."""
+    if not query:
+        return None
     for name in QUERY_TOKEN_PARAMS:
         value = str(query.get(name) or "")
         if value:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 
+import anyio
 import pytest
 from litestar.testing import AsyncTestClient
 
@@ -18,22 +19,25 @@ from server.settings import Settings
 from tests.assertions import assert_status
 
 pytestmark = [pytest.mark.anyio, pytest.mark.pg]
+SKEW = 10
 
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    # Far longer than any test: only the signature itself or a revocation can refuse.
+    # Far longer than any test: only the signature itself, its date or a revocation can refuse.
     return Settings(
         database_url=database_url,
         auth_cache_seconds=600.0,
         runner=False,
         pathless_signatures=False,
+        date_skew_seconds=SKEW,
     )
 
 
-def _headers(account: NewAccount, path: str, method: str = "GET") -> dict[str, str]:
-    """One exact signature over ``method`` and ``path``, to be replayed."""
-    date = time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime())
+def _headers(account: NewAccount, path: str, method: str = "GET", age: float = 0) -> dict[str, str]:
+    """One exact signature over ``method`` and ``path``, dated ``age`` seconds ago, to be
+    replayed."""
+    date = time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime(time.time() - age))
     signature = sign(account.private_key, f"{method}\n\n\n{date}\n{path}")
     return {"date": date, "authorization": f"CYTOMINE {account.public_key}:{signature}"}
 
@@ -74,3 +78,16 @@ async def test_a_remembered_signature_of_a_locked_account_is_refused(
     lock = f"/api/user/{alice.id}/lock.json"
     assert_status(await client.post(lock, headers=_headers(admin, lock, "POST")), 200)
     assert_status(await client.get(path, headers=headers), 401)
+
+
+async def test_a_remembered_signature_is_refused_once_its_date_is_too_old(
+    client: AsyncTestClient,  # type: ignore[type-arg]
+    alice: NewAccount,
+) -> None:
+    path = "/api/user/current.json"
+    headers = _headers(alice, path, age=SKEW - 2)  # accepted for 1 to 2 s more
+    assert_status(await client.get(path, headers=headers), 200)
+    await anyio.sleep(2.5)
+    r = await client.get(path, headers=headers)
+    assert_status(r, 401)
+    assert "sign the request again" in r.text
