@@ -11,9 +11,11 @@ import os
 from server.app import create_app
 from server.fast_tiles import wrap
 from server.gc_tuning import calm_gc
+from server.malloc_tuning import keep_freed_memory
 from server.settings import load_settings
 
 app = wrap(create_app(load_settings(os.environ)))
-# Each worker of ``lamina serve --workers N`` loads this module: tune its collector as the
-# single-process server does.
+# Each worker of ``lamina serve --workers N`` loads this module: tune its collector and its
+# allocator as the single-process server does.
 calm_gc()
+keep_freed_memory()

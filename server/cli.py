@@ -24,6 +24,7 @@ from server.db.migrate import migrate_url
 from server.db.store import image_servers
 from server.db.store.accounts import count_accounts, create_account
 from server.gc_tuning import calm_gc
+from server.malloc_tuning import keep_freed_memory
 from server.principal import ADMIN, GUEST, SUPER_ADMIN, USER
 from server.settings import Settings, load_settings
 
@@ -152,6 +153,7 @@ def _run_server(settings: Settings) -> None:
 
         app = wrap(create_app(settings))
         calm_gc()
+        keep_freed_memory()
         uvicorn.run(app, **common)  # type: ignore[arg-type]
 
 

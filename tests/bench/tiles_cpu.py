@@ -32,6 +32,7 @@ from server.db.cluster import Cluster
 from server.db.store.accounts import NewAccount
 from server.fast_tiles import FastTiles, wrap
 from server.gc_tuning import calm_gc
+from server.malloc_tuning import keep_freed_memory
 from server.runtime import runtime_of
 from server.settings import Settings
 from tests.bench import load_tools as lt
@@ -144,6 +145,7 @@ async def run(args: argparse.Namespace, root: Path) -> None:
     settings = Settings(database_url=url, storage_dir=str(root / "files"))
     app = wrap(create_app(settings))
     calm_gc()  # as ``lamina serve`` does
+    keep_freed_memory()
     async with AsyncTestClient(app=app) as client:  # type: ignore[arg-type]
         slice_id, query = await _upload(client, account, path)
         top = levels.zoom_count(width, height) - 1
