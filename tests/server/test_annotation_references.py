@@ -170,7 +170,7 @@ async def _term_add(s: Scene, term: int, user: int) -> None:
 
 
 async def _term_insert(s: Scene) -> None:
-    await s.db.execute(q.ANNOTATION_TERM_INSERT, [s.mine], [MISSING], s.alice.id, None)
+    await s.db.execute(q.ANNOTATION_TERM_INSERT, [s.mine], [MISSING], s.alice.id, None, [s.w.image])
 
 
 async def _term_undo_insert(s: Scene) -> None:
@@ -335,7 +335,9 @@ async def test_deleting_a_term_deletes_its_links_and_clears_it_as_expected_term(
         world.terms[1],
         ids,
     )
-    await db.execute(q.ANNOTATION_TERM_INSERT, ids, [world.terms[1]] * 3, alice.id, None)
+    await db.execute(
+        q.ANNOTATION_TERM_INSERT, ids, [world.terms[1]] * 3, alice.id, None, [world.image] * 3
+    )
     await terms_listed.relist(db, ids)
     await delete(db, q.TERM_DELETE, world.terms[1])
     rows = await db.fetch(
@@ -354,7 +356,9 @@ async def test_a_user_still_named_by_annotations_cannot_be_deleted(
     elif role == "reviewer":
         await db.execute(q.REVIEW_COPY, ids, bob.id)
     else:
-        await db.execute(q.ANNOTATION_TERM_INSERT, ids, [world.terms[1]], bob.id, None)
+        await db.execute(
+            q.ANNOTATION_TERM_INSERT, ids, [world.terms[1]], bob.id, None, [world.image]
+        )
         await terms_listed.relist(db, ids)
     with pytest.raises(asyncpg.ForeignKeyViolationError, match="sec_user"):
         await delete(db, q.USER_DELETE, bob.id)

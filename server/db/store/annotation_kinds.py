@@ -94,7 +94,7 @@ async def insert(
         reviewer_id,
         status,
     )
-    pairs = [(i, t) for i, r in zip(ids, rows, strict=True) for t in r.terms]
+    pairs = [(i, t, r.image_id) for i, r in zip(ids, rows, strict=True) for t in r.terms]
     if pairs:
         await conn.execute(
             q.ANNOTATION_TERM_INSERT,
@@ -102,6 +102,7 @@ async def insert(
             [p[1] for p in pairs],
             term_user_id,
             None,
+            [p[2] for p in pairs],
         )
     await terms_listed.relist(conn, ids)  # also rows without terms: their group is kept too
     return ids
@@ -146,6 +147,7 @@ async def rewrite(
                 row.terms,
                 term_user_id,
                 None,
+                [row.image_id] * len(row.terms),
             )
         await terms_listed.relist(conn, [annotation_id])
 

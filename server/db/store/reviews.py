@@ -130,7 +130,12 @@ async def review(
             await conn.execute(q.REVIEW_TERMS_COPY, [new_id], me.id)
         elif chosen:
             await conn.execute(
-                q.ANNOTATION_TERM_INSERT, [new_id] * len(chosen), chosen, me.id, None
+                q.ANNOTATION_TERM_INSERT,
+                [new_id] * len(chosen),
+                chosen,
+                me.id,
+                None,
+                [parent.image_id] * len(chosen),
             )
         await terms_listed.relist(conn, [new_id])
         return await reviewed.REVIEWED.recorded(conn, me, new_id, "ADD")

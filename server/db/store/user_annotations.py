@@ -108,6 +108,7 @@ async def _insert(
             [p[1] for p in pairs],
             me.id,
             link_ids,
+            [r.image_id for r in rows for _ in r.terms],
         )
     return ids
 
@@ -377,7 +378,12 @@ async def _write(
         await conn.execute(q.ANNOTATION_TERM_KEEP_ONLY, annotation_id, row.terms)
         if row.terms:
             await conn.execute(
-                q.ANNOTATION_TERM_INSERT, [annotation_id] * len(row.terms), row.terms, me.id, None
+                q.ANNOTATION_TERM_INSERT,
+                [annotation_id] * len(row.terms),
+                row.terms,
+                me.id,
+                None,
+                [row.image_id] * len(row.terms),
             )
         await terms_listed.relist(conn, [annotation_id])
 
