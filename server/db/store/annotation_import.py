@@ -38,6 +38,7 @@ from server.db.store.annotation_rows import (
     fill,
     image_context,
 )
+from server.db.store.table_statistics import analyze_if_missing
 from server.principal import Principal
 
 Format = Literal["geojson", "ndjson", "qupath"]
@@ -445,6 +446,7 @@ async def run(
             raise
         else:
             await loader.close("done", None)
+            await analyze_if_missing(conn)
     return await get(side, me, job_id)
 
 

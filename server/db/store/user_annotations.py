@@ -50,6 +50,7 @@ from server.db.store.annotation_rows import (
     resolve,
 )
 from server.db.store.commands import delete_row, record
+from server.db.store.table_statistics import analyze_if_missing
 from server.db.store.undo_annotations import snapshot
 from server.principal import Principal
 from spatial.errors import InvalidGeometry
@@ -162,6 +163,7 @@ async def create_many(
             await count_added(conn, counts)
     except _Rejected:
         return _rejected(errors, len(bodies))
+    await analyze_if_missing(conn)
     return BulkResult(
         data={"success": True, "message": f"{len(ids)} annotations added", "ids": ids},
         status=200,
