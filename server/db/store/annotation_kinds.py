@@ -140,16 +140,19 @@ async def rewrite(
     )
     if body.term_ids() is not None:
         await conn.execute(q.ANNOTATION_TERM_KEEP_ONLY, annotation_id, row.terms)
-        if row.terms:
-            await conn.execute(
-                q.ANNOTATION_TERM_INSERT,
-                [annotation_id] * len(row.terms),
-                row.terms,
-                term_user_id,
-                None,
-                [row.image_id] * len(row.terms),
-            )
+        await link_terms(conn, annotation_id, row.image_id, row.terms, term_user_id)
         await terms_listed.relist(conn, [annotation_id])
+
+
+async def link_terms(
+    conn: asyncpg.Connection, annotation_id: int, image_id: int, terms: list[int], user_id: int
+) -> None:
+    """Link one annotation to each of `terms` (none: nothing is written)."""
+    if terms:
+        n = len(terms)
+        await conn.execute(
+            q.ANNOTATION_TERM_INSERT, [annotation_id] * n, terms, user_id, None, [image_id] * n
+        )
 
 
 async def count_readable(

@@ -128,15 +128,8 @@ async def review(
         new_id = int(copied[0]["id"])
         if chosen is None:
             await conn.execute(q.REVIEW_TERMS_COPY, [new_id], me.id)
-        elif chosen:
-            await conn.execute(
-                q.ANNOTATION_TERM_INSERT,
-                [new_id] * len(chosen),
-                chosen,
-                me.id,
-                None,
-                [parent.image_id] * len(chosen),
-            )
+        else:
+            await kinds.link_terms(conn, new_id, parent.image_id, chosen, me.id)
         await terms_listed.relist(conn, [new_id])
         return await reviewed.REVIEWED.recorded(conn, me, new_id, "ADD")
 

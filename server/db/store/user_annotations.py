@@ -38,6 +38,7 @@ from server.db.store.annotation_copy import (
     parents,
     tally,
 )
+from server.db.store.annotation_kinds import link_terms
 from server.db.store.annotation_rows import (
     THREAD_THRESHOLD,
     AnnotationBody,
@@ -378,15 +379,7 @@ async def _write(
     )
     if body.term_ids() is not None:
         await conn.execute(q.ANNOTATION_TERM_KEEP_ONLY, annotation_id, row.terms)
-        if row.terms:
-            await conn.execute(
-                q.ANNOTATION_TERM_INSERT,
-                [annotation_id] * len(row.terms),
-                row.terms,
-                me.id,
-                None,
-                [row.image_id] * len(row.terms),
-            )
+        await link_terms(conn, annotation_id, row.image_id, row.terms, me.id)
         await terms_listed.relist(conn, [annotation_id])
 
 
