@@ -6,12 +6,15 @@
 -- write returned: the term links are read when it runs, after that write (a new annotation
 -- has none yet; a deleted one keeps its links until removed_cascade removes them, which then
 -- finds no annotation to count them out of: see annotation_overview_links).
+-- PL/pgSQL, so that the session keeps the plans of its statements (those of a LANGUAGE sql
+-- function were made again on every call).
 CREATE OR REPLACE FUNCTION annotation_overview_rows(
     ids bigint [], image_ids bigint [], user_ids bigint [], kinds text [],
     xs double precision [], ys double precision [], ns integer []
 ) RETURNS void
-LANGUAGE sql AS $$
-    SELECT annotation_overview_apply(
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM annotation_overview_apply(
         array_agg(r.image_id), array_agg(r.user_id), array_agg(k.term_id), array_agg(r.x),
         array_agg(r.y), array_agg(r.n)
     )
@@ -24,4 +27,5 @@ LANGUAGE sql AS $$
     ) AS k
     WHERE r.kind = 'user'
     HAVING count(*) > 0;
+END
 $$;

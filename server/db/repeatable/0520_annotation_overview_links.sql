@@ -8,11 +8,14 @@
 -- delete counted its terms out: annotation_overview_rows). The arrays have no statistics:
 -- the LIMIT keeps the lookup of each annotation a subquery of its own, on the primary key
 -- (joined, the annotation table could be scanned whole once per statement).
+-- PL/pgSQL, so that the session keeps the plans of its statements (those of a LANGUAGE sql
+-- function were made again on every call).
 CREATE OR REPLACE FUNCTION annotation_overview_links(
     link_annotations bigint [], link_terms bigint [], ns integer []
 ) RETURNS void
-LANGUAGE sql AS $$
-    SELECT annotation_overview_apply(
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM annotation_overview_apply(
         array_agg(a.image_id), array_agg(a.user_id), array_agg(p.term_id),
         array_agg(annotation_overview_x(a.location)), array_agg(annotation_overview_y(a.location)),
         array_agg(c.change)
@@ -36,4 +39,5 @@ LANGUAGE sql AS $$
     ) AS a
     WHERE c.change <> 0
     HAVING count(*) > 0;
+END
 $$;

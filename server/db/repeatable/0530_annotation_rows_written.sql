@@ -7,12 +7,15 @@
 -- The flag's update runs after the statement's write (it reads the write's rows), so a parent
 -- that write deleted is no longer visible to it; it runs before the counters, so that annotation
 -- rows are locked before project and image rows, as a delete of annotations does.
+-- PL/pgSQL, so that the session keeps the plans of its statements (those of a LANGUAGE sql
+-- function were made again on every call).
 CREATE OR REPLACE FUNCTION annotation_rows_written(
     ids bigint [], project_ids bigint [], image_ids bigint [], user_ids bigint [],
     kinds text [], parent_ids bigint [], xs double precision [], ys double precision [],
     delta integer
 ) RETURNS void
-LANGUAGE sql AS $$
+LANGUAGE plpgsql AS $$
+BEGIN
     UPDATE annotation AS a
     SET reviewed = delta > 0
     FROM unnest(parent_ids, image_ids, kinds) AS c (parent_id, image_id, kind)
@@ -21,9 +24,10 @@ LANGUAGE sql AS $$
         AND a.id = c.parent_id
         AND a.image_id = c.image_id
         AND a.reviewed <> (delta > 0);
-    SELECT annotation_count_change(project_ids, image_ids, kinds, delta);
-    SELECT annotation_overview_rows(
+    PERFORM annotation_count_change(project_ids, image_ids, kinds, delta);
+    PERFORM annotation_overview_rows(
         ids, image_ids, user_ids, kinds, xs, ys,
         array_fill(delta, ARRAY[coalesce(cardinality(ids), 0)])
     );
+END
 $$;

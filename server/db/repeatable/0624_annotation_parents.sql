@@ -6,12 +6,16 @@
 -- NULL array checks nothing: an UPDATE passes only the columns it sets. The order is the
 -- order of the statement triggers these checks replace (migration 0047), so a row naming two
 -- missing parents is refused for the same one.
+-- PL/pgSQL, so that the session keeps the plans of its statements (those of a LANGUAGE sql
+-- function were made again on every call).
 CREATE OR REPLACE FUNCTION annotation_parents(
     image_ids bigint [], slice_ids bigint [], project_ids bigint [], user_ids bigint []
 ) RETURNS void
-LANGUAGE sql AS $$
-    SELECT require_parents('image_instance', image_ids, 'annotation');
-    SELECT require_parents('slice_instance', slice_ids, 'annotation');
-    SELECT require_parents('project', project_ids, 'annotation');
-    SELECT require_parents('sec_user', user_ids, 'annotation');
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM require_parents('image_instance', image_ids, 'annotation');
+    PERFORM require_parents('slice_instance', slice_ids, 'annotation');
+    PERFORM require_parents('project', project_ids, 'annotation');
+    PERFORM require_parents('sec_user', user_ids, 'annotation');
+END
 $$;
