@@ -411,6 +411,36 @@ async def ahead(source: AsyncIterator[T], depth: int = 2) -> AsyncIterator[T]:
         task.cancel()
 
 
+async def one_behind(started: AsyncIterator[asyncio.Future[T]]) -> AsyncIterator[T]:
+    """The results of ``started``'s futures in order, each awaited once the next is started.
+
+    The bulk writers start the check of their next batch (in a checker process or a thread)
+    before they take the result of the one before: what they do between two batches (hand the
+    tuples on to the COPY, write progress, draw ids, decode the next batch) then no longer
+    leaves the checker waiting. A future still running when the consumer stops, or when an
+    earlier one fails, is cancelled and its outcome taken (no error is left unreported).
+    """
+    previous: asyncio.Future[T] | None = None
+    try:
+        async for future in started:
+            before, previous = previous, future
+            if before is not None:
+                yield await before
+        if previous is not None:
+            last, previous = previous, None
+            yield await last
+    finally:
+        if previous is not None:
+            previous.cancel()
+            previous.add_done_callback(_discard)
+
+
+def _discard(future: asyncio.Future[Any]) -> None:
+    """Take the outcome of a future nobody waits for (so that its error is not reported)."""
+    if not future.cancelled():
+        future.exception()
+
+
 async def once(data: bytes) -> AsyncIterable[bytes]:
     """An async source of one chunk."""
     yield data
@@ -438,6 +468,7 @@ __all__ = [
     "encode_terms",
     "link_count",
     "once",
+    "one_behind",
     "parents",
     "tally",
 ]

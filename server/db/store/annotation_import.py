@@ -12,7 +12,7 @@ retrying it with the same idempotency key is safe.
 
 from __future__ import annotations
 
-import asyncio
+from asyncio import Future, ensure_future
 from collections.abc import AsyncIterator
 from typing import Any, Literal
 
@@ -94,6 +94,7 @@ class Checked(msgspec.Struct, kw_only=True):
     overview: bytes
     counts: cp.Tally
     parents: cp.Parents
+    read: int  # rows of the batch, rejected or not
     loaded: int
     unmatched: dict[str, int]  # class names that matched no term: features naming each
 
@@ -193,57 +194,34 @@ class Loader:
 
     async def checked(self, batches: AsyncIterator[Decoded]) -> AsyncIterator[cp.Batch]:
         """COPY tuples of each batch (annotations, term links, overview changes); rejected rows
-        are counted.
+        are counted. A batch is checked while the one before it is handed on and its progress
+        written (``annotation_copy.one_behind``)."""
+        async for done in cp.one_behind(self._started(batches)):
+            self.read += done.read
+            self.rejected += len(done.errors)
+            self.errors.extend(done.errors[: MAX_ERRORS - len(self.errors)])
+            for name, n in done.unmatched.items():
+                self.unmatched[name] = self.unmatched.get(name, 0) + n
+            if self.rejected and self.atomic:
+                self.loaded = 0
+            else:
+                self.loaded += done.loaded
+                yield done.annotations, done.terms, done.overview, done.counts, done.parents
+            await self.side.execute(
+                q.ANNOTATION_IMPORT_PROGRESS, self.job_id, self.read, self.loaded,
+                self.rejected, _json(self.errors), _json(self.unmatched),
+            )  # fmt: skip
 
-        A batch is checked while the one before it is handed on: the check of batch n+1 starts
-        before batch n's result is awaited, so the checker does not wait for what runs between
-        two checks (the progress write and the id allocation, each a round trip, and the
-        decoding of the next batch)."""
-        previous: tuple[int, asyncio.Future[Checked]] | None = None  # rows, check
-        try:
-            async for batch in batches:
-                await self._learn_users(batch)
-                await self._add_terms(batch)
-                ids = await cp.allocate_ids(self.side, len(batch) + _links_at_most(batch))
-                self.first_id = self.first_id or (ids[0] if ids else None)
-                before, previous = previous, (len(batch), self._check(batch, ids))
-                if before is not None:
-                    if (tuples := await self._count(*before)) is not None:
-                        yield tuples
-                    await self._progress()
-            if previous is not None:
-                last, previous = previous, None
-                if (tuples := await self._count(*last)) is not None:
-                    yield tuples
-                await self._progress()
-        finally:
-            if previous is not None:  # the load stopped: the check in progress is not wanted
-                previous[1].cancel()
-                previous[1].add_done_callback(_discard)
+    async def _started(self, batches: AsyncIterator[Decoded]) -> AsyncIterator[Future[Checked]]:
+        """The check of each batch, started once its users, terms and ids are known."""
+        async for batch in batches:
+            await self._learn_users(batch)
+            await self._add_terms(batch)
+            ids = await cp.allocate_ids(self.side, len(batch) + _links_at_most(batch))
+            self.first_id = self.first_id or (ids[0] if ids else None)
+            yield self._check(batch, ids)
 
-    async def _count(self, rows: int, check: asyncio.Future[Checked]) -> cp.Batch | None:
-        """Count a batch of ``rows`` rows in once checked; its COPY tuples, unless an atomic
-        import has rejected rows."""
-        done = await check
-        self.read += rows
-        self.rejected += len(done.errors)
-        self.errors.extend(done.errors[: MAX_ERRORS - len(self.errors)])
-        for name, n in done.unmatched.items():
-            self.unmatched[name] = self.unmatched.get(name, 0) + n
-        if self.rejected and self.atomic:
-            self.loaded = 0
-            return None
-        self.loaded += done.loaded
-        return done.annotations, done.terms, done.overview, done.counts, done.parents
-
-    async def _progress(self) -> None:
-        """Write the job's progress so far."""
-        await self.side.execute(
-            q.ANNOTATION_IMPORT_PROGRESS, self.job_id, self.read, self.loaded,
-            self.rejected, _json(self.errors), _json(self.unmatched),
-        )  # fmt: skip
-
-    def _check(self, batch: Decoded, ids: list[int]) -> asyncio.Future[Checked]:
+    def _check(self, batch: Decoded, ids: list[int]) -> Future[Checked]:
         """``check_batch`` started: in a checker process (sent and answered as compact bytes);
         a short batch, or every batch without a pool, in a worker thread. What the rows may
         reference is taken as it is now (later batches may add terms and users)."""
@@ -252,9 +230,9 @@ class Loader:
             users=set(self.where.users),
         )  # fmt: skip
         if self.checks is None or len(batch) <= THREAD_THRESHOLD:
-            return asyncio.ensure_future(anyio.to_thread.run_sync(check_batch, batch, where, ids))
+            return ensure_future(anyio.to_thread.run_sync(check_batch, batch, where, ids))
         task = _TASK_OUT.encode(_Task(batch=batch, where=where, ids=ids))
-        return asyncio.ensure_future(_checked_in(self.checks, task))
+        return ensure_future(_checked_in(self.checks, task))
 
     async def _learn_users(self, batch: Decoded) -> None:
         """Look up the users that rows name for the first time (managers only, members only)."""
@@ -383,6 +361,7 @@ def check_batch(batch: Decoded, where: Target, ids: list[int]) -> Checked:
         overview=cp.encode_overview(users, rows, {ctx.image_id: (ctx.width, ctx.height)}),
         counts=cp.tally(rows),
         parents=cp.parents(users, rows),
+        read=len(batch),
         loaded=len(rows),
         unmatched=unmatched,
     )
@@ -400,12 +379,6 @@ _TASK_OUT = msgspec.json.Encoder()
 _TASK_IN = msgspec.json.Decoder(_Task)
 _CHECKED_OUT = msgspec.msgpack.Encoder()
 _CHECKED_IN = msgspec.msgpack.Decoder(Checked)
-
-
-def _discard(check: asyncio.Future[Checked]) -> None:
-    """Take the outcome of a check nobody waits for (so that its error is not reported)."""
-    if not check.cancelled():
-        check.exception()
 
 
 async def _checked_in(checks: CheckPool, task: bytes) -> Checked:

@@ -10,7 +10,8 @@ chunk aborts the COPY.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from asyncio import Future, ensure_future
+from collections.abc import AsyncIterator, Iterator
 
 import anyio
 import asyncpg
@@ -35,6 +36,7 @@ from server.db.store.annotation_copy import (
     encode_overview,
     encode_terms,
     link_count,
+    one_behind,
     parents,
     tally,
 )
@@ -208,34 +210,56 @@ async def _encoded(
     checks: CheckPool | None,
 ) -> AsyncIterator[Batch]:
     """COPY tuples (annotations, term links, overview changes) chunk by chunk, each checked in
-    a checker process or a thread. ``allocated``: the rows' ids and their links' ids."""
-    ids, link_ids = allocated
-    first_link = 0
-    for start in range(0, len(bodies), BATCH_ROWS):
-        stop = min(start + BATCH_ROWS, len(bodies))
-        texts = [body.location for body in bodies[start:stop]]
-        part = rows[start:stop]
-        last_link = first_link + link_count(part)
-        own = (ids[start:stop], link_ids[first_link:last_link])
-        first_link = last_link
-        if len(part) > THREAD_THRESHOLD and checks is not None:
-            task = _Chunk(
-                texts=texts, rows=part, images=images, ids=own[0], links=own[1], user=user_id
-            )
-            answer = _CHECKED_IN.decode(await checks.run(check_encoded, _CHUNK_OUT.encode(task)))
-            found: Errors = {k: InvalidGeometry(m, reason) for k, m, reason in answer.errors}
-            data = answer.batch
-        elif len(part) > THREAD_THRESHOLD:
-            found, data = await anyio.to_thread.run_sync(
-                _check_encode, texts, part, images, own, user_id
-            )
-        else:
-            found, data = _check_encode(texts, part, images, own, user_id)
+    a checker process or a thread while the one before it is handed on (``one_behind``).
+    ``allocated``: the rows' ids and their links' ids."""
+
+    async def started() -> AsyncIterator[Future[tuple[int, Errors, Batch]]]:
+        for start, chunk in _chunks(bodies, rows, images, allocated, user_id):
+            yield ensure_future(_checked(start, chunk, checks))
+
+    async for start, found, data in one_behind(started()):
         errors.update({start + k: exc for k, exc in found.items()})
         if not errors:
             yield data
     if errors:
         raise _Rejected
+
+
+def _chunks(
+    bodies: list[AnnotationBody],
+    rows: list[Row | None],
+    images: dict[int, ImageContext],
+    allocated: tuple[list[int], list[int]],
+    user_id: int,
+) -> Iterator[tuple[int, _Chunk]]:
+    """The array cut into chunks of ``BATCH_ROWS``, each with its first row's index."""
+    ids, link_ids = allocated
+    first_link = 0
+    for start in range(0, len(bodies), BATCH_ROWS):
+        stop = min(start + BATCH_ROWS, len(bodies))
+        part = rows[start:stop]
+        last_link = first_link + link_count(part)
+        texts = [body.location for body in bodies[start:stop]]
+        yield start, _Chunk(
+            texts=texts, rows=part, images=images, ids=ids[start:stop],
+            links=link_ids[first_link:last_link], user=user_id,
+        )  # fmt: skip
+        first_link = last_link
+
+
+async def _checked(
+    start: int, chunk: _Chunk, checks: CheckPool | None
+) -> tuple[int, Errors, Batch]:
+    """One chunk checked and encoded (its rejections by index in the chunk): in a checker
+    process, in a worker thread without a pool, inline for a few rows."""
+    if len(chunk.rows) > THREAD_THRESHOLD and checks is not None:
+        answer = _CHECKED_IN.decode(await checks.run(check_encoded, _CHUNK_OUT.encode(chunk)))
+        found: Errors = {k: InvalidGeometry(m, reason) for k, m, reason in answer.errors}
+        return start, found, answer.batch
+    args = (chunk.texts, chunk.rows, chunk.images, (chunk.ids, chunk.links), chunk.user)
+    if len(chunk.rows) > THREAD_THRESHOLD:
+        return start, *await anyio.to_thread.run_sync(_check_encode, *args)
+    return start, *_check_encode(*args)
 
 
 def _check_encode(

@@ -1,5 +1,5 @@
-"""The import loader checks a batch while the one before it is handed on to the COPY, and
-still counts, reports and fails batch by batch in order."""
+"""The bulk writers check a batch while the one before it is handed on to the COPY
+(``annotation_copy.one_behind``), and still count, report and fail batch by batch in order."""
 
 from __future__ import annotations
 
@@ -12,10 +12,14 @@ from typing import Any
 import msgspec
 import pytest
 
+from server.check_pool import check_pool
+from server.db.store import annotation_copy as cp
 from server.db.store import annotation_features as features
 from server.db.store import annotation_import as importer
+from server.db.store import user_annotations
 from server.db.store.annotation_features import Decoded
-from server.db.store.annotation_rows import ImageContext
+from server.db.store.annotation_rows import AnnotationBody, ImageContext, Row
+from tests.server.annotation_helpers import square as sq
 
 pytestmark = [pytest.mark.anyio]
 
@@ -129,3 +133,75 @@ async def test_a_failed_check_reaches_the_load_after_the_batches_before_it(
     finally:
         loop.set_exception_handler(handler)
     assert reported == []
+
+
+async def test_one_behind_starts_the_next_future_before_it_awaits_the_previous() -> None:
+    log: list[str] = []
+    gates = [asyncio.Event() for _ in range(3)]
+
+    async def work(k: int) -> int:
+        log.append(f"start {k}")
+        await gates[k].wait()
+        return k
+
+    async def started() -> AsyncIterator[asyncio.Future[int]]:
+        for k in range(3):
+            yield asyncio.ensure_future(work(k))
+
+    results = cp.one_behind(started())
+    waiting = asyncio.ensure_future(anext(results))
+    await asyncio.sleep(0.01)
+    assert log == ["start 0", "start 1"]  # the second runs while the first is awaited
+    for gate in gates:
+        gate.set()
+    assert await waiting == 0
+    assert [k async for k in results] == [1, 2]
+
+
+async def test_one_behind_cancels_the_future_in_flight_when_the_consumer_stops() -> None:
+    futures: list[asyncio.Future[int]] = []
+
+    async def started() -> AsyncIterator[asyncio.Future[int]]:
+        for k in range(3):
+            futures.append(asyncio.ensure_future(asyncio.sleep(0.01 if k == 0 else 10, k)))
+            yield futures[-1]
+
+    results = cp.one_behind(started())
+    assert await anext(results) == 0
+    await results.aclose()
+    await asyncio.sleep(0)
+    assert [f.cancelled() for f in futures] == [False, True]
+
+
+async def _array(checks: Any, bodies: list[AnnotationBody]) -> tuple[list[Any], dict[int, str]]:
+    """The COPY tuples and rejections of an array's chunks, checked with ``checks``."""
+    rows: list[Row | None] = [Row(image_id=1, slice_id=5, project_id=2, terms=[1]) for _ in bodies]
+    ids = list(range(1000, 1000 + len(bodies))), list(range(5000, 5000 + len(bodies)))
+    errors: dict[int, Any] = {}
+    batches = []
+    chunks = user_annotations._encoded(bodies, rows, {1: CTX}, ids, 7, errors, checks)
+    try:
+        async for batch in chunks:
+            batches.append(batch)
+    except user_annotations._Rejected:
+        pass
+    return batches, {k: e.message for k, e in errors.items()}
+
+
+@pytest.mark.parametrize("bad", [None, 1030])
+async def test_array_chunks_checked_in_a_process_a_thread_or_inline_give_the_same_tuples(
+    bad: int | None,
+) -> None:
+    # Two full chunks and a short one (checked inline), the bad row in the second.
+    bodies = [AnnotationBody(location=sq(k % 60 * 60, k // 60 * 60), image=1) for k in range(2050)]
+    if bad is not None:
+        bodies[bad].location = "POLYGON ((0 0, 1 1"
+    async with check_pool(1) as pool:
+        in_process = await _array(pool, bodies)
+    in_threads = await _array(None, bodies)
+    assert in_process == in_threads
+    batches, errors = in_process
+    if bad is None:
+        assert len(batches) == 3 and errors == {}
+    else:
+        assert len(batches) == 1 and list(errors) == [bad]  # the first chunk was handed on
